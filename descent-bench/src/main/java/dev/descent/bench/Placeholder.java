@@ -1,0 +1,2 @@
+package dev.descent.bench;
+class Placeholder {}

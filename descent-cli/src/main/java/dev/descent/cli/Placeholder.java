@@ -1,0 +1,2 @@
+package dev.descent.cli;
+class Placeholder {}
