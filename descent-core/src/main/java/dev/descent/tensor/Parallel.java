@@ -17,6 +17,8 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class Parallel {
     private static volatile int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
     private static volatile ExecutorService pool;
+    /** True on a thread that is running a chunk, so nested calls stay on that thread. */
+    private static final ThreadLocal<Boolean> INSIDE = ThreadLocal.withInitial(() -> false);
 
     private Parallel() {}
 
@@ -70,6 +72,12 @@ public final class Parallel {
             body.run(0, 0, n);
             return;
         }
+        if (INSIDE.get()) {
+            // A kernel called from inside another kernel's chunk: the pool is already busy with the
+            // outer split, so run the same chunks here, in order (same bounds, same results).
+            for (int c = 0; c < chunks; c++) body.run(c, bound(n, chunks, c), bound(n, chunks, c + 1));
+            return;
+        }
         ExecutorService ex = pool();
         CountDownLatch done = new CountDownLatch(chunks - 1);
         AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -79,6 +87,7 @@ public final class Parallel {
             final int to = bound(n, chunks, c + 1);
             ex.execute(() -> {
                 try {
+                    INSIDE.set(true);
                     body.run(chunk, from, to);
                 } catch (Throwable t) {
                     failure.compareAndSet(null, t);
@@ -87,10 +96,13 @@ public final class Parallel {
                 }
             });
         }
+        INSIDE.set(true);
         try {
             body.run(0, 0, bound(n, chunks, 1));
         } catch (Throwable t) {
             failure.compareAndSet(null, t);
+        } finally {
+            INSIDE.set(false);
         }
         try {
             done.await();

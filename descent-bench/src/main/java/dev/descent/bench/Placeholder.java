@@ -1,2 +1,0 @@
-package dev.descent.bench;
-class Placeholder {}

@@ -1,0 +1,46 @@
+package dev.descent.cli;
+
+import dev.descent.tensor.VectorSupport;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code bin/descent}: the command-line entry point. */
+@Command(name = "descent", mixinStandardHelpOptions = true, version = "descent 0.1.0",
+        description = "Train and adapt models with the optimizers of the research literature, on a plain JVM.",
+        subcommands = {DemoCommand.class, TrainCommand.class, SampleCommand.class, BenchCommand.class,
+                CommandLine.HelpCommand.class})
+public final class Descent implements Runnable {
+    /** Exit code for bad input (config errors, missing files). */
+    public static final int BAD_INPUT = 2;
+    /** Exit code for a run stopped by a non-finite loss. */
+    public static final int DIVERGED = 3;
+    /** Exit code after an interrupt that saved a checkpoint (128 + SIGINT). */
+    public static final int INTERRUPTED = 130;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    public static void main(String[] args) {
+        if (!VectorSupport.isPresent()) {
+            System.err.println("descent: the JVM was started without --add-modules jdk.incubator.vector; use bin/descent");
+            System.exit(BAD_INPUT);
+        }
+        System.exit(commandLine().execute(args));
+    }
+
+    public static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new Descent());
+        cl.setExecutionExceptionHandler(new Errors());
+        cl.setParameterExceptionHandler((ex, args) -> {
+            ex.getCommandLine().getErr().println("descent: " + ex.getMessage());
+            ex.getCommandLine().getErr().println("(see: descent " + ex.getCommandLine().getCommandName() + " --help)");
+            return BAD_INPUT;
+        });
+        return cl;
+    }
+}

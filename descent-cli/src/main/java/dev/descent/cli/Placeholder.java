@@ -1,2 +1,0 @@
-package dev.descent.cli;
-class Placeholder {}

@@ -1,0 +1,108 @@
+package dev.descent.autograd;
+
+import dev.descent.tensor.Gemm;
+import dev.descent.tensor.Parallel;
+import dev.descent.tensor.Philox;
+import dev.descent.tensor.Softmax;
+import dev.descent.tensor.Tensor;
+import java.util.Arrays;
+
+/**
+ * Fused causal multi-head attention, the computation of nanoGPT's {@code CausalSelfAttention}
+ * between {@code c_attn} and {@code c_proj} ({@code F.scaled_dot_product_attention(q, k, v,
+ * is_causal=True)}).
+ *
+ * <p>Input {@code qkv [B, T, 3C]}: columns {@code [0, C)} are queries, {@code [C, 2C)} keys,
+ * {@code [2C, 3C)} values, and head h owns columns {@code [h·d, (h+1)·d)} of each, d = C / H. Each
+ * (batch, head) pair is a set of strided GEMMs straight on that buffer, so no head is copied or
+ * transposed:
+ * <pre>
+ *   S = Q Kᵀ / √d,  P = softmax(S + causal mask),  P̃ = dropout(P),  Y = P̃ V
+ *   dP̃ = dY Vᵀ,  dV = P̃ᵀ dY,  dP = dropout'(dP̃),  dS = P ⊙ (dP − rowsum(dP ⊙ P)) / √d
+ *   dQ = dS K,   dK = dSᵀ Q
+ * </pre>
+ * The probabilities P ({@code B·H·T²} floats) are kept for the backward; the dropout mask is
+ * regenerated from its counter-based stream at index {@code ((b·H + h)·T + i)·T + j}.
+ * (batch, head) pairs run in parallel; each writes a disjoint block of the output and gradients.
+ */
+final class CausalAttention {
+    private CausalAttention() {}
+
+    static Variable apply(Variable qkvVar, int heads, float dropout, Philox rng) {
+        Tensor qkv = qkvVar.value();
+        if (qkv.rank() != 3 || qkv.dim(2) % (3 * heads) != 0) {
+            throw new IllegalArgumentException("attention needs qkv [B, T, 3C] with C divisible by " + heads
+                    + " heads; got " + Arrays.toString(qkv.shape()));
+        }
+        if (dropout < 0 || dropout >= 1) throw new IllegalArgumentException("attention dropout must be in [0, 1), got " + dropout);
+        int batch = qkv.dim(0);
+        int t = qkv.dim(1);
+        int c3 = qkv.dim(2);
+        int c = c3 / 3;
+        int d = c / heads;
+        float scale = (float) (1.0 / Math.sqrt(d));
+        float[] q = qkv.data();
+        int qo = qkv.offset();
+        Tensor probs = Tensor.zeros(batch, heads, t, t);
+        Tensor dropped = dropout > 0 ? Tensor.zeros(batch, heads, t, t) : probs;
+        float keep = 1f / (1f - dropout);
+        Tensor y = Tensor.zeros(batch, t, c);
+        int pairs = batch * heads;
+        Parallel.forRange(pairs, 1, (from, to) -> {
+            for (int pair = from; pair < to; pair++) {
+                int b = pair / heads;
+                int h = pair % heads;
+                int base = qo + b * t * c3 + h * d;
+                int po = pair * t * t;
+                float[] p = probs.data();
+                Gemm.gemm(false, true, t, t, d, scale, q, base, c3, q, base + c, c3, 0f, p, po, t);
+                for (int i = 0; i < t; i++) {
+                    int row = po + i * t;
+                    Softmax.row(p, row, p, row, i + 1);
+                    java.util.Arrays.fill(p, row + i + 1, row + t, 0f);
+                }
+                if (dropout > 0) {
+                    float[] u = new float[t * t];
+                    rng.fillUniform(u, 0, t * t, (long) pair * t * t);
+                    float[] pd = dropped.data();
+                    for (int i = 0; i < t * t; i++) pd[po + i] = u[i] >= dropout ? p[po + i] * keep : 0f;
+                }
+                Gemm.gemm(false, false, t, d, t, 1f, dropped.data(), po, t, q, base + 2 * c, c3,
+                        0f, y.data(), b * t * c + h * d, c);
+            }
+        });
+        return Variable.result(y, dy -> {
+            Tensor g = qkvVar.gradForUpdate();
+            float[] gq = g.data();
+            int go = g.offset();
+            Parallel.forRange(pairs, 1, (from, to) -> {
+                float[] dp = new float[t * t];
+                float[] u = dropout > 0 ? new float[t * t] : null;
+                for (int pair = from; pair < to; pair++) {
+                    int b = pair / heads;
+                    int h = pair % heads;
+                    int base = qo + b * t * c3 + h * d;
+                    int gbase = go + b * t * c3 + h * d;
+                    int dyo = dy.offset() + b * t * c + h * d;
+                    int po = pair * t * t;
+                    float[] p = probs.data();
+                    // dP̃ = dY Vᵀ ; dV += P̃ᵀ dY
+                    Gemm.gemm(false, true, t, t, d, 1f, dy.data(), dyo, c, q, base + 2 * c, c3, 0f, dp, 0, t);
+                    Gemm.gemm(true, false, t, d, t, 1f, dropped.data(), po, t, dy.data(), dyo, c, 1f, gq, gbase + 2 * c, c3);
+                    if (dropout > 0) {
+                        rng.fillUniform(u, 0, t * t, (long) pair * t * t);
+                        for (int i = 0; i < t * t; i++) dp[i] = u[i] >= dropout ? dp[i] * keep : 0f;
+                    }
+                    for (int i = 0; i < t; i++) {
+                        Softmax.backwardRow(p, po + i * t, dp, i * t, dp, i * t, i + 1);
+                        java.util.Arrays.fill(dp, i * t + i + 1, i * t + t, 0f);
+                    }
+                    // dQ += scale · dS K ; dK += scale · dSᵀ Q
+                    Gemm.gemm(false, false, t, d, t, scale, dp, 0, t, q, base + c, c3, 1f, gq, gbase, c3);
+                    Gemm.gemm(true, false, t, d, t, scale, dp, 0, t, q, base, c3, 1f, gq, gbase + c, c3);
+                }
+            });
+        }, qkvVar);
+    }
+
+}

@@ -1,0 +1,340 @@
+package dev.descent.autograd;
+
+import dev.descent.tensor.Broadcast;
+import dev.descent.tensor.Elementwise;
+import dev.descent.tensor.EmbeddingKernel;
+import dev.descent.tensor.Gelu;
+import dev.descent.tensor.Gemm;
+import dev.descent.tensor.LayerNormKernel;
+import dev.descent.tensor.Parallel;
+import dev.descent.tensor.Philox;
+import dev.descent.tensor.Reductions;
+import dev.descent.tensor.Softmax;
+import dev.descent.tensor.Tensor;
+import java.util.Arrays;
+
+/**
+ * Differentiable operations (the counterpart of {@code torch.nn.functional}). Each computes its
+ * result eagerly with the {@code tensor} kernels and records the backward that adds the input
+ * gradients. Shapes follow PyTorch: a linear layer's weight is {@code [out, in]}, operations on
+ * "rows" act on the last dimension.
+ */
+public final class F {
+    private F() {}
+
+    // ---------------------------------------------------------------- element-wise, broadcasting
+
+    public static Variable add(Variable a, Variable b) { return binary(Elementwise.Op.ADD, a, b); }
+
+    public static Variable sub(Variable a, Variable b) { return binary(Elementwise.Op.SUB, a, b); }
+
+    public static Variable mul(Variable a, Variable b) { return binary(Elementwise.Op.MUL, a, b); }
+
+    public static Variable div(Variable a, Variable b) { return binary(Elementwise.Op.DIV, a, b); }
+
+    private static Variable binary(Elementwise.Op op, Variable a, Variable b) {
+        Tensor av = a.value();
+        Tensor bv = b.value();
+        Tensor out = Broadcast.apply(op, av, bv);
+        return Variable.result(out, g -> {
+            switch (op) {
+                case ADD -> {
+                    if (a.requiresGrad()) Broadcast.sumInto(g, a.gradForUpdate());
+                    if (b.requiresGrad()) Broadcast.sumInto(g, b.gradForUpdate());
+                }
+                case SUB -> {
+                    if (a.requiresGrad()) Broadcast.sumInto(g, a.gradForUpdate());
+                    if (b.requiresGrad()) Broadcast.sumInto(Broadcast.apply(Elementwise.Op.MUL, g, Tensor.scalar(-1f)), b.gradForUpdate());
+                }
+                case MUL -> {
+                    if (a.requiresGrad()) Broadcast.sumInto(Broadcast.apply(Elementwise.Op.MUL, g, bv), a.gradForUpdate());
+                    if (b.requiresGrad()) Broadcast.sumInto(Broadcast.apply(Elementwise.Op.MUL, g, av), b.gradForUpdate());
+                }
+                case DIV -> {
+                    if (a.requiresGrad()) Broadcast.sumInto(Broadcast.apply(Elementwise.Op.DIV, g, bv), a.gradForUpdate());
+                    if (b.requiresGrad()) {
+                        // d(a/b)/db = -a / b² = -out / b
+                        Tensor t = Broadcast.apply(Elementwise.Op.MUL, g, out);
+                        t = Broadcast.apply(Elementwise.Op.DIV, t, bv);
+                        Elementwise.scale(-1f, t.data(), t.offset(), t.size());
+                        Broadcast.sumInto(t, b.gradForUpdate());
+                    }
+                }
+            }
+        }, a, b);
+    }
+
+    /** a · s for a constant scalar s. */
+    public static Variable scale(Variable a, float s) {
+        Tensor out = Tensor.zeros(a.shape());
+        Elementwise.applyScalarRight(Elementwise.Op.MUL, a.value().data(), a.value().offset(), s, out.data(), 0, out.size());
+        return Variable.result(out, g -> Elementwise.axpy(s, g.data(), g.offset(), a.gradForUpdate().data(),
+                a.gradForUpdate().offset(), g.size()), a);
+    }
+
+    /** The same values seen with another shape (storage shared; the gradient is reshaped back). */
+    public static Variable reshape(Variable a, int... shape) {
+        Tensor out = a.value().reshape(shape);
+        return Variable.result(out, g -> {
+            Tensor ag = a.gradForUpdate();
+            Elementwise.addInPlace(g.data(), g.offset(), ag.data(), ag.offset(), g.size());
+        }, a);
+    }
+
+    /** Sum of all elements, a scalar. */
+    public static Variable sum(Variable a) {
+        Tensor v = a.value();
+        float s = (float) sumDouble(v);
+        return Variable.result(Tensor.scalar(s), g -> {
+            Tensor ag = a.gradForUpdate();
+            float gv = g.get(0);
+            for (int i = 0; i < ag.size(); i++) ag.data()[ag.offset() + i] += gv;
+        }, a);
+    }
+
+    /** Mean of all elements, a scalar. */
+    public static Variable mean(Variable a) {
+        return scale(sum(a), 1f / a.size());
+    }
+
+    private static double sumDouble(Tensor v) {
+        double s = 0;
+        for (int i = 0; i < v.size(); i++) s += v.data()[v.offset() + i];
+        return s;
+    }
+
+    public static Variable relu(Variable a) {
+        Tensor av = a.value();
+        Tensor out = Tensor.zeros(a.shape());
+        Elementwise.relu(av.data(), av.offset(), out.data(), 0, out.size());
+        return Variable.result(out, g -> {
+            Tensor ag = a.gradForUpdate();
+            for (int i = 0; i < g.size(); i++) {
+                if (out.data()[i] > 0) ag.data()[ag.offset() + i] += g.data()[g.offset() + i];
+            }
+        }, a);
+    }
+
+    public static Variable tanh(Variable a) {
+        Tensor av = a.value();
+        Tensor out = Tensor.zeros(a.shape());
+        Elementwise.tanh(av.data(), av.offset(), out.data(), 0, out.size());
+        return Variable.result(out, g -> {
+            Tensor ag = a.gradForUpdate();
+            for (int i = 0; i < g.size(); i++) {
+                float y = out.data()[i];
+                ag.data()[ag.offset() + i] += g.data()[g.offset() + i] * (1 - y * y);
+            }
+        }, a);
+    }
+
+    public static Variable exp(Variable a) {
+        Tensor av = a.value();
+        Tensor out = Tensor.zeros(a.shape());
+        Elementwise.exp(av.data(), av.offset(), out.data(), 0, out.size());
+        return Variable.result(out, g -> {
+            Tensor ag = a.gradForUpdate();
+            Elementwise.fma(g.data(), g.offset(), out.data(), 0, ag.data(), ag.offset(), ag.data(), ag.offset(), g.size());
+        }, a);
+    }
+
+    public static Variable log(Variable a) {
+        Tensor av = a.value();
+        Tensor out = Tensor.zeros(a.shape());
+        Elementwise.log(av.data(), av.offset(), out.data(), 0, out.size());
+        return Variable.result(out, g -> {
+            Tensor ag = a.gradForUpdate();
+            for (int i = 0; i < g.size(); i++) ag.data()[ag.offset() + i] += g.data()[g.offset() + i] / av.data()[av.offset() + i];
+        }, a);
+    }
+
+    /** Exact (erf) GELU, as {@code torch.nn.GELU()}. */
+    public static Variable gelu(Variable a) {
+        Tensor av = a.value();
+        Tensor out = Tensor.zeros(a.shape());
+        Gelu.forward(av.data(), av.offset(), out.data(), 0, out.size());
+        return Variable.result(out, g -> {
+            Tensor ag = a.gradForUpdate();
+            Gelu.backward(av.data(), av.offset(), g.data(), g.offset(), ag.data(), ag.offset(), g.size());
+        }, a);
+    }
+
+    // ---------------------------------------------------------------- matrix products
+
+    /** {@code a @ b} for a {@code [m, k]} and b {@code [k, n]}. */
+    public static Variable matmul(Variable a, Variable b) {
+        Tensor av = a.value();
+        Tensor bv = b.value();
+        if (av.rank() != 2 || bv.rank() != 2 || av.dim(1) != bv.dim(0)) {
+            throw new IllegalArgumentException("matmul of " + Arrays.toString(av.shape()) + " and " + Arrays.toString(bv.shape()));
+        }
+        Tensor out = Tensor.zeros(av.dim(0), bv.dim(1));
+        Gemm.matmul(av, false, bv, false, out, false);
+        return Variable.result(out, g -> {
+            if (a.requiresGrad()) Gemm.matmul(g, false, bv, true, a.gradForUpdate(), true);
+            if (b.requiresGrad()) Gemm.matmul(av, true, g, false, b.gradForUpdate(), true);
+        }, a, b);
+    }
+
+    /**
+     * {@code y = x Wᵀ + b} over the last dimension of x (as {@code torch.nn.functional.linear}):
+     * x {@code [..., in]}, weight {@code [out, in]}, bias {@code [out]} or null.
+     */
+    public static Variable linear(Variable x, Variable weight, Variable bias) {
+        Tensor xv = x.value();
+        Tensor w = weight.value();
+        int in = w.dim(1);
+        int outF = w.dim(0);
+        if (xv.dim(-1) != in) {
+            throw new IllegalArgumentException("linear: input " + Arrays.toString(xv.shape()) + " with weight " + Arrays.toString(w.shape()));
+        }
+        int rows = xv.size() / in;
+        int[] outShape = xv.shape();
+        outShape[outShape.length - 1] = outF;
+        Tensor y = Tensor.zeros(outShape);
+        float beta = 0f;
+        if (bias != null) {
+            Tensor bv = bias.value();
+            for (int r = 0; r < rows; r++) System.arraycopy(bv.data(), bv.offset(), y.data(), r * outF, outF);
+            beta = 1f;
+        }
+        Gemm.gemm(false, true, rows, outF, in, 1f, xv.data(), xv.offset(), in, w.data(), w.offset(), in,
+                beta, y.data(), 0, outF);
+        return Variable.result(y, g -> {
+            if (x.requiresGrad()) {
+                Tensor xg = x.gradForUpdate();
+                Gemm.gemm(false, false, rows, in, outF, 1f, g.data(), g.offset(), outF, w.data(), w.offset(), in,
+                        1f, xg.data(), xg.offset(), in);
+            }
+            if (weight.requiresGrad()) {
+                Tensor wg = weight.gradForUpdate();
+                Gemm.gemm(true, false, outF, in, rows, 1f, g.data(), g.offset(), outF, xv.data(), xv.offset(), in,
+                        1f, wg.data(), wg.offset(), in);
+            }
+            if (bias != null && bias.requiresGrad()) {
+                Tensor bg = bias.gradForUpdate();
+                Reductions.addColumnSums(g.data(), g.offset(), rows, outF, bg.data(), bg.offset());
+            }
+        }, x, weight, bias);
+    }
+
+    // ---------------------------------------------------------------- normalisation, softmax
+
+    /** Layer norm over the last dimension; weight and bias {@code [n]}, either may be null. */
+    public static Variable layerNorm(Variable x, Variable weight, Variable bias, float eps) {
+        Tensor xv = x.value();
+        int n = xv.dim(-1);
+        int rows = xv.size() / n;
+        Tensor y = Tensor.zeros(xv.shape());
+        float[] mean = new float[rows];
+        float[] rstd = new float[rows];
+        Tensor w = weight == null ? null : weight.value();
+        Tensor b = bias == null ? null : bias.value();
+        LayerNormKernel.forward(xv.data(), xv.offset(), w == null ? null : w.data(), w == null ? 0 : w.offset(),
+                b == null ? null : b.data(), b == null ? 0 : b.offset(), eps, rows, n, y.data(), 0, mean, rstd);
+        return Variable.result(y, g -> {
+            Tensor xg = x.requiresGrad() ? x.gradForUpdate() : null;
+            Tensor wg = weight != null && weight.requiresGrad() ? weight.gradForUpdate() : null;
+            Tensor bg = bias != null && bias.requiresGrad() ? bias.gradForUpdate() : null;
+            LayerNormKernel.backward(g.data(), g.offset(), xv.data(), xv.offset(),
+                    w == null ? null : w.data(), w == null ? 0 : w.offset(), mean, rstd, rows, n,
+                    xg == null ? null : xg.data(), xg == null ? 0 : xg.offset(),
+                    wg == null ? null : wg.data(), wg == null ? 0 : wg.offset(),
+                    bg == null ? null : bg.data(), bg == null ? 0 : bg.offset());
+        }, x, weight, bias);
+    }
+
+    /** Softmax over the last dimension. */
+    public static Variable softmax(Variable x) {
+        Tensor xv = x.value();
+        int n = xv.dim(-1);
+        int rows = xv.size() / n;
+        Tensor y = Tensor.zeros(xv.shape());
+        for (int r = 0; r < rows; r++) Softmax.row(xv.data(), xv.offset() + r * n, y.data(), r * n, n);
+        return Variable.result(y, g -> {
+            Tensor xg = x.gradForUpdate();
+            float[] tmp = new float[n];
+            for (int r = 0; r < rows; r++) {
+                Softmax.backwardRow(y.data(), r * n, g.data(), g.offset() + r * n, tmp, 0, n);
+                Elementwise.addInPlace(tmp, 0, xg.data(), xg.offset() + r * n, n);
+            }
+        }, x);
+    }
+
+    /** Log-softmax over the last dimension. */
+    public static Variable logSoftmax(Variable x) {
+        Tensor xv = x.value();
+        int n = xv.dim(-1);
+        int rows = xv.size() / n;
+        Tensor y = Tensor.zeros(xv.shape());
+        for (int r = 0; r < rows; r++) Softmax.logRow(xv.data(), xv.offset() + r * n, y.data(), r * n, n);
+        return Variable.result(y, g -> {
+            Tensor xg = x.gradForUpdate();
+            float[] tmp = new float[n];
+            for (int r = 0; r < rows; r++) {
+                Softmax.logBackwardRow(y.data(), r * n, g.data(), g.offset() + r * n, tmp, 0, n);
+                Elementwise.addInPlace(tmp, 0, xg.data(), xg.offset() + r * n, n);
+            }
+        }, x);
+    }
+
+    // ---------------------------------------------------------------- embeddings, dropout, losses
+
+    /** Rows {@code idx} of {@code table [rows, dim]}, shape {@code [idx.length, dim]}. */
+    public static Variable embedding(Variable table, int[] idx) {
+        Tensor t = table.value();
+        int rows = t.dim(0);
+        int dim = t.dim(1);
+        Tensor out = Tensor.zeros(idx.length, dim);
+        EmbeddingKernel.gather(t.data(), t.offset(), rows, dim, idx, out.data(), 0);
+        int[] idxCopy = idx.clone();
+        return Variable.result(out, g -> {
+            Tensor tg = table.gradForUpdate();
+            EmbeddingKernel.scatterAdd(g.data(), g.offset(), idxCopy, dim, tg.data(), tg.offset());
+        }, table);
+    }
+
+    /**
+     * Inverted dropout: each element kept with probability 1 − p and scaled by 1/(1 − p). The mask
+     * comes from {@code rng} at indices {@code 0..n-1} and is regenerated for the backward, not stored.
+     */
+    public static Variable dropout(Variable x, float p, Philox rng) {
+        if (p < 0 || p >= 1) throw new IllegalArgumentException("dropout probability must be in [0, 1), got " + p);
+        if (p == 0) return x;
+        Tensor xv = x.value();
+        Tensor y = Tensor.zeros(xv.shape());
+        float keepScale = 1f / (1f - p);
+        applyDropout(xv.data(), xv.offset(), y.data(), 0, y.size(), p, keepScale, rng, false);
+        return Variable.result(y, g -> {
+            Tensor xg = x.gradForUpdate();
+            applyDropout(g.data(), g.offset(), xg.data(), xg.offset(), g.size(), p, keepScale, rng, true);
+        }, x);
+    }
+
+    static void applyDropout(float[] src, int so, float[] dst, int dso, int n, float p, float keepScale, Philox rng,
+                             boolean accumulate) {
+        Parallel.forRange(n, 1 << 14, (from, to) -> {
+            float[] u = new float[to - from];
+            rng.fillUniform(u, 0, to - from, from);
+            for (int i = from; i < to; i++) {
+                float v = u[i - from] >= p ? src[so + i] * keepScale : 0f;
+                if (accumulate) dst[dso + i] += v;
+                else dst[dso + i] = v;
+            }
+        });
+    }
+
+    /** Mean cross-entropy of {@code logits [n, classes]} against class indices; index −1 is ignored. */
+    public static Variable crossEntropy(Variable logits, int[] targets) {
+        return CrossEntropy.apply(logits, targets);
+    }
+
+    /**
+     * Causal multi-head scaled-dot-product attention on a fused {@code qkv [B, T, 3C]} projection
+     * (queries, keys, values side by side, heads interleaved as nanoGPT splits them); output
+     * {@code [B, T, C]}.
+     */
+    public static Variable causalSelfAttention(Variable qkv, int heads, float dropout, Philox rng) {
+        return CausalAttention.apply(qkv, heads, dropout, rng);
+    }
+}

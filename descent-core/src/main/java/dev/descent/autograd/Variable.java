@@ -1,0 +1,156 @@
+package dev.descent.autograd;
+
+import dev.descent.tensor.Tensor;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Deque;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A value in a define-by-run computation: a {@link Tensor}, its gradient, and (for results of
+ * operations recorded while gradients are enabled) the node that produced it.
+ *
+ * <p>Each operation in {@link F} computes its output eagerly and, when any input needs a gradient
+ * and no {@link NoGrad} scope is open, records a {@link Backward} closure with references to its
+ * inputs. {@link #backward()} orders the recorded graph topologically from this scalar and runs the
+ * closures in reverse, each adding into its inputs' gradients. Gradients accumulate (as in
+ * PyTorch) until they are zeroed; a parameter's gradient is a view into the model's flat gradient
+ * buffer, so accumulation lands there directly.
+ */
+public class Variable {
+    /** Adds the contribution of an output gradient into the inputs' gradients. */
+    @FunctionalInterface
+    public interface Backward {
+        void apply(Tensor outGrad);
+    }
+
+    protected Tensor value;
+    protected Tensor grad;
+    private final boolean requiresGrad;
+    private Variable[] parents;
+    private Backward backward;
+
+    /** A leaf holding {@code value}; {@code requiresGrad} leaves collect gradients. */
+    public Variable(Tensor value, boolean requiresGrad) {
+        this.value = value;
+        this.requiresGrad = requiresGrad;
+    }
+
+    /** A constant leaf (no gradient). */
+    public static Variable constant(Tensor value) {
+        return new Variable(value, false);
+    }
+
+    /**
+     * The result of an operation: records {@code backward} when gradients are enabled and some
+     * parent needs one; otherwise a constant.
+     */
+    public static Variable result(Tensor value, Backward backward, Variable... parents) {
+        boolean needs = false;
+        if (NoGrad.enabled()) {
+            for (Variable p : parents) {
+                if (p != null && p.requiresGrad) {
+                    needs = true;
+                    break;
+                }
+            }
+        }
+        Variable v = new Variable(value, needs);
+        if (needs) {
+            v.parents = parents;
+            v.backward = backward;
+        }
+        return v;
+    }
+
+    public Tensor value() { return value; }
+
+    /** The accumulated gradient, or null if none has been computed. */
+    public Tensor grad() { return grad; }
+
+    public boolean requiresGrad() { return requiresGrad; }
+
+    public int[] shape() { return value.shape(); }
+
+    public int size() { return value.size(); }
+
+    /** The gradient tensor, allocated (zero) on first use; operations add into it. */
+    public Tensor gradForUpdate() {
+        if (grad == null) grad = Tensor.zeros(value.shape());
+        return grad;
+    }
+
+    /** The scalar value of a one-element variable. */
+    public float item() {
+        if (value.size() != 1) throw new IllegalStateException("item() of a tensor of shape " + Arrays.toString(value.shape()));
+        return value.get(0);
+    }
+
+    /** Back-propagates from this scalar (seed gradient 1). */
+    public void backward() {
+        if (value.size() != 1) {
+            throw new IllegalStateException("backward() needs a scalar; got shape " + Arrays.toString(value.shape()));
+        }
+        Tensor seed = Tensor.zeros(value.shape());
+        seed.set(0, 1f);
+        backward(seed);
+    }
+
+    /**
+     * Back-propagates {@code seed} (the gradient of some scalar with respect to this value) through the
+     * recorded graph, then releases the graph so that its intermediate values can be collected.
+     */
+    public void backward(Tensor seed) {
+        if (!requiresGrad) throw new IllegalStateException("this value does not depend on anything that needs a gradient");
+        List<Variable> order = topologicalOrder();
+        gradForUpdate();
+        dev.descent.tensor.Elementwise.addInPlace(seed.data(), seed.offset(), grad.data(), grad.offset(), grad.size());
+        for (int i = order.size() - 1; i >= 0; i--) {
+            Variable v = order.get(i);
+            if (v.backward != null && v.grad != null) v.backward.apply(v.grad);
+        }
+        for (Variable v : order) {
+            if (v.backward != null) {
+                v.backward = null;
+                v.parents = null;
+                v.grad = null;
+            }
+        }
+    }
+
+    /** Nodes reachable from this one, parents before children (iterative DFS; graphs are deep). */
+    private List<Variable> topologicalOrder() {
+        List<Variable> order = new ArrayList<>();
+        Map<Variable, Boolean> seen = new IdentityHashMap<>();
+        Deque<Variable> stack = new ArrayDeque<>();
+        Deque<Integer> next = new ArrayDeque<>();
+        stack.push(this);
+        next.push(0);
+        seen.put(this, true);
+        while (!stack.isEmpty()) {
+            Variable v = stack.peek();
+            int i = next.pop();
+            Variable[] ps = v.parents == null ? new Variable[0] : v.parents;
+            if (i < ps.length) {
+                next.push(i + 1);
+                Variable p = ps[i];
+                if (p != null && p.requiresGrad && seen.put(p, true) == null) {
+                    stack.push(p);
+                    next.push(0);
+                }
+            } else {
+                stack.pop();
+                order.add(v);
+            }
+        }
+        return order;
+    }
+
+    @Override
+    public String toString() {
+        return "Variable" + Arrays.toString(value.shape()) + (requiresGrad ? " (grad)" : "");
+    }
+}

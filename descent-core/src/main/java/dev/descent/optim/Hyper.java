@@ -1,0 +1,14 @@
+package dev.descent.optim;
+
+/** Checks of hyperparameter values; each failure names the hyperparameter and the allowed range. */
+public final class Hyper {
+    private Hyper() {}
+
+    public static void nonNegative(String name, double v) {
+        if (!(v >= 0) || Double.isInfinite(v)) throw new IllegalArgumentException(name + " must be a finite number >= 0, got " + v);
+    }
+
+    public static void unitInterval(String name, double v) {
+        if (!(v >= 0 && v < 1)) throw new IllegalArgumentException(name + " must be in [0, 1), got " + v);
+    }
+}

@@ -1,0 +1,35 @@
+package dev.descent.optim;
+
+import dev.descent.tensor.Tensor;
+import java.util.Map;
+
+/**
+ * The imperative face of an optimizer over a model's flat parameters: compute gradients, call
+ * {@link #step()}, then {@link #zeroGrad()}. Its state is a set of named tensors plus the step
+ * count, so a checkpoint can save and restore it exactly.
+ */
+public interface Optimizer {
+    /** Applies one update from the current gradients. */
+    void step();
+
+    /** Sets every gradient to zero. */
+    void zeroGrad();
+
+    /** The learning rate the next {@link #step()} will use. */
+    double learningRate();
+
+    /** Changes the learning rate (schedules call this before each step). */
+    void setLearningRate(double lr);
+
+    /** Number of steps taken. */
+    long stepCount();
+
+    /** The optimizer's state tensors by name (views, not copies). */
+    Map<String, Tensor> state();
+
+    /** Restores state saved from {@link #state()} and the step count; shapes must match. */
+    void loadState(Map<String, Tensor> state, long steps);
+
+    /** The registry name ("adamw", …). */
+    String name();
+}

@@ -1,0 +1,328 @@
+package dev.descent.tensor;
+
+/**
+ * Single-precision matrix multiplication, {@code C = alpha * op(A) * op(B) + beta * C}, on row-major
+ * {@code float[]} storage with offsets and leading dimensions, in the manner of BLAS {@code sgemm}.
+ *
+ * <h2>Blocking scheme</h2>
+ * The large-problem path follows the BLIS/Goto structure, written for the JDK Vector API
+ * ({@code FloatVector.SPECIES_PREFERRED}: 16 lanes on AVX-512, 8 on AVX2):
+ * <pre>
+ * for jc in steps of NC over n              (B block: kc x nc, lives in L2/L3)
+ *   for pc in steps of KC over k              the reduction, never split between threads
+ *     pack op(B)[pc:pc+kc, jc:jc+nc] into NR-column micro-panels   (shared by all threads)
+ *     split the rows of C (MR-aligned) between threads; each thread, for its rows:
+ *       for ic in steps of MC                   (A block: mc x kc, lives in L2)
+ *         pack alpha * op(A)[ic:ic+mc, pc:pc+kc] into MR-row micro-panels (thread-local buffer)
+ *         for each B micro-panel (kc x NR, stays in L1 while ...)
+ *           for each A micro-panel (MR x kc, streamed from L2)
+ *             micro-kernel: MR x NR tile of C in 16 vector registers, kc rank-1 FMA updates
+ * </pre>
+ * Why: the micro-kernel does {@code MR * NR / VL} = 16 vector FMAs per step for only 2 vector loads
+ * and 8 broadcasts, so it runs near the FMA throughput limit as long as its operands come from L1/L2.
+ * Packing makes both operands contiguous (whatever the transposes, so all four combinations share
+ * one kernel), zero-pads the edges (edge tiles run the same kernel into a scratch tile and only the
+ * valid part is copied out), and folds {@code alpha} into A. {@code KC = 256} keeps one B
+ * micro-panel (256 x 32 floats = 32 KB) in the 48 KB L1 together with the A micro-panel;
+ * {@code MC = 128} keeps the packed A block (128 KB) well inside the 1 MB L2; {@code NC} only
+ * bounds the shared B buffer (it is above every size we use in training). The k range is split into
+ * equal blocks of at most {@code KC} so that no tiny tail block is left.
+ *
+ * <h2>Threads and determinism</h2>
+ * Work is split over output tiles only (rows of C in multiples of MR, or B micro-panels when C has
+ * too few rows), never over k, and each tile is computed by exactly the same sequence of operations
+ * whichever thread runs it. Results are therefore bit-identical across runs <em>and across thread
+ * counts</em>. Packing of the shared B block is itself split over the worker pool.
+ * {@link #gemmBatched} splits across the batch when there are enough matrices, else within each.
+ *
+ * <h2>Small problems</h2>
+ * When {@code m*n*k < 32768} packing would cost more than it saves, and plain loops are used (also
+ * the fallback when the {@code jdk.incubator.vector} module is not present).
+ */
+public final class Gemm {
+    /** Below this many multiply-adds the unpacked scalar loops win. */
+    static final long SMALL = 32 * 1024;
+    static final int KC = 256;
+    static final int MC = 128;
+    static final int NC = 4096;
+
+    /** True when the Vector API is available; decided without touching any of its classes. */
+    static final boolean VECTOR = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+
+    private Gemm() {}
+
+    /** Per-thread reusable buffers (packed A block, packed B block, one scratch tile). */
+    private static final class Workspace {
+        float[] a = new float[0];
+        float[] b = new float[0];
+        float[] tile;
+
+        float[] a(int size) {
+            if (a.length < size) a = new float[size];
+            return a;
+        }
+
+        float[] b(int size) {
+            if (b.length < size) b = new float[size];
+            return b;
+        }
+    }
+
+    private static final ThreadLocal<Workspace> WORKSPACE = ThreadLocal.withInitial(Workspace::new);
+
+    /**
+     * C = alpha * op(A) * op(B) + beta * C, row-major. op(A) is m x k, op(B) is k x n.
+     * A is stored row-major as (transA ? k x m : m x k) with leading dimension lda (row stride), B as
+     * (transB ? n x k : k x n) with ldb, C as m x n with ldc.
+     * beta == 0 means C is overwritten (never read, so NaN garbage in C does not propagate);
+     * k == 0 or alpha == 0 means C = beta * C (A and B are then not read).
+     *
+     * @throws IllegalArgumentException on negative sizes, leading dimensions smaller than the
+     *     stored row length, or matrices that do not fit in their arrays
+     */
+    public static void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
+            float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
+        checkSizes(m, n, k);
+        checkMatrix("A", a, aOff, lda, transA ? k : m, transA ? m : k, 1, 0);
+        checkMatrix("B", b, bOff, ldb, transB ? n : k, transB ? k : n, 1, 0);
+        checkMatrix("C", c, cOff, ldc, m, n, 1, 0);
+        run(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, Parallel.threads());
+    }
+
+    /**
+     * {@code batch} independent GEMMs with the same shapes; matrix {@code i} of A starts at
+     * {@code aOff + i*strideA}, and likewise for B and C. Strides may be 0 for A and B (one matrix
+     * shared by the whole batch); the C matrices must not overlap one another (interleaved layouts,
+     * e.g. {@code ldc = heads*d, strideC = d}, are fine). Parallel across the batch when it has
+     * enough matrices, else within each product; results do not depend on the thread count.
+     */
+    public static void gemmBatched(int batch, boolean transA, boolean transB, int m, int n, int k, float alpha,
+            float[] a, int aOff, int lda, long strideA, float[] b, int bOff, int ldb, long strideB,
+            float beta, float[] c, int cOff, int ldc, long strideC) {
+        if (batch < 0) throw new IllegalArgumentException("batch must be >= 0, got " + batch);
+        checkSizes(m, n, k);
+        checkMatrix("A", a, aOff, lda, transA ? k : m, transA ? m : k, batch, strideA);
+        checkMatrix("B", b, bOff, ldb, transB ? n : k, transB ? k : n, batch, strideB);
+        checkMatrix("C", c, cOff, ldc, m, n, batch, strideC);
+        if (batch == 0 || m == 0 || n == 0) return;
+        int threads = Parallel.threads();
+        boolean acrossBatch = threads > 1 && (batch % threads == 0 || batch >= 4 * threads);
+        if (acrossBatch) {
+            Parallel.forRange(batch, 1, (from, to) -> {
+                for (int i = from; i < to; i++) {
+                    run(transA, transB, m, n, k, alpha, a, (int) (aOff + i * strideA), lda,
+                            b, (int) (bOff + i * strideB), ldb, beta, c, (int) (cOff + i * strideC), ldc, 1);
+                }
+            });
+        } else {
+            for (int i = 0; i < batch; i++) {
+                run(transA, transB, m, n, k, alpha, a, (int) (aOff + i * strideA), lda,
+                        b, (int) (bOff + i * strideB), ldb, beta, c, (int) (cOff + i * strideC), ldc, threads);
+            }
+        }
+    }
+
+    /**
+     * Convenience on rank-2 tensors: {@code c = op(a) op(b)}, or {@code c += op(a) op(b)} when
+     * {@code accumulate}.
+     */
+    public static void matmul(Tensor a, boolean transA, Tensor b, boolean transB, Tensor c, boolean accumulate) {
+        if (a.rank() != 2 || b.rank() != 2 || c.rank() != 2) {
+            throw new IllegalArgumentException("matmul needs rank-2 tensors, got ranks "
+                    + a.rank() + ", " + b.rank() + ", " + c.rank());
+        }
+        int m = transA ? a.dim(1) : a.dim(0);
+        int k = transA ? a.dim(0) : a.dim(1);
+        int kb = transB ? b.dim(1) : b.dim(0);
+        int n = transB ? b.dim(0) : b.dim(1);
+        if (k != kb || c.dim(0) != m || c.dim(1) != n) {
+            throw new IllegalArgumentException("matmul shape mismatch: op(a) is " + m + "x" + k + ", op(b) is "
+                    + kb + "x" + n + ", c is " + c.dim(0) + "x" + c.dim(1));
+        }
+        gemm(transA, transB, m, n, k, 1f, a.data(), a.offset(), a.dim(1), b.data(), b.offset(), b.dim(1),
+                accumulate ? 1f : 0f, c.data(), c.offset(), c.dim(1));
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // validation
+
+    private static void checkSizes(int m, int n, int k) {
+        if (m < 0 || n < 0 || k < 0) {
+            throw new IllegalArgumentException("negative gemm size m=" + m + ", n=" + n + ", k=" + k);
+        }
+    }
+
+    /** A stored rows x cols matrix with row stride ld, repeated count times at stride apart. */
+    private static void checkMatrix(String name, float[] x, int off, int ld, int rows, int cols, int count, long stride) {
+        if (x == null) throw new IllegalArgumentException(name + " is null");
+        if (ld < cols) {
+            throw new IllegalArgumentException("leading dimension of " + name + " (" + ld
+                    + ") is smaller than its stored row length " + cols);
+        }
+        if (off < 0) throw new IllegalArgumentException("offset of " + name + " is negative: " + off);
+        if (stride < 0) throw new IllegalArgumentException("batch stride of " + name + " is negative: " + stride);
+        if (rows == 0 || cols == 0 || count == 0) return;
+        long last = off + (count - 1) * stride + (long) (rows - 1) * ld + cols; // one past the last element read
+        if (last > x.length) {
+            throw new IllegalArgumentException(name + " (" + (count > 1 ? count + " matrices of " : "") + rows + "x"
+                    + cols + ", ld " + ld + ", offset " + off + (count > 1 ? ", stride " + stride : "")
+                    + ") needs " + last + " floats but its array has " + x.length);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // dispatch
+
+    private static void run(boolean transA, boolean transB, int m, int n, int k, float alpha,
+            float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc,
+            int threads) {
+        if (m == 0 || n == 0) return;
+        if (k == 0 || alpha == 0f) {
+            scale(m, n, beta, c, cOff, ldc);
+        } else if (!VECTOR || (long) m * n * k < SMALL) {
+            small(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+        } else {
+            blocked(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, threads);
+        }
+    }
+
+    private static void scale(int m, int n, float beta, float[] c, int cOff, int ldc) {
+        if (beta == 1f) return;
+        for (int i = 0; i < m; i++) {
+            int r = cOff + i * ldc;
+            if (beta == 0f) {
+                java.util.Arrays.fill(c, r, r + n, 0f);
+            } else {
+                for (int j = 0; j < n; j++) c[r + j] *= beta;
+            }
+        }
+    }
+
+    /** Plain loops for small products (and the fallback without the Vector API). */
+    private static void small(boolean transA, boolean transB, int m, int n, int k, float alpha,
+            float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
+        int sai = transA ? 1 : lda, sap = transA ? lda : 1; // op(A)(i, p) = a[aOff + i*sai + p*sap]
+        int sbp = transB ? 1 : ldb, sbj = transB ? ldb : 1; // op(B)(p, j) = b[bOff + p*sbp + j*sbj]
+        if (transB) {
+            // dot products: op(B) column j is contiguous
+            for (int i = 0; i < m; i++) {
+                int cr = cOff + i * ldc;
+                for (int j = 0; j < n; j++) {
+                    float s = 0f;
+                    int ai = aOff + i * sai, bj = bOff + j * sbj;
+                    for (int p = 0; p < k; p++) s = Math.fma(a[ai + p * sap], b[bj + p], s);
+                    c[cr + j] = beta == 0f ? alpha * s : Math.fma(beta, c[cr + j], alpha * s);
+                }
+            }
+        } else {
+            // row updates: C[i, :] += (alpha * op(A)(i, p)) * B[p, :], B rows contiguous
+            for (int i = 0; i < m; i++) {
+                int cr = cOff + i * ldc;
+                if (beta == 0f) {
+                    java.util.Arrays.fill(c, cr, cr + n, 0f);
+                } else if (beta != 1f) {
+                    for (int j = 0; j < n; j++) c[cr + j] *= beta;
+                }
+                for (int p = 0; p < k; p++) {
+                    float x = alpha * a[aOff + i * sai + p * sap];
+                    int br = bOff + p * sbp;
+                    for (int j = 0; j < n; j++) c[cr + j] = Math.fma(x, b[br + j], c[cr + j]);
+                }
+            }
+        }
+    }
+
+    /** The packed, blocked path (see the class comment). */
+    private static void blocked(boolean transA, boolean transB, int m, int n, int k, float alpha,
+            float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc,
+            int threads) {
+        final int mr = GemmKernels.MR, nr = GemmKernels.NR;
+        int kBlocks = ceilDiv(k, KC);
+        int kcStep = ceilDiv(k, kBlocks);
+        int nBlocks = ceilDiv(n, NC);
+        int ncStep = ceilDiv(ceilDiv(n, nBlocks), nr) * nr;
+        int mTiles = ceilDiv(m, mr);
+        Workspace ws = WORKSPACE.get();
+        for (int jc = 0; jc < n; jc += ncStep) {
+            final int jc0 = jc;
+            final int nc = Math.min(ncStep, n - jc);
+            final int panels = ceilDiv(nc, nr);
+            for (int pc = 0; pc < k; pc += kcStep) {
+                final int pc0 = pc;
+                final int kc = Math.min(kcStep, k - pc);
+                final float[] bp = ws.b(panels * nr * kc);
+                if (threads > 1 && panels > 1) {
+                    Parallel.forRange(panels, 1, (q0, q1) ->
+                            GemmKernels.packB(transB, b, bOff, ldb, pc0, kc, jc0, nc, q0, q1, bp));
+                } else {
+                    GemmKernels.packB(transB, b, bOff, ldb, pc0, kc, jc0, nc, 0, panels, bp);
+                }
+                final int mode = pc != 0 || beta == 1f ? GemmKernels.ADD
+                        : beta == 0f ? GemmKernels.OVERWRITE : GemmKernels.SCALE;
+                if (threads <= 1) {
+                    region(transA, a, aOff, lda, alpha, 0, m, pc0, kc, bp, jc0, nc, 0, panels, beta, mode, c, cOff, ldc);
+                } else if (mTiles >= 2 * threads || panels < 2) {
+                    Parallel.forRange(mTiles, 1, (t0, t1) -> region(transA, a, aOff, lda, alpha,
+                            t0 * mr, Math.min(m, t1 * mr), pc0, kc, bp, jc0, nc, 0, panels, beta, mode, c, cOff, ldc));
+                } else {
+                    Parallel.forRange(panels, 1, (q0, q1) -> region(transA, a, aOff, lda, alpha,
+                            0, m, pc0, kc, bp, jc0, nc, q0, q1, beta, mode, c, cOff, ldc));
+                }
+            }
+        }
+    }
+
+    /** Rows [i0, i1) of C against B micro-panels [q0, q1) of the packed block {@code bp}. */
+    private static void region(boolean transA, float[] a, int aOff, int lda, float alpha, int i0, int i1,
+            int pc, int kc, float[] bp, int jc, int nc, int q0, int q1, float beta, int mode,
+            float[] c, int cOff, int ldc) {
+        final int mr = GemmKernels.MR, nr = GemmKernels.NR;
+        Workspace ws = WORKSPACE.get();
+        float[] ap = transA ? ws.a(MC * kc) : null;
+        for (int ic = i0; ic < i1; ic += MC) {
+            int mc = Math.min(MC, i1 - ic);
+            if (transA) GemmKernels.packAT(a, aOff, lda, ic, mc, pc, kc, ap);
+            for (int q = q0; q < q1; q++) {
+                int j = jc + q * nr;
+                int cols = Math.min(nr, jc + nc - j);
+                int bi = q * nr * kc;
+                for (int t = 0; t * mr < mc; t++) {
+                    int i = ic + t * mr;
+                    int rows = Math.min(mr, mc - t * mr);
+                    boolean full = rows == mr && cols == nr;
+                    float[] out = full ? c : tile(ws);
+                    int oi = full ? cOff + i * ldc + j : 0, ldo = full ? ldc : nr;
+                    int om = full ? mode : GemmKernels.OVERWRITE;
+                    float oa = full ? alpha : 1f;
+                    if (transA) {
+                        GemmKernels.kernelPacked(kc, ap, t * mr * kc, bp, bi, out, oi, ldo, om, oa, beta);
+                    } else {
+                        GemmKernels.kernelRows(kc, a, aOff + i * lda + pc, lda, rows, bp, bi, out, oi, ldo, om, oa, beta);
+                    }
+                    if (!full) {
+                        // the kernel's own store arithmetic, so edge tiles match full ones bit for bit
+                        float[] tl = ws.tile;
+                        for (int r = 0; r < rows; r++) {
+                            int ci = cOff + (i + r) * ldc + j;
+                            for (int jj = 0; jj < cols; jj++) {
+                                float v = tl[r * nr + jj];
+                                c[ci + jj] = mode == GemmKernels.OVERWRITE ? v * alpha
+                                        : mode == GemmKernels.ADD ? Math.fma(v, alpha, c[ci + jj])
+                                        : Math.fma(c[ci + jj], beta, v * alpha);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static float[] tile(Workspace ws) {
+        if (ws.tile == null) ws.tile = new float[GemmKernels.MR * GemmKernels.NR];
+        return ws.tile;
+    }
+
+    private static int ceilDiv(int x, int y) {
+        return (x + y - 1) / y;
+    }
+}

@@ -1,0 +1,183 @@
+package dev.descent.tensor;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Counter-based random numbers: Philox-4x32-10 (Salmon, Moraes, Dror, Shaw, "Parallel random
+ * numbers: as easy as 1, 2, 3", SC 2011), the generator behind {@code torch.cuda} and JAX's
+ * {@code threefry}-style keyed streams.
+ *
+ * <p>A stream is keyed by (seed, purpose). Value {@code i} of a stream is a pure function of
+ * (seed, purpose, i): block {@code i / 4} is the 128-bit counter {@code (i/4 low, i/4 high,
+ * purpose low, purpose high)} encrypted with the 64-bit key {@code seed} by ten Philox rounds, and
+ * value {@code i} is word {@code i % 4} of that block. So a perturbation or a dropout mask can be
+ * regenerated at any index instead of stored, work can be split across threads without changing
+ * the numbers, and a resumed run continues exactly where it stopped.
+ *
+ * <p>Conversions: {@link #uniform} is {@code (bits >>> 8) * 2^-24} in [0, 1);
+ * {@link #gaussian} uses the Box–Muller transform on the two uniforms {@code 2i} and
+ * {@code 2i + 1}, with the first uniform mapped into (0, 1] so the logarithm is finite.
+ * The round constants and the known-answer test vectors (checked in {@code PhiloxTest}) are those
+ * of the paper's Random123 distribution.
+ */
+public final class Philox {
+    private static final int M0 = 0xD2511F53;
+    private static final int M1 = 0xCD9E8D57;
+    private static final int W0 = 0x9E3779B9;
+    private static final int W1 = 0xBB67AE85;
+
+    private final int key0;
+    private final int key1;
+    private final int purpose0;
+    private final int purpose1;
+
+    private Philox(long seed, long purpose) {
+        this.key0 = (int) seed;
+        this.key1 = (int) (seed >>> 32);
+        this.purpose0 = (int) purpose;
+        this.purpose1 = (int) (purpose >>> 32);
+    }
+
+    /** The stream keyed by {@code seed} and a numeric purpose. */
+    public static Philox stream(long seed, long purpose) {
+        return new Philox(seed, purpose);
+    }
+
+    /** The stream keyed by {@code seed} and a named purpose ("init/transformer.wte.weight", "data/train", …). */
+    public static Philox stream(long seed, String purpose) {
+        return new Philox(seed, hash(purpose));
+    }
+
+    /** A derived stream: the same seed, the purpose mixed with a number (a step, a query index, …). */
+    public Philox derive(long n) {
+        long p = ((long) purpose1 << 32) | (purpose0 & 0xFFFFFFFFL);
+        return new Philox(((long) key1 << 32) | (key0 & 0xFFFFFFFFL), mix(p, n));
+    }
+
+    /** 64-bit FNV-1a of the UTF-8 bytes, then a SplitMix64 finaliser so nearby names spread out. */
+    public static long hash(String purpose) {
+        long h = 0xcbf29ce484222325L;
+        for (byte b : purpose.getBytes(StandardCharsets.UTF_8)) {
+            h ^= (b & 0xFF);
+            h *= 0x100000001b3L;
+        }
+        return finalise(h);
+    }
+
+    private static long mix(long a, long b) {
+        return finalise(a ^ finalise(b + 0x9E3779B97F4A7C15L));
+    }
+
+    private static long finalise(long z) {
+        z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
+        z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
+        return z ^ (z >>> 31);
+    }
+
+    /** The four 32-bit words of block {@code block}, written to {@code out[0..3]}. */
+    public void block(long block, int[] out) {
+        philox(block, out);
+    }
+
+    /** The raw 32-bit value at index {@code i}. */
+    public int bits(long i) {
+        int[] w = new int[4];
+        philox(i >>> 2, w);
+        return w[(int) (i & 3)];
+    }
+
+    /** Uniform in [0, 1) at index {@code i}. */
+    public float uniform(long i) {
+        return toUniform(bits(i));
+    }
+
+    /** Standard normal at index {@code i} (uses uniforms 2i and 2i+1). */
+    public float gaussian(long i) {
+        int[] w = new int[4];
+        long u = 2 * i;
+        philox(u >>> 2, w);
+        int lane = (int) (u & 3);
+        return boxMuller(w[lane], w[lane + 1]);
+    }
+
+    /** Fills {@code out[off, off+n)} with uniforms at indices {@code start, start+1, …}. */
+    public void fillUniform(float[] out, int off, int n, long start) {
+        int[] w = new int[4];
+        long block = -1;
+        for (int j = 0; j < n; j++) {
+            long i = start + j;
+            if ((i >>> 2) != block) {
+                block = i >>> 2;
+                philox(block, w);
+            }
+            out[off + j] = toUniform(w[(int) (i & 3)]);
+        }
+    }
+
+    /** Fills {@code out[off, off+n)} with standard normals at indices {@code start, start+1, …}. */
+    public void fillGaussian(float[] out, int off, int n, long start) {
+        int[] w = new int[4];
+        long block = -1;
+        for (int j = 0; j < n; j++) {
+            long u = 2 * (start + j);
+            if ((u >>> 2) != block) {
+                block = u >>> 2;
+                philox(block, w);
+            }
+            int lane = (int) (u & 3);
+            out[off + j] = boxMuller(w[lane], w[lane + 1]);
+        }
+    }
+
+    /** A uniform integer in [0, bound) at index {@code i} (Lemire's multiply-shift; bias below 2^-32 · bound). */
+    public int nextInt(long i, int bound) {
+        if (bound <= 0) throw new IllegalArgumentException("bound must be positive, got " + bound);
+        return (int) (((bits(i) & 0xFFFFFFFFL) * bound) >>> 32);
+    }
+
+    static float toUniform(int bits) {
+        return (bits >>> 8) * 0x1.0p-24f;
+    }
+
+    private static float boxMuller(int a, int b) {
+        double u1 = ((a >>> 8) + 1) * 0x1.0p-24; // (0, 1]
+        double u2 = (b >>> 8) * 0x1.0p-24;
+        return (float) (Math.sqrt(-2.0 * Math.log(u1)) * Math.cos(2.0 * Math.PI * u2));
+    }
+
+    private void philox(long block, int[] out) {
+        int c0 = (int) block;
+        int c1 = (int) (block >>> 32);
+        int c2 = purpose0;
+        int c3 = purpose1;
+        int k0 = key0;
+        int k1 = key1;
+        for (int r = 0; r < 10; r++) {
+            long p0 = (M0 & 0xFFFFFFFFL) * (c0 & 0xFFFFFFFFL);
+            long p1 = (M1 & 0xFFFFFFFFL) * (c2 & 0xFFFFFFFFL);
+            int n0 = (int) (p1 >>> 32) ^ c1 ^ k0;
+            int n1 = (int) p1;
+            int n2 = (int) (p0 >>> 32) ^ c3 ^ k1;
+            int n3 = (int) p0;
+            c0 = n0;
+            c1 = n1;
+            c2 = n2;
+            c3 = n3;
+            k0 += W0;
+            k1 += W1;
+        }
+        out[0] = c0;
+        out[1] = c1;
+        out[2] = c2;
+        out[3] = c3;
+    }
+
+    /** Philox-4x32-10 on an explicit counter and key; for known-answer tests. */
+    static int[] raw(int[] counter, int[] key) {
+        Philox p = new Philox(((long) key[1] << 32) | (key[0] & 0xFFFFFFFFL),
+                ((long) counter[3] << 32) | (counter[2] & 0xFFFFFFFFL));
+        int[] out = new int[4];
+        p.philox(((long) counter[1] << 32) | (counter[0] & 0xFFFFFFFFL), out);
+        return out;
+    }
+}

@@ -1,0 +1,81 @@
+package dev.descent.tensor;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Row-wise softmax and log-softmax (over the last dimension), forward and backward, with the
+ * usual max subtraction so that large logits do not overflow.
+ */
+public final class Softmax {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+
+    private Softmax() {}
+
+    /** out = softmax(x) over one row of {@code n} values; returns log Σ exp(x) (the row's log-partition). */
+    public static float row(float[] x, int xo, float[] out, int oo, int n) {
+        float max = Reductions.max(x, xo, n);
+        if (max == Float.NEGATIVE_INFINITY) {
+            // All entries masked: define the row as uniform zero probability rather than NaN.
+            java.util.Arrays.fill(out, oo, oo + n, 0f);
+            return Float.NEGATIVE_INFINITY;
+        }
+        FloatVector vmax = FloatVector.broadcast(S, max);
+        FloatVector acc = FloatVector.zero(S);
+        int i = 0;
+        for (int u = S.loopBound(n); i < u; i += L) {
+            FloatVector e = FloatVector.fromArray(S, x, xo + i).sub(vmax).lanewise(VectorOperators.EXP);
+            e.intoArray(out, oo + i);
+            acc = acc.add(e);
+        }
+        float sum = acc.reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) {
+            float e = (float) Math.exp(x[xo + i] - max);
+            out[oo + i] = e;
+            sum += e;
+        }
+        Elementwise.scale(1f / sum, out, oo, n);
+        return max + (float) Math.log(sum);
+    }
+
+    /** out = log_softmax(x) over one row. */
+    public static void logRow(float[] x, int xo, float[] out, int oo, int n) {
+        float max = Reductions.max(x, xo, n);
+        FloatVector vmax = FloatVector.broadcast(S, max);
+        FloatVector acc = FloatVector.zero(S);
+        int i = 0;
+        for (int u = S.loopBound(n); i < u; i += L) {
+            acc = acc.add(FloatVector.fromArray(S, x, xo + i).sub(vmax).lanewise(VectorOperators.EXP));
+        }
+        float sum = acc.reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) sum += (float) Math.exp(x[xo + i] - max);
+        float logZ = max + (float) Math.log(sum);
+        Elementwise.applyScalarRight(Elementwise.Op.SUB, x, xo, logZ, out, oo, n);
+    }
+
+    /** dx = y ⊙ (dy − Σ dy⊙y) for softmax output y, one row; dx may alias dy. */
+    public static void backwardRow(float[] y, int yo, float[] dy, int dyo, float[] dx, int dxo, int n) {
+        float dot = Reductions.dot(y, yo, dy, dyo, n);
+        FloatVector vd = FloatVector.broadcast(S, dot);
+        int i = 0;
+        for (int u = S.loopBound(n); i < u; i += L) {
+            FloatVector vy = FloatVector.fromArray(S, y, yo + i);
+            FloatVector.fromArray(S, dy, dyo + i).sub(vd).mul(vy).intoArray(dx, dxo + i);
+        }
+        for (; i < n; i++) dx[dxo + i] = y[yo + i] * (dy[dyo + i] - dot);
+    }
+
+    /** dx = dy − exp(y) Σ dy for log-softmax output y, one row; dx may alias dy. */
+    public static void logBackwardRow(float[] y, int yo, float[] dy, int dyo, float[] dx, int dxo, int n) {
+        float sum = Reductions.sum(dy, dyo, n);
+        FloatVector vs = FloatVector.broadcast(S, sum);
+        int i = 0;
+        for (int u = S.loopBound(n); i < u; i += L) {
+            FloatVector e = FloatVector.fromArray(S, y, yo + i).lanewise(VectorOperators.EXP);
+            FloatVector.fromArray(S, dy, dyo + i).sub(e.mul(vs)).intoArray(dx, dxo + i);
+        }
+        for (; i < n; i++) dx[dxo + i] = dy[dyo + i] - (float) Math.exp(y[yo + i]) * sum;
+    }
+}

@@ -1,0 +1,227 @@
+package dev.descent.train;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.descent.autograd.NoGrad;
+import dev.descent.autograd.Variable;
+import dev.descent.data.CharTokenizer;
+import dev.descent.data.TextDataset;
+import dev.descent.nn.Gpt;
+import dev.descent.nn.GptConfig;
+import dev.descent.optim.AdamW;
+import dev.descent.optim.Optimizer;
+import dev.descent.tensor.Elementwise;
+import dev.descent.tensor.Parallel;
+import dev.descent.tensor.Philox;
+import dev.descent.tensor.Reductions;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The character-level GPT training run, read top to bottom as nanoGPT's {@code train.py}:
+ * for each step, set the learning rate from the schedule, draw batch {@code step}, forward,
+ * backward, clip the global gradient norm, step the optimizer. Every {@code eval_interval} steps it
+ * estimates train and validation loss on fixed evaluation batches and writes a checkpoint.
+ *
+ * <p>Determinism: the data order, dropout masks and initial weights come from counter-based
+ * streams keyed by the seed and the step, so a run resumed from its step-k checkpoint takes the
+ * same steps, bit for bit, as one that was never stopped (same thread count).
+ */
+public final class Trainer {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** The summary of a finished run. */
+    public record Result(Path runDir, long iters, double finalTrainLoss, double finalValLoss, double trainSeconds,
+                         double tokensPerSecond, double mfu, double peakGflops, String sample) {}
+
+    private final TrainConfig config;
+    private final TrainListener listener;
+    private final AtomicBoolean stopRequested = new AtomicBoolean();
+
+    public Trainer(TrainConfig config, TrainListener listener) {
+        this.config = config.validate();
+        this.listener = listener;
+    }
+
+    /** Asks the run to write a checkpoint and stop after the current step (called from a signal handler). */
+    public void requestStop() { stopRequested.set(true); }
+
+    /** Starts a new run in {@code out_dir}, or continues the run in {@code resumeDir} when it is not null. */
+    public Result run(Path resumeDir) throws IOException {
+        Parallel.setThreads(config.getInt("threads"));
+        TextDataset data = TextDataset.shakespeare();
+        CharTokenizer tok = data.tokenizer();
+        int block = config.getInt("block_size");
+        int batch = config.getInt("batch_size");
+        GptConfig gc = new GptConfig(tok.vocabSize(), block, config.getInt("n_layer"), config.getInt("n_head"),
+                config.getInt("n_embd"), (float) config.getDouble("dropout"), config.getBool("bias"));
+        long seed = config.getInt("seed");
+        Gpt model = new Gpt(gc, seed);
+        Optimizer opt = AdamW.nanoGpt(model.parameters(), config.getDouble("learning_rate"), config.getDouble("beta1"),
+                config.getDouble("beta2"), config.getDouble("weight_decay"));
+        Path runDir = resumeDir != null ? resumeDir : Path.of(config.getString("out_dir"));
+        long start = 0;
+        if (resumeDir != null) {
+            Checkpoint.Info info = Checkpoint.info(resumeDir);
+            if (!info.vocabulary().equals(tok.vocabulary())) {
+                throw new IllegalArgumentException("checkpoint in " + resumeDir + " was trained on another vocabulary");
+            }
+            Checkpoint.loadWeights(resumeDir, model.parameters());
+            Checkpoint.loadOptimizer(resumeDir, opt, info.step());
+            start = info.step();
+        } else {
+            RunFolder.prepare(runDir);
+        }
+        Files.writeString(runDir.resolve("config.yaml"), config.toYaml());
+        LrSchedule schedule = new LrSchedule(config.getDouble("learning_rate"), config.getDouble("min_lr"),
+                config.getInt("warmup_iters"), config.getInt("lr_decay_iters"), config.getBool("decay_lr"));
+        int maxIters = config.getInt("max_iters");
+        int evalInterval = config.getInt("eval_interval");
+        int logInterval = config.getInt("log_interval");
+        double clip = config.getDouble("grad_clip");
+        Philox trainOrder = Philox.stream(seed, "data/train");
+
+        double peak = PeakFlops.measureGflops();
+        long nonEmbedding = model.parameterCount() - (long) block * gc.nEmbd();
+        double flopsPerIter = (6.0 * nonEmbedding + 12.0 * gc.nLayer() * gc.nEmbd() * block) * block * batch;
+        listener.onStart(start, maxIters, model.parameterCount());
+        listener.onMessage(String.format("model: %,d parameters; peak GEMM %.1f GFLOPS on %d threads",
+                model.parameterCount(), peak, Parallel.threads()));
+
+        double trainSeconds = 0;
+        double lastTrain = Double.NaN;
+        double lastVal = Double.NaN;
+        long step = start;
+        try (BufferedWriter metrics = Files.newBufferedWriter(runDir.resolve("metrics.jsonl"), StandardCharsets.UTF_8,
+                StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
+            for (; step < maxIters; step++) {
+                if (step % evalInterval == 0 && step > start) {
+                    double[] l = evaluate(model, data, block, batch, seed);
+                    lastTrain = l[0];
+                    lastVal = l[1];
+                    logEval(metrics, step, l);
+                    save(runDir, model, opt, step, tok);
+                }
+                long t0 = System.nanoTime();
+                double lr = schedule.at(step);
+                opt.setLearningRate(lr);
+                model.beginStep(step);
+                TextDataset.Batch b = TextDataset.batch(data.train(), batch, block, trainOrder, step);
+                Variable loss = model.loss(b.x(), b.y(), batch, block);
+                float lossValue = loss.item();
+                if (!Float.isFinite(lossValue)) {
+                    throw new TrainingStopped("loss became " + lossValue + " at step " + step
+                            + "; the last good checkpoint is in " + runDir.resolve(Checkpoint.DIR), step, false);
+                }
+                loss.backward();
+                if (clip > 0) clipGlobalNorm(model.parameters().grads(), clip);
+                opt.step();
+                opt.zeroGrad();
+                double dt = (System.nanoTime() - t0) * 1e-9;
+                trainSeconds += dt;
+                double tps = batch * block / dt;
+                listener.onStep(step + 1, maxIters, lossValue, lr, tps, trainSeconds);
+                if ((step + 1) % logInterval == 0 || step == start) {
+                    ObjectNode line = JSON.createObjectNode();
+                    line.put("step", step + 1);
+                    line.put("loss", lossValue);
+                    line.put("lr", lr);
+                    line.put("step_seconds", dt);
+                    line.put("tokens_per_second", tps);
+                    metrics.write(JSON.writeValueAsString(line));
+                    metrics.newLine();
+                    metrics.flush();
+                }
+                if (stopRequested.get()) {
+                    save(runDir, model, opt, step + 1, tok);
+                    throw new TrainingStopped("interrupted after step " + (step + 1) + "; checkpoint written to "
+                            + runDir.resolve(Checkpoint.DIR) + "; continue with --resume " + runDir, step + 1, true);
+                }
+            }
+            double[] l = evaluate(model, data, block, batch, seed);
+            lastTrain = l[0];
+            lastVal = l[1];
+            logEval(metrics, step, l);
+        }
+        save(runDir, model, opt, step, tok);
+        String sample = "";
+        int sampleTokens = config.getInt("sample_tokens");
+        if (sampleTokens > 0) {
+            int[] out = model.generate(tok.encode("\n"), sampleTokens, 0.8f, 200, Philox.stream(seed, "sample"));
+            sample = tok.decode(out);
+            Files.writeString(runDir.resolve("samples.txt"), sample);
+        }
+        long steps = step - start;
+        double tokensPerSecond = trainSeconds > 0 ? steps * (double) batch * block / trainSeconds : 0;
+        double mfu = trainSeconds > 0 ? steps * flopsPerIter / trainSeconds / (peak * 1e9) : 0;
+        return new Result(runDir, step, lastTrain, lastVal, trainSeconds, tokensPerSecond, mfu, peak, sample);
+    }
+
+    private void save(Path runDir, Gpt model, Optimizer opt, long step, CharTokenizer tok) throws IOException {
+        Checkpoint.save(runDir, model.parameters(), Gpt.TIED, opt, step, tok.vocabulary(), config);
+        listener.onCheckpoint(step, runDir.resolve(Checkpoint.DIR));
+    }
+
+    private void logEval(BufferedWriter metrics, long step, double[] l) throws IOException {
+        listener.onEval(step, l[0], l[1]);
+        ObjectNode line = JSON.createObjectNode();
+        line.put("step", step);
+        line.put("train_loss", l[0]);
+        line.put("val_loss", l[1]);
+        metrics.write(JSON.writeValueAsString(line));
+        metrics.newLine();
+        metrics.flush();
+    }
+
+    /**
+     * Mean loss over {@code eval_iters} batches of each split (nanoGPT's {@code estimate_loss}). The
+     * evaluation batches are the same at every evaluation (stream (seed, "eval/split") at 0…), which
+     * makes successive estimates comparable and leaves the training streams untouched.
+     */
+    double[] evaluate(Gpt model, TextDataset data, int block, int batch, long seed) {
+        int iters = config.getInt("eval_iters");
+        double[] out = new double[2];
+        model.train(false);
+        try (NoGrad ignored = NoGrad.open()) {
+            int[][] splits = {data.train(), data.val()};
+            String[] names = {"train", "val"};
+            for (int s = 0; s < 2; s++) {
+                Philox rng = Philox.stream(seed, "eval/" + names[s]);
+                double sum = 0;
+                for (int i = 0; i < iters; i++) {
+                    TextDataset.Batch b = TextDataset.batch(splits[s], batch, block, rng, i);
+                    sum += model.loss(b.x(), b.y(), batch, block).item();
+                }
+                out[s] = sum / iters;
+            }
+        } finally {
+            model.train(true);
+        }
+        return out;
+    }
+
+    /** {@code torch.nn.utils.clip_grad_norm_}: scale all gradients by max/(‖g‖ + 1e-6) when that is below 1. */
+    static double clipGlobalNorm(float[] grads, double max) {
+        double norm = Math.sqrt(Reductions.sumOfSquaresParallel(grads, 0, grads.length));
+        double coef = max / (norm + 1e-6);
+        if (coef < 1) {
+            float c = (float) coef;
+            Parallel.forRange(grads.length, 1 << 15, (from, to) -> Elementwise.scale(c, grads, from, to - from));
+        }
+        return norm;
+    }
+
+    /** The run configuration stored in a run folder, for {@code --resume}. */
+    public static TrainConfig configOf(Path runDir) throws IOException {
+        Path f = runDir.resolve("config.yaml");
+        if (!Files.isRegularFile(f)) throw new IllegalArgumentException("run folder " + runDir + " has no config.yaml");
+        return TrainConfig.load(f);
+    }
+
+}
