@@ -23,7 +23,7 @@ import java.util.regex.Pattern;
  * {@code descent bench gemm}: float32 {@code C = A * B} on square matrices, ours against
  * numpy/OpenBLAS run as a child process (when {@code python3} with numpy is present).
  *
- * <p>For each size and thread count: warm-up (which also lets C2 compile the kernel), then
+ * <p>After a global JIT warm-up, for each size and thread count: a short warm-up, then
  * {@value #SAMPLES} timed samples, each averaging enough calls to last at least ~20 ms; the median
  * sample gives GFLOPS = 2n^3 / t. The Python side ({@code gemm_numpy.py}, a resource next to this
  * class) measures the same way with {@code OPENBLAS_NUM_THREADS} set to the thread count and
@@ -47,6 +47,7 @@ public final class GemmBenchmark {
         int savedThreads = Parallel.threads();
         Map<String, Double> ours = new HashMap<>();
         try {
+            warmUp();
             for (int t : THREADS) {
                 Parallel.setThreads(t);
                 for (int n : SIZES) ours.put(n + "/" + t, measureOurs(n));
@@ -97,6 +98,23 @@ public final class GemmBenchmark {
             if (blasNote != null) out.println(blasNote + " (ours only)");
         }
         return 0;
+    }
+
+    /**
+     * JIT warm-up before any timing: the Vector API kernel is very slow until C2 has compiled it
+     * (interpreted vector code allocates), which takes a second or more on a busy machine.
+     */
+    static void warmUp() {
+        int n = 512;
+        float[] a = new float[n * n], b = new float[n * n], c = new float[n * n];
+        for (int t : THREADS) {
+            Parallel.setThreads(t);
+            long end = System.nanoTime() + 1_250_000_000L;
+            while (System.nanoTime() < end) {
+            Gemm.gemm(false, false, n, n, n, 1f, a, 0, n, b, 0, n, 0f, c, 0, n);
+                Gemm.gemm(false, false, 256, 256, 256, 1f, a, 0, n, b, 0, n, 0f, c, 0, n);
+            }
+        }
     }
 
     /** Median GFLOPS of our GEMM for one size at the current thread count. */

@@ -21,7 +21,7 @@ public final class Sampling {
         for (double s : scaled) max = Math.max(max, s);
         double total = 0;
         for (int i = 0; i < v; i++) {
-            scaled[i] = Math.exp(scaled[i] - max);
+            scaled[i] = StrictMath.exp(scaled[i] - max);
             total += scaled[i];
         }
         double target = u * total;

@@ -112,26 +112,23 @@ public final class Elementwise {
     public static void tanh(float[] a, int ao, float[] out, int oo, int n) {
         int i = 0;
         for (int u = S.loopBound(n); i < u; i += L) {
-            FloatVector.fromArray(S, a, ao + i).lanewise(VectorOperators.TANH).intoArray(out, oo + i);
+            VectorMath.tanh(FloatVector.fromArray(S, a, ao + i)).intoArray(out, oo + i);
         }
-        for (; i < n; i++) out[oo + i] = (float) Math.tanh(a[ao + i]);
+        for (; i < n; i++) out[oo + i] = VectorMath.tanh(a[ao + i]);
     }
 
     /** out[i] = exp(a[i]). */
     public static void exp(float[] a, int ao, float[] out, int oo, int n) {
         int i = 0;
         for (int u = S.loopBound(n); i < u; i += L) {
-            FloatVector.fromArray(S, a, ao + i).lanewise(VectorOperators.EXP).intoArray(out, oo + i);
+            VectorMath.exp(FloatVector.fromArray(S, a, ao + i)).intoArray(out, oo + i);
         }
-        for (; i < n; i++) out[oo + i] = (float) Math.exp(a[ao + i]);
+        for (; i < n; i++) out[oo + i] = VectorMath.exp(a[ao + i]);
     }
 
     /** out[i] = log(a[i]). */
     public static void log(float[] a, int ao, float[] out, int oo, int n) {
-        int i = 0;
-        for (int u = S.loopBound(n); i < u; i += L) {
-            FloatVector.fromArray(S, a, ao + i).lanewise(VectorOperators.LOG).intoArray(out, oo + i);
-        }
-        for (; i < n; i++) out[oo + i] = (float) Math.log(a[ao + i]);
+        // StrictMath: the same bits compiled or interpreted (see VectorMath).
+        for (int i = 0; i < n; i++) out[oo + i] = (float) StrictMath.log(a[ao + i]);
     }
 }

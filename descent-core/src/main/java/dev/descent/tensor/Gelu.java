@@ -31,7 +31,7 @@ public final class Gelu {
         float ax = Math.abs(x);
         float t = 1f / (1f + P * ax);
         float poly = t * (A1 + t * (A2 + t * (A3 + t * (A4 + t * A5))));
-        float e = 1f - poly * (float) Math.exp(-ax * ax);
+        float e = 1f - poly * VectorMath.exp(-ax * ax);
         return x < 0 ? -e : e;
     }
 
@@ -56,14 +56,14 @@ public final class Gelu {
             int i = from;
             for (int u = from + S.loopBound(to - from); i < u; i += L) {
                 FloatVector v = FloatVector.fromArray(S, x, xo + i);
-                FloatVector pdf = v.mul(v).mul(-0.5f).lanewise(VectorOperators.EXP).mul(INV_SQRT_2PI);
+                FloatVector pdf = VectorMath.exp(v.mul(v).mul(-0.5f)).mul(INV_SQRT_2PI);
                 FloatVector d = v.fma(pdf, cdf(v));
                 FloatVector.fromArray(S, dy, dyo + i).fma(d, FloatVector.fromArray(S, dx, dxo + i)).intoArray(dx, dxo + i);
             }
             for (; i < to; i++) {
                 float v = x[xo + i];
                 float cdf = 0.5f * (1f + erf(v * INV_SQRT2));
-                float pdf = (float) Math.exp(-0.5f * v * v) * INV_SQRT_2PI;
+                float pdf = VectorMath.exp(-0.5f * v * v) * INV_SQRT_2PI;
                 dx[dxo + i] += dy[dyo + i] * (cdf + v * pdf);
             }
         });
@@ -76,7 +76,7 @@ public final class Gelu {
         FloatVector t = FloatVector.broadcast(S, 1f).div(az.fma(P, 1f));
         FloatVector poly = t.fma(A5, A4).fma(t, FloatVector.broadcast(S, A3)).fma(t, FloatVector.broadcast(S, A2))
                 .fma(t, FloatVector.broadcast(S, A1)).mul(t);
-        FloatVector e = az.mul(az).neg().lanewise(VectorOperators.EXP);
+        FloatVector e = VectorMath.exp(az.mul(az).neg());
         FloatVector erfAbs = poly.mul(e).neg().add(1f);
         FloatVector erf = erfAbs.blend(erfAbs.neg(), z.compare(VectorOperators.LT, 0f));
         return erf.add(1f).mul(0.5f);

@@ -10,30 +10,48 @@ package dev.descent.tensor;
  * <pre>
  * for jc in steps of NC over n              (B block: kc x nc, lives in L2/L3)
  *   for pc in steps of KC over k              the reduction, never split between threads
- *     pack op(B)[pc:pc+kc, jc:jc+nc] into NR-column micro-panels   (shared by all threads)
- *     split the rows of C (MR-aligned) between threads; each thread, for its rows:
+ *     pack op(B)[pc:pc+kc, jc:jc+nc] into NR-column micro-panels
+ *     for each MR-aligned block of rows of C:
  *       for ic in steps of MC                   (A block: mc x kc, lives in L2)
- *         pack alpha * op(A)[ic:ic+mc, pc:pc+kc] into MR-row micro-panels (thread-local buffer)
+ *         if A is stored transposed: pack op(A)[ic:ic+mc, pc:pc+kc] into MR-row micro-panels
  *         for each B micro-panel (kc x NR, stays in L1 while ...)
- *           for each A micro-panel (MR x kc, streamed from L2)
+ *           for each MR rows of the A block (streamed from L2)
  *             micro-kernel: MR x NR tile of C in 16 vector registers, kc rank-1 FMA updates
  * </pre>
  * Why: the micro-kernel does {@code MR * NR / VL} = 16 vector FMAs per step for only 2 vector loads
- * and 8 broadcasts, so it runs near the FMA throughput limit as long as its operands come from L1/L2.
- * Packing makes both operands contiguous (whatever the transposes, so all four combinations share
- * one kernel), zero-pads the edges (edge tiles run the same kernel into a scratch tile and only the
- * valid part is copied out), and folds {@code alpha} into A. {@code KC = 256} keeps one B
- * micro-panel (256 x 32 floats = 32 KB) in the 48 KB L1 together with the A micro-panel;
- * {@code MC = 128} keeps the packed A block (128 KB) well inside the 1 MB L2; {@code NC} only
- * bounds the shared B buffer (it is above every size we use in training). The k range is split into
- * equal blocks of at most {@code KC} so that no tiny tail block is left.
+ * and 8 scalar broadcasts, so it runs near the FMA throughput limit as long as its operands come
+ * from L1/L2 (about 200 GFLOPS on one Zen 5 core, against a peak of 64 flops per cycle).
+ * <ul>
+ *   <li>op(B) is always packed: each packed micro-panel is read once per MR rows of C, and
+ *       packing makes it contiguous whatever the transpose, zero-pads the last panel, and keeps
+ *       it in L1 ({@code KC = 256} x {@code NR = 32} floats = 32 KB of the 48 KB L1).</li>
+ *   <li>A stored untransposed is <em>not</em> packed: the kernel broadcasts straight from its 8
+ *       rows, which are already contiguous along k. Packing it cost more than it saved, most of
+ *       all for the thin shapes of training (k = 32..128) and the batched attention products.
+ *       A stored transposed ({@code A^T B}, weight gradients) is packed, because reading it
+ *       directly strides by {@code lda} for every k step (cache-set conflicts at power-of-two
+ *       {@code lda}).</li>
+ *   <li>Edge tiles (fewer than MR rows or NR columns) run the same kernel into a scratch tile,
+ *       re-reading the last valid row instead of rows past the end, and only the valid part is
+ *       copied out with the same store arithmetic.</li>
+ *   <li>{@code MC = 128} bounds the A block (128 x 256 floats = 128 KB) and {@code NC = 512} the
+ *       packed B block (256 x 512 floats = 512 KB), together inside the 1 MB L2 of a core. The k range is split into equal blocks of at most
+ *       {@code KC} so that no tiny tail block is left.</li>
+ *   <li>alpha and beta are applied when a tile is stored: {@code C = acc*alpha},
+ *       {@code fma(acc, alpha, C)} for later k blocks, or {@code fma(C, beta, acc*alpha)}.</li>
+ * </ul>
  *
  * <h2>Threads and determinism</h2>
- * Work is split over output tiles only (rows of C in multiples of MR, or B micro-panels when C has
- * too few rows), never over k, and each tile is computed by exactly the same sequence of operations
- * whichever thread runs it. Results are therefore bit-identical across runs <em>and across thread
- * counts</em>. Packing of the shared B block is itself split over the worker pool.
- * {@link #gemmBatched} splits across the batch when there are enough matrices, else within each.
+ * Work is split over output tiles only, never over k. When C has at least two B micro-panels
+ * (NR columns) per thread, the columns are split: each thread packs its own slice of op(B) into
+ * its own buffer and runs the loops above on it (one fork-join per call, no sharing; A needs no
+ * packing in the common case, so nothing is done twice). Otherwise (narrow C) the B block is packed
+ * once, split over the pool, and the MR-aligned rows of C (or, when C is also short, the B
+ * micro-panels) are split. Either way each tile is computed by exactly the same sequence of
+ * operations whichever thread runs it, so results are bit-identical across runs <em>and across
+ * thread counts</em>. Called from inside another {@link Parallel} chunk, the splits run in order on
+ * the calling thread. {@link #gemmBatched} splits across the batch when there are enough matrices,
+ * else within each.
  *
  * <h2>Small problems</h2>
  * When {@code m*n*k < 32768} packing would cost more than it saves, and plain loops are used (also
@@ -44,7 +62,7 @@ public final class Gemm {
     static final long SMALL = 32 * 1024;
     static final int KC = 256;
     static final int MC = 128;
-    static final int NC = 4096;
+    static final int NC = 512;
 
     /** True when the Vector API is available; decided without touching any of its classes. */
     static final boolean VECTOR = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
@@ -181,6 +199,17 @@ public final class Gemm {
             scale(m, n, beta, c, cOff, ldc);
         } else if (!VECTOR || (long) m * n * k < SMALL) {
             small(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+        } else if (threads > 1 && ceilDiv(n, GemmKernels.NR) >= 2 * threads) {
+            // Split the columns of C (in whole B micro-panels): each thread packs only its own part
+            // of op(B) and runs the serial blocked loops on it, so there is one fork-join per call
+            // and no shared buffer. Tile boundaries stay multiples of NR from column 0 and the
+            // k blocking depends on k only, so every tile is computed exactly as with one thread.
+            int nr = GemmKernels.NR;
+            Parallel.forRange(ceilDiv(n, nr), 1, (q0, q1) -> {
+                int j0 = q0 * nr, j1 = Math.min(n, q1 * nr);
+                blocked(transA, transB, m, j1 - j0, k, alpha, a, aOff, lda,
+                        b, bOff + (transB ? j0 * ldb : j0), ldb, beta, c, cOff + j0, ldc, 1);
+            });
         } else {
             blocked(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, threads);
         }

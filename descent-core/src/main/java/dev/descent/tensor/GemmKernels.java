@@ -1,6 +1,8 @@
 package dev.descent.tensor;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -34,6 +36,28 @@ final class GemmKernels {
     /** Store modes of the micro-kernel. */
     static final int OVERWRITE = 0, ADD = 1, SCALE = 2;
 
+
+    // 16 x 16 transpose (used when VL == 16): stage s swaps the off-diagonal s x s blocks of every
+    // 2s x 2s block, for s = 8, 4, 2, 1; lanes with (lane & s) != 0 are the "high" half.
+    private static final VectorMask<Float> HI8 = VL == 16 ? VectorMask.fromLong(S, hiBits(8)) : null;
+    private static final VectorShuffle<Float> DN8 = VL == 16 ? VectorShuffle.fromOp(S, c -> (c & 8) != 0 ? c - 8 : c) : null;
+    private static final VectorShuffle<Float> UP8 = VL == 16 ? VectorShuffle.fromOp(S, c -> (c & 8) == 0 ? c + 8 : c) : null;
+    private static final VectorMask<Float> HI4 = VL == 16 ? VectorMask.fromLong(S, hiBits(4)) : null;
+    private static final VectorShuffle<Float> DN4 = VL == 16 ? VectorShuffle.fromOp(S, c -> (c & 4) != 0 ? c - 4 : c) : null;
+    private static final VectorShuffle<Float> UP4 = VL == 16 ? VectorShuffle.fromOp(S, c -> (c & 4) == 0 ? c + 4 : c) : null;
+    private static final VectorMask<Float> HI2 = VL == 16 ? VectorMask.fromLong(S, hiBits(2)) : null;
+    private static final VectorShuffle<Float> DN2 = VL == 16 ? VectorShuffle.fromOp(S, c -> (c & 2) != 0 ? c - 2 : c) : null;
+    private static final VectorShuffle<Float> UP2 = VL == 16 ? VectorShuffle.fromOp(S, c -> (c & 2) == 0 ? c + 2 : c) : null;
+    private static final VectorMask<Float> HI1 = VL == 16 ? VectorMask.fromLong(S, hiBits(1)) : null;
+    private static final VectorShuffle<Float> DN1 = VL == 16 ? VectorShuffle.fromOp(S, c -> (c & 1) != 0 ? c - 1 : c) : null;
+    private static final VectorShuffle<Float> UP1 = VL == 16 ? VectorShuffle.fromOp(S, c -> (c & 1) == 0 ? c + 1 : c) : null;
+
+    private static long hiBits(int s) {
+        long bits = 0;
+        for (int c = 0; c < VL; c++) if ((c & s) != 0) bits |= 1L << c;
+        return bits;
+    }
+
     private GemmKernels() {}
 
     /**
@@ -45,13 +69,15 @@ final class GemmKernels {
             int rows = Math.min(MR, mc - t * MR);
             int row0 = i0 + t * MR;
             int dst = t * MR * kc;
-                for (int p = 0; p < kc; p++) {
-                    int src = aOff + (p0 + p) * lda + row0;
-                    for (int r = 0; r < MR; r++) {
-                        ap[dst + r] = r < rows ? a[src + r] : 0f;
-                    }
-                    dst += MR;
+            for (int p = 0; p < kc; p++) {
+                int src = aOff + (p0 + p) * lda + row0;
+                if (rows == MR) {
+                    for (int r = 0; r < MR; r++) ap[dst + r] = a[src + r];
+                } else {
+                    for (int r = 0; r < MR; r++) ap[dst + r] = r < rows ? a[src + r] : 0f;
                 }
+                dst += MR;
+            }
         }
     }
 
@@ -83,16 +109,100 @@ final class GemmKernels {
                     }
                 }
             } else {
-                // op(B)(p, j) = b[(j0 + j) * ldb + p]: read each stored row sequentially, scatter by NR.
+                // op(B)(p, j) = b[(j0 + j) * ldb + p]
+                int done = 0;
+                if (VL == 16 && cols == NR) {
+                    done = kc & ~15;
+                    int src = bOff + col0 * ldb + p0;
+                    packBT16(b, src, ldb, done, bp, dst);
+                    packBT16(b, src + 16 * ldb, ldb, done, bp, dst + 16);
+                }
+                // the rest: read each stored row sequentially, scatter by NR
                 for (int j = 0; j < NR; j++) {
                     if (j < cols) {
                         int src = bOff + (col0 + j) * ldb + p0;
-                        for (int p = 0, d = dst + j; p < kc; p++, d += NR) bp[d] = b[src + p];
+                        for (int p = done, d = dst + done * NR + j; p < kc; p++, d += NR) bp[d] = b[src + p];
                     } else {
-                        for (int p = 0, d = dst + j; p < kc; p++, d += NR) bp[d] = 0f;
+                        for (int p = done, d = dst + done * NR + j; p < kc; p++, d += NR) bp[d] = 0f;
                     }
                 }
             }
+        }
+    }
+
+
+    /**
+     * Packs a 16-row group of a transposed-B panel: rows {@code src + j*ldb} (j < 16), values
+     * {@code p < kc16} (a multiple of 16), into {@code bp[dst + p*NR + j]}; 16 x 16 blocks are
+     * transposed in registers (4 stages of one permute and one blend per vector).
+     */
+    private static void packBT16(float[] b, int src, int ldb, int kc16, float[] bp, int dst) {
+        for (int p = 0; p < kc16; p += 16) {
+            FloatVector v0 = FloatVector.fromArray(S, b, src + 0 * ldb + p);
+            FloatVector v1 = FloatVector.fromArray(S, b, src + 1 * ldb + p);
+            FloatVector v2 = FloatVector.fromArray(S, b, src + 2 * ldb + p);
+            FloatVector v3 = FloatVector.fromArray(S, b, src + 3 * ldb + p);
+            FloatVector v4 = FloatVector.fromArray(S, b, src + 4 * ldb + p);
+            FloatVector v5 = FloatVector.fromArray(S, b, src + 5 * ldb + p);
+            FloatVector v6 = FloatVector.fromArray(S, b, src + 6 * ldb + p);
+            FloatVector v7 = FloatVector.fromArray(S, b, src + 7 * ldb + p);
+            FloatVector v8 = FloatVector.fromArray(S, b, src + 8 * ldb + p);
+            FloatVector v9 = FloatVector.fromArray(S, b, src + 9 * ldb + p);
+            FloatVector v10 = FloatVector.fromArray(S, b, src + 10 * ldb + p);
+            FloatVector v11 = FloatVector.fromArray(S, b, src + 11 * ldb + p);
+            FloatVector v12 = FloatVector.fromArray(S, b, src + 12 * ldb + p);
+            FloatVector v13 = FloatVector.fromArray(S, b, src + 13 * ldb + p);
+            FloatVector v14 = FloatVector.fromArray(S, b, src + 14 * ldb + p);
+            FloatVector v15 = FloatVector.fromArray(S, b, src + 15 * ldb + p);
+            { FloatVector x = v0.blend(v8.rearrange(DN8), HI8); v8 = v0.rearrange(UP8).blend(v8, HI8); v0 = x; }
+            { FloatVector x = v1.blend(v9.rearrange(DN8), HI8); v9 = v1.rearrange(UP8).blend(v9, HI8); v1 = x; }
+            { FloatVector x = v2.blend(v10.rearrange(DN8), HI8); v10 = v2.rearrange(UP8).blend(v10, HI8); v2 = x; }
+            { FloatVector x = v3.blend(v11.rearrange(DN8), HI8); v11 = v3.rearrange(UP8).blend(v11, HI8); v3 = x; }
+            { FloatVector x = v4.blend(v12.rearrange(DN8), HI8); v12 = v4.rearrange(UP8).blend(v12, HI8); v4 = x; }
+            { FloatVector x = v5.blend(v13.rearrange(DN8), HI8); v13 = v5.rearrange(UP8).blend(v13, HI8); v5 = x; }
+            { FloatVector x = v6.blend(v14.rearrange(DN8), HI8); v14 = v6.rearrange(UP8).blend(v14, HI8); v6 = x; }
+            { FloatVector x = v7.blend(v15.rearrange(DN8), HI8); v15 = v7.rearrange(UP8).blend(v15, HI8); v7 = x; }
+            { FloatVector x = v0.blend(v4.rearrange(DN4), HI4); v4 = v0.rearrange(UP4).blend(v4, HI4); v0 = x; }
+            { FloatVector x = v1.blend(v5.rearrange(DN4), HI4); v5 = v1.rearrange(UP4).blend(v5, HI4); v1 = x; }
+            { FloatVector x = v2.blend(v6.rearrange(DN4), HI4); v6 = v2.rearrange(UP4).blend(v6, HI4); v2 = x; }
+            { FloatVector x = v3.blend(v7.rearrange(DN4), HI4); v7 = v3.rearrange(UP4).blend(v7, HI4); v3 = x; }
+            { FloatVector x = v8.blend(v12.rearrange(DN4), HI4); v12 = v8.rearrange(UP4).blend(v12, HI4); v8 = x; }
+            { FloatVector x = v9.blend(v13.rearrange(DN4), HI4); v13 = v9.rearrange(UP4).blend(v13, HI4); v9 = x; }
+            { FloatVector x = v10.blend(v14.rearrange(DN4), HI4); v14 = v10.rearrange(UP4).blend(v14, HI4); v10 = x; }
+            { FloatVector x = v11.blend(v15.rearrange(DN4), HI4); v15 = v11.rearrange(UP4).blend(v15, HI4); v11 = x; }
+            { FloatVector x = v0.blend(v2.rearrange(DN2), HI2); v2 = v0.rearrange(UP2).blend(v2, HI2); v0 = x; }
+            { FloatVector x = v1.blend(v3.rearrange(DN2), HI2); v3 = v1.rearrange(UP2).blend(v3, HI2); v1 = x; }
+            { FloatVector x = v4.blend(v6.rearrange(DN2), HI2); v6 = v4.rearrange(UP2).blend(v6, HI2); v4 = x; }
+            { FloatVector x = v5.blend(v7.rearrange(DN2), HI2); v7 = v5.rearrange(UP2).blend(v7, HI2); v5 = x; }
+            { FloatVector x = v8.blend(v10.rearrange(DN2), HI2); v10 = v8.rearrange(UP2).blend(v10, HI2); v8 = x; }
+            { FloatVector x = v9.blend(v11.rearrange(DN2), HI2); v11 = v9.rearrange(UP2).blend(v11, HI2); v9 = x; }
+            { FloatVector x = v12.blend(v14.rearrange(DN2), HI2); v14 = v12.rearrange(UP2).blend(v14, HI2); v12 = x; }
+            { FloatVector x = v13.blend(v15.rearrange(DN2), HI2); v15 = v13.rearrange(UP2).blend(v15, HI2); v13 = x; }
+            { FloatVector x = v0.blend(v1.rearrange(DN1), HI1); v1 = v0.rearrange(UP1).blend(v1, HI1); v0 = x; }
+            { FloatVector x = v2.blend(v3.rearrange(DN1), HI1); v3 = v2.rearrange(UP1).blend(v3, HI1); v2 = x; }
+            { FloatVector x = v4.blend(v5.rearrange(DN1), HI1); v5 = v4.rearrange(UP1).blend(v5, HI1); v4 = x; }
+            { FloatVector x = v6.blend(v7.rearrange(DN1), HI1); v7 = v6.rearrange(UP1).blend(v7, HI1); v6 = x; }
+            { FloatVector x = v8.blend(v9.rearrange(DN1), HI1); v9 = v8.rearrange(UP1).blend(v9, HI1); v8 = x; }
+            { FloatVector x = v10.blend(v11.rearrange(DN1), HI1); v11 = v10.rearrange(UP1).blend(v11, HI1); v10 = x; }
+            { FloatVector x = v12.blend(v13.rearrange(DN1), HI1); v13 = v12.rearrange(UP1).blend(v13, HI1); v12 = x; }
+            { FloatVector x = v14.blend(v15.rearrange(DN1), HI1); v15 = v14.rearrange(UP1).blend(v15, HI1); v14 = x; }
+            int d = dst + p * NR;
+            v0.intoArray(bp, d + 0 * NR);
+            v1.intoArray(bp, d + 1 * NR);
+            v2.intoArray(bp, d + 2 * NR);
+            v3.intoArray(bp, d + 3 * NR);
+            v4.intoArray(bp, d + 4 * NR);
+            v5.intoArray(bp, d + 5 * NR);
+            v6.intoArray(bp, d + 6 * NR);
+            v7.intoArray(bp, d + 7 * NR);
+            v8.intoArray(bp, d + 8 * NR);
+            v9.intoArray(bp, d + 9 * NR);
+            v10.intoArray(bp, d + 10 * NR);
+            v11.intoArray(bp, d + 11 * NR);
+            v12.intoArray(bp, d + 12 * NR);
+            v13.intoArray(bp, d + 13 * NR);
+            v14.intoArray(bp, d + 14 * NR);
+            v15.intoArray(bp, d + 15 * NR);
         }
     }
 

@@ -36,7 +36,7 @@ public final class LayerNormKernel {
                     FloatVector d = FloatVector.fromArray(S, x, xr + i).sub(vmu);
                     acc = d.fma(d, acc);
                 }
-                var = acc.reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
+                var = VectorMath.sumLanes(acc);
                 for (; i < n; i++) {
                     float d = x[xr + i] - mu;
                     var += d * d;

@@ -142,7 +142,7 @@ public final class Philox {
     private static float boxMuller(int a, int b) {
         double u1 = ((a >>> 8) + 1) * 0x1.0p-24; // (0, 1]
         double u2 = (b >>> 8) * 0x1.0p-24;
-        return (float) (Math.sqrt(-2.0 * Math.log(u1)) * Math.cos(2.0 * Math.PI * u2));
+        return (float) (Math.sqrt(-2.0 * StrictMath.log(u1)) * StrictMath.cos(2.0 * Math.PI * u2));
     }
 
     private void philox(long block, int[] out) {

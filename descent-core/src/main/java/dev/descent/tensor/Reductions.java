@@ -19,7 +19,7 @@ public final class Reductions {
         FloatVector acc = FloatVector.zero(S);
         int i = 0;
         for (int u = S.loopBound(n); i < u; i += L) acc = acc.add(FloatVector.fromArray(S, a, off + i));
-        float s = acc.reduceLanes(VectorOperators.ADD);
+        float s = VectorMath.sumLanes(acc);
         for (; i < n; i++) s += a[off + i];
         return s;
     }
@@ -40,7 +40,7 @@ public final class Reductions {
         for (int u = S.loopBound(n); i < u; i += L) {
             acc = FloatVector.fromArray(S, a, ao + i).fma(FloatVector.fromArray(S, b, bo + i), acc);
         }
-        float s = acc.reduceLanes(VectorOperators.ADD);
+        float s = VectorMath.sumLanes(acc);
         for (; i < n; i++) s += a[ao + i] * b[bo + i];
         return s;
     }

@@ -26,18 +26,18 @@ public final class Softmax {
         FloatVector acc = FloatVector.zero(S);
         int i = 0;
         for (int u = S.loopBound(n); i < u; i += L) {
-            FloatVector e = FloatVector.fromArray(S, x, xo + i).sub(vmax).lanewise(VectorOperators.EXP);
+            FloatVector e = VectorMath.exp(FloatVector.fromArray(S, x, xo + i).sub(vmax));
             e.intoArray(out, oo + i);
             acc = acc.add(e);
         }
-        float sum = acc.reduceLanes(VectorOperators.ADD);
+        float sum = VectorMath.sumLanes(acc);
         for (; i < n; i++) {
-            float e = (float) Math.exp(x[xo + i] - max);
+            float e = VectorMath.exp(x[xo + i] - max);
             out[oo + i] = e;
             sum += e;
         }
         Elementwise.scale(1f / sum, out, oo, n);
-        return max + (float) Math.log(sum);
+        return max + (float) StrictMath.log(sum);
     }
 
     /** out = log_softmax(x) over one row. */
@@ -47,11 +47,11 @@ public final class Softmax {
         FloatVector acc = FloatVector.zero(S);
         int i = 0;
         for (int u = S.loopBound(n); i < u; i += L) {
-            acc = acc.add(FloatVector.fromArray(S, x, xo + i).sub(vmax).lanewise(VectorOperators.EXP));
+            acc = acc.add(VectorMath.exp(FloatVector.fromArray(S, x, xo + i).sub(vmax)));
         }
-        float sum = acc.reduceLanes(VectorOperators.ADD);
-        for (; i < n; i++) sum += (float) Math.exp(x[xo + i] - max);
-        float logZ = max + (float) Math.log(sum);
+        float sum = VectorMath.sumLanes(acc);
+        for (; i < n; i++) sum += VectorMath.exp(x[xo + i] - max);
+        float logZ = max + (float) StrictMath.log(sum);
         Elementwise.applyScalarRight(Elementwise.Op.SUB, x, xo, logZ, out, oo, n);
     }
 
@@ -73,9 +73,9 @@ public final class Softmax {
         FloatVector vs = FloatVector.broadcast(S, sum);
         int i = 0;
         for (int u = S.loopBound(n); i < u; i += L) {
-            FloatVector e = FloatVector.fromArray(S, y, yo + i).lanewise(VectorOperators.EXP);
+            FloatVector e = VectorMath.exp(FloatVector.fromArray(S, y, yo + i));
             FloatVector.fromArray(S, dy, dyo + i).sub(e.mul(vs)).intoArray(dx, dxo + i);
         }
-        for (; i < n; i++) dx[dxo + i] = dy[dyo + i] - (float) Math.exp(y[yo + i]) * sum;
+        for (; i < n; i++) dx[dxo + i] = dy[dyo + i] - VectorMath.exp(y[yo + i]) * sum;
     }
 }

@@ -164,6 +164,11 @@ public final class Trainer {
     }
 
     private void save(Path runDir, Gpt model, Optimizer opt, long step, CharTokenizer tok) throws IOException {
+        float[] values = model.parameters().values();
+        if (!Reductions.allFinite(values, 0, values.length)) {
+            throw new TrainingStopped("parameters became non-finite before step " + step + "; the last good checkpoint is in "
+                    + runDir.resolve(Checkpoint.DIR), step, false);
+        }
         Checkpoint.save(runDir, model.parameters(), Gpt.TIED, opt, step, tok.vocabulary(), config);
         listener.onCheckpoint(step, runDir.resolve(Checkpoint.DIR));
     }

@@ -1,0 +1,135 @@
+package dev.descent.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.descent.io.Safetensors;
+import dev.descent.tensor.Tensor;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** End-to-end runs of the trainer on a tiny GPT: resume equality, interrupts, divergence. */
+class TrainerTest {
+    @TempDir
+    Path tmp;
+
+    private TrainConfig tiny(Path out, int maxIters, String... more) {
+        List<String> o = new ArrayList<>(List.of("n_layer=1", "n_head=2", "n_embd=16", "block_size=16", "batch_size=4",
+                "max_iters=" + maxIters, "lr_decay_iters=12", "warmup_iters=2", "eval_interval=6", "eval_iters=2",
+                "log_interval=1", "sample_tokens=20", "threads=2", "dropout=0.1", "out_dir=" + out));
+        o.addAll(List.of(more));
+        return TrainConfig.defaults().with(o);
+    }
+
+    /** Per-step losses recorded in a run's metrics.jsonl, as the exact strings written. */
+    private static List<String> losses(Path run) throws Exception {
+        List<String> out = new ArrayList<>();
+        for (String line : Files.readAllLines(run.resolve("metrics.jsonl"))) {
+            if (line.contains("\"loss\"")) out.add(line.replaceAll(".*\"step\":(\\d+),\"loss\":([^,]+),.*", "$1=$2"));
+        }
+        return out;
+    }
+
+    private static Map<String, Tensor> weights(Path run) throws Exception {
+        return Safetensors.read(run.resolve(Checkpoint.DIR).resolve("model.safetensors")).tensors();
+    }
+
+    private static void assertSameWeights(Map<String, Tensor> a, Map<String, Tensor> b) {
+        assertEquals(a.keySet(), b.keySet());
+        for (String k : a.keySet()) assertArrayEquals(a.get(k).toArray(), b.get(k).toArray(), k);
+    }
+
+    @Test
+    void resumedRunEqualsStraightRunBitForBit() throws Exception {
+        Path straight = tmp.resolve("straight");
+        new Trainer(tiny(straight, 12), TrainListener.NONE).run(null);
+
+        Path split = tmp.resolve("split");
+        new Trainer(tiny(split, 6), TrainListener.NONE).run(null);
+        new Trainer(Trainer.configOf(split).with(List.of("max_iters=12")), TrainListener.NONE).run(split);
+
+        List<String> a = losses(straight);
+        List<String> b = losses(split);
+        assertEquals(12, a.size());
+        assertEquals(a, b);
+        assertSameWeights(weights(straight), weights(split));
+    }
+
+    @Test
+    void interruptWritesCheckpointAndResumeContinuesExactly() throws Exception {
+        Path straight = tmp.resolve("straight");
+        new Trainer(tiny(straight, 8), TrainListener.NONE).run(null);
+
+        Path run = tmp.resolve("interrupted");
+        Trainer[] holder = new Trainer[1];
+        holder[0] = new Trainer(tiny(run, 8), new TrainListener() {
+            @Override
+            public void onStep(long step, long maxIters, double loss, double lr, double tps, double secs) {
+                if (step == 3) holder[0].requestStop();
+            }
+        });
+        TrainingStopped stop = assertThrows(TrainingStopped.class, () -> holder[0].run(null));
+        assertTrue(stop.interrupted());
+        assertEquals(3, stop.step());
+        assertEquals(3, Checkpoint.info(run).step());
+
+        new Trainer(Trainer.configOf(run), TrainListener.NONE).run(run);
+        assertEquals(losses(straight), losses(run));
+        assertSameWeights(weights(straight), weights(run));
+    }
+
+    @Test
+    void nonFiniteLossStopsNamingTheStepAndKeepsLastGoodCheckpoint() throws Exception {
+        Path run = tmp.resolve("diverged");
+        TrainConfig cfg = tiny(run, 12, "learning_rate=1.0e30", "min_lr=0.0", "grad_clip=0.0", "warmup_iters=0",
+                "decay_lr=false", "eval_interval=1");
+        TrainingStopped stop = assertThrows(TrainingStopped.class, () -> new Trainer(cfg, TrainListener.NONE).run(null));
+        assertFalse(stop.interrupted());
+        assertTrue(stop.getMessage().contains("step " + stop.step()), stop.getMessage());
+        assertTrue(stop.step() >= 1);
+        // eval_interval=1: a checkpoint is attempted before every step; only finite models are saved.
+        long saved = Checkpoint.info(run).step();
+        assertTrue(saved <= stop.step() && saved >= 1, "saved " + saved + ", stopped " + stop.step());
+        for (Tensor t : weights(run).values()) {
+            for (float v : t.toArray()) assertTrue(Float.isFinite(v));
+        }
+    }
+
+    @Test
+    void checkpointNamesAreNanoGptStateDictNames() throws Exception {
+        Path run = tmp.resolve("names");
+        new Trainer(tiny(run, 2, "bias=true"), TrainListener.NONE).run(null);
+        Map<String, Tensor> w = weights(run);
+        assertTrue(w.containsKey("transformer.wte.weight"));
+        assertTrue(w.containsKey("lm_head.weight"));
+        assertArrayEquals(w.get("transformer.wte.weight").toArray(), w.get("lm_head.weight").toArray());
+        assertTrue(w.containsKey("transformer.h.0.attn.c_attn.bias"));
+        assertArrayEquals(new int[] {48, 16}, w.get("transformer.h.0.attn.c_attn.weight").shape());
+        assertTrue(Files.readString(run.resolve("samples.txt")).length() > 20);
+        assertTrue(Files.exists(run.resolve("config.yaml")));
+    }
+
+    @Test
+    void unwritableOutputFolderIsRefusedClearly() throws Exception {
+        Path file = tmp.resolve("a-file");
+        Files.writeString(file, "x");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new Trainer(tiny(file, 2), TrainListener.NONE).run(null));
+        assertTrue(e.getMessage().contains("not a folder"), e.getMessage());
+    }
+
+    @Test
+    void resumeFromFolderWithoutCheckpointIsRefused() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Checkpoint.info(tmp.resolve("nothing-here")));
+        assertTrue(e.getMessage().contains("run folder not found"), e.getMessage());
+    }
+}
