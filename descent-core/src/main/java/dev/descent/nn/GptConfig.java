@@ -30,7 +30,9 @@ public record GptConfig(int vocabSize, int blockSize, int nLayer, int nHead, int
 
     /** Non-embedding parameter count (nanoGPT's {@code get_num_params}, which excludes position embeddings). */
     public long nonEmbeddingParams() {
-        long perBlock = 12L * nEmbd * nEmbd + (bias ? 13L * nEmbd : 0) + (2L * nEmbd);
-        return nLayer * perBlock + (bias ? 2L : 1L) * nEmbd;
+        // per block: 12C² weights, 2C LayerNorm gains, and with bias 9C Linear + 2C LayerNorm biases
+        long perBlock = 12L * nEmbd * nEmbd + (bias ? 11L * nEmbd : 0) + (2L * nEmbd);
+        // wte counts: it is the (tied) LM head's weight, as in nanoGPT's get_num_params(non_embedding=True)
+        return (long) vocabSize * nEmbd + nLayer * perBlock + (bias ? 2L : 1L) * nEmbd;
     }
 }
