@@ -118,7 +118,8 @@ class GemmTest {
     @Test
     void largerShapesCrossingBlockBoundaries() {
         SplittableRandom rnd = new SplittableRandom(2);
-        int[][] shapes = {{300, 200, 600}, {257, 95, 513}, {768, 128, 64}, {9, 300, 100}, {130, 70, 260}};
+        // past MC = 128 rows and KC = 256 (two or three k blocks), past NC = 512 columns, thin shapes
+        int[][] shapes = {{136, 70, 300}, {20, 530, 270}, {257, 40, 513}, {9, 300, 100}, {200, 33, 40}};
         int idx = 0;
         for (int[] s : shapes) {
             for (boolean tA : new boolean[] {false, true}) {
@@ -162,7 +163,7 @@ class GemmTest {
     @Test
     void threadCountDoesNotChangeBits() {
         SplittableRandom rnd = new SplittableRandom(5);
-        int[][] shapes = {{768, 384, 128}, {128, 384, 768}, {9, 700, 300}, {100, 33, 1000}, {513, 65, 257}};
+        int[][] shapes = {{768, 384, 128}, {128, 384, 768}, {9, 700, 300}, {100, 33, 1000}, {513, 65, 257}, {9, 70, 300}};
         for (int[] s : shapes) {
             for (boolean tA : new boolean[] {false, true}) {
                 for (boolean tB : new boolean[] {false, true}) {
