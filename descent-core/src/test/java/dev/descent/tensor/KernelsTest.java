@@ -1,0 +1,380 @@
+package dev.descent.tensor;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+/** Each kernel against a straightforward double-precision reference. */
+class KernelsTest {
+    static final float ULP1 = Math.ulp(1f); // 1.19e-7
+
+    static float[] gauss(long seed, int n, float scale) {
+        float[] a = new float[n];
+        Philox.stream(seed, "kernels").fillGaussian(a, 0, n, 0);
+        for (int i = 0; i < n; i++) a[i] *= scale;
+        return a;
+    }
+
+    // ------------------------------------------------------------------ high-precision erf
+
+    /**
+     * erf(x) in double: for |x| < 3 the all-positive series
+     * erf(x) = 2/√π · e^{−x²} · Σ_n 2ⁿ x^{2n+1} / (1·3·…·(2n+1)) (A&S 7.1.6; no cancellation);
+     * beyond, 1 − erfc(x) with erfc from its continued fraction.
+     */
+    static double erf(double x) {
+        if (x < 0) return -erf(-x);
+        if (x >= 3) return 1 - erfc(x);
+        double term = x;
+        double sum = x;
+        for (int n = 1; n < 200; n++) {
+            term *= 2 * x * x / (2 * n + 1);
+            sum += term;
+            if (term < 1e-17 * sum) break;
+        }
+        return 2 / Math.sqrt(Math.PI) * Math.exp(-x * x) * sum;
+    }
+
+    /**
+     * erfc(x) in double; for x ≥ 3 the continued fraction (A&S 7.1.14)
+     * erfc(x) = e^{−x²}/√π · 1/(x + (1/2)/(x + 1/(x + (3/2)/(x + 2/(x + …))))), evaluated backwards.
+     */
+    static double erfc(double x) {
+        if (x < 3) return 1 - erf(x);
+        double f = x;
+        for (int k = 200; k >= 1; k--) f = x + (k / 2.0) / f;
+        return Math.exp(-x * x) / Math.sqrt(Math.PI) / f;
+    }
+
+    /** Φ(x) = ½ erfc(−x/√2), accurate in both tails. */
+    static double phi(double x) {
+        return 0.5 * erfc(-x / Math.sqrt(2));
+    }
+
+    @Test
+    void referenceErfMatchesPublishedValues() {
+        // values from CPython's math.erf / math.erfc (correctly rounded to ~1 ulp)
+        assertEquals(0.8427007929497149, erf(1), 1e-15);
+        assertEquals(0.5204998778130465, erf(0.5), 1e-15);
+        assertEquals(-0.999593047982555, erf(-2.5), 1e-15);
+        assertEquals(2.2090496998585438e-05, erfc(3), 1e-18);
+        assertEquals(1.5374597944280351e-12, erfc(5), 1e-25);
+        assertEquals(erfc(3 - 1e-10) - 1e-10 * 2 / Math.sqrt(Math.PI) * Math.exp(-9), erfc(3), 1e-15); // branches meet
+    }
+
+    @Test
+    void geluMatchesExactErfGelu() {
+        // Grid over [-8, 8] plus random points; lengths not a multiple of the vector width so both the
+        // vector loop and the scalar tail run.
+        int n = 3203;
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) x[i] = -8f + 16f * i / (n - 1);
+        float[] r = gauss(1, 517, 2f);
+        float[] all = new float[n + r.length];
+        System.arraycopy(x, 0, all, 0, n);
+        System.arraycopy(r, 0, all, n, r.length);
+        float[] y = new float[all.length];
+        Gelu.forward(all, 0, y, 0, all.length);
+        float[] dx = new float[all.length];
+        float[] dy = new float[all.length];
+        java.util.Arrays.fill(dy, 1f);
+        java.util.Arrays.fill(dx, 0.25f);
+        Gelu.backward(all, 0, dy, 0, dx, 0, all.length);
+        for (int i = 0; i < all.length; i++) {
+            double v = all[i];
+            double ref = v * phi(v);
+            // A&S 7.1.26 has |erf error| ≤ 1.5e-7; its float32 evaluation (a degree-5 polynomial whose
+            // terms reach ~1.5 and partly cancel, times exp) adds up to ~4 ulp(1). Φ = (1 + erf)/2 halves
+            // that, and gelu = x·Φ scales it by |x|: |error| ≤ |x|·(7.5e-8 + 2·ulp(1)) + 2 ulp(y).
+            double tol = Math.abs(v) * (7.5e-8 + 2 * ULP1) + 2 * Math.ulp((float) Math.abs(ref)) + 1e-30;
+            assertEquals(ref, y[i], tol, "gelu(" + v + ")");
+            double dref = phi(v) + v * Math.exp(-0.5 * v * v) / Math.sqrt(2 * Math.PI);
+            // derivative: Φ error plus |x|·φ(x) in float (≤ 0.25), few ulps of values ≤ 1.1
+            assertEquals(0.25 + dref, dx[i], 7.5e-8 + (2 + Math.abs(v)) * 2 * ULP1, "gelu'(" + v + ")");
+        }
+        // the scalar erf too: A&S bound plus the float evaluation error discussed above
+        for (float v = -5f; v <= 5f; v += 0.01f) assertEquals(erf(v), Gelu.erf(v), 1.5e-7 + 4 * ULP1, "erf(" + v + ")");
+    }
+
+    @Test
+    void softmaxRowsMatchReferenceIncludingLargeLogits() {
+        float[][] rows = {
+            {1f, 2f, 3f},
+            {1000f, 1001f, 1002f},
+            {-1000f, -1001f, -999f, -1e4f},
+            gauss(2, 37, 3f),
+            gauss(3, 129, 20f),
+            {88f, 89f, -88f, 100f, 0f, 0f, 0f, 0f, 0f, 0f, 0f, 0f, 0f, 0f, 0f, 0f, 0f, 50f},
+            {5f},
+        };
+        for (float[] x : rows) {
+            int n = x.length;
+            double max = Double.NEGATIVE_INFINITY;
+            for (float v : x) max = Math.max(max, v);
+            double z = 0;
+            for (float v : x) z += Math.exp(v - max);
+            double logZ = max + Math.log(z);
+            float[] p = new float[n + 2];
+            float ret = Softmax.row(x, 0, p, 1, n);
+            float[] lp = new float[n];
+            Softmax.logRow(x, 0, lp, 0, n);
+            // log Σ exp: float max plus log of a sum ≥ 1 accurate to a few ulps
+            assertEquals(logZ, ret, 4 * Math.ulp((float) Math.abs(logZ)) + 1e-6);
+            double total = 0;
+            for (int i = 0; i < n; i++) {
+                double ref = Math.exp(x[i] - logZ);
+                assertTrue(Float.isFinite(p[1 + i]));
+                // probabilities: relative error a few ulps (exp, sum of n terms, one multiply)
+                assertEquals(ref, p[1 + i], ref * (6 + n) * ULP1 + 1e-30, "softmax at " + i);
+                // log-probabilities: absolute error a few ulps of the magnitudes involved
+                double lref = x[i] - logZ;
+                assertEquals(lref, lp[i], 4 * Math.ulp(Math.max(Math.abs((float) lref), (float) Math.abs(logZ))) + 1e-6,
+                        "logSoftmax at " + i);
+                total += p[1 + i];
+            }
+            assertEquals(1.0, total, n * ULP1 * 2);
+            assertEquals(0f, p[0]);
+            assertEquals(0f, p[n + 1]);
+        }
+        float[] masked = {Float.NEGATIVE_INFINITY, Float.NEGATIVE_INFINITY};
+        float[] out = {7f, 7f};
+        assertEquals(Float.NEGATIVE_INFINITY, Softmax.row(masked, 0, out, 0, 2));
+        assertEquals(0f, out[0]);
+    }
+
+    @Test
+    void softmaxBackwardRowsMatchReference() {
+        int n = 23;
+        float[] x = gauss(4, n, 2f);
+        float[] dy = gauss(5, n, 1f);
+        float[] y = new float[n];
+        Softmax.row(x, 0, y, 0, n);
+        float[] dx = new float[n];
+        Softmax.backwardRow(y, 0, dy, 0, dx, 0, n);
+        float[] ly = new float[n];
+        Softmax.logRow(x, 0, ly, 0, n);
+        float[] ldx = new float[n];
+        Softmax.logBackwardRow(ly, 0, dy, 0, ldx, 0, n);
+        double dot = 0;
+        double sum = 0;
+        for (int i = 0; i < n; i++) {
+            dot += (double) y[i] * dy[i];
+            sum += dy[i];
+        }
+        for (int i = 0; i < n; i++) {
+            assertEquals(y[i] * (dy[i] - dot), dx[i], 1e-6);
+            assertEquals(dy[i] - Math.exp(ly[i]) * sum, ldx[i], 1e-5);
+        }
+    }
+
+    @Test
+    void layerNormForwardMatchesReference() {
+        int rows = 7;
+        int n = 45;
+        float[] x = gauss(6, rows * n + 3, 3f);
+        for (int i = 0; i < x.length; i++) x[i] += 10f; // non-zero mean
+        float[] w = gauss(7, n, 1f);
+        float[] b = gauss(8, n, 1f);
+        float eps = 1e-5f;
+        for (int variant = 0; variant < 3; variant++) {
+            float[] ww = variant == 2 ? null : w;
+            float[] bb = variant >= 1 ? null : b;
+            float[] y = new float[rows * n + 1];
+            float[] mean = new float[rows];
+            float[] rstd = new float[rows];
+            LayerNormKernel.forward(x, 3, ww, 0, bb, 0, eps, rows, n, y, 1, mean, rstd);
+            for (int r = 0; r < rows; r++) {
+                double mu = 0;
+                for (int i = 0; i < n; i++) mu += x[3 + r * n + i];
+                mu /= n;
+                double var = 0;
+                for (int i = 0; i < n; i++) var += Math.pow(x[3 + r * n + i] - mu, 2);
+                var /= n; // biased, as torch
+                double rs = 1 / Math.sqrt(var + eps);
+                assertEquals(mu, mean[r], 1e-5 * Math.abs(mu));
+                assertEquals(rs, rstd[r], 1e-5 * rs);
+                for (int i = 0; i < n; i++) {
+                    double h = (x[3 + r * n + i] - mu) * rs;
+                    double ref = h * (ww == null ? 1 : ww[i]) + (bb == null ? 0 : bb[i]);
+                    // x − μ loses log2(|μ|/σ) ≈ 2 bits; 1e-5 absolute on O(1) outputs is ~100 ulps
+                    assertEquals(ref, y[1 + r * n + i], 1e-5 * (1 + Math.abs(ref)), "variant " + variant);
+                }
+            }
+            assertEquals(0f, y[0]);
+        }
+    }
+
+    @Test
+    void layerNormBackwardMatchesReference() {
+        int rows = 5;
+        int n = 19;
+        float[] x = gauss(9, rows * n, 2f);
+        float[] w = gauss(10, n, 1f);
+        float[] dy = gauss(11, rows * n, 1f);
+        float[] y = new float[rows * n];
+        float[] mean = new float[rows];
+        float[] rstd = new float[rows];
+        LayerNormKernel.forward(x, 0, w, 0, null, 0, 1e-5f, rows, n, y, 0, mean, rstd);
+        float[] dx = new float[rows * n];
+        float[] dw = new float[n];
+        float[] db = new float[n];
+        LayerNormKernel.backward(dy, 0, x, 0, w, 0, mean, rstd, rows, n, dx, 0, dw, 0, db, 0);
+        double[] dwRef = new double[n];
+        double[] dbRef = new double[n];
+        for (int r = 0; r < rows; r++) {
+            double mu = 0;
+            for (int i = 0; i < n; i++) mu += x[r * n + i];
+            mu /= n;
+            double var = 0;
+            for (int i = 0; i < n; i++) var += Math.pow(x[r * n + i] - mu, 2);
+            double rs = 1 / Math.sqrt(var / n + 1e-5);
+            double[] xh = new double[n];
+            double[] g = new double[n];
+            double m1 = 0;
+            double m2 = 0;
+            for (int i = 0; i < n; i++) {
+                xh[i] = (x[r * n + i] - mu) * rs;
+                g[i] = dy[r * n + i] * w[i];
+                m1 += g[i] / n;
+                m2 += g[i] * xh[i] / n;
+                dwRef[i] += dy[r * n + i] * xh[i];
+                dbRef[i] += dy[r * n + i];
+            }
+            for (int i = 0; i < n; i++) assertEquals(rs * (g[i] - m1 - xh[i] * m2), dx[r * n + i], 1e-5);
+        }
+        for (int i = 0; i < n; i++) {
+            assertEquals(dwRef[i], dw[i], 1e-5);
+            assertEquals(dbRef[i], db[i], 1e-5);
+        }
+    }
+
+    @Test
+    void reductionsMatchReference() {
+        for (int n : new int[] {0, 1, 7, 8, 16, 33, 1000, 5003}) {
+            float[] a = gauss(12 + n, n + 5, 1f);
+            float[] b = gauss(13 + n, n + 5, 1f);
+            double s = 0;
+            double abs = 0;
+            double dot = 0;
+            double dotAbs = 0;
+            double ss = 0;
+            double max = Double.NEGATIVE_INFINITY;
+            for (int i = 0; i < n; i++) {
+                s += a[2 + i];
+                abs += Math.abs(a[2 + i]);
+                dot += (double) a[2 + i] * b[5 - 3 + i];
+                dotAbs += Math.abs((double) a[2 + i] * b[2 + i]);
+                ss += (double) a[2 + i] * a[2 + i];
+                max = Math.max(max, a[2 + i]);
+            }
+            // recursive float summation: |error| ≤ n·u·Σ|a_i| (u = 2^-24)
+            double u = 0x1p-24;
+            assertEquals(s, Reductions.sum(a, 2, n), n * u * abs + 1e-30, "sum " + n);
+            assertEquals(dot, Reductions.dot(a, 2, b, 2, n), n * u * dotAbs + 1e-30, "dot " + n);
+            assertEquals(ss, Reductions.sumOfSquares(a, 2, n), 4096 * u * ss + 1e-30, "sumsq " + n);
+            assertEquals(ss, Reductions.sumOfSquaresParallel(a, 2, n), 4096 * u * ss + 1e-30);
+            assertEquals((float) max, Reductions.max(a, 2, n), 0f);
+        }
+        float[] big = gauss(20, 300_000, 1f);
+        double ss = 0;
+        for (float v : big) ss += (double) v * v;
+        assertEquals(ss, Reductions.sumOfSquaresParallel(big, 0, big.length), 1e-6 * ss);
+        assertEquals(Reductions.sumOfSquaresParallel(big, 0, big.length),
+                Reductions.sumOfSquaresParallel(big, 0, big.length), 0.0, "deterministic");
+
+        float[] m = {1, 2, 3, 4, 5, 6};
+        float[] cs = {10, 20, 30};
+        Reductions.addColumnSums(m, 0, 2, 3, cs, 0);
+        assertEquals(15f, cs[0]);
+        assertEquals(27f, cs[1]);
+        assertEquals(39f, cs[2]);
+        assertTrue(Reductions.allFinite(m, 0, 6));
+        assertFalse(Reductions.allFinite(new float[] {1, Float.NaN}, 0, 2));
+        assertFalse(Reductions.allFinite(new float[] {Float.POSITIVE_INFINITY}, 0, 1));
+        assertTrue(Reductions.allFinite(new float[] {Float.NaN, 1}, 1, 1));
+    }
+
+    @Test
+    void elementwiseMatchesReference() {
+        int n = 77;
+        float[] a = gauss(30, n + 1, 2f);
+        float[] b = gauss(31, n + 2, 2f);
+        float[] c = gauss(32, n, 2f);
+        for (Elementwise.Op op : Elementwise.Op.values()) {
+            float[] out = new float[n];
+            Elementwise.apply(op, a, 1, b, 2, out, 0, n);
+            float[] sr = new float[n];
+            Elementwise.applyScalarRight(op, a, 1, 1.5f, sr, 0, n);
+            float[] sl = new float[n];
+            Elementwise.applyScalarLeft(op, 1.5f, b, 2, sl, 0, n);
+            for (int i = 0; i < n; i++) {
+                assertEquals((float) ref(op, a[1 + i], b[2 + i]), out[i], 0f);
+                assertEquals((float) ref(op, a[1 + i], 1.5), sr[i], 0f);
+                assertEquals((float) ref(op, 1.5, b[2 + i]), sl[i], 0f);
+            }
+        }
+        float[] y = c.clone();
+        Elementwise.axpy(0.5f, a, 1, y, 0, n);
+        float[] f = new float[n];
+        Elementwise.fma(a, 1, b, 2, c, 0, f, 0, n);
+        float[] rl = new float[n];
+        Elementwise.relu(a, 1, rl, 0, n);
+        float[] th = new float[n];
+        Elementwise.tanh(a, 1, th, 0, n);
+        float[] ex = new float[n];
+        Elementwise.exp(a, 1, ex, 0, n);
+        float[] pos = new float[n];
+        for (int i = 0; i < n; i++) pos[i] = Math.abs(a[1 + i]) + 1e-3f;
+        float[] lg = new float[n];
+        Elementwise.log(pos, 0, lg, 0, n);
+        float[] sc = c.clone();
+        Elementwise.scale(-3f, sc, 0, n);
+        for (int i = 0; i < n; i++) {
+            double ai = a[1 + i];
+            assertEquals((float) (c[i] + 0.5 * ai), y[i], Math.ulp(y[i]));
+            assertEquals((float) (ai * b[2 + i] + c[i]), f[i], 0f); // fused: one rounding
+            assertEquals((float) Math.max(ai, 0), rl[i], 0f);
+            // exp: VectorMath's Cephes expf, relative error ≈ 2e-7 (≤ 3 ulps). tanh = 1 − 2/(e^{2x} + 1)
+            // inherits that and the cancellation of 1 − …, an absolute error of a couple of ulp(1)
+            // (so near 0 its relative error grows; PyTorch's tanh is accurate to ulps there).
+            assertEquals(Math.tanh(ai), th[i], 2 * Math.ulp(1f) + 2 * Math.ulp((float) Math.abs(Math.tanh(ai))));
+            assertEquals(Math.exp(ai), ex[i], 3 * Math.ulp((float) Math.exp(ai)));
+            assertEquals(Math.log(pos[i]), lg[i], 2 * Math.ulp((float) Math.abs(Math.log(pos[i]))) + 1e-30);
+            assertEquals(-3f * c[i], sc[i], 0f);
+        }
+    }
+
+    static double ref(Elementwise.Op op, double x, double y) {
+        return switch (op) {
+            case ADD -> x + y;
+            case SUB -> x - y;
+            case MUL -> x * y;
+            case DIV -> x / y;
+        };
+    }
+
+    @Test
+    void embeddingGatherAndScatterAdd() {
+        float[] table = new float[2 + 5 * 3];
+        for (int i = 0; i < 15; i++) table[2 + i] = i;
+        int[] idx = {4, 0, 4, 2};
+        float[] out = new float[12];
+        EmbeddingKernel.gather(table, 2, 5, 3, idx, out, 0);
+        float[] expected = {12, 13, 14, 0, 1, 2, 12, 13, 14, 6, 7, 8};
+        org.junit.jupiter.api.Assertions.assertArrayEquals(expected, out);
+        float[] dtable = new float[15];
+        float[] dout = new float[12];
+        for (int i = 0; i < 12; i++) dout[i] = i + 1;
+        EmbeddingKernel.scatterAdd(dout, 0, idx, 3, dtable, 0);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(
+                new float[] {4, 5, 6, 0, 0, 0, 10, 11, 12, 0, 0, 0, 1 + 7, 2 + 8, 3 + 9}, dtable);
+        var e = assertThrows(IndexOutOfBoundsException.class,
+                () -> EmbeddingKernel.gather(table, 2, 5, 3, new int[] {1, 5}, new float[6], 0));
+        assertTrue(e.getMessage().contains("5") && e.getMessage().contains("position 1"), e.getMessage());
+        assertThrows(IndexOutOfBoundsException.class,
+                () -> EmbeddingKernel.gather(table, 2, 5, 3, new int[] {-1}, new float[3], 0));
+    }
+}
