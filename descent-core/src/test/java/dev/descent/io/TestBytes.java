@@ -4,11 +4,138 @@ import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.util.Random;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
-/** Test helpers: hex decoding, hand-built files and random mutations. */
+/** Test helpers: hex decoding, hand-built files, random mutations and the seeds of the fuzz tests. */
 final class TestBytes {
     private TestBytes() {}
+
+    /**
+     * Base seed of the randomized tests. It is fixed, so every run checks the same cases; pass
+     * {@code -Ddescent.fuzz.seed=N} to explore others.
+     */
+    static final long BASE_SEED = Long.getLong("descent.fuzz.seed", 0x0DE5_CE27_F022L);
+
+    /** Time limit of one case: a parser must never hang or allocate its way into the ground. */
+    static final Duration CASE_TIMEOUT = Duration.ofSeconds(5);
+
+    /** After this many failing cases a randomized test stops and reports them. */
+    private static final int MAX_REPORTED_FAILURES = 10;
+
+    /** The body of one randomized case, drawing its inputs from {@code r}. */
+    @FunctionalInterface
+    interface Case {
+        void run(SplittableRandom r) throws Exception;
+    }
+
+    /**
+     * Runs {@code count} cases of the randomized test {@code test}. Case seeds are a fixed stream derived from
+     * {@link #BASE_SEED} and the test's name; each case gets a fresh {@code SplittableRandom(seed)} and runs on a
+     * worker thread under {@link #CASE_TIMEOUT} (preemptively: the test fails without waiting for a hung case).
+     * Any failure &mdash; failed assertion, unexpected exception, {@link OutOfMemoryError}, timeout &mdash; is
+     * reported with its seed; with {@code -Ddescent.fuzz.case=SEED} only that case runs, to reproduce it.
+     */
+    static void forEachCase(String test, int count, Case body) {
+        Long only = Long.getLong("descent.fuzz.case");
+        long[] seeds = only != null ? new long[] {only}
+                : new SplittableRandom(BASE_SEED ^ test.hashCode()).longs(count).toArray();
+        ExecutorService worker = newWorker(test);
+        List<String> failures = new ArrayList<>();
+        Throwable first = null;
+        boolean hung = false;
+        try {
+            for (long seed : seeds) {
+                Future<?> f = worker.submit(() -> {
+                    body.run(new SplittableRandom(seed));
+                    return null;
+                });
+                Throwable failure;
+                try {
+                    f.get(CASE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                    continue;
+                } catch (ExecutionException e) {
+                    failure = e.getCause();
+                } catch (TimeoutException e) {
+                    f.cancel(true);
+                    hung = true;
+                    failure = new AssertionError("timed out after " + CASE_TIMEOUT.toMillis() + " ms");
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new AssertionError(test + " interrupted", e);
+                }
+                failures.add("seed " + seed + ": " + failure);
+                if (first == null) first = failure;
+                if (hung || failures.size() >= MAX_REPORTED_FAILURES) {
+                    break; // a hung case keeps the worker busy, and ten failures make the point
+                }
+            }
+        } finally {
+            worker.shutdownNow();
+        }
+        if (!failures.isEmpty()) {
+            throw new AssertionError(test + ": " + failures.size() + " failing case(s) (of " + seeds.length
+                    + "); rerun one with -Dtest=Class#method -Ddescent.fuzz.case=SEED\n  "
+                    + String.join("\n  ", failures), first);
+        }
+    }
+
+    private static ExecutorService newWorker(String test) {
+        return Executors.newSingleThreadExecutor(task -> {
+            Thread t = new Thread(task, "fuzz-" + test);
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** One of {@code values}, uniformly. */
+    @SafeVarargs
+    static <T> T pick(SplittableRandom r, T... values) {
+        return values[r.nextInt(values.length)];
+    }
+
+    /** One of {@code values}, uniformly. */
+    static long pick(SplittableRandom r, long... values) {
+        return values[r.nextInt(values.length)];
+    }
+
+    private static final String SPECIAL_CHARS = "\"\\/\b\f\n\r\t\u0000\u001f\u007f\u2028\u2029\u00e9\ufeff\ufffd";
+
+    /**
+     * A random string of {@code 0..maxLength} code points, mixing ASCII, JSON-sensitive characters (quotes,
+     * backslashes, control characters, U+2028/9), arbitrary BMP characters and supplementary code points (as
+     * surrogate pairs; unpaired surrogates cannot be encoded in UTF-8 and are left out).
+     */
+    static String randomString(SplittableRandom r, int maxLength) {
+        int n = r.nextInt(maxLength + 1);
+        StringBuilder s = new StringBuilder();
+        for (int i = 0; i < n; i++) {
+            int kind = r.nextInt(20);
+            if (kind < 8) {
+                s.append((char) r.nextInt(0x20, 0x7F));
+            } else if (kind < 11) {
+                s.append(SPECIAL_CHARS.charAt(r.nextInt(SPECIAL_CHARS.length())));
+            } else if (kind < 17) {
+                int c;
+                do {
+                    c = r.nextInt(0x10000);
+                } while (Character.isSurrogate((char) c));
+                s.append((char) c);
+            } else {
+                s.appendCodePoint(r.nextInt(0x10000, Character.MAX_CODE_POINT + 1));
+            }
+        }
+        return s.toString();
+    }
 
     static byte[] hex(String s) {
         byte[] b = new byte[s.length() / 2];
@@ -48,8 +175,7 @@ final class TestBytes {
      * (at {@code lengthAt}, {@code lengthSize} bytes) with an interesting value, insertion, deletion,
      * digit changes inside the header and range duplication.
      */
-    static byte[] mutate(byte[] base, long seed, int lengthAt, int lengthSize) {
-        Random r = new Random(seed);
+    static byte[] mutate(byte[] base, SplittableRandom r, int lengthAt, int lengthSize) {
         byte[] b = base.clone();
         int count = 1 + r.nextInt(4);
         for (int m = 0; m < count; m++) {
@@ -57,7 +183,7 @@ final class TestBytes {
                 case 0 -> {
                     if (b.length > 0) b[r.nextInt(b.length)] = (byte) r.nextInt(256);
                 }
-                case 1 -> b = java.util.Arrays.copyOf(b, r.nextInt(b.length + 1));
+                case 1 -> b = Arrays.copyOf(b, r.nextInt(b.length + 1));
                 case 2 -> {
                     if (b.length >= lengthAt + lengthSize) {
                         long[] interesting = {0, 1, 7, 8, b.length, b.length - lengthAt - lengthSize, b.length + 1,
