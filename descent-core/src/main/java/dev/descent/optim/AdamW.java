@@ -148,7 +148,17 @@ public final class AdamW implements Optimizer {
     }
 
     @Override
-    public void loadState(Map<String, Tensor> state, long steps) {
+    public Map<String, Double> scalars() {
+        Map<String, Double> s = new LinkedHashMap<>();
+        s.put("step", (double) t);
+        s.put("lr", lr);
+        return s;
+    }
+
+    @Override
+    public void loadState(Map<String, Tensor> state, Map<String, Double> scalars) {
+        Double steps = scalars.get("step");
+        if (steps == null) throw new IllegalArgumentException("optimizer state is missing the scalar 'step'");
         for (var e : state().entrySet()) {
             Tensor src = state.get(e.getKey());
             if (src == null) throw new IllegalArgumentException("optimizer state is missing '" + e.getKey() + "'");
@@ -158,7 +168,8 @@ public final class AdamW implements Optimizer {
             }
             e.getValue().copyFrom(src);
         }
-        this.t = steps;
+        this.t = steps.longValue();
+        if (scalars.containsKey("lr")) this.lr = scalars.get("lr");
     }
 
     @Override

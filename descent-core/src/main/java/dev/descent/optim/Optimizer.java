@@ -5,8 +5,9 @@ import java.util.Map;
 
 /**
  * The imperative face of an optimizer over a model's flat parameters: compute gradients, call
- * {@link #step()}, then {@link #zeroGrad()}. Its state is a set of named tensors plus the step
- * count, so a checkpoint can save and restore it exactly.
+ * {@link #step()}, then {@link #zeroGrad()}. Its state is a set of named tensors (moments,
+ * preconditioners) and named scalars (the step count {@code step}, counters and hyperparameters),
+ * so a checkpoint can save and restore it exactly.
  */
 public interface Optimizer {
     /** Applies one update from the current gradients. */
@@ -15,7 +16,7 @@ public interface Optimizer {
     /** Sets every gradient to zero. */
     void zeroGrad();
 
-    /** The learning rate the next {@link #step()} will use. */
+    /** The learning rate the latest (or, before the first, the next) step used. */
     double learningRate();
 
     /** Changes the learning rate (schedules call this before each step). */
@@ -27,8 +28,11 @@ public interface Optimizer {
     /** The optimizer's state tensors by name (views, not copies). */
     Map<String, Tensor> state();
 
-    /** Restores state saved from {@link #state()} and the step count; shapes must match. */
-    void loadState(Map<String, Tensor> state, long steps);
+    /** The optimizer's scalars by name: {@code step}, counters and hyperparameters. */
+    Map<String, Double> scalars();
+
+    /** Restores state saved from {@link #state()} and {@link #scalars()}; names and sizes must match. */
+    void loadState(Map<String, Tensor> tensors, Map<String, Double> scalars);
 
     /** The registry name ("adamw", …). */
     String name();

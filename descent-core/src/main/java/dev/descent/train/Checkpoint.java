@@ -37,6 +37,7 @@ public final class Checkpoint {
     public static final String DIR = "checkpoint";
     private static final String PREV = "checkpoint.prev";
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String SCALAR = "scalar.";
 
     private Checkpoint() {}
 
@@ -55,7 +56,10 @@ public final class Checkpoint {
         meta.put("format", "pt");
         meta.put("step", Long.toString(step));
         Safetensors.write(tmp.resolve("model.safetensors"), weights, meta);
-        Safetensors.write(tmp.resolve("optimizer.safetensors"), optimizer.state(), Map.of("step", Long.toString(step)));
+        // Scalars (step counts, hyperparameters) travel as metadata strings: Double.toString round-trips exactly.
+        Map<String, String> optMeta = new LinkedHashMap<>();
+        for (var e : optimizer.scalars().entrySet()) optMeta.put(SCALAR + e.getKey(), Double.toString(e.getValue()));
+        Safetensors.write(tmp.resolve("optimizer.safetensors"), optimizer.state(), optMeta);
         ObjectNode info = JSON.createObjectNode();
         info.put("step", step);
         info.put("optimizer", optimizer.name());
@@ -105,9 +109,19 @@ public final class Checkpoint {
     }
 
     /** Loads the optimizer state of the checkpoint in {@code runDir}. */
-    public static void loadOptimizer(Path runDir, Optimizer optimizer, long step) throws IOException {
+    public static void loadOptimizer(Path runDir, Optimizer optimizer) throws IOException {
         Path file = locate(runDir).resolve("optimizer.safetensors");
-        optimizer.loadState(Safetensors.read(file).tensors(), step);
+        Safetensors.Contents c = Safetensors.read(file);
+        Map<String, Double> scalars = new LinkedHashMap<>();
+        for (var e : c.metadata().entrySet()) {
+            if (!e.getKey().startsWith(SCALAR)) continue;
+            try {
+                scalars.put(e.getKey().substring(SCALAR.length()), Double.parseDouble(e.getValue()));
+            } catch (NumberFormatException ex) {
+                throw new IOException(file + ": scalar '" + e.getKey() + "' is not a number: " + e.getValue());
+            }
+        }
+        optimizer.loadState(c.tensors(), scalars);
     }
 
     static void copyInto(Path file, Map<String, Tensor> weights, FlatParameters params) {

@@ -73,7 +73,7 @@ public final class Trainer {
                 throw new IllegalArgumentException("checkpoint in " + resumeDir + " was trained on another vocabulary");
             }
             Checkpoint.loadWeights(resumeDir, model.parameters());
-            Checkpoint.loadOptimizer(resumeDir, opt, info.step());
+            Checkpoint.loadOptimizer(resumeDir, opt);
             start = info.step();
         } else {
             RunFolder.prepare(runDir);

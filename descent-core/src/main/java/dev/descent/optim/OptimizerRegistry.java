@@ -1,0 +1,68 @@
+package dev.descent.optim;
+
+import dev.descent.nn.FlatParameters;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Optimizers by name, for the CLI, configs and the shared test battery. */
+public final class OptimizerRegistry {
+    /** The families registered by default; a new family is added here. */
+    private static final List<String> FAMILIES = List.of(
+            "dev.descent.optim.ClassicOptimizers",
+            "dev.descent.optim.MatrixOptimizers",
+            "dev.descent.optim.SeedOptimizers",
+            "dev.descent.optim.SophiaOptimizers");
+
+    private static volatile OptimizerRegistry defaults;
+
+    private final Map<String, OptimizerInfo> entries = new LinkedHashMap<>();
+
+    /** The registry with every family that is on the classpath. */
+    public static OptimizerRegistry defaults() {
+        OptimizerRegistry r = defaults;
+        if (r == null) {
+            r = new OptimizerRegistry();
+            for (String f : FAMILIES) {
+                try {
+                    Class<?> c = Class.forName(f);
+                    ((OptimizerFamily) c.getDeclaredConstructor().newInstance()).register(r);
+                } catch (ClassNotFoundException missing) {
+                    // A family not built yet; the others still register.
+                } catch (ReflectiveOperationException e) {
+                    throw new IllegalStateException("cannot register optimizer family " + f, e);
+                }
+            }
+            defaults = r;
+        }
+        return r;
+    }
+
+    public void add(OptimizerInfo info) {
+        if (entries.putIfAbsent(info.name(), info) != null) throw new IllegalStateException("optimizer '" + info.name() + "' registered twice");
+    }
+
+    public OptimizerInfo info(String name) {
+        OptimizerInfo i = entries.get(name);
+        if (i == null) throw new IllegalArgumentException("unknown optimizer '" + name + "'; valid: " + String.join(", ", entries.keySet()));
+        return i;
+    }
+
+    public Collection<OptimizerInfo> all() { return Collections.unmodifiableCollection(entries.values()); }
+
+    public boolean contains(String name) { return entries.containsKey(name); }
+
+    /** Builds {@code name} over a parameter set; unknown hyperparameter names are refused. */
+    public Optimizer create(String name, ParamSet params, float[] grads, HyperParams hyper) {
+        Optimizer o = info(name).factory().create(params, grads, hyper);
+        hyper.checkAllUsed(name);
+        return o;
+    }
+
+    /** Builds {@code name} over a model's parameters. */
+    public Optimizer create(String name, FlatParameters model, HyperParams hyper) {
+        return create(name, ParamSet.of(model), model.grads(), hyper);
+    }
+}

@@ -1,0 +1,32 @@
+package dev.descent.optim.problems;
+
+import java.util.List;
+
+/**
+ * A deterministic objective over float32 parameters for optimizer traces and tests: a start point,
+ * the loss, its exact gradient and (when known) exact Hessian-vector products, all evaluated in
+ * double from the float32 parameters.
+ */
+public interface Problem {
+    String name();
+
+    /** Parameter names, in layout order. */
+    List<String> names();
+
+    /** Parameter shapes, matching {@link #names()}. */
+    List<int[]> shapes();
+
+    /** A fresh copy of the start point (all parameters, row-major, one after another). */
+    float[] start();
+
+    double loss(float[] params);
+
+    /** Writes ∇f(params) into {@code grad} (overwriting) and returns f(params). */
+    double lossAndGradient(float[] params, float[] grad);
+
+    /** Writes H(params)·v into {@code out}. */
+    void hessianVectorProduct(float[] params, float[] v, float[] out);
+
+    /** The problem's known minimum value (for convergence checks). */
+    double minimumLoss();
+}
