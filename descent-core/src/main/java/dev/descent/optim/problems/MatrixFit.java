@@ -85,6 +85,21 @@ public final class MatrixFit implements Problem {
         }
     }
 
+    /** r = W A − B (8×6, row-major); Jᵀ E = E Aᵀ. */
+    @Override
+    public int residuals() { return ROWS * COLS; }
+
+    @Override
+    public void jacobianTransposeTimes(float[] w, float[] e, float[] out) {
+        for (int i = 0; i < ROWS; i++) {
+            for (int k = 0; k < INNER; k++) {
+                double s = 0;
+                for (int j = 0; j < COLS; j++) s += e[i * COLS + j] * a[k][j];
+                out[i * INNER + k] = (float) s;
+            }
+        }
+    }
+
     /** ½ ‖B − W* A‖² with W* = B Aᵀ (A Aᵀ)⁻¹, by Gaussian elimination in double. */
     @Override
     public double minimumLoss() {

@@ -27,6 +27,15 @@ public interface Problem {
     /** Writes H(params)·v into {@code out}. */
     void hessianVectorProduct(float[] params, float[] v, float[] out);
 
+    /**
+     * Number of residuals r_j when the loss is written as a sum of squares f = ½ Σ_j r_j², which all
+     * three problems are (the Gauss–Newton view Sophia's estimator needs).
+     */
+    int residuals();
+
+    /** Writes Jᵀ·e into {@code out}, J = ∂r/∂θ at {@code params}, for a residual-shaped vector e. */
+    void jacobianTransposeTimes(float[] params, float[] e, float[] out);
+
     /** The problem's known minimum value (for convergence checks). */
     double minimumLoss();
 }

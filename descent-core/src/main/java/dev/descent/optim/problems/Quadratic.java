@@ -43,6 +43,15 @@ public final class Quadratic implements Problem {
         for (int i = 0; i < N; i++) out[i] = (float) ((i + 1) * (double) v[i]);
     }
 
+    /** r_i = √(i+1) · x_i. */
+    @Override
+    public int residuals() { return N; }
+
+    @Override
+    public void jacobianTransposeTimes(float[] p, float[] e, float[] out) {
+        for (int i = 0; i < N; i++) out[i] = (float) (Math.sqrt(i + 1) * e[i]);
+    }
+
     @Override
     public double minimumLoss() { return 0; }
 }

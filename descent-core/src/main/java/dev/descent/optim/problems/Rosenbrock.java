@@ -47,6 +47,17 @@ public final class Rosenbrock implements Problem {
         out[1] = (float) (hxy * v[0] + hyy * v[1]);
     }
 
+    /** r = (1 − x, 10 (y − x²)). */
+    @Override
+    public int residuals() { return 2; }
+
+    @Override
+    public void jacobianTransposeTimes(float[] p, float[] e, float[] out) {
+        double x = p[0];
+        out[0] = (float) (-e[0] - 20 * x * e[1]);
+        out[1] = (float) (10.0 * e[1]);
+    }
+
     @Override
     public double minimumLoss() { return 0; }
 }
