@@ -26,6 +26,7 @@ public final class TrainConfig {
             if (choices != null) return "one of " + choices;
             if (type == Boolean.class) return "true or false";
             if (type == String.class) return "a string";
+            if (type == Map.class) return "a mapping of hyperparameter names to values";
             String kind = type == Integer.class ? "an integer" : "a number";
             if (max == Double.POSITIVE_INFINITY) return kind + " >= " + fmt(min);
             return kind + " in [" + fmt(min) + ", " + fmt(max) + (type == Double.class && max == 1 ? ")" : "]");
@@ -49,7 +50,9 @@ public final class TrainConfig {
         def("batch_size", Integer.class, 64, 1, 1 << 20, null, "sequences per step");
         def("bias", Boolean.class, false, 0, 0, null, "biases in Linear and LayerNorm");
         def("dropout", Double.class, 0.2, 0, 1, null, "dropout probability");
-        def("optimizer", String.class, "adamw", 0, 0, List.of("adamw"), "optimizer (the optimizer library adds more)");
+        def("optimizer", String.class, "adamw", 0, 0, null, "optimizer name from `descent optimizers`");
+        def("optimizer_args", Map.class, Map.of(), 0, 0, null,
+                "hyperparameters of the optimizer by its documented names (optimizer_args.momentum=0.9, …)");
         def("max_iters", Integer.class, 5000, 0, Integer.MAX_VALUE, null, "training steps");
         def("learning_rate", Double.class, 1e-3, 0, INF, null, "peak learning rate");
         def("min_lr", Double.class, 1e-4, 0, INF, null, "learning rate at the end of the cosine decay");
@@ -117,7 +120,18 @@ public final class TrainConfig {
         var it = root.fields();
         while (it.hasNext()) {
             var e = it.next();
-            out.values.put(e.getKey(), convert(e.getKey(), e.getValue()));
+            if (e.getKey().equals(ARGS)) {
+                if (!e.getValue().isObject()) throw new ConfigException("config key '" + ARGS + "' must be a mapping of name: value");
+                Map<String, String> args = new LinkedHashMap<>(out.optimizerArgs());
+                var f = e.getValue().fields();
+                while (f.hasNext()) {
+                    var a = f.next();
+                    args.put(a.getKey(), scalarText(a.getKey(), a.getValue()));
+                }
+                out.values.put(ARGS, args);
+            } else {
+                out.values.put(e.getKey(), convert(e.getKey(), e.getValue()));
+            }
         }
         return out;
     }
@@ -130,6 +144,12 @@ public final class TrainConfig {
             if (eq <= 0) throw new ConfigException("override '" + o + "' must have the form key=value");
             String key = o.substring(0, eq).trim();
             String raw = o.substring(eq + 1).trim();
+            if (key.startsWith(ARGS + ".") && key.length() > ARGS.length() + 1) {
+                Map<String, String> args = new LinkedHashMap<>(out.optimizerArgs());
+                args.put(key.substring(ARGS.length() + 1), raw);
+                out.values.put(ARGS, args);
+                continue;
+            }
             JsonNode node;
             try {
                 node = raw.isEmpty() ? YAML.getNodeFactory().textNode("") : YAML.readTree(raw);
@@ -141,13 +161,33 @@ public final class TrainConfig {
         return out;
     }
 
+    private static final String ARGS = "optimizer_args";
+
+    private static String scalarText(String key, JsonNode node) {
+        if (node.isArray()) {
+            StringBuilder b = new StringBuilder();
+            for (JsonNode n : node) b.append(b.length() == 0 ? "" : ",").append(scalarText(key, n));
+            return b.toString();
+        }
+        if (!node.isValueNode() || node.isNull()) throw new ConfigException("optimizer_args." + key + " must be a number, a boolean, a word or a list");
+        return node.asText();
+    }
+
+    /** The optimizer's hyperparameters as given (name → text), validated by the optimizer itself. */
+    @SuppressWarnings("unchecked")
+    public Map<String, String> optimizerArgs() {
+        return (Map<String, String>) values.getOrDefault(ARGS, Map.of());
+    }
+
     private static Object convert(String key, JsonNode node) {
         Key k = KEYS.get(key);
         if (k == null) {
             throw new ConfigException("unknown config key '" + key + "'; valid keys: " + String.join(", ", KEYS.keySet()));
         }
         Object v;
-        if (k.type() == Integer.class) {
+        if (k.type() == Map.class) {
+            throw new ConfigException("config key '" + ARGS + "' takes a mapping in YAML, or --set " + ARGS + ".NAME=value");
+        } else if (k.type() == Integer.class) {
             if (!node.isIntegralNumber() || !node.canConvertToInt()) throw bad(k, node);
             v = node.intValue();
             check(k, node.intValue());
@@ -184,6 +224,10 @@ public final class TrainConfig {
     public TrainConfig validate() {
         if (getInt("n_embd") % getInt("n_head") != 0) {
             throw new ConfigException("config key 'n_embd' = " + getInt("n_embd") + " must be divisible by n_head = " + getInt("n_head"));
+        }
+        if (!getString("optimizer").equals("adamw") && !dev.descent.optim.OptimizerRegistry.defaults().contains(getString("optimizer"))) {
+            throw new ConfigException("config key 'optimizer' = " + getString("optimizer") + " is not a registered optimizer; allowed: one of "
+                    + dev.descent.optim.OptimizerRegistry.defaults().all().stream().map(dev.descent.optim.OptimizerInfo::name).toList());
         }
         if (getDouble("min_lr") > getDouble("learning_rate")) {
             throw new ConfigException("config key 'min_lr' = " + getDouble("min_lr") + " exceeds learning_rate = " + getDouble("learning_rate"));

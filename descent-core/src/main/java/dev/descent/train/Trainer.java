@@ -9,6 +9,8 @@ import dev.descent.data.TextDataset;
 import dev.descent.nn.Gpt;
 import dev.descent.nn.GptConfig;
 import dev.descent.optim.AdamW;
+import dev.descent.optim.HyperParams;
+import dev.descent.optim.OptimizerRegistry;
 import dev.descent.optim.Optimizer;
 import dev.descent.tensor.Elementwise;
 import dev.descent.tensor.Parallel;
@@ -63,8 +65,8 @@ public final class Trainer {
                 config.getInt("n_embd"), (float) config.getDouble("dropout"), config.getBool("bias"));
         long seed = config.getInt("seed");
         Gpt model = new Gpt(gc, seed);
-        Optimizer opt = AdamW.nanoGpt(model.parameters(), config.getDouble("learning_rate"), config.getDouble("beta1"),
-                config.getDouble("beta2"), config.getDouble("weight_decay"));
+        Optimizer opt = buildOptimizer(model);
+        LearningRates lrs = LearningRates.of(opt);
         Path runDir = resumeDir != null ? resumeDir : Path.of(config.getString("out_dir"));
         long start = 0;
         if (resumeDir != null) {
@@ -110,7 +112,7 @@ public final class Trainer {
                 }
                 long t0 = System.nanoTime();
                 double lr = schedule.at(step);
-                opt.setLearningRate(lr);
+                lrs.follow(lr, config.getDouble("learning_rate"));
                 model.beginStep(step);
                 TextDataset.Batch b = TextDataset.batch(data.train(), batch, block, trainOrder, step);
                 Variable loss = model.loss(b.x(), b.y(), batch, block);
@@ -161,6 +163,26 @@ public final class Trainer {
         double tokensPerSecond = trainSeconds > 0 ? steps * (double) batch * block / trainSeconds : 0;
         double mfu = trainSeconds > 0 ? steps * flopsPerIter / trainSeconds / (peak * 1e9) : 0;
         return new Result(runDir, step, lastTrain, lastVal, trainSeconds, tokensPerSecond, mfu, peak, sample);
+    }
+
+    /**
+     * {@code adamw} is nanoGPT's AdamW (fused; decay on matrices; learning_rate, beta1, beta2,
+     * weight_decay from the config). Any other registered optimizer is built from the registry with
+     * {@code optimizer_args}; its {@code lr} defaults to {@code learning_rate}.
+     */
+    private Optimizer buildOptimizer(Gpt model) {
+        String name = config.getString("optimizer");
+        Map<String, String> args = new java.util.LinkedHashMap<>(config.optimizerArgs());
+        if (name.equals("adamw") && args.isEmpty()) {
+            return AdamW.nanoGpt(model.parameters(), config.getDouble("learning_rate"), config.getDouble("beta1"),
+                    config.getDouble("beta2"), config.getDouble("weight_decay"));
+        }
+        args.putIfAbsent("lr", Double.toString(config.getDouble("learning_rate")));
+        try {
+            return OptimizerRegistry.defaults().create(name, model.parameters(), new HyperParams(args));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("optimizer " + name + ": " + e.getMessage());
+        }
     }
 
     private void save(Path runDir, Gpt model, Optimizer opt, long step, CharTokenizer tok) throws IOException {

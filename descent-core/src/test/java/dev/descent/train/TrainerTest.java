@@ -64,6 +64,27 @@ class TrainerTest {
     }
 
     @Test
+    void registryOptimizerWithArgumentsResumesBitForBit() throws Exception {
+        String[] opt = {"optimizer=mars_adamw", "optimizer_args.gamma=0.02", "learning_rate=3e-3", "min_lr=3e-4"};
+        Path straight = tmp.resolve("mars-straight");
+        new Trainer(tiny(straight, 8, opt), TrainListener.NONE).run(null);
+        Path split = tmp.resolve("mars-split");
+        new Trainer(tiny(split, 4, opt), TrainListener.NONE).run(null);
+        TrainConfig resumed = Trainer.configOf(split).with(List.of("max_iters=8"));
+        assertEquals("0.02", resumed.optimizerArgs().get("gamma"));
+        new Trainer(resumed, TrainListener.NONE).run(split);
+        assertEquals(losses(straight), losses(split));
+        assertSameWeights(weights(straight), weights(split));
+    }
+
+    @Test
+    void unknownOptimizerArgumentIsAConfigError() {
+        ConfigException e = assertThrows(ConfigException.class, () -> new Trainer(
+                tiny(tmp.resolve("bad"), 2, "optimizer=grams", "optimizer_args.bogus=1"), TrainListener.NONE).run(null));
+        assertTrue(e.getMessage().contains("bogus") && e.getMessage().contains("grams"), e.getMessage());
+    }
+
+    @Test
     void interruptWritesCheckpointAndResumeContinuesExactly() throws Exception {
         Path straight = tmp.resolve("straight");
         new Trainer(tiny(straight, 8), TrainListener.NONE).run(null);
