@@ -2,10 +2,8 @@ package dev.descent.optim;
 
 import dev.descent.nn.FlatParameters;
 import dev.descent.nn.Parameter;
-import dev.descent.tensor.Parallel;
 import dev.descent.tensor.Tensor;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 import jdk.incubator.vector.FloatVector;
@@ -31,7 +29,10 @@ import jdk.incubator.vector.VectorSpecies;
 public final class AdamW implements Optimizer {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
 
-    private final FlatParameters params;
+    private final ParamSet params;
+    private final float[] grads;
+    private final ParamSlot[] slots;
+    private final FusedPass pass;
     private final float[] m;
     private final float[] v;
     private final boolean[] decays;
@@ -41,20 +42,37 @@ public final class AdamW implements Optimizer {
     private final double eps;
     private final double weightDecay;
     private long t;
+    // This step's scalars, written by step() before the pass reads them.
+    private float stepSize;
+    private float bc2Sqrt;
+    private float decayFactor;
 
     public AdamW(FlatParameters params, double lr, double beta1, double beta2, double eps, double weightDecay,
                  Predicate<Parameter> decay) {
+        this(ParamSet.of(params), params.grads(), lr, beta1, beta2, eps, weightDecay, slot -> decay.test(params.list().get(slot.index())));
+    }
+
+    /**
+     * AdamW over a parameter set whose gradients are in {@code grads} (same layout as the set's value
+     * buffer); {@code decay} selects the parameters that decay (torch.optim.AdamW: all of them).
+     * The moments are laid out densely over the set's slots (state offsets).
+     */
+    public AdamW(ParamSet params, float[] grads, double lr, double beta1, double beta2, double eps, double weightDecay,
+                 Predicate<ParamSlot> decay) {
         Hyper.nonNegative("lr", lr);
         Hyper.unitInterval("beta1", beta1);
         Hyper.unitInterval("beta2", beta2);
         Hyper.nonNegative("eps", eps);
         Hyper.nonNegative("weight_decay", weightDecay);
+        FusedPass.checkGrads(params, grads);
         this.params = params;
-        this.m = new float[params.size()];
-        this.v = new float[params.size()];
-        List<Parameter> list = params.list();
-        this.decays = new boolean[list.size()];
-        for (int i = 0; i < list.size(); i++) decays[i] = decay.test(list.get(i));
+        this.grads = grads;
+        this.pass = new FusedPass(params, this::piece);
+        this.slots = pass.slots();
+        this.m = new float[params.elements()];
+        this.v = new float[params.elements()];
+        this.decays = new boolean[slots.length];
+        for (int i = 0; i < slots.length; i++) decays[i] = decay.test(slots[i]);
         this.lr = lr;
         this.beta1 = beta1;
         this.beta2 = beta2;
@@ -72,57 +90,51 @@ public final class AdamW implements Optimizer {
         t++;
         double bc1 = 1 - Math.pow(beta1, t);
         double bc2 = 1 - Math.pow(beta2, t);
-        float stepSize = (float) (lr / bc1);
-        float bc2Sqrt = (float) Math.sqrt(bc2);
-        float b1 = (float) beta1;
-        float b2 = (float) beta2;
-        float e = (float) eps;
-        float decayFactor = (float) (1 - lr * weightDecay);
-        float[] p = params.values();
-        float[] g = params.grads();
-        List<Parameter> list = params.list();
-        int count = list.size();
-        // Split the flat buffer, not the parameter list, so the threads get equal work.
-        Parallel.forRange(p.length, 1 << 15, (from, to) -> {
-            for (int i = 0; i < count; i++) {
-                int start = Math.max(from, params.offset(i));
-                int end = Math.min(to, params.offset(i) + list.get(i).size());
-                if (start >= end) continue;
-                kernel(p, g, m, v, start, end, decays[i] ? decayFactor : 1f, b1, b2, stepSize, bc2Sqrt, e);
-            }
-        });
+        stepSize = (float) (lr / bc1);
+        bc2Sqrt = (float) Math.sqrt(bc2);
+        decayFactor = (float) (1 - lr * weightDecay);
+        // Split the state range, not the parameter list, so the threads get equal work.
+        pass.run();
     }
 
-    static void kernel(float[] p, float[] g, float[] m, float[] v, int from, int to, float decayFactor,
-                       float b1, float b2, float stepSize, float bc2Sqrt, float eps) {
-        float c1 = 1 - b1;
-        float c2 = 1 - b2;
-        int i = from;
-        int bound = from + S.loopBound(to - from);
+    private void piece(int slot, int off, int so, int n) {
+        kernel(params.values(), grads, off, m, v, so, n, decays[slot] ? decayFactor : 1f, (float) (1 - beta1), (float) beta2,
+                (float) (1 - beta2), stepSize, bc2Sqrt, (float) eps);
+    }
+
+    /**
+     * One piece: {@code n} elements of θ and g at model offset {@code off}, of m and v at state
+     * offset {@code so}. {@code c1} = 1 − β₁ and {@code c2} = 1 − β₂ come rounded from double (as
+     * torch's Python-float scalars): 1 − (float) 0.999 would be off by 1.3e-5 relative.
+     */
+    static void kernel(float[] p, float[] g, int off, float[] m, float[] v, int so, int n, float decayFactor,
+                       float c1, float b2, float c2, float stepSize, float bc2Sqrt, float eps) {
+        int i = 0;
+        int bound = S.loopBound(n);
         for (; i < bound; i += S.length()) {
-            FloatVector gv = FloatVector.fromArray(S, g, i);
-            FloatVector m0 = FloatVector.fromArray(S, m, i);
+            FloatVector gv = FloatVector.fromArray(S, g, off + i);
+            FloatVector m0 = FloatVector.fromArray(S, m, so + i);
             FloatVector mv = gv.sub(m0).mul(c1).add(m0);
-            FloatVector vv = FloatVector.fromArray(S, v, i).mul(b2).add(gv.mul(gv).mul(c2));
-            mv.intoArray(m, i);
-            vv.intoArray(v, i);
+            FloatVector vv = FloatVector.fromArray(S, v, so + i).mul(b2).add(gv.mul(gv).mul(c2));
+            mv.intoArray(m, so + i);
+            vv.intoArray(v, so + i);
             FloatVector denom = vv.lanewise(VectorOperators.SQRT).div(bc2Sqrt).add(eps);
-            FloatVector pv = FloatVector.fromArray(S, p, i).mul(decayFactor);
-            pv.sub(mv.div(denom).mul(stepSize)).intoArray(p, i);
+            FloatVector pv = FloatVector.fromArray(S, p, off + i).mul(decayFactor);
+            pv.sub(mv.div(denom).mul(stepSize)).intoArray(p, off + i);
         }
-        for (; i < to; i++) {
-            float gi = g[i];
-            float mi = m[i] + (gi - m[i]) * c1;
-            float vi = v[i] * b2 + gi * gi * c2;
-            m[i] = mi;
-            v[i] = vi;
+        for (; i < n; i++) {
+            float gi = g[off + i];
+            float mi = m[so + i] + (gi - m[so + i]) * c1;
+            float vi = v[so + i] * b2 + gi * gi * c2;
+            m[so + i] = mi;
+            v[so + i] = vi;
             float denom = (float) Math.sqrt(vi) / bc2Sqrt + eps;
-            p[i] = p[i] * decayFactor - (mi / denom) * stepSize;
+            p[off + i] = p[off + i] * decayFactor - (mi / denom) * stepSize;
         }
     }
 
     @Override
-    public void zeroGrad() { params.zeroGrad(); }
+    public void zeroGrad() { pass.zero(grads); }
 
     @Override
     public double learningRate() { return lr; }
@@ -139,10 +151,9 @@ public final class AdamW implements Optimizer {
     @Override
     public Map<String, Tensor> state() {
         Map<String, Tensor> s = new LinkedHashMap<>();
-        for (int i = 0; i < params.list().size(); i++) {
-            Parameter p = params.list().get(i);
-            s.put(p.name() + ".exp_avg", Tensor.view(m, params.offset(i), p.shape()));
-            s.put(p.name() + ".exp_avg_sq", Tensor.view(v, params.offset(i), p.shape()));
+        for (ParamSlot p : slots) {
+            s.put(p.name() + ".exp_avg", Tensor.view(m, p.stateOffset(), p.shape()));
+            s.put(p.name() + ".exp_avg_sq", Tensor.view(v, p.stateOffset(), p.shape()));
         }
         return s;
     }
@@ -159,15 +170,7 @@ public final class AdamW implements Optimizer {
     public void loadState(Map<String, Tensor> state, Map<String, Double> scalars) {
         Double steps = scalars.get("step");
         if (steps == null) throw new IllegalArgumentException("optimizer state is missing the scalar 'step'");
-        for (var e : state().entrySet()) {
-            Tensor src = state.get(e.getKey());
-            if (src == null) throw new IllegalArgumentException("optimizer state is missing '" + e.getKey() + "'");
-            if (!src.sameShape(e.getValue())) {
-                throw new IllegalArgumentException("optimizer state '" + e.getKey() + "' has shape "
-                        + java.util.Arrays.toString(src.shape()) + ", expected " + java.util.Arrays.toString(e.getValue().shape()));
-            }
-            e.getValue().copyFrom(src);
-        }
+        FusedPass.restore(state(), state);
         this.t = steps.longValue();
         if (scalars.containsKey("lr")) this.lr = scalars.get("lr");
     }

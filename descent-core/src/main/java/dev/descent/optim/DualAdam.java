@@ -79,6 +79,8 @@ public final class DualAdam {
                 float bc2 = (float) (1 - Math.pow(beta2, t));
                 float fb1 = (float) beta1;
                 float fb2 = (float) beta2;
+                float c1 = (float) (1 - beta1);
+                float c2 = (float) (1 - beta2);
                 float e = (float) state.get("eps");
                 float lrF = (float) eta;
                 float decay = (float) (eta * state.get("weight_decay"));
@@ -88,8 +90,8 @@ public final class DualAdam {
                 params.forEachPiece((slot, off, so, n) -> {
                     for (int i = 0; i < n; i++) {
                         float g = u[off + i];
-                        float mi = fb1 * m[so + i] + (1 - fb1) * g;
-                        float vi = fb2 * v[so + i] + (1 - fb2) * g * g;
+                        float mi = fb1 * m[so + i] + c1 * g;
+                        float vi = fb2 * v[so + i] + c2 * g * g;
                         m[so + i] = mi;
                         v[so + i] = vi;
                         float mh = mi / bc1;

@@ -1,0 +1,146 @@
+package dev.descent.optim;
+
+import dev.descent.nn.FlatParameters;
+import dev.descent.tensor.Tensor;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Predicate;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Lion (Chen et al., "Symbolic Discovery of Optimization Algorithms", NeurIPS 2023, arXiv
+ * 2302.06675) with the semantics of the authors' PyTorch port, google/automl
+ * {@code lion/lion_pytorch.py}, fused into one pass over the flat parameter, gradient and momentum
+ * buffers. For every element, with decay λ on the parameters in the decay set (all by default):
+ * <pre>
+ *   θ ← θ (1 − η λ)                          (decoupled, on the pre-update θ)
+ *   θ ← θ − η · sign(β₁ m + (1 − β₁) g)      (the old m; sign(0) = 0)
+ *   m ← β₂ m + (1 − β₂) g
+ * </pre>
+ * No step counter enters the update (no bias correction). Defaults: η = 1e-4, β = (0.9, 0.99),
+ * λ = 0. State: {@code <name>.exp_avg}, 4 bytes per parameter. The composed form is
+ * {@link Classic#lion}; the interpolation and the momentum use the same float operations in both,
+ * so m and the signs agree bit for bit.
+ */
+public final class LionFused implements Optimizer {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+
+    private final ParamSet params;
+    private final float[] grads;
+    private final FusedPass pass;
+    private final float[] m;
+    private final boolean[] decays;
+    private double lr;
+    private final double beta1;
+    private final double beta2;
+    private final double weightDecay;
+    private long t;
+    private float decayFactor;
+
+    public LionFused(FlatParameters params, double lr, double beta1, double beta2, double weightDecay) {
+        this(ParamSet.of(params), params.grads(), lr, beta1, beta2, weightDecay, p -> true);
+    }
+
+    public LionFused(ParamSet params, float[] grads, double lr, double beta1, double beta2, double weightDecay,
+                     Predicate<ParamSlot> decay) {
+        Hyper.nonNegative("lr", lr);
+        Hyper.unitInterval("beta1", beta1);
+        Hyper.unitInterval("beta2", beta2);
+        Hyper.nonNegative("weight_decay", weightDecay);
+        FusedPass.checkGrads(params, grads);
+        this.params = params;
+        this.grads = grads;
+        this.pass = new FusedPass(params, this::piece);
+        this.m = new float[params.elements()];
+        ParamSlot[] slots = pass.slots();
+        this.decays = new boolean[slots.length];
+        for (int i = 0; i < slots.length; i++) decays[i] = decay.test(slots[i]);
+        this.lr = lr;
+        this.beta1 = beta1;
+        this.beta2 = beta2;
+        this.weightDecay = weightDecay;
+    }
+
+    @Override
+    public void step() {
+        t++;
+        decayFactor = (float) (1 - lr * weightDecay);
+        pass.run();
+    }
+
+    private void piece(int slot, int off, int so, int n) {
+        kernel(params.values(), grads, off, m, so, n, decays[slot] ? decayFactor : 1f, (float) lr, (float) beta1,
+                (float) (1 - beta1), (float) beta2, (float) (1 - beta2));
+    }
+
+    /** {@code c1} = 1 − β₁ and {@code c2} = 1 − β₂, rounded from double. */
+    static void kernel(float[] p, float[] g, int off, float[] m, int so, int n, float decayFactor, float lr, float b1,
+                       float c1, float b2, float c2) {
+        FloatVector one = FloatVector.broadcast(S, 1f);
+        FloatVector zero = FloatVector.zero(S);
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += S.length()) {
+            FloatVector gv = FloatVector.fromArray(S, g, off + i);
+            FloatVector mv = FloatVector.fromArray(S, m, so + i);
+            FloatVector c = mv.mul(b1).add(gv.mul(c1));
+            // sign(c) as Math.signum: ±1, 0 for ±0 (+0 here, which adds the same), NaN for NaN
+            FloatVector sign = zero.blend(one, c.compare(VectorOperators.GT, 0f))
+                    .blend(one.neg(), c.compare(VectorOperators.LT, 0f));
+            VectorMask<Float> nan = c.test(VectorOperators.IS_NAN);
+            sign = sign.blend(c, nan);
+            FloatVector.fromArray(S, p, off + i).mul(decayFactor).sub(sign.mul(lr)).intoArray(p, off + i);
+            mv.mul(b2).add(gv.mul(c2)).intoArray(m, so + i);
+        }
+        for (; i < n; i++) {
+            float gi = g[off + i];
+            float mi = m[so + i];
+            p[off + i] = p[off + i] * decayFactor - Math.signum(b1 * mi + c1 * gi) * lr;
+            m[so + i] = b2 * mi + c2 * gi;
+        }
+    }
+
+    @Override
+    public void zeroGrad() { pass.zero(grads); }
+
+    @Override
+    public double learningRate() { return lr; }
+
+    @Override
+    public void setLearningRate(double lr) {
+        Hyper.nonNegative("lr", lr);
+        this.lr = lr;
+    }
+
+    @Override
+    public long stepCount() { return t; }
+
+    @Override
+    public Map<String, Tensor> state() {
+        Map<String, Tensor> s = new LinkedHashMap<>();
+        for (ParamSlot p : pass.slots()) s.put(p.name() + ".exp_avg", Tensor.view(m, p.stateOffset(), p.shape()));
+        return s;
+    }
+
+    @Override
+    public Map<String, Double> scalars() {
+        Map<String, Double> s = new LinkedHashMap<>();
+        s.put("step", (double) t);
+        s.put("lr", lr);
+        return s;
+    }
+
+    @Override
+    public void loadState(Map<String, Tensor> state, Map<String, Double> scalars) {
+        Double steps = scalars.get("step");
+        if (steps == null) throw new IllegalArgumentException("optimizer state is missing the scalar 'step'");
+        FusedPass.restore(state(), state);
+        this.t = steps.longValue();
+        if (scalars.containsKey("lr")) this.lr = scalars.get("lr");
+    }
+
+    @Override
+    public String name() { return "lion"; }
+}
