@@ -65,6 +65,8 @@ public final class TrainConfig {
         def("grad_clip", Double.class, 1.0, 0, INF, null, "global gradient-norm clip (0 = off)");
         def("eval_interval", Integer.class, 250, 1, Integer.MAX_VALUE, null, "steps between evaluations");
         def("eval_iters", Integer.class, 200, 1, Integer.MAX_VALUE, null, "batches per evaluation");
+        def("final_eval_iters", Integer.class, 0, 0, Integer.MAX_VALUE, null,
+                "batches for the final evaluation (0: eval_iters)");
         def("log_interval", Integer.class, 10, 1, Integer.MAX_VALUE, null, "steps between metric lines");
         def("seed", Integer.class, 1337, 0, Integer.MAX_VALUE, null, "seed of every random stream");
         def("threads", Integer.class, Math.max(1, Runtime.getRuntime().availableProcessors()), 1, 1024, null,

@@ -9,6 +9,7 @@ import dev.descent.data.TextDataset;
 import dev.descent.nn.Gpt;
 import dev.descent.nn.GptConfig;
 import dev.descent.optim.AdamW;
+import dev.descent.optim.CurvatureContext;
 import dev.descent.optim.HyperParams;
 import dev.descent.optim.OptimizerRegistry;
 import dev.descent.optim.Optimizer;
@@ -65,7 +66,7 @@ public final class Trainer {
                 config.getInt("n_embd"), (float) config.getDouble("dropout"), config.getBool("bias"));
         long seed = config.getInt("seed");
         Gpt model = new Gpt(gc, seed);
-        Optimizer opt = buildOptimizer(model);
+        Optimizer opt = buildOptimizer(model, data);
         LearningRates lrs = LearningRates.of(opt);
         Path runDir = resumeDir != null ? resumeDir : Path.of(config.getString("out_dir"));
         long start = 0;
@@ -104,7 +105,7 @@ public final class Trainer {
                 StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
             for (; step < maxIters; step++) {
                 if (step % evalInterval == 0 && step > start) {
-                    double[] l = evaluate(model, data, block, batch, seed);
+                    double[] l = evaluate(model, data, block, batch, seed, config.getInt("eval_iters"));
                     lastTrain = l[0];
                     lastVal = l[1];
                     logEval(metrics, step, l);
@@ -146,7 +147,8 @@ public final class Trainer {
                             + runDir.resolve(Checkpoint.DIR) + "; continue with --resume " + runDir, step + 1, true);
                 }
             }
-            double[] l = evaluate(model, data, block, batch, seed);
+            int finalIters = config.getInt("final_eval_iters");
+            double[] l = evaluate(model, data, block, batch, seed, finalIters > 0 ? finalIters : config.getInt("eval_iters"));
             lastTrain = l[0];
             lastVal = l[1];
             logEval(metrics, step, l);
@@ -170,7 +172,7 @@ public final class Trainer {
      * weight_decay from the config). Any other registered optimizer is built from the registry with
      * {@code optimizer_args}; its {@code lr} defaults to {@code learning_rate}.
      */
-    private Optimizer buildOptimizer(Gpt model) {
+    private Optimizer buildOptimizer(Gpt model, TextDataset data) {
         String name = config.getString("optimizer");
         Map<String, String> args = new java.util.LinkedHashMap<>(config.optimizerArgs());
         if (name.equals("adamw") && args.isEmpty()) {
@@ -178,7 +180,19 @@ public final class Trainer {
                     config.getDouble("beta2"), config.getDouble("weight_decay"));
         }
         args.putIfAbsent("lr", Double.toString(config.getDouble("learning_rate")));
-        try {
+        if (name.equals("sophiah")) {
+            throw new ConfigException("optimizer sophiah needs Hessian-vector products, which the GPT does not provide; use sophiag");
+        }
+        // SophiaG's Gauss-Newton-Bartlett estimate samples labels from the model on its own training batches.
+        long seed = config.getInt("seed");
+        int batch = config.getInt("batch_size");
+        int block = config.getInt("block_size");
+        Philox curvatureOrder = Philox.stream(seed, "data/curvature");
+        var gnb = name.equals("sophiag")
+                ? SophiaSupport.gaussNewtonBartlett(model, n -> TextDataset.batch(data.train(), batch, block, curvatureOrder, n), seed,
+                        config.getDouble("grad_clip"))
+                : null;
+        try (var scope = CurvatureContext.use(gnb, null)) {
             return OptimizerRegistry.defaults().create(name, model.parameters(), new HyperParams(args));
         } catch (IllegalArgumentException e) {
             throw new ConfigException("optimizer " + name + ": " + e.getMessage());
@@ -211,8 +225,7 @@ public final class Trainer {
      * evaluation batches are the same at every evaluation (stream (seed, "eval/split") at 0…), which
      * makes successive estimates comparable and leaves the training streams untouched.
      */
-    double[] evaluate(Gpt model, TextDataset data, int block, int batch, long seed) {
-        int iters = config.getInt("eval_iters");
+    double[] evaluate(Gpt model, TextDataset data, int block, int batch, long seed, int iters) {
         double[] out = new double[2];
         model.train(false);
         try (NoGrad ignored = NoGrad.open()) {
