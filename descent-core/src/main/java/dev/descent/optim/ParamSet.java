@@ -96,8 +96,17 @@ public final class ParamSet {
     public void forEachPiece(PieceBody body) {
         if (slots.size() == 1 || elements < (1 << 15)) {
             for (ParamSlot s : slots) {
+                if (Parallel.chunkCount(s.size(), 1 << 15) == 1) {
+                    // One chunk: the same single call forRange would make, without its two lambda layers.
+                    body.run(s, s.offset(), s.stateOffset(), s.size());
+                    continue;
+                }
                 Parallel.forRange(s.size(), 1 << 15, (from, to) -> body.run(s, s.offset() + from, s.stateOffset() + from, to - from));
             }
+            return;
+        }
+        if (Parallel.chunkCount(elements, 1 << 15) == 1) {
+            for (ParamSlot s : slots) if (s.size() > 0) body.run(s, s.offset(), s.stateOffset(), s.size());
             return;
         }
         Parallel.forRange(elements, 1 << 15, (from, to) -> {

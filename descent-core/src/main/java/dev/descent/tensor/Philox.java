@@ -142,7 +142,23 @@ public final class Philox {
     private static float boxMuller(int a, int b) {
         double u1 = ((a >>> 8) + 1) * 0x1.0p-24; // (0, 1]
         double u2 = (b >>> 8) * 0x1.0p-24;
-        return (float) (Math.sqrt(-2.0 * StrictMath.log(u1)) * StrictMath.cos(2.0 * Math.PI * u2));
+        return (float) (Math.sqrt(-2.0 * StrictMath.log(u1)) * cosTwoPi(u2));
+    }
+
+    /**
+     * cos(2πu) for u in [0, 1), reduced by quarter turns to |r| ≤ π/4 first: StrictMath's cos and sin
+     * need no argument reduction there (which in the JDK's port allocates a scratch array per call).
+     */
+    static double cosTwoPi(double u) {
+        double t = 4.0 * u;
+        long k = Math.round(t);
+        double r = (t - k) * (Math.PI / 2);
+        return switch ((int) (k & 3)) {
+            case 0 -> StrictMath.cos(r);
+            case 1 -> -StrictMath.sin(r);
+            case 2 -> -StrictMath.cos(r);
+            default -> StrictMath.sin(r);
+        };
     }
 
     private void philox(long block, int[] out) {

@@ -1,0 +1,111 @@
+package dev.descent.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.descent.optim.OptimizerInfo;
+import dev.descent.optim.OptimizerRegistry;
+import dev.descent.optim.problems.Problem;
+import dev.descent.optim.problems.Problems;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+class OptimCommandTest {
+    private record Result(int exit, String out, String err) {}
+
+    private static Result run(String... args) {
+        CommandLine cl = Descent.commandLine();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        int exit = cl.execute(args);
+        return new Result(exit, out.toString(), err.toString());
+    }
+
+    /** The first registered optimizer (the test needs at least one family on the classpath). */
+    private static String anOptimizer() {
+        var all = OptimizerRegistry.defaults().all();
+        Assumptions.assumeFalse(all.isEmpty(), "no optimizer family is registered yet");
+        return all.iterator().next().name();
+    }
+
+    @Test
+    void runPrintsOneJsonLine() throws Exception {
+        String name = anOptimizer();
+        Result r = run("optim", "run", "--optimizer", name, "--problem", "quadratic", "--steps", "50", "--json");
+        assertEquals(0, r.exit(), r.err());
+        String[] lines = r.out().strip().split("\n");
+        assertEquals(1, lines.length, r.out());
+        JsonNode n = new ObjectMapper().readTree(lines[0]);
+        assertEquals(name, n.get("optimizer").asText());
+        assertEquals("quadratic", n.get("problem").asText());
+        assertEquals(50, n.get("steps").asInt());
+        Problem q = Problems.byName("quadratic");
+        JsonNode params = n.get("params");
+        assertTrue(params.isArray());
+        assertEquals(q.start().length, params.size());
+        float[] x = new float[params.size()];
+        for (int i = 0; i < x.length; i++) x[i] = (float) params.get(i).asDouble();
+        // The loss printed is the problem's loss at the printed parameters (float values round-trip).
+        assertEquals(q.loss(x), n.get("loss").asDouble(), 0.0);
+        assertTrue(n.get("loss").asDouble() < q.loss(q.start()), "50 steps of " + name + " should lower the quadratic's loss: " + r.out());
+    }
+
+    @Test
+    void humanOutputHasTheSameNumbers() {
+        String name = anOptimizer();
+        Result r = run("optim", "run", "--optimizer", name, "--problem", "rosenbrock", "--steps", "3");
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains(name + " on rosenbrock: 3 steps, loss "), r.out());
+        assertTrue(r.out().contains("params ["), r.out());
+    }
+
+    @Test
+    void unknownOptimizerListsTheValidNames() {
+        String name = anOptimizer();
+        Result r = run("optim", "run", "--optimizer", "no-such-optimizer", "--problem", "quadratic", "--steps", "5", "--json");
+        assertEquals(Descent.BAD_INPUT, r.exit());
+        assertEquals("", r.out());
+        assertTrue(r.err().contains("unknown optimizer 'no-such-optimizer'"), r.err());
+        for (OptimizerInfo i : OptimizerRegistry.defaults().all()) assertTrue(r.err().contains(i.name()), r.err());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+        assertTrue(r.err().contains(name));
+    }
+
+    @Test
+    void unknownProblemAndHyperparameterAreRefused() {
+        String name = anOptimizer();
+        Result p = run("optim", "run", "--optimizer", name, "--problem", "nope", "--steps", "5");
+        assertEquals(Descent.BAD_INPUT, p.exit());
+        assertTrue(p.err().contains("unknown problem 'nope'") && p.err().contains("rosenbrock, quadratic, matrix-fit"), p.err());
+        Result h = run("optim", "run", "--optimizer", name, "--problem", "quadratic", "--steps", "5", "--set", "bogus=1");
+        assertEquals(Descent.BAD_INPUT, h.exit());
+        assertTrue(h.err().contains("unknown hyperparameter 'bogus'") && h.err().contains("valid: "), h.err());
+    }
+
+    @Test
+    void optimizersListsEveryRegisteredOne() throws Exception {
+        Result r = run("optimizers", "--json");
+        assertEquals(0, r.exit(), r.err());
+        JsonNode a = new ObjectMapper().readTree(r.out());
+        assertEquals(OptimizerRegistry.defaults().all().size(), a.size());
+        int k = 0;
+        for (OptimizerInfo i : OptimizerRegistry.defaults().all()) {
+            JsonNode n = a.get(k++);
+            assertEquals(i.name(), n.get("name").asText());
+            assertEquals(i.license(), n.get("license").asText());
+            assertEquals(4 * i.stateFloatsPerParam(), n.get("stateBytesPerParam").asDouble(), 0.0);
+            assertEquals(i.matrixAware(), n.get("matrixAware").asBoolean());
+            for (String f : new String[] {"summary", "paper", "reference"}) assertTrue(n.hasNonNull(f), f);
+        }
+        Result text = run("optimizers");
+        assertEquals(0, text.exit());
+        for (OptimizerInfo i : OptimizerRegistry.defaults().all()) assertTrue(text.out().contains(i.name()), text.out());
+    }
+}
