@@ -57,8 +57,8 @@ class OptimizerSuiteTest {
     private static final double ALLOC_GROWTH_LIMIT = 256;
     /** Measurement windows of ALLOC_STEPS − 1 steps (see {@link #bytesPerStep}). */
     private static final int ALLOC_MIN_WINDOWS = 3;
-    private static final int ALLOC_MAX_WINDOWS = 40;
-    private static final long ALLOC_PATIENCE_MS = 2000;
+    private static final int ALLOC_MAX_WINDOWS = 400;
+    private static final long ALLOC_PATIENCE_MS = 15000;
     /** Steps of an unmeasured run on the small problem first, so the JIT has most of the step compiled. */
     private static final int ALLOC_WARMUP = 1000;
     private static final int DETERMINISM_STEPS = 20;
