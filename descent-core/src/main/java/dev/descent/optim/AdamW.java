@@ -2,9 +2,6 @@ package dev.descent.optim;
 
 import dev.descent.nn.FlatParameters;
 import dev.descent.nn.Parameter;
-import dev.descent.tensor.Tensor;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.function.Predicate;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
@@ -26,22 +23,16 @@ import jdk.incubator.vector.VectorSpecies;
  * to nanoGPT's rule: parameters of rank ≥ 2 decay, biases and gains do not. State: m and v, 8 bytes
  * per parameter.
  */
-public final class AdamW implements Optimizer {
+public final class AdamW extends FusedOptimizer {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
 
-    private final ParamSet params;
-    private final float[] grads;
-    private final ParamSlot[] slots;
-    private final FusedPass pass;
     private final float[] m;
     private final float[] v;
     private final boolean[] decays;
-    private double lr;
     private final double beta1;
     private final double beta2;
     private final double eps;
     private final double weightDecay;
-    private long t;
     // This step's scalars, written by step() before the pass reads them.
     private float stepSize;
     private float bc2Sqrt;
@@ -64,16 +55,11 @@ public final class AdamW implements Optimizer {
         Hyper.unitInterval("beta2", beta2);
         Hyper.nonNegative("eps", eps);
         Hyper.nonNegative("weight_decay", weightDecay);
-        FusedPass.checkGrads(params, grads);
-        this.params = params;
-        this.grads = grads;
-        this.pass = new FusedPass(params, this::piece);
-        this.slots = pass.slots();
-        this.m = new float[params.elements()];
-        this.v = new float[params.elements()];
+        super("adamw", params, grads, lr);
+        this.m = stateBuffer("exp_avg");
+        this.v = stateBuffer("exp_avg_sq");
         this.decays = new boolean[slots.length];
         for (int i = 0; i < slots.length; i++) decays[i] = decay.test(slots[i]);
-        this.lr = lr;
         this.beta1 = beta1;
         this.beta2 = beta2;
         this.eps = eps;
@@ -86,18 +72,16 @@ public final class AdamW implements Optimizer {
     }
 
     @Override
-    public void step() {
-        t++;
+    protected void beforePass() {
         double bc1 = 1 - Math.pow(beta1, t);
         double bc2 = 1 - Math.pow(beta2, t);
         stepSize = (float) (lr / bc1);
         bc2Sqrt = (float) Math.sqrt(bc2);
         decayFactor = (float) (1 - lr * weightDecay);
-        // Split the state range, not the parameter list, so the threads get equal work.
-        pass.run();
     }
 
-    private void piece(int slot, int off, int so, int n) {
+    @Override
+    protected void piece(int slot, int off, int so, int n) {
         kernel(params.values(), grads, off, m, v, so, n, decays[slot] ? decayFactor : 1f, (float) (1 - beta1), (float) beta2,
                 (float) (1 - beta2), stepSize, bc2Sqrt, (float) eps);
     }
@@ -133,48 +117,4 @@ public final class AdamW implements Optimizer {
         }
     }
 
-    @Override
-    public void zeroGrad() { pass.zero(grads); }
-
-    @Override
-    public double learningRate() { return lr; }
-
-    @Override
-    public void setLearningRate(double lr) {
-        Hyper.nonNegative("lr", lr);
-        this.lr = lr;
-    }
-
-    @Override
-    public long stepCount() { return t; }
-
-    @Override
-    public Map<String, Tensor> state() {
-        Map<String, Tensor> s = new LinkedHashMap<>();
-        for (ParamSlot p : slots) {
-            s.put(p.name() + ".exp_avg", Tensor.view(m, p.stateOffset(), p.shape()));
-            s.put(p.name() + ".exp_avg_sq", Tensor.view(v, p.stateOffset(), p.shape()));
-        }
-        return s;
-    }
-
-    @Override
-    public Map<String, Double> scalars() {
-        Map<String, Double> s = new LinkedHashMap<>();
-        s.put("step", (double) t);
-        s.put("lr", lr);
-        return s;
-    }
-
-    @Override
-    public void loadState(Map<String, Tensor> state, Map<String, Double> scalars) {
-        Double steps = scalars.get("step");
-        if (steps == null) throw new IllegalArgumentException("optimizer state is missing the scalar 'step'");
-        FusedPass.restore(state(), state);
-        this.t = steps.longValue();
-        if (scalars.containsKey("lr")) this.lr = scalars.get("lr");
-    }
-
-    @Override
-    public String name() { return "adamw"; }
 }

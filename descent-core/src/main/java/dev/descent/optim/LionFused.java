@@ -1,9 +1,6 @@
 package dev.descent.optim;
 
 import dev.descent.nn.FlatParameters;
-import dev.descent.tensor.Tensor;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.function.Predicate;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
@@ -25,19 +22,14 @@ import jdk.incubator.vector.VectorSpecies;
  * {@link Classic#lion}; the interpolation and the momentum use the same float operations in both,
  * so m and the signs agree bit for bit.
  */
-public final class LionFused implements Optimizer {
+public final class LionFused extends FusedOptimizer {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
 
-    private final ParamSet params;
-    private final float[] grads;
-    private final FusedPass pass;
     private final float[] m;
     private final boolean[] decays;
-    private double lr;
     private final double beta1;
     private final double beta2;
     private final double weightDecay;
-    private long t;
     private float decayFactor;
 
     public LionFused(FlatParameters params, double lr, double beta1, double beta2, double weightDecay) {
@@ -50,28 +42,22 @@ public final class LionFused implements Optimizer {
         Hyper.unitInterval("beta1", beta1);
         Hyper.unitInterval("beta2", beta2);
         Hyper.nonNegative("weight_decay", weightDecay);
-        FusedPass.checkGrads(params, grads);
-        this.params = params;
-        this.grads = grads;
-        this.pass = new FusedPass(params, this::piece);
-        this.m = new float[params.elements()];
-        ParamSlot[] slots = pass.slots();
+        super("lion", params, grads, lr);
+        this.m = stateBuffer("exp_avg");
         this.decays = new boolean[slots.length];
         for (int i = 0; i < slots.length; i++) decays[i] = decay.test(slots[i]);
-        this.lr = lr;
         this.beta1 = beta1;
         this.beta2 = beta2;
         this.weightDecay = weightDecay;
     }
 
     @Override
-    public void step() {
-        t++;
+    protected void beforePass() {
         decayFactor = (float) (1 - lr * weightDecay);
-        pass.run();
     }
 
-    private void piece(int slot, int off, int so, int n) {
+    @Override
+    protected void piece(int slot, int off, int so, int n) {
         kernel(params.values(), grads, off, m, so, n, decays[slot] ? decayFactor : 1f, (float) lr, (float) beta1,
                 (float) (1 - beta1), (float) beta2, (float) (1 - beta2));
     }
@@ -102,45 +88,4 @@ public final class LionFused implements Optimizer {
         }
     }
 
-    @Override
-    public void zeroGrad() { pass.zero(grads); }
-
-    @Override
-    public double learningRate() { return lr; }
-
-    @Override
-    public void setLearningRate(double lr) {
-        Hyper.nonNegative("lr", lr);
-        this.lr = lr;
-    }
-
-    @Override
-    public long stepCount() { return t; }
-
-    @Override
-    public Map<String, Tensor> state() {
-        Map<String, Tensor> s = new LinkedHashMap<>();
-        for (ParamSlot p : pass.slots()) s.put(p.name() + ".exp_avg", Tensor.view(m, p.stateOffset(), p.shape()));
-        return s;
-    }
-
-    @Override
-    public Map<String, Double> scalars() {
-        Map<String, Double> s = new LinkedHashMap<>();
-        s.put("step", (double) t);
-        s.put("lr", lr);
-        return s;
-    }
-
-    @Override
-    public void loadState(Map<String, Tensor> state, Map<String, Double> scalars) {
-        Double steps = scalars.get("step");
-        if (steps == null) throw new IllegalArgumentException("optimizer state is missing the scalar 'step'");
-        FusedPass.restore(state(), state);
-        this.t = steps.longValue();
-        if (scalars.containsKey("lr")) this.lr = scalars.get("lr");
-    }
-
-    @Override
-    public String name() { return "lion"; }
 }

@@ -1,9 +1,6 @@
 package dev.descent.optim;
 
 import dev.descent.nn.FlatParameters;
-import dev.descent.tensor.Tensor;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -21,19 +18,14 @@ import jdk.incubator.vector.VectorSpecies;
  * one fused multiply-add. State: {@code <name>.momentum_buffer} (4 bytes per parameter) when μ &gt; 0.
  * The composed form is {@link Classic#sgd}.
  */
-public final class SgdMomentum implements Optimizer {
+public final class SgdMomentum extends FusedOptimizer {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
 
-    private final ParamSet params;
-    private final float[] grads;
-    private final FusedPass pass;
     private final float[] buf;
-    private double lr;
     private final double momentum;
     private final double dampening;
     private final boolean nesterov;
     private final double weightDecay;
-    private long t;
     // This step's scalars, written by step() before the pass reads them.
     private boolean first;
 
@@ -46,12 +38,8 @@ public final class SgdMomentum implements Optimizer {
         Hyper.nonNegative("lr", lr);
         Classic.checkSgd(momentum, dampening, nesterov);
         Hyper.nonNegative("weight_decay", weightDecay);
-        FusedPass.checkGrads(params, grads);
-        this.params = params;
-        this.grads = grads;
-        this.pass = new FusedPass(params, this::piece);
-        this.buf = momentum != 0 ? new float[params.elements()] : null;
-        this.lr = lr;
+        super("sgd", params, grads, lr);
+        this.buf = momentum != 0 ? stateBuffer("momentum_buffer") : null;
         this.momentum = momentum;
         this.dampening = dampening;
         this.nesterov = nesterov;
@@ -59,13 +47,12 @@ public final class SgdMomentum implements Optimizer {
     }
 
     @Override
-    public void step() {
-        t++;
+    protected void beforePass() {
         first = t == 1;
-        pass.run();
     }
 
-    private void piece(int slot, int off, int so, int n) {
+    @Override
+    protected void piece(int slot, int off, int so, int n) {
         float[] p = params.values();
         float wd = (float) weightDecay;
         float eta = (float) lr;
@@ -113,47 +100,4 @@ public final class SgdMomentum implements Optimizer {
         }
     }
 
-    @Override
-    public void zeroGrad() { pass.zero(grads); }
-
-    @Override
-    public double learningRate() { return lr; }
-
-    @Override
-    public void setLearningRate(double lr) {
-        Hyper.nonNegative("lr", lr);
-        this.lr = lr;
-    }
-
-    @Override
-    public long stepCount() { return t; }
-
-    @Override
-    public Map<String, Tensor> state() {
-        Map<String, Tensor> s = new LinkedHashMap<>();
-        if (buf != null) {
-            for (ParamSlot p : pass.slots()) s.put(p.name() + ".momentum_buffer", Tensor.view(buf, p.stateOffset(), p.shape()));
-        }
-        return s;
-    }
-
-    @Override
-    public Map<String, Double> scalars() {
-        Map<String, Double> s = new LinkedHashMap<>();
-        s.put("step", (double) t);
-        s.put("lr", lr);
-        return s;
-    }
-
-    @Override
-    public void loadState(Map<String, Tensor> state, Map<String, Double> scalars) {
-        Double steps = scalars.get("step");
-        if (steps == null) throw new IllegalArgumentException("optimizer state is missing the scalar 'step'");
-        FusedPass.restore(state(), state);
-        this.t = steps.longValue();
-        if (scalars.containsKey("lr")) this.lr = scalars.get("lr");
-    }
-
-    @Override
-    public String name() { return "sgd"; }
 }
