@@ -1,13 +1,14 @@
 package dev.descent.cli;
 
 import dev.descent.bench.GemmBenchmark;
+import dev.descent.bench.jmh.OptimBench;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code descent bench …}: benchmarks. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks.",
-        subcommands = {BenchCommand.Gemm.class})
+        subcommands = {BenchCommand.Gemm.class, BenchCommand.Optim.class})
 final class BenchCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -26,6 +27,24 @@ final class BenchCommand implements Runnable {
         @Override
         public Integer call() {
             return GemmBenchmark.run(json, System.out);
+        }
+    }
+
+    @Command(name = "optim", mixinStandardHelpOptions = true,
+            description = "JMH: AdamW, Lion and SGD-momentum steps over 16,777,216 float32 parameters beside copy "
+                    + "and triad bandwidth, 1 and 2 threads; prints ms/step, GB/s, %% of copy bandwidth and state bytes "
+                    + "per parameter. Quick by default (about 2 minutes); the DJL peer runs from the descent-bench-peers "
+                    + "module (see BENCHMARKS.md).")
+    static final class Optim implements Callable<Integer> {
+        @Option(names = "--json", description = "one JSON line instead of a table (JMH progress still goes to stderr)")
+        boolean json;
+
+        @Option(names = "--full", description = "more and longer iterations (10 x 2 s measured, 4 x 2 s warm-up)")
+        boolean full;
+
+        @Override
+        public Integer call() {
+            return OptimBench.run(full, json, System.out, null);
         }
     }
 }
