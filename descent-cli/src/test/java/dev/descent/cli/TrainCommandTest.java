@@ -61,6 +61,9 @@ class TrainCommandTest {
         Run c = run("train", "--config", tmp.resolve("nope.yaml").toString());
         assertEquals(2, c.code());
         assertTrue(c.err().contains("config file not found"), c.err());
+        Run d = run("train", "--set", "dataset=" + tmp.resolve("missing.txt"));
+        assertEquals(2, d.code());
+        assertTrue(d.err().contains("data file not found"), d.err());
         Run s = run("sample", "--run", tmp.resolve("no-run").toString());
         assertEquals(2, s.code());
         assertTrue(s.err().contains("run folder not found"), s.err());

@@ -49,6 +49,8 @@ public final class TextDataset {
             return new TextDataset(Files.readString(path, StandardCharsets.UTF_8));
         } catch (NoSuchFileException e) {
             throw new IllegalArgumentException("data file not found: " + path);
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new IllegalArgumentException("data file " + path + " is not UTF-8 text");
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot read data file " + path + ": " + e.getMessage());
         }

@@ -42,7 +42,8 @@ public final class TrainConfig {
     public static final Map<String, Key> KEYS = new LinkedHashMap<>();
 
     static {
-        def("dataset", String.class, "shakespeare_char", 0, 0, List.of("shakespeare_char"), "training text");
+        def("dataset", String.class, "shakespeare_char", 0, 0, null,
+                "training text: shakespeare_char (bundled) or the path of a UTF-8 text file");
         def("n_layer", Integer.class, 6, 1, 256, null, "transformer blocks");
         def("n_head", Integer.class, 6, 1, 256, null, "attention heads");
         def("n_embd", Integer.class, 384, 1, 65536, null, "embedding width");

@@ -58,7 +58,8 @@ public final class Trainer {
     /** Starts a new run in {@code out_dir}, or continues the run in {@code resumeDir} when it is not null. */
     public Result run(Path resumeDir) throws IOException {
         Parallel.setThreads(config.getInt("threads"));
-        TextDataset data = TextDataset.shakespeare();
+        String dataset = config.getString("dataset");
+        TextDataset data = dataset.equals(TextDataset.SHAKESPEARE) ? TextDataset.shakespeare() : TextDataset.fromFile(Path.of(dataset));
         CharTokenizer tok = data.tokenizer();
         int block = config.getInt("block_size");
         int batch = config.getInt("batch_size");

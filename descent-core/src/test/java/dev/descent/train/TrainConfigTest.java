@@ -82,8 +82,8 @@ class TrainConfigTest {
         assertTrue(e.getMessage().contains("'bias'") && e.getMessage().contains("true or false"), e.getMessage());
         e = fails(List.of("dropout=high"));
         assertTrue(e.getMessage().contains("'dropout'") && e.getMessage().contains("a number in [0, 1)"), e.getMessage());
-        e = fails(List.of("dataset=openwebtext"));
-        assertTrue(e.getMessage().contains("'dataset'") && e.getMessage().contains("[shakespeare_char]"), e.getMessage());
+        e = fails(List.of("dataset="));
+        assertTrue(e.getMessage().contains("'dataset'") && e.getMessage().contains("a string"), e.getMessage());
         e = fails(List.of("learning_rate=.inf"));
         assertTrue(e.getMessage().contains("'learning_rate'"), e.getMessage());
         e = fails(List.of("n_layer"));
