@@ -91,12 +91,10 @@ public final class Trainer {
         double clip = config.getDouble("grad_clip");
         Philox trainOrder = Philox.stream(seed, "data/train");
 
-        double peak = PeakFlops.measureGflops();
         long nonEmbedding = model.parameterCount() - (long) block * gc.nEmbd();
         double flopsPerIter = (6.0 * nonEmbedding + 12.0 * gc.nLayer() * gc.nEmbd() * block) * block * batch;
         listener.onStart(start, maxIters, model.parameterCount());
-        listener.onMessage(String.format("model: %,d parameters; peak GEMM %.1f GFLOPS on %d threads",
-                model.parameterCount(), peak, Parallel.threads()));
+        listener.onMessage(String.format("model: %,d parameters; %d threads", model.parameterCount(), Parallel.threads()));
 
         double trainSeconds = 0;
         double lastTrain = Double.NaN;
@@ -155,6 +153,8 @@ public final class Trainer {
             logEval(metrics, step, l);
         }
         save(runDir, model, opt, step, tok);
+        // Measured after training, when the JIT has compiled the kernels (before, it reads low).
+        double peak = PeakFlops.measureGflops();
         String sample = "";
         int sampleTokens = config.getInt("sample_tokens");
         if (sampleTokens > 0) {
