@@ -104,4 +104,28 @@ abstract sealed class ByteSource permits ByteSource.OfArray, ByteSource.OfChanne
             }
         }
     }
+
+    /** A parse step over a source: a header reader or a whole-file reader. */
+    @FunctionalInterface
+    interface Parser<T> {
+        T parse(ByteSource src) throws IOException;
+    }
+
+    /** Runs {@code parser} over {@code file}, read through a channel with bounded reads. */
+    static <T> T parseFile(java.nio.file.Path file, Parser<T> parser) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, java.nio.file.StandardOpenOption.READ)) {
+            return parser.parse(new OfChannel(file.toString(), ch));
+        }
+    }
+
+    /** Runs {@code parser} over in-memory bytes, where the only possible failure is a format error. */
+    static <T> T parseBytes(String name, byte[] bytes, Parser<T> parser) throws FormatException {
+        try {
+            return parser.parse(new OfArray(name, bytes));
+        } catch (FormatException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new AssertionError("in-memory reads do not fail", e);
+        }
+    }
 }

@@ -6,13 +6,11 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
 import java.nio.channels.WritableByteChannel;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 
 /**
@@ -101,38 +99,22 @@ public final class Npy {
 
     /** Reads and validates only the header of {@code file}. */
     public static Header readHeader(Path file) throws IOException {
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            return parseHeader(new ByteSource.OfChannel(file.toString(), ch));
-        }
+        return ByteSource.parseFile(file, Npy::parseHeader);
     }
 
     /** Reads and validates only the header of an in-memory {@code .npy} file. */
     public static Header readHeader(byte[] bytes) throws FormatException {
-        try {
-            return parseHeader(new ByteSource.OfArray("npy bytes", bytes));
-        } catch (FormatException e) {
-            throw e;
-        } catch (IOException e) {
-            throw new AssertionError("in-memory reads do not fail", e);
-        }
+        return ByteSource.parseBytes("npy bytes", bytes, Npy::parseHeader);
     }
 
     /** Reads {@code file} as a float32 tensor in C order. */
     public static Tensor read(Path file) throws IOException {
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            return readAll(new ByteSource.OfChannel(file.toString(), ch));
-        }
+        return ByteSource.parseFile(file, Npy::readAll);
     }
 
     /** Reads an in-memory {@code .npy} file as a float32 tensor in C order. */
     public static Tensor read(byte[] bytes) throws FormatException {
-        try {
-            return readAll(new ByteSource.OfArray("npy bytes", bytes));
-        } catch (FormatException e) {
-            throw e;
-        } catch (IOException e) {
-            throw new AssertionError("in-memory reads do not fail", e);
-        }
+        return ByteSource.parseBytes("npy bytes", bytes, Npy::readAll);
     }
 
     private static Tensor readAll(ByteSource src) throws IOException {

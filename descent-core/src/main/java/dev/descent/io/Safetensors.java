@@ -14,13 +14,11 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
 import java.nio.channels.WritableByteChannel;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -130,38 +128,22 @@ public final class Safetensors {
 
     /** Reads and validates only the header of {@code file}; no tensor data is read. */
     public static Header readHeader(Path file) throws IOException {
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            return parseHeader(new ByteSource.OfChannel(file.toString(), ch));
-        }
+        return ByteSource.parseFile(file, Safetensors::parseHeader);
     }
 
     /** Reads and validates only the header of an in-memory safetensors file. */
     public static Header readHeader(byte[] bytes) throws FormatException {
-        try {
-            return parseHeader(new ByteSource.OfArray("safetensors bytes", bytes));
-        } catch (FormatException e) {
-            throw e;
-        } catch (IOException e) {
-            throw new AssertionError("in-memory reads do not fail", e);
-        }
+        return ByteSource.parseBytes("safetensors bytes", bytes, Safetensors::parseHeader);
     }
 
     /** Reads every tensor of {@code file}, converted to float32, and its metadata. */
     public static Contents read(Path file) throws IOException {
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            return readAll(new ByteSource.OfChannel(file.toString(), ch));
-        }
+        return ByteSource.parseFile(file, Safetensors::readAll);
     }
 
     /** Reads every tensor of an in-memory safetensors file, converted to float32, and its metadata. */
     public static Contents read(byte[] bytes) throws FormatException {
-        try {
-            return readAll(new ByteSource.OfArray("safetensors bytes", bytes));
-        } catch (FormatException e) {
-            throw e;
-        } catch (IOException e) {
-            throw new AssertionError("in-memory reads do not fail", e);
-        }
+        return ByteSource.parseBytes("safetensors bytes", bytes, Safetensors::readAll);
     }
 
     private static Contents readAll(ByteSource src) throws IOException {
