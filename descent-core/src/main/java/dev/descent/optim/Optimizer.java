@@ -36,4 +36,11 @@ public interface Optimizer {
 
     /** The registry name ("adamw", …). */
     String name();
+
+    /**
+     * False for zeroth-order optimizers, which evaluate the loss themselves (through
+     * {@link dev.descent.zo.ZoContext}) and ignore the gradient buffer: a training loop then skips
+     * the backward pass and only selects the step's minibatch before calling {@link #step()}.
+     */
+    default boolean needsGradients() { return true; }
 }
