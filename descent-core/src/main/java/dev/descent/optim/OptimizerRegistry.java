@@ -14,7 +14,10 @@ public final class OptimizerRegistry {
             "dev.descent.optim.ClassicOptimizers",
             "dev.descent.optim.MatrixOptimizers",
             "dev.descent.optim.SeedOptimizers",
-            "dev.descent.optim.SophiaOptimizers");
+            "dev.descent.optim.SophiaOptimizers",
+            "dev.descent.zo.ZerothOrderOptimizers",
+            "dev.descent.zo.ZovhOptimizers",
+            "dev.descent.zo.DeepZeroOptimizers");
 
     private static volatile OptimizerRegistry defaults;
 

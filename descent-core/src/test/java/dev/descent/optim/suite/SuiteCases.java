@@ -12,7 +12,10 @@ final class SuiteCases {
             "dev.descent.optim.suite.ClassicCases",
             "dev.descent.optim.suite.MatrixCases",
             "dev.descent.optim.suite.SeedCases",
-            "dev.descent.optim.suite.SophiaCases");
+            "dev.descent.optim.suite.SophiaCases",
+            "dev.descent.optim.suite.ZerothOrderCases",
+            "dev.descent.optim.suite.ZovhCases",
+            "dev.descent.optim.suite.DeepZeroCases");
 
     /** name → case, from every family class present (each has {@code static Map<String, SuiteCase> cases()}). */
     @SuppressWarnings("unchecked")

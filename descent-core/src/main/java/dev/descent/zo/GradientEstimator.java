@@ -1,0 +1,28 @@
+package dev.descent.zo;
+
+/**
+ * A zeroth-order gradient estimator: from loss values alone (no backward pass) it writes an estimate
+ * ĝ ≈ ∇f(θ) into a gradient buffer laid out like the flat parameter buffer, so that any gradient
+ * transformation consumes it exactly as it would a backpropagated gradient.
+ *
+ * <p>Estimators may perturb {@code params} in place while they evaluate the objective, but must
+ * leave it as they found it up to the rounding bound they document. Their randomness is a pure
+ * function of their seed and {@code step} (Philox streams keyed by (seed, step, query)), so a resumed
+ * run draws the same directions.
+ */
+public interface GradientEstimator {
+    /**
+     * Writes the estimate at {@code params} into {@code grad} (overwriting it).
+     *
+     * @param params    the flat parameter buffer the objective reads (perturbed and restored in place)
+     * @param objective the loss at the current contents of {@code params}, same minibatch for every call
+     * @param grad      receives ĝ, same length and layout as {@code params}
+     * @param step      the optimizer step; keys the random directions
+     * @return the loss estimate at {@code params} this estimate produced (e.g. the mean of the two
+     *         evaluations of a two-point estimator), for logging
+     */
+    double estimate(float[] params, ZoObjective objective, float[] grad, long step);
+
+    /** Objective evaluations one call of {@link #estimate} makes (for "loss vs function queries"). */
+    long queriesPerEstimate();
+}
