@@ -23,7 +23,9 @@ import dev.descent.nn.GptConfig;
  *       the mean over 8 fixed validation batches (8,192 tokens) drawn from
  *       {@code Philox.stream(0, "eval/val")}, the same for every seed so that seeds are compared on
  *       the same text. The uniform prediction scores ln 65 = 4.17.</li>
- *   <li><b>Defaults:</b> 300 steps, evaluated every 100; throughput in tokens.</li>
+ *   <li><b>Defaults:</b> 300 steps, evaluated every 100, loss target 2.5; throughput in tokens. AdamW
+ *       at lr = 10⁻³ reaches val_loss 2.46–2.48 and crosses
+ *       the target after 138–157 steps (seeds 0–1), at about 20–30 ms per step on one thread.</li>
  * </ul>
  */
 public final class GptShakespeareProblem implements BenchProblem {

@@ -27,8 +27,11 @@ import java.util.function.Supplier;
  *       ({@link EpochSampler}); about 14 steps per epoch on breast cancer, 4.4 on wine.</li>
  *   <li><b>Loss and metric:</b> mean cross-entropy of the batch; {@code test_accuracy} first, then
  *       {@code test_loss} and {@code train_loss} (full training split).</li>
- *   <li><b>Defaults:</b> 300 steps, evaluated every 50: AdamW at lr = 10⁻³ reaches its plateau well
- *       inside (see docs/benchmarks.md for the measured numbers).</li>
+ *   <li><b>Defaults:</b> breast cancer 600 steps evaluated every 50, loss target 0.15; wine 1,000 steps
+ *       evaluated every 100, loss target 0.2. AdamW at its default lr = 10⁻³ moves each weight by about
+ *       10⁻³ per step, so these convex problems need a few hundred steps; at the defaults it reaches
+ *       test accuracy 0.96–0.98 (breast cancer) and 0.92–0.97 (wine) over seeds 0–4 and crosses the
+ *       targets after 75–156 and 404–473 steps (docs/benchmarks.md).</li>
  * </ul>
  */
 public final class LogisticRegressionProblem extends ClassifierProblem {

@@ -22,7 +22,8 @@ import dev.descent.nn.MlpClassifier;
  *   <li><b>Batches:</b> 64 per step, without replacement within an epoch ({@link EpochSampler}).</li>
  *   <li><b>Loss and metric:</b> mean cross-entropy; {@code test_accuracy} first, then {@code test_loss}
  *       and {@code train_loss}.</li>
- *   <li><b>Defaults:</b> 400 steps (6.7 epochs), evaluated every 50.</li>
+ *   <li><b>Defaults:</b> 400 steps (6.7 epochs), evaluated every 50, loss target 0.25: AdamW at
+ *       lr = 10⁻³ reaches test accuracy 0.92–0.93 and crosses the target after 242–282 steps (seeds 0–2).</li>
  * </ul>
  */
 public final class MlpDigitsProblem extends ClassifierProblem {

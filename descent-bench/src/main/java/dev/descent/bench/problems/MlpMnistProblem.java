@@ -20,7 +20,8 @@ import dev.descent.nn.MlpClassifier;
  *       steps per epoch.</li>
  *   <li><b>Loss and metric:</b> mean cross-entropy; {@code test_accuracy} first, then {@code test_loss}
  *       and {@code train_loss} (all 8,000 training images).</li>
- *   <li><b>Defaults:</b> 500 steps (4 epochs), evaluated every 100.</li>
+ *   <li><b>Defaults:</b> 500 steps (4 epochs), evaluated every 100, loss target 0.3: AdamW at
+ *       lr = 10⁻³ reaches test accuracy 0.915–0.928 and crosses the target after 86–119 steps (seeds 0–2).</li>
  * </ul>
  */
 public final class MlpMnistProblem extends ClassifierProblem {
