@@ -304,7 +304,8 @@ public final class HtmlReport {
             tbody tr:nth-child(even) { background: #fafbfc; }
             td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
             td.name { white-space: nowrap; font-weight: 500; }
-            td.hyper { font: 12px ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace; color: #444; }
+            td.hyper { font: 12px ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace; color: #444; min-width: 220px; }
+            td.status { white-space: nowrap; }
             td.status.bad { color: #b00020; }
             td.rank.first { font-weight: 700; background: #e8f5e9; }
             tr.charted td.name { font-weight: 700; }
