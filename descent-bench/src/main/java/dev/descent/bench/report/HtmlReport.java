@@ -296,7 +296,7 @@ public final class HtmlReport {
             svg.chart .grid.minor { stroke: #f2f2f2; }
             svg.chart .tick, svg.chart .axis-line { stroke: #888; stroke-width: 1; }
             svg.chart path.series { fill: none; stroke-width: 1.7; stroke-linejoin: round; stroke-linecap: round; }
-            svg.chart path.band { fill-opacity: 0.13; stroke: none; }
+            svg.chart path.band { stroke: none; }
             table { border-collapse: collapse; font-size: 13px; margin: 6px 0 10px; }
             th, td { padding: 3px 9px; border-bottom: 1px solid #e6e6e6; text-align: left; vertical-align: top; }
             th { background: #f4f5f7; font-weight: 600; border-bottom: 1px solid #ccc; }

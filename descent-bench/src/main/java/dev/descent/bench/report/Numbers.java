@@ -12,21 +12,23 @@ final class Numbers {
     private Numbers() {}
 
     /**
-     * {@code v} to {@code digits} significant digits: plain notation for 10⁻³ ≤ |v| < 10⁶
-     * ({@code 0.9123}, {@code 1235}), else {@code 1.235e-5}; {@code —} when not finite.
+     * {@code v} to at most {@code digits} significant digits, trailing zeros dropped: plain notation
+     * for 10⁻³ ≤ |v| < 10⁶ ({@code 0.9123}, {@code 1235}, {@code 4}), else {@code 1.235e-5},
+     * {@code 2e6}; {@code —} when not finite.
      */
     static String sig(double v, int digits) {
         if (!Double.isFinite(v)) return MISSING;
         if (v == 0) return "0";
         double a = Math.abs(v);
         if (a >= 1e-3 && a < 1e6) {
-            BigDecimal d = new BigDecimal(v).round(new MathContext(digits, RoundingMode.HALF_EVEN));
+            BigDecimal d = new BigDecimal(v).round(new MathContext(digits, RoundingMode.HALF_UP)).stripTrailingZeros();
             if (d.scale() < 0) d = d.setScale(0, RoundingMode.UNNECESSARY);
             return d.toPlainString();
         }
         String s = String.format(Locale.ROOT, "%." + (digits - 1) + "e", v); // 1.235e-05
         int e = s.indexOf('e');
         String mantissa = s.substring(0, e);
+        if (mantissa.contains(".")) mantissa = mantissa.replaceAll("0+$", "").replaceAll("\\.$", "");
         int exponent = Integer.parseInt(s.substring(e + 1));
         return mantissa + "e" + exponent;
     }

@@ -44,7 +44,7 @@ public final class SvgLineChart {
     public String render(List<Series> series, String id) {
         int plotW = WIDTH - LEFT - RIGHT;
         int rows = (series.size() + LEGEND_COLS - 1) / LEGEND_COLS;
-        int legendTop = TOP + PLOT_H + 50;
+        int legendTop = TOP + PLOT_H + 62;
         int height = legendTop + 6 + rows * ROW_H + 8;
 
         double xMin = Double.POSITIVE_INFINITY, xMax = Double.NEGATIVE_INFINITY;
@@ -122,7 +122,9 @@ public final class SvgLineChart {
                     .append("\" text-anchor=\"middle\">no finished run to draw</text>\n");
         }
         b.append("<g clip-path=\"url(#clip-").append(esc(id)).append(")\">\n");
-        for (Series s : series) band(b, s, x, y, plotW);
+        // many overlapping bands turn into a brown fog: the more series, the lighter each band
+        String opacity = series.size() <= 6 ? "0.14" : series.size() <= 12 ? "0.09" : "0.05";
+        for (Series s : series) band(b, s, x, y, plotW, opacity);
         for (Series s : series) line(b, s, x, y, plotW);
         b.append("</g>\n");
         legend(b, series, legendTop);
@@ -130,17 +132,21 @@ public final class SvgLineChart {
         return b.toString();
     }
 
-    private static void band(StringBuilder b, Series s, Axis x, Axis y, int plotW) {
+    /**
+     * The band from min to max: a closed outline, upper edge forward and lower edge back. A band is a
+     * soft shape, so half the line's points are enough and keep the file smaller.
+     */
+    private static void band(StringBuilder b, Series s, Axis x, Axis y, int plotW, String opacity) {
         MeanCurve c = s.curve();
         if (c.size() < 2) return;
-        b.append("<path class=\"band\" fill=\"").append(s.style().color()).append("\" d=\"");
+        c = c.downsample(Math.max(3, c.size() / 2));
+        b.append("<path class=\"band\" fill=\"").append(s.style().color()).append("\" fill-opacity=\"").append(opacity).append("\" d=\"M");
         for (int i = 0; i < c.size(); i++) {
-            b.append(i == 0 ? 'M' : 'L').append(px(xPx(x, c.x()[i], plotW))).append(',').append(px(yPx(y, c.hi()[i]))).append(' ');
+            b.append(px(xPx(x, c.x()[i], plotW))).append(',').append(px(yPx(y, c.hi()[i]))).append(' ');
         }
         for (int i = c.size() - 1; i >= 0; i--) {
-            b.append('L').append(px(xPx(x, c.x()[i], plotW))).append(',').append(px(yPx(y, c.lo()[i]))).append(' ');
+            b.append(px(xPx(x, c.x()[i], plotW))).append(',').append(px(yPx(y, c.lo()[i]))).append(' ');
         }
-        b.setLength(b.length() - 1);
         b.append("Z\"/>\n");
     }
 
@@ -149,10 +155,10 @@ public final class SvgLineChart {
         b.append("<path class=\"series\" data-problem=\"").append(esc(problem)).append("\" data-optimizer=\"").append(esc(s.optimizer()))
                 .append("\" data-hyper=\"").append(esc(s.hyper())).append("\" stroke=\"").append(s.style().color()).append('"');
         if (!s.style().dash().isEmpty()) b.append(" stroke-dasharray=\"").append(s.style().dash()).append('"');
-        b.append(" d=\"");
+        b.append(" d=\"M"); // after M, further coordinate pairs are implicit line-tos
         for (int i = 0; i < c.size(); i++) {
             if (i > 0) b.append(' ');
-            b.append(i == 0 ? 'M' : 'L').append(px(xPx(x, c.x()[i], plotW))).append(',').append(px(yPx(y, c.mean()[i])));
+            b.append(px(xPx(x, c.x()[i], plotW))).append(',').append(px(yPx(y, c.mean()[i])));
         }
         if (c.size() == 1) b.append(" h0.1"); // a lone point: round caps draw it as a dot
         b.append("\"><title>").append(esc(s.label())).append("</title></path>\n");
@@ -162,7 +168,7 @@ public final class SvgLineChart {
         int colW = (WIDTH - LEFT + 40) / LEGEND_COLS;
         int left = LEFT - 40;
         b.append("<g class=\"legend\">\n");
-        b.append("<text class=\"legend-note\" x=\"").append(left).append("\" y=\"").append(top - 6).append("\">")
+        b.append("<text class=\"legend-note\" x=\"").append(left).append("\" y=\"").append(top - 4).append("\">")
                 .append(esc("Line: mean over seeds · band: " + bandNote)).append("</text>\n");
         for (int i = 0; i < series.size(); i++) {
             Series s = series.get(i);
