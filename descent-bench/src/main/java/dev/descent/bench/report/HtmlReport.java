@@ -170,7 +170,7 @@ public final class HtmlReport {
         b.append("<section class=\"problem\" id=\"").append(anchor(p.problem())).append("\" data-problem=\"").append(esc(p.problem())).append("\">\n");
         b.append("<h2>").append(esc(p.problem())).append("</h2>\n<p class=\"meta\">Metric <code>").append(esc(metric)).append("</code> (")
                 .append(p.higherIsBetter() ? "higher" : "lower").append(" is better) · loss target ")
-                .append(Double.isFinite(p.lossTarget()) ? esc(sig(p.lossTarget(), 4)) : "none").append(" · ")
+                .append(Double.isFinite(p.lossTarget()) ? esc(Numbers.compact(p.lossTarget(), 4)) : "none").append(" · ")
                 .append(p.settings().stream().mapToInt(s -> s.runs().size()).sum()).append(" runs, ").append(p.settings().size())
                 .append(" settings of ").append(p.bestPerOptimizer().size()).append(" optimizers</p>\n");
 
@@ -225,10 +225,10 @@ public final class HtmlReport {
                     .append(Double.isFinite(p.lossTarget()) ? esc(sig(target.mean(), 4)) : Numbers.MISSING).append("</td>");
             b.append("<td class=\"num reached\">").append(Double.isFinite(p.lossTarget()) ? s.reachedTarget() + "/" + s.runs().size() : "no target")
                     .append("</td>");
-            b.append("<td class=\"num\">").append(esc(sig(s.stateBytesPerParam().mean(), 3))).append("</td>");
+            b.append("<td class=\"num\">").append(esc(Numbers.compact(s.stateBytesPerParam().mean(), 3))).append("</td>");
             b.append("<td class=\"num\">").append(esc(sig(s.secondsPerStep().mean() * 1e3, 3))).append("</td>");
             Stats tp = s.throughput();
-            b.append("<td class=\"num\">").append(tp.n() == 0 ? Numbers.MISSING : esc(sig(tp.mean(), 3) + " " + s.throughputUnit() + "/s")).append("</td>");
+            b.append("<td class=\"num\">").append(tp.n() == 0 ? Numbers.MISSING : esc(Numbers.rate(tp.mean()) + " " + s.throughputUnit() + "/s")).append("</td>");
             Map<String, Integer> counts = s.statusCounts();
             boolean bad = counts.keySet().stream().anyMatch(k -> !k.equals(RunRecord.FINISHED));
             b.append("<td class=\"status").append(bad ? " bad" : "").append("\">")
@@ -298,7 +298,7 @@ public final class HtmlReport {
             svg.chart path.series { fill: none; stroke-width: 1.7; stroke-linejoin: round; stroke-linecap: round; }
             svg.chart path.band { stroke: none; }
             table { border-collapse: collapse; font-size: 13px; margin: 6px 0 10px; }
-            th, td { padding: 3px 9px; border-bottom: 1px solid #e6e6e6; text-align: left; vertical-align: top; }
+            th, td { padding: 3px 9px; border-bottom: 1px solid #e6e6e6; text-align: left; vertical-align: baseline; }
             th { background: #f4f5f7; font-weight: 600; border-bottom: 1px solid #ccc; }
             th small, td small { color: #777; font-weight: normal; }
             tbody tr:nth-child(even) { background: #fafbfc; }

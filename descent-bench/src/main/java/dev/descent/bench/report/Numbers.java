@@ -12,25 +12,39 @@ final class Numbers {
     private Numbers() {}
 
     /**
-     * {@code v} to at most {@code digits} significant digits, trailing zeros dropped: plain notation
-     * for 10⁻³ ≤ |v| < 10⁶ ({@code 0.9123}, {@code 1235}, {@code 4}), else {@code 1.235e-5},
-     * {@code 2e6}; {@code —} when not finite.
+     * {@code v} to exactly {@code digits} significant digits, so a column of numbers lines up:
+     * plain notation for 10⁻³ ≤ |v| < 10⁶ ({@code 0.9123}, {@code 1235}, {@code 4.00}), else
+     * {@code 1.235e-5}; {@code —} when not finite. Rounds half up.
      */
     static String sig(double v, int digits) {
         if (!Double.isFinite(v)) return MISSING;
         if (v == 0) return "0";
         double a = Math.abs(v);
         if (a >= 1e-3 && a < 1e6) {
-            BigDecimal d = new BigDecimal(v).round(new MathContext(digits, RoundingMode.HALF_UP)).stripTrailingZeros();
-            if (d.scale() < 0) d = d.setScale(0, RoundingMode.UNNECESSARY);
-            return d.toPlainString();
+            BigDecimal d = new BigDecimal(v).round(new MathContext(digits, RoundingMode.HALF_UP));
+            int magnitude = d.precision() - d.scale() - 1; // exponent of the leading digit
+            return d.setScale(Math.max(0, digits - 1 - magnitude), RoundingMode.HALF_UP).toPlainString();
         }
         String s = String.format(Locale.ROOT, "%." + (digits - 1) + "e", v); // 1.235e-05
         int e = s.indexOf('e');
-        String mantissa = s.substring(0, e);
-        if (mantissa.contains(".")) mantissa = mantissa.replaceAll("0+$", "").replaceAll("\\.$", "");
-        int exponent = Integer.parseInt(s.substring(e + 1));
-        return mantissa + "e" + exponent;
+        return s.substring(0, e) + "e" + Integer.parseInt(s.substring(e + 1));
+    }
+
+    /** Like {@link #sig} but without trailing zeros ({@code 8}, {@code 2.5}), for values that are often whole. */
+    static String compact(double v, int digits) {
+        if (!Double.isFinite(v)) return MISSING;
+        String s = sig(v, digits);
+        if (s.contains("e") || !s.contains(".")) return s;
+        return s.replaceAll("0+$", "").replaceAll("\\.$", "");
+    }
+
+    /** A rate with a k or M suffix: {@code 950}, {@code 12.3k}, {@code 1.05M}. */
+    static String rate(double v) {
+        if (!Double.isFinite(v)) return MISSING;
+        double a = Math.abs(v);
+        if (a >= 1e6) return sig(v / 1e6, 3) + "M";
+        if (a >= 1e4) return sig(v / 1e3, 3) + "k";
+        return sig(v, 3);
     }
 
     /** {@code mean ± std} of the finite values, or the mean alone for a single value. */

@@ -54,10 +54,11 @@ public final class SvgLineChart {
             for (int i = 0; i < c.size(); i++) {
                 xMin = Math.min(xMin, c.x()[i]);
                 xMax = Math.max(xMax, c.x()[i]);
-                yMin = Math.min(yMin, Math.min(c.lo()[i], c.mean()[i]));
-                yMax = Math.max(yMax, Math.max(c.hi()[i], c.mean()[i]));
+                yMin = Math.min(yMin, c.mean()[i]);
+                yMax = Math.max(yMax, c.mean()[i]);
             }
         }
+        // The y range follows the mean lines; bands (one noisy seed can reach far) are clipped to the plot.
         boolean empty = !(xMax >= xMin);
         if (empty) {
             xMin = 0;

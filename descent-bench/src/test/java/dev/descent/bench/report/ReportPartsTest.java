@@ -27,14 +27,20 @@ class ReportPartsTest {
     void numbersKeepSignificantDigitsAndReadableNotation() {
         assertEquals("0.9123", Numbers.sig(0.912345, 4));
         assertEquals("1235", Numbers.sig(1234.5, 4));
-        assertEquals("4", Numbers.sig(4.0, 3));
-        assertEquals("6", Numbers.sig(6.000000000000001, 3));
-        assertEquals("1.5e-5", Numbers.sig(1.5e-5, 4));
-        assertEquals("2e6", Numbers.sig(2e6, 3));
-        assertEquals("-0.25", Numbers.sig(-0.25, 4));
+        assertEquals("4.00", Numbers.sig(4.0, 3));
+        assertEquals("6.00", Numbers.sig(6.000000000000001, 3));
+        assertEquals("10.0", Numbers.sig(9.9996, 3));
+        assertEquals("1.500e-5", Numbers.sig(1.5e-5, 4));
+        assertEquals("2.00e6", Numbers.sig(2e6, 3));
+        assertEquals("-0.2500", Numbers.sig(-0.25, 4));
+        assertEquals("8", Numbers.compact(8.0, 3));
+        assertEquals("2.5", Numbers.compact(2.5, 3));
+        assertEquals("1.05M", Numbers.rate(1_049_999));
+        assertEquals("12.3k", Numbers.rate(12_345));
+        assertEquals("950", Numbers.rate(950));
         assertEquals("—", Numbers.sig(Double.NaN, 4));
         // deviations ±0.012 → sample std 0.012·√2 = 0.01697, shown to two digits
-        assertEquals("0.5 ± 0.017", Numbers.meanStd(Stats.of(0.488, 0.512), 4));
+        assertEquals("0.5000 ± 0.017", Numbers.meanStd(Stats.of(0.488, 0.512), 4));
     }
 
     @Test
