@@ -222,7 +222,7 @@ public final class HtmlReport {
                     .append(fin.std()).append("\">").append(esc(Numbers.meanStd(fin, 4))).append("</td>");
             b.append("<td class=\"num best\" data-mean=\"").append(best.mean()).append("\">").append(esc(sig(best.mean(), 4))).append("</td>");
             b.append("<td class=\"num to-target\" data-mean=\"").append(target.mean()).append("\">")
-                    .append(Double.isFinite(p.lossTarget()) ? esc(sig(target.mean(), 4)) : Numbers.MISSING).append("</td>");
+                    .append(Double.isFinite(p.lossTarget()) ? esc(Numbers.compact(target.mean(), 4)) : Numbers.MISSING).append("</td>");
             b.append("<td class=\"num reached\">").append(Double.isFinite(p.lossTarget()) ? s.reachedTarget() + "/" + s.runs().size() : "no target")
                     .append("</td>");
             b.append("<td class=\"num\">").append(esc(Numbers.compact(s.stateBytesPerParam().mean(), 3))).append("</td>");
