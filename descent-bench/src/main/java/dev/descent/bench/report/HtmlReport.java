@@ -175,10 +175,11 @@ public final class HtmlReport {
                 .append(" settings of ").append(p.bestPerOptimizer().size()).append(" optimizers</p>\n");
 
         List<Setting> charted = p.charted();
+        ReportData.Curves curves = data.curves(p.problem());
         b.append("<div class=\"charts\">\n");
-        b.append(chart(p, charted, "loss-step", "Training loss vs step", "step", "training loss", data::loss, false));
-        b.append(chart(p, charted, "loss-time", "Training loss vs wall-clock time", "training time (s)", "training loss", data::loss, true));
-        b.append(chart(p, charted, "metric-step", metric + " vs step", "step", metric, data::metric, false));
+        b.append(chart(p, charted, "loss-step", "Training loss vs step", "step", "training loss", curves::loss, false));
+        b.append(chart(p, charted, "loss-time", "Training loss vs wall-clock time", "training time (s)", "training loss", curves::loss, true));
+        b.append(chart(p, charted, "metric-step", metric + " vs step", "step", metric, curves::metric, false));
         b.append("</div>\n");
         table(b, p);
         failures(b, p);

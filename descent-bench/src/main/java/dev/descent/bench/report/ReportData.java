@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -16,44 +17,68 @@ import java.util.Map;
 import org.sqlite.SQLiteConfig;
 
 /**
- * Everything a report shows, read from a run store ({@code bench/store/schema.sql}, version 1) with
- * plain JDBC: the {@code meta} pairs, every run, each run's training-loss series ({@code steps}) and
- * each run's series of its problem's metric ({@code evals} rows named {@code runs.metric_name}).
+ * What a report shows, read from a run store ({@code bench/store/schema.sql}, version 1) with plain
+ * JDBC: the {@code meta} pairs and every run up front; the curves ({@code steps} and the
+ * {@code evals} rows of each run's {@code metric_name}) one problem at a time through
+ * {@link #curves(String)}, so memory follows the largest problem, not the whole store.
  *
  * <p>The database is opened read-only, so a report never changes or creates a store. A missing file,
  * a file that is not SQLite, a SQLite file without the run tables and a store without runs are all
  * bad input: {@link IllegalArgumentException} with one line naming the file.
  */
-public record ReportData(Path db, Map<String, String> meta, List<RunRecord> runs,
-                         Map<String, RunSeries> losses, Map<String, RunSeries> metrics) {
+public record ReportData(Path db, Map<String, String> meta, List<RunRecord> runs) {
 
-    /** The training-loss series of a run (empty when the run recorded no steps). */
-    public RunSeries loss(String runId) {
-        return losses.getOrDefault(runId, RunSeries.EMPTY);
-    }
+    /** The curves of the finished runs of one problem, by run id. */
+    public record Curves(Map<String, RunSeries> losses, Map<String, RunSeries> metrics) {
+        /** The training-loss series of a run (empty when the run recorded no steps). */
+        public RunSeries loss(String runId) {
+            return losses.getOrDefault(runId, RunSeries.EMPTY);
+        }
 
-    /** The metric series of a run (empty when the run recorded no evaluation of its metric). */
-    public RunSeries metric(String runId) {
-        return metrics.getOrDefault(runId, RunSeries.EMPTY);
+        /** The metric series of a run (empty when the run recorded no evaluation of its metric). */
+        public RunSeries metric(String runId) {
+            return metrics.getOrDefault(runId, RunSeries.EMPTY);
+        }
     }
 
     public static ReportData load(Path db) {
         if (!Files.isRegularFile(db)) {
             throw new IllegalArgumentException("run store not found: " + db + (Files.isDirectory(db) ? " is a folder" : ""));
         }
-        SQLiteConfig config = new SQLiteConfig();
-        config.setReadOnly(true);
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db.toAbsolutePath(), config.toProperties())) {
+        try (Connection c = open(db)) {
             requireTables(c, db);
             List<RunRecord> runs = readRuns(c);
             if (runs.isEmpty()) throw new IllegalArgumentException("run store " + db + " holds no runs");
-            return new ReportData(db, readMeta(c), runs,
-                    readSeries(c, "SELECT run_id, step, loss, wall_seconds FROM steps ORDER BY run_id, step"),
-                    readSeries(c, "SELECT e.run_id, e.step, e.value, e.wall_seconds FROM evals e "
-                            + "JOIN runs r ON r.run_id = e.run_id AND e.name = r.metric_name ORDER BY e.run_id, e.step"));
+            return new ReportData(db, readMeta(c), runs);
         } catch (SQLException e) {
-            throw new IllegalArgumentException("cannot read run store " + db + ": " + firstLine(e.getMessage()), e);
+            throw unreadable(db, e);
         }
+    }
+
+    /**
+     * The loss and metric curves of the problem's finished runs (only those are drawn). Reads the
+     * store again, one problem at a time.
+     */
+    public Curves curves(String problem) {
+        try (Connection c = open(db)) {
+            return new Curves(
+                    readSeries(c, "SELECT s.run_id, s.step, s.loss, s.wall_seconds FROM steps s JOIN runs r ON r.run_id = s.run_id "
+                            + "WHERE r.problem = ? AND r.status = 'finished' ORDER BY s.run_id, s.step", problem),
+                    readSeries(c, "SELECT e.run_id, e.step, e.value, e.wall_seconds FROM evals e JOIN runs r ON r.run_id = e.run_id "
+                            + "AND e.name = r.metric_name WHERE r.problem = ? AND r.status = 'finished' ORDER BY e.run_id, e.step", problem));
+        } catch (SQLException e) {
+            throw unreadable(db, e);
+        }
+    }
+
+    private static Connection open(Path db) throws SQLException {
+        SQLiteConfig config = new SQLiteConfig();
+        config.setReadOnly(true);
+        return DriverManager.getConnection("jdbc:sqlite:" + db.toAbsolutePath(), config.toProperties());
+    }
+
+    private static IllegalArgumentException unreadable(Path db, SQLException e) {
+        return new IllegalArgumentException("cannot read run store " + db + ": " + firstLine(e.getMessage()), e);
     }
 
     private static void requireTables(Connection c, Path db) throws SQLException {
@@ -100,9 +125,11 @@ public record ReportData(Path db, Map<String, String> meta, List<RunRecord> runs
     }
 
     /** Reads (run_id, step, value, wall_seconds) rows ordered by run and step into one series per run. */
-    private static Map<String, RunSeries> readSeries(Connection c, String sql) throws SQLException {
+    private static Map<String, RunSeries> readSeries(Connection c, String sql, String problem) throws SQLException {
         Map<String, RunSeries> out = new HashMap<>();
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+        try (PreparedStatement s = c.prepareStatement(sql)) {
+            s.setString(1, problem);
+            ResultSet rs = s.executeQuery();
             String current = null;
             Growing g = new Growing();
             while (rs.next()) {
