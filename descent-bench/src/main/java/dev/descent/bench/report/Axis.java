@@ -6,7 +6,7 @@ import java.util.List;
 /**
  * One chart axis: a linear or base-10 logarithmic map from data values to [0, 1] and its ticks.
  *
- * <p>Linear ticks are 1, 2 or 5 × 10ᵏ apart, about five of them. Logarithmic axes span whole decades,
+ * <p>Linear ticks are 1, 2 or 5 × 10ᵏ apart, five to ten of them. Logarithmic axes span whole decades,
  * label each decade (every second or third one past eight decades) and add unlabelled ticks at
  * 2…9 × 10ᵏ when there are at most six decades.
  */
@@ -90,11 +90,14 @@ final class Axis {
         return "1e" + e;
     }
 
-    /** 1, 2 or 5 × 10ᵏ, the smallest such not below {@code raw}. */
+    /**
+     * 1, 2 or 5 × 10ᵏ nearest to {@code raw} on a log scale (thresholds √2, √10, √50, as d3's tick
+     * rule), so an axis gets about five to seven ticks instead of as few as three.
+     */
     static double niceStep(double raw) {
         double p = Math.pow(10, Math.floor(Math.log10(raw)));
         double f = raw / p;
-        double nice = f <= 1 + 1e-9 ? 1 : f <= 2 + 1e-9 ? 2 : f <= 5 + 1e-9 ? 5 : 10;
+        double nice = f >= Math.sqrt(50) ? 10 : f >= Math.sqrt(10) ? 5 : f >= Math.sqrt(2) ? 2 : 1;
         return nice * p;
     }
 }

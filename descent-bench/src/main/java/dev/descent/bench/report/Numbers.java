@@ -30,12 +30,14 @@ final class Numbers {
         return s.substring(0, e) + "e" + Integer.parseInt(s.substring(e + 1));
     }
 
-    /** Like {@link #sig} but without trailing zeros ({@code 8}, {@code 2.5}), for values that are often whole. */
+    /** Like {@link #sig} but without trailing zeros ({@code 8}, {@code 2.5}, {@code 1e-4}), for values that are often round. */
     static String compact(double v, int digits) {
         if (!Double.isFinite(v)) return MISSING;
         String s = sig(v, digits);
-        if (s.contains("e") || !s.contains(".")) return s;
-        return s.replaceAll("0+$", "").replaceAll("\\.$", "");
+        int e = s.indexOf('e');
+        String mantissa = e < 0 ? s : s.substring(0, e), exponent = e < 0 ? "" : s.substring(e);
+        if (mantissa.contains(".")) mantissa = mantissa.replaceAll("0+$", "").replaceAll("\\.$", "");
+        return mantissa + exponent;
     }
 
     /** A rate with a k or M suffix: {@code 950}, {@code 12.3k}, {@code 1.05M}. */

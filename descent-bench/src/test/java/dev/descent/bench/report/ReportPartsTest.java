@@ -35,6 +35,8 @@ class ReportPartsTest {
         assertEquals("-0.2500", Numbers.sig(-0.25, 4));
         assertEquals("8", Numbers.compact(8.0, 3));
         assertEquals("2.5", Numbers.compact(2.5, 3));
+        assertEquals("1e-4", Numbers.compact(1e-4, 4));
+        assertEquals("2.5e-7", Numbers.compact(2.5e-7, 4));
         assertEquals("1.05M", Numbers.rate(1_049_999));
         assertEquals("12.3k", Numbers.rate(12_345));
         assertEquals("950", Numbers.rate(950));
@@ -45,14 +47,18 @@ class ReportPartsTest {
 
     @Test
     void linearTicksAreRoundNumbers() {
-        // about five ticks: (0.71 - 0.13) / 5 = 0.116 → the next of 1, 2, 5 × 10^k is 0.2; ends move out to 0 and 0.8
+        // (0.71 - 0.13) / 5 = 0.116 → nearest of 1, 2, 5 × 10^k is 0.1 (1.16 < √2); ends move out to 0.1 and 0.8
         Axis a = Axis.linear(0.13, 0.71, true);
         List<String> labels = a.ticks().stream().map(Axis.Tick::label).toList();
-        assertEquals(List.of("0", "0.2", "0.4", "0.6", "0.8"), labels);
-        assertEquals(0, a.fraction(0), 1e-12);
+        assertEquals(List.of("0.1", "0.2", "0.3", "0.4", "0.5", "0.6", "0.7", "0.8"), labels);
+        assertEquals(0, a.fraction(0.1), 1e-12);
         assertEquals(1, a.fraction(0.8), 1e-12);
         Axis steps = Axis.linear(0, 600, false);
-        assertEquals(List.of("0", "200", "400", "600"), steps.ticks().stream().map(Axis.Tick::label).toList());
+        // 600 / 5 = 120 → 100; an x axis keeps its data ends
+        assertEquals(List.of("0", "100", "200", "300", "400", "500", "600"), steps.ticks().stream().map(Axis.Tick::label).toList());
+        // 1.05 / 5 = 0.21 → 0.2 (2.1 lies between √2 and √10)
+        assertEquals(List.of("0", "0.2", "0.4", "0.6", "0.8", "1.0"),
+                Axis.linear(0, 1.05, false).ticks().stream().map(Axis.Tick::label).toList());
     }
 
     @Test
