@@ -101,6 +101,13 @@ class ReportCommandTest {
     }
 
     @Test
+    void tooFewPointsIsBadInput() throws Exception {
+        Result r = run("report", "--db", store(false).toString(), "--out", dir.resolve("r.html").toString(), "--max-points", "2");
+        assertEquals(Descent.BAD_INPUT, r.exit());
+        assertTrue(r.err().contains("--max-points must be at least 3, got 2"), r.err());
+    }
+
+    @Test
     void dbAndOutAreRequired() {
         assertEquals(Descent.BAD_INPUT, run("report", "--out", "x.html").exit());
     }

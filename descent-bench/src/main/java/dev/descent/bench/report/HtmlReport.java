@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -57,6 +58,7 @@ public final class HtmlReport {
 
     /** Reads {@code db} and writes the report to {@code out} (atomically). */
     public static Written write(Path db, Path out, int maxPoints) {
+        if (maxPoints < 3) throw new IllegalArgumentException("--max-points must be at least 3, got " + maxPoints);
         Path parent = out.toAbsolutePath().getParent();
         if (parent == null || !Files.isDirectory(parent)) {
             throw new IllegalArgumentException("cannot write report " + out + ": folder " + parent + " does not exist");
@@ -70,7 +72,20 @@ public final class HtmlReport {
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot write report " + out + ": " + e, e);
         }
+        makeReadable(out);
         return new Written(out, html.length, data.runs().size(), ProblemSummary.of(data.runs()).size(), report.chartCount);
+    }
+
+    /**
+     * The atomic write goes through a private temporary file (mode 600); a report is meant to be
+     * shared or served, so it is made readable by everyone, like a file created under the usual umask.
+     */
+    private static void makeReadable(Path out) {
+        try {
+            Files.setPosixFilePermissions(out, PosixFilePermissions.fromString("rw-r--r--"));
+        } catch (UnsupportedOperationException | IOException e) {
+            // not a POSIX file system, or not ours to change: the report is still written
+        }
     }
 
     public String render() {

@@ -114,4 +114,31 @@ class ReportPartsTest {
     void escapingCoversMarkupAndQuotes() {
         assertEquals("a&lt;b&gt;&amp;&quot;c&#39;", Html.esc("a<b>&\"c'"));
     }
+
+    @Test
+    void aChartWithNothingToDrawSaysSo() {
+        String svg = new SvgLineChart("t", "step", "loss", "p", "loss-step", "min–max").render(List.of(), "x");
+        assertTrue(svg.contains("data-series=\"0\""));
+        assertTrue(svg.contains("no finished run to draw"));
+        assertEquals(-1, svg.indexOf("class=\"series\""));
+    }
+
+    @Test
+    void aSinglePointStillDraws() {
+        MeanCurve one = new MeanCurve(new double[] {0}, new double[] {1}, new double[] {1}, new double[] {1});
+        String svg = new SvgLineChart("t", "step", "acc", "p", "metric-step", "min–max")
+                .render(List.of(new SvgLineChart.Series("a (defaults)", "a", "defaults", SeriesStyle.of(0), one)), "y");
+        assertTrue(svg.contains("data-series=\"1\""));
+        assertTrue(svg.contains(" h0.1\""), "a zero-length line would not render");
+    }
+
+    @Test
+    void stylesCycleColoursThenDashes() {
+        assertEquals("", SeriesStyle.of(0).dash());
+        assertEquals(SeriesStyle.of(0).color(), SeriesStyle.of(12).color());
+        assertTrue(!SeriesStyle.of(12).dash().isEmpty());
+        java.util.Set<SeriesStyle> distinct = new java.util.HashSet<>();
+        for (int i = 0; i < 48; i++) distinct.add(SeriesStyle.of(i));
+        assertEquals(48, distinct.size());
+    }
 }
