@@ -204,16 +204,23 @@ public final class HtmlReport {
     private String chart(ProblemSummary p, List<Setting> charted, String kind, String title, String xLabel, String yLabel,
                          Function<String, RunSeries> seriesOf, boolean wallClock) {
         List<SvgLineChart.Series> series = new ArrayList<>();
+        List<String> notDrawn = new ArrayList<>();
+        for (Setting s : p.bestPerOptimizer()) {
+            if (!charted.contains(s)) notDrawn.add(s.optimizer() + " (no finished run)");
+        }
         for (Setting s : charted) {
             List<RunSeries> seeds = s.finishedRuns().stream().map(r -> seriesOf.apply(r.runId())).toList();
             MeanCurve curve = MeanCurve.overSeeds(seeds, wallClock).downsample(maxPoints);
-            if (curve.size() == 0) continue;
+            if (curve.size() == 0) {
+                notDrawn.add(s.optimizer() + " (no points recorded)");
+                continue;
+            }
             series.add(new SvgLineChart.Series(s.optimizer() + " (" + s.hyperLabel() + ")", s.optimizer(), s.hyperLabel(),
                     styles.get(s.optimizer()), curve));
         }
         chartCount++;
         return new SvgLineChart(title + " — " + p.problem(), xLabel, yLabel, p.problem(), kind, BAND_NOTE)
-                .render(series, "c" + chartCount);
+                .render(series, "c" + chartCount, notDrawn);
     }
 
     private void table(StringBuilder b, ProblemSummary p) {

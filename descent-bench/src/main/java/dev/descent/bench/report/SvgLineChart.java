@@ -42,8 +42,16 @@ public final class SvgLineChart {
 
     /** The chart; {@code id} must be unique in the page (it names the clip path). */
     public String render(List<Series> series, String id) {
+        return render(series, id, List.of());
+    }
+
+    /**
+     * The chart, with a legend line naming what has nothing to draw ({@code notDrawn}, e.g.
+     * {@code "sgd (no finished run)"}), so a missing line is explained on the chart itself.
+     */
+    public String render(List<Series> series, String id, List<String> notDrawn) {
         int plotW = WIDTH - LEFT - RIGHT;
-        int rows = (series.size() + LEGEND_COLS - 1) / LEGEND_COLS;
+        int rows = (series.size() + LEGEND_COLS - 1) / LEGEND_COLS + (notDrawn.isEmpty() ? 0 : 1);
         int legendTop = TOP + PLOT_H + 62;
         int height = legendTop + 6 + rows * ROW_H + 8;
 
@@ -128,7 +136,7 @@ public final class SvgLineChart {
         for (Series s : series) band(b, s, x, y, plotW, opacity);
         for (Series s : series) line(b, s, x, y, plotW);
         b.append("</g>\n");
-        legend(b, series, legendTop);
+        legend(b, series, notDrawn, legendTop);
         b.append("</svg>\n");
         return b.toString();
     }
@@ -165,7 +173,7 @@ public final class SvgLineChart {
         b.append("\"><title>").append(esc(s.label())).append("</title></path>\n");
     }
 
-    private void legend(StringBuilder b, List<Series> series, int top) {
+    private void legend(StringBuilder b, List<Series> series, List<String> notDrawn, int top) {
         int colW = (WIDTH - LEFT + 40) / LEGEND_COLS;
         int left = LEFT - 40;
         b.append("<g class=\"legend\">\n");
@@ -184,6 +192,13 @@ public final class SvgLineChart {
             b.append("/>");
             b.append("<text x=\"").append(lx + 30).append("\" y=\"").append(ly + 4).append("\">").append(esc(shorten(s.label())))
                     .append("</text></g>\n");
+        }
+        if (!notDrawn.isEmpty()) {
+            int ly = top + 12 + ((series.size() + LEGEND_COLS - 1) / LEGEND_COLS) * ROW_H;
+            String text = "Not drawn: " + String.join(", ", notDrawn);
+            b.append("<text class=\"legend-note not-drawn\" x=\"").append(left).append("\" y=\"").append(ly).append("\"><title>")
+                    .append(esc(text)).append("</title>").append(esc(text.length() <= 110 ? text : text.substring(0, 109) + "…"))
+                    .append("</text>\n");
         }
         b.append("</g>\n");
     }

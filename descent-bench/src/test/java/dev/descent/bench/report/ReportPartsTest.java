@@ -124,6 +124,15 @@ class ReportPartsTest {
     }
 
     @Test
+    void optimizersWithoutALineAreNamedInTheLegend() {
+        MeanCurve two = new MeanCurve(new double[] {0, 1}, new double[] {1, 2}, new double[] {1, 2}, new double[] {1, 2});
+        String svg = new SvgLineChart("t", "step", "loss", "p", "loss-step", "min–max")
+                .render(List.of(new SvgLineChart.Series("a (defaults)", "a", "defaults", SeriesStyle.of(0), two)), "z",
+                        List.of("sgd (no finished run)"));
+        assertTrue(svg.contains(">Not drawn: sgd (no finished run)</text>"), svg);
+    }
+
+    @Test
     void aSinglePointStillDraws() {
         MeanCurve one = new MeanCurve(new double[] {0}, new double[] {1}, new double[] {1}, new double[] {1});
         String svg = new SvgLineChart("t", "step", "acc", "p", "metric-step", "min–max")
