@@ -70,7 +70,7 @@ public final class HtmlReport {
         try {
             AtomicFiles.write(out, html);
         } catch (IOException e) {
-            throw new IllegalArgumentException("cannot write report " + out + ": " + e, e);
+            throw new IllegalArgumentException("cannot write report " + out + ": " + e.getClass().getSimpleName() + " " + e.getMessage(), e);
         }
         makeReadable(out);
         return new Written(out, html.length, data.runs().size(), ProblemSummary.of(data.runs()).size(), report.chartCount);
@@ -89,6 +89,7 @@ public final class HtmlReport {
     }
 
     public String render() {
+        chartCount = 0;
         List<ProblemSummary> problems = ProblemSummary.of(data.runs());
         StringBuilder b = new StringBuilder(1 << 16);
         b.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
