@@ -1,0 +1,114 @@
+package dev.descent.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class ReportCommandTest {
+    @TempDir
+    Path dir;
+
+    private record Result(int exit, String out, String err) {}
+
+    private static Result run(String... args) {
+        CommandLine cl = Descent.commandLine();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        int exit = cl.execute(args);
+        return new Result(exit, out.toString(), err.toString());
+    }
+
+    /** A store with the harness's schema and, unless {@code empty}, one finished run of two steps and one evaluation. */
+    private Path store(boolean empty) throws Exception {
+        Path db = dir.resolve(empty ? "empty.sqlite" : "runs.sqlite");
+        String schema;
+        try (InputStream in = getClass().getResourceAsStream("/dev/descent/bench/store/schema.sql")) {
+            schema = new String(in.readAllBytes(), StandardCharsets.UTF_8).replaceAll("--[^\n]*", "");
+        }
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement s = c.createStatement()) {
+            for (String stmt : schema.split(";")) {
+                if (!stmt.isBlank()) s.executeUpdate(stmt);
+            }
+            if (!empty) {
+                s.executeUpdate("INSERT INTO runs VALUES ('r1', 'smoke', 'quadratic', 'sgd', '{\"lr\":\"0.1\"}', 0, 2, 2, '{}', "
+                        + "'{\"jdk\":\"25\",\"cores\":2}', 'finished', NULL, '2026-11-24T00:00:00Z', '2026-11-24T00:00:01Z', 2, 2, 0.5, "
+                        + "'val_loss', 0, 0.6, 0.6, NULL, NULL, 4, 0.02, 0.01, 100, 'examples')");
+                s.executeUpdate("INSERT INTO steps VALUES ('r1', 1, 1.0, 0.1, 0.01, 100), ('r1', 2, 0.5, 0.1, 0.02, 100)");
+                s.executeUpdate("INSERT INTO evals VALUES ('r1', 0, 'val_loss', 1.2, 0), ('r1', 2, 'val_loss', 0.6, 0.02)");
+            }
+        }
+        return db;
+    }
+
+    @Test
+    void writesAReport() throws Exception {
+        Path out = dir.resolve("report.html");
+        Result r = run("report", "--db", store(false).toString(), "--out", out.toString());
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().startsWith("wrote " + out + ": 1 runs, 1 problems, 3 charts"), r.out());
+        String html = Files.readString(out);
+        assertTrue(html.contains("<svg class=\"chart\""));
+        assertTrue(html.contains("data-optimizer=\"sgd\""));
+    }
+
+    @Test
+    void missingStoreIsBadInput() {
+        Result r = run("report", "--db", dir.resolve("missing.sqlite").toString(), "--out", dir.resolve("r.html").toString());
+        assertEquals(Descent.BAD_INPUT, r.exit());
+        assertTrue(r.err().startsWith("descent: run store not found: "), r.err());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+    }
+
+    @Test
+    void corruptStoreIsBadInput() throws Exception {
+        Path junk = dir.resolve("junk.sqlite");
+        Files.writeString(junk, "this is not a database, just text that is long enough to look like a header\n".repeat(100));
+        Result r = run("report", "--db", junk.toString(), "--out", dir.resolve("r.html").toString());
+        assertEquals(Descent.BAD_INPUT, r.exit());
+        assertTrue(r.err().contains("not a database"), r.err());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+    }
+
+    @Test
+    void emptyStoreIsBadInput() throws Exception {
+        Result r = run("report", "--db", store(true).toString(), "--out", dir.resolve("r.html").toString());
+        assertEquals(Descent.BAD_INPUT, r.exit());
+        assertTrue(r.err().contains("holds no runs"), r.err());
+    }
+
+    @Test
+    void unwritableOutputIsBadInput() throws Exception {
+        Path out = dir.resolve("missing-folder").resolve("r.html");
+        Result r = run("report", "--db", store(false).toString(), "--out", out.toString());
+        assertEquals(Descent.BAD_INPUT, r.exit());
+        assertTrue(r.err().contains("cannot write report"), r.err());
+        assertFalse(Files.exists(out));
+    }
+
+    @Test
+    void tooFewPointsIsBadInput() throws Exception {
+        Result r = run("report", "--db", store(false).toString(), "--out", dir.resolve("r.html").toString(), "--max-points", "2");
+        assertEquals(Descent.BAD_INPUT, r.exit());
+        assertTrue(r.err().contains("--max-points must be at least 3, got 2"), r.err());
+    }
+
+    @Test
+    void dbAndOutAreRequired() {
+        assertEquals(Descent.BAD_INPUT, run("report", "--out", "x.html").exit());
+    }
+}
