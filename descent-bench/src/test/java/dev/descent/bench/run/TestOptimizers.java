@@ -21,7 +21,60 @@ final class TestOptimizers {
                 (params, grads, h) -> new CoordinateZo(params.values(), h.getDouble("lr", 0.01), h.getBool("publish", true), ZoContext.require("test_zo"))));
         r.add(new OptimizerInfo("test_throws", "throws at a given step", "none", "none", "n/a", 0, false,
                 (params, grads, h) -> new Throwing(h.getInt("at", 3))));
+        r.add(new OptimizerInfo("test_slow", "gradient descent that sleeps after each step", "none", "none", "n/a", 0, false,
+                (params, grads, h) -> new Slow(params.values(), grads, h.getDouble("lr", 0.001), h.getInt("sleep_ms", 2))));
         return r;
+    }
+
+    /** x ← x − lr·g, then a sleep: slow enough to be killed in the middle of a suite. */
+    static final class Slow implements Optimizer {
+        private final float[] x;
+        private final float[] g;
+        private final int sleepMs;
+        private double lr;
+        private long steps;
+
+        Slow(float[] x, float[] g, double lr, int sleepMs) {
+            this.x = x;
+            this.g = g;
+            this.lr = lr;
+            this.sleepMs = sleepMs;
+        }
+
+        @Override
+        public void step() {
+            for (int i = 0; i < x.length; i++) x[i] = (float) (x[i] - lr * g[i]);
+            steps++;
+            try {
+                Thread.sleep(sleepMs);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        @Override
+        public void zeroGrad() {}
+
+        @Override
+        public double learningRate() { return lr; }
+
+        @Override
+        public void setLearningRate(double lr) { this.lr = lr; }
+
+        @Override
+        public long stepCount() { return steps; }
+
+        @Override
+        public Map<String, Tensor> state() { return Map.of(); }
+
+        @Override
+        public Map<String, Double> scalars() { return Map.of("step", (double) steps); }
+
+        @Override
+        public void loadState(Map<String, Tensor> tensors, Map<String, Double> scalars) {}
+
+        @Override
+        public String name() { return "test_slow"; }
     }
 
     /**
