@@ -17,21 +17,27 @@ public final class ConsoleProgress implements RunListener {
 
     private final PrintWriter out;
     private final boolean terminal;
-    private final String[] workerLines;
-    private final int[] workerStepsDone;
+    /** What each worker is doing; a worker writes only its own slot, the drawing thread reads them all. */
+    private final Slot[] slots;
     private final long startNanos = System.nanoTime();
     private int total;
     private int done;
     private long totalSteps;
     private long stepsOfFinishedRuns;
-    private long lastDraw;
+    private volatile long lastDraw;
+
+    private static final class Slot {
+        volatile RunSpec spec;
+        volatile int step;
+        volatile double loss = Double.NaN;
+    }
     private int drawnLines;
 
     public ConsoleProgress(PrintWriter out, boolean terminal, int jobs) {
         this.out = out;
         this.terminal = terminal;
-        this.workerLines = new String[jobs];
-        this.workerStepsDone = new int[jobs];
+        this.slots = new Slot[jobs];
+        for (int i = 0; i < jobs; i++) slots[i] = new Slot();
     }
 
     /** True when standard output is a terminal (then redraw in place). */
@@ -49,42 +55,49 @@ public final class ConsoleProgress implements RunListener {
 
     @Override
     public synchronized void onRunStart(int worker, RunSpec spec) {
-        if (worker < workerLines.length) {
-            workerStepsDone[worker] = 0;
-            workerLines[worker] = spec.label() + ": starting";
+        if (worker < slots.length) {
+            slots[worker].step = 0;
+            slots[worker].loss = Double.NaN;
+            slots[worker].spec = spec;
         }
         redraw(false);
     }
 
+    /** Called every step: records into the worker's slot without locking and redraws only when it is time. */
     @Override
-    public synchronized void onStep(int worker, RunSpec spec, int step, double loss) {
-        if (worker < workerLines.length) {
-            workerStepsDone[worker] = step;
-            if (terminal) workerLines[worker] = String.format(Locale.ROOT, "%s: step %d/%d loss %.4g", spec.label(), step, spec.steps(), loss);
+    public void onStep(int worker, RunSpec spec, int step, double loss) {
+        if (!terminal || worker >= slots.length) return;
+        Slot s = slots[worker];
+        s.loss = loss;
+        s.step = step;
+        if (System.nanoTime() - lastDraw >= REDRAW_NANOS) {
+            synchronized (this) {
+                redraw(false);
+            }
         }
-        redraw(false);
     }
 
     @Override
     public synchronized void onRunEnd(int worker, RunResult result, int done, int total) {
         this.done = done;
         stepsOfFinishedRuns += result.spec().steps();
-        if (worker < workerLines.length) {
-            workerLines[worker] = null;
-            workerStepsDone[worker] = 0;
+        if (worker < slots.length) {
+            slots[worker].spec = null;
+            slots[worker].step = 0;
         }
         clear();
         out.println(finishedLine(result, done, total));
         redraw(true);
     }
 
-    /** "[12/250] rosenbrock adamw seed 1: finished, loss 1.2e-04 (0.8 s)". */
+    /** "[12/250] rosenbrock adamw seed 1: finished, loss 1.2e-04 (0.812 s)". */
     static String finishedLine(RunResult r, int done, int total) {
         RunRow row = r.row();
         String metric = row.finalMetric() == null ? "n/a" : String.format(Locale.ROOT, "%.4g", row.finalMetric());
         String status = row.status() + (row.error() != null ? " (" + row.error() + ")" : "");
-        return String.format(Locale.ROOT, "[%d/%d] %s: %s, %s %s (%.1f s)", done, total, r.spec().label(), status, row.metricName(), metric,
-                row.wallSeconds());
+        double t = row.wallSeconds();
+        String time = t < 10 ? String.format(Locale.ROOT, "%.3f s", t) : String.format(Locale.ROOT, "%.1f s", t);
+        return String.format(Locale.ROOT, "[%d/%d] %s: %s, %s %s (%s)", done, total, r.spec().label(), status, row.metricName(), metric, time);
     }
 
     private void clear() {
@@ -102,9 +115,12 @@ public final class ConsoleProgress implements RunListener {
         lastDraw = now;
         clear();
         int lines = 0;
-        for (String l : workerLines) {
-            if (l == null) continue;
-            out.println("  " + l);
+        for (Slot slot : slots) {
+            RunSpec spec = slot.spec;
+            if (spec == null) continue;
+            int step = slot.step;
+            String state = step == 0 ? "starting" : String.format(Locale.ROOT, "step %d/%d loss %.4g", step, spec.steps(), slot.loss);
+            out.println("  " + spec.label() + ": " + state);
             lines++;
         }
         out.println(overallLine(now));
@@ -114,7 +130,7 @@ public final class ConsoleProgress implements RunListener {
 
     private String overallLine(long now) {
         long stepsDone = stepsOfFinishedRuns;
-        for (int s : workerStepsDone) stepsDone += s;
+        for (Slot slot : slots) if (slot.spec != null) stepsDone += slot.step;
         double fraction = totalSteps > 0 ? Math.min(1, (double) stepsDone / totalSteps) : 0;
         double elapsed = (now - startNanos) / 1e9;
         String eta = fraction > 0 ? duration(elapsed * (1 - fraction) / fraction) : "?";
