@@ -75,6 +75,7 @@ final class BenchRunCommand implements Callable<Integer> {
             });
             Runtime.getRuntime().addShutdownHook(hook);
             BenchRunner.Outcome o;
+            long t0 = System.nanoTime();
             try {
                 o = runner.run(specs, cfg.name(), store, resume, progress);
             } finally {
@@ -84,8 +85,8 @@ final class BenchRunCommand implements Callable<Integer> {
                     // the hook is already running
                 }
             }
-            console.printf("%s: %d run%s: %d finished, %d diverged, %d failed%s; results in %s%n", cfg.name(), o.total(),
-                    o.total() == 1 ? "" : "s", o.finished(), o.diverged(), o.failed(),
+            console.printf(java.util.Locale.ROOT, "%s: %d run%s in %.1f s: %d finished, %d diverged, %d failed%s; results in %s%n", cfg.name(),
+                    o.total(), o.total() == 1 ? "" : "s", (System.nanoTime() - t0) / 1e9, o.finished(), o.diverged(), o.failed(),
                     o.skipped() > 0 ? " (" + o.skipped() + " skipped, already stored)" : "", db);
             console.println("compare: descent runs compare --db " + db);
             console.flush();

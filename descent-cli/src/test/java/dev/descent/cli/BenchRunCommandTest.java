@@ -66,7 +66,7 @@ class BenchRunCommandTest {
         List<String> lines = r.out().lines().toList();
         assertEquals("8 runs to do", lines.get(0));
         assertEquals(8, lines.stream().filter(l -> l.matches("\\[\\d/8\\] .*: (finished|diverged), loss .*")).count(), r.out());
-        assertTrue(r.out().contains("tiny: 8 runs: "), r.out());
+        assertTrue(r.out().contains("tiny: 8 runs in "), r.out());
         Path db = out.resolve("runs.db");
         assertTrue(Files.isRegularFile(db));
 
