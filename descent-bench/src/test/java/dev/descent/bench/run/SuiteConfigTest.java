@@ -53,6 +53,15 @@ class SuiteConfigTest {
     }
 
     @Test
+    void yamlValuesBecomeTheStringsJacksonReads() {
+        RunSpec s = expand("optimizers: [{name: sgd, hyper: {lr: 3e-4, momentum: 0.90, dampening: 1.0, nesterov: true, x: 5, y: abc}}]\n"
+                + "problems: [quadratic]\n").get(0);
+        assertEquals(Map.of("lr", "3.0E-4", "momentum", "0.9", "dampening", "1.0", "nesterov", "true", "x", "5", "y", "abc"), s.hyper());
+        assertEquals(s.runId(), expand("optimizers: [{name: sgd, hyper: {lr: 0.0003, momentum: 0.9, dampening: 1.0, nesterov: true, x: 5, y: abc}}]\n"
+                + "problems: [quadratic]\n").get(0).runId());
+    }
+
+    @Test
     void optimizersAllTakesEveryRegisteredOptimizerWithItsDefaults() {
         List<RunSpec> specs = expand("optimizers: all\nproblems: [rosenbrock]\n");
         List<String> names = new ArrayList<>();
