@@ -8,7 +8,7 @@ import picocli.CommandLine.Option;
 
 /** {@code descent bench …}: benchmarks. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks.",
-        subcommands = {BenchCommand.Gemm.class, BenchCommand.Optim.class})
+        subcommands = {BenchCommand.Gemm.class, BenchCommand.Optim.class, BenchRunCommand.class})
 final class BenchCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;

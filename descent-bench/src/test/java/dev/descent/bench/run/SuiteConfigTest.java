@@ -1,0 +1,199 @@
+package dev.descent.bench.run;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.descent.bench.problems.BenchProblems;
+import dev.descent.optim.OptimizerInfo;
+import dev.descent.optim.OptimizerRegistry;
+import dev.descent.train.ConfigException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+class SuiteConfigTest {
+    private static final OptimizerRegistry REGISTRY = OptimizerRegistry.defaults();
+
+    private static List<RunSpec> expand(String yaml) {
+        return SuiteConfig.parse(yaml, "test.yaml", "test", REGISTRY).expand(null);
+    }
+
+    private static RuntimeException error(String yaml) {
+        return assertThrows(RuntimeException.class, () -> expand(yaml));
+    }
+
+    @Test
+    void listValuedHyperparametersExpandAsACartesianGridInAFixedOrder() {
+        List<RunSpec> specs = expand("""
+                seeds: [3, 5]
+                steps: 40
+                eval_every: 10
+                optimizers:
+                  - adamw
+                  - {name: sgd, hyper: {lr: [0.1, 0.01], momentum: [0, 0.9]}}
+                problems: [quadratic]
+                """);
+        List<String> got = new ArrayList<>();
+        for (RunSpec s : specs) got.add(s.optimizer() + " " + s.hyper() + " " + s.seed());
+        assertEquals(List.of(
+                "adamw {} 3", "adamw {} 5",
+                "sgd {lr=0.1, momentum=0} 3", "sgd {lr=0.1, momentum=0} 5",
+                "sgd {lr=0.1, momentum=0.9} 3", "sgd {lr=0.1, momentum=0.9} 5",
+                "sgd {lr=0.01, momentum=0} 3", "sgd {lr=0.01, momentum=0} 5",
+                "sgd {lr=0.01, momentum=0.9} 3", "sgd {lr=0.01, momentum=0.9} 5"), got);
+        for (RunSpec s : specs) {
+            assertEquals(40, s.steps());
+            assertEquals(10, s.evalEvery());
+            assertEquals("quadratic", s.problem());
+        }
+    }
+
+    @Test
+    void yamlValuesBecomeTheStringsJacksonReads() {
+        RunSpec s = expand("optimizers: [{name: sgd, hyper: {lr: 3e-4, momentum: 0.90, dampening: 1.0, nesterov: true, x: 5, y: abc}}]\n"
+                + "problems: [quadratic]\n").get(0);
+        assertEquals(Map.of("lr", "3.0E-4", "momentum", "0.9", "dampening", "1.0", "nesterov", "true", "x", "5", "y", "abc"), s.hyper());
+        assertEquals(s.runId(), expand("optimizers: [{name: sgd, hyper: {lr: 0.0003, momentum: 0.9, dampening: 1.0, nesterov: true, x: 5, y: abc}}]\n"
+                + "problems: [quadratic]\n").get(0).runId());
+    }
+
+    @Test
+    void optimizersAllTakesEveryRegisteredOptimizerWithItsDefaults() {
+        List<RunSpec> specs = expand("optimizers: all\nproblems: [rosenbrock]\n");
+        List<String> names = new ArrayList<>();
+        for (OptimizerInfo i : REGISTRY.all()) names.add(i.name());
+        assertEquals(names.size(), specs.size());
+        for (int i = 0; i < specs.size(); i++) {
+            assertEquals(names.get(i), specs.get(i).optimizer());
+            assertEquals(Map.of(), specs.get(i).hyper());
+            assertEquals(0, specs.get(i).seed());
+            // No steps given anywhere: the problem's defaults.
+            assertEquals(BenchProblems.byName("rosenbrock").defaultSteps(), specs.get(i).steps());
+            assertEquals(BenchProblems.byName("rosenbrock").defaultEvalEvery(), specs.get(i).evalEvery());
+        }
+    }
+
+    @Test
+    void hyperparametersMergeFromTheLeastToTheMostSpecific() {
+        List<RunSpec> specs = expand("""
+                optimizers:
+                  - {name: sgd, hyper: {lr: 1, momentum: 0.5, dampening: 0.1}}
+                  - {name: adamw, hyper: {lr: 1}}
+                overrides:
+                  sgd: {momentum: 0.6, nesterov: false}
+                problems:
+                  - name: quadratic
+                    steps: 7
+                    eval_every: 3
+                    hyper: {lr: 2}
+                    overrides: {sgd: {nesterov: true}}
+                  - rosenbrock
+                """);
+        assertEquals(4, specs.size());
+        assertEquals("quadratic sgd {dampening=0.1, lr=2, momentum=0.6, nesterov=true} seed 0", specs.get(0).label());
+        assertEquals(7, specs.get(0).steps());
+        assertEquals(3, specs.get(0).evalEvery());
+        assertEquals("quadratic adamw {lr=2} seed 0", specs.get(1).label());
+        assertEquals("rosenbrock sgd {dampening=0.1, lr=1, momentum=0.6, nesterov=false} seed 0", specs.get(2).label());
+        assertEquals("rosenbrock adamw {lr=1} seed 0", specs.get(3).label());
+    }
+
+    @Test
+    void aProblemMayHaveItsOwnOptimizers() {
+        List<RunSpec> specs = expand("""
+                optimizers: [sgd, adamw]
+                problems:
+                  - quadratic
+                  - {name: rosenbrock, optimizers: [lion]}
+                """);
+        List<String> got = new ArrayList<>();
+        for (RunSpec s : specs) got.add(s.problem() + " " + s.optimizer());
+        assertEquals(List.of("quadratic sgd", "quadratic adamw", "rosenbrock lion"), got);
+    }
+
+    @Test
+    void seedsCountListAndOverride() {
+        SuiteConfig c = SuiteConfig.parse("seeds: 3\noptimizers: [sgd]\nproblems: [quadratic]\n", "t", "t", REGISTRY);
+        assertEquals(List.of(0L, 1L, 2L), c.expand(null).stream().map(RunSpec::seed).toList());
+        assertEquals(List.of(0L, 1L), c.expand(2).stream().map(RunSpec::seed).toList());
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> c.expand(0)).getMessage().contains("--seeds"));
+        // Identical grid points appear once.
+        assertEquals(1, expand("optimizers: [sgd, sgd]\nproblems: [quadratic]\n").size());
+    }
+
+    @Test
+    void unknownKeysNameTheKeyAndItsPath() {
+        String m = error("optimizers: [sgd]\nproblems:\n  - quadratic\n  - rosenbrock\n  - {name: matrix-fit, stepz: 3}\n").getMessage();
+        assertTrue(m.contains("unknown key 'stepz' at problems[2].stepz"), m);
+        assertTrue(m.contains("valid keys there: name, steps, eval_every, hyper, overrides, optimizers"), m);
+        m = error("optimizers: [sgd]\nproblems: [quadratic]\nseed: 2\n").getMessage();
+        assertTrue(m.contains("unknown key 'seed' at seed"), m);
+        m = error("optimizers: [{name: sgd, hyperz: {}}]\nproblems: [quadratic]\n").getMessage();
+        assertTrue(m.contains("unknown key 'hyperz' at optimizers[0].hyperz"), m);
+    }
+
+    @Test
+    void unknownNamesListTheValidOnes() {
+        RuntimeException e = error("optimizers: [sgd]\nproblems: [quadratic, no-such-problem]\n");
+        assertTrue(e instanceof IllegalArgumentException);
+        assertTrue(e.getMessage().contains("problems[1]: unknown problem 'no-such-problem'; valid: " + String.join(", ", BenchProblems.names())), e.getMessage());
+        e = error("optimizers: [sgd, adamz]\nproblems: [quadratic]\n");
+        assertTrue(e.getMessage().contains("optimizers[1]: unknown optimizer 'adamz'; valid: "), e.getMessage());
+        for (OptimizerInfo i : REGISTRY.all()) assertTrue(e.getMessage().contains(i.name()), e.getMessage());
+        e = error("optimizers: [sgd]\nproblems: [{name: quadratic, overrides: {adamw: {lr: 1}}}]\n");
+        assertTrue(e.getMessage().contains("problems[0].overrides.adamw: optimizer 'adamw' is not in this grid's optimizers: sgd"), e.getMessage());
+    }
+
+    @Test
+    void badValuesNameTheirPath() {
+        assertTrue(error("optimizers: [sgd]\nproblems: [{name: quadratic, steps: 0}]\n").getMessage().contains("problems[0].steps: must be an integer >= 1"));
+        assertTrue(error("seeds: [1, 1]\noptimizers: [sgd]\nproblems: [quadratic]\n").getMessage().contains("seeds[1]: seed 1 is listed twice"));
+        assertTrue(error("optimizers: [{name: sgd, hyper: {lr: []}}]\nproblems: [quadratic]\n").getMessage().contains("optimizers[0].hyper.lr: an empty list"));
+        assertTrue(error("optimizers: [{name: sgd, hyper: {lr: {a: 1}}}]\nproblems: [quadratic]\n").getMessage().contains("optimizers[0].hyper.lr: must be a number"));
+        assertTrue(error("problems: [quadratic]\n").getMessage().contains("missing key 'optimizers'"));
+        assertTrue(error("optimizers: all\n").getMessage().contains("missing key 'problems'"));
+        assertTrue(error("optimizers: [sgd\n").getMessage().contains("is not valid YAML"));
+    }
+
+    @Test
+    void hyperparametersAreValidatedByBuildingEveryOptimizerBeforeAnyRun() {
+        BenchRunner runner = new BenchRunner(REGISTRY, 1);
+        List<RunSpec> ok = expand("optimizers: all\nproblems: [quadratic]\n");
+        runner.validate(ok); // every registered optimizer builds with its defaults
+        List<RunSpec> bad = expand("optimizers: [adamw, {name: sgd, hyper: {lr: [0.1, fast]}}]\nproblems: [quadratic]\n");
+        String m = assertThrows(IllegalArgumentException.class, () -> runner.validate(bad)).getMessage();
+        assertTrue(m.contains("sgd {lr=fast} on quadratic: lr must be a number, got 'fast'"), m);
+        List<RunSpec> unknown = expand("optimizers: [{name: adamw, hyper: {learning_rate: 0.1}}]\nproblems: [quadratic]\n");
+        m = assertThrows(IllegalArgumentException.class, () -> runner.validate(unknown)).getMessage();
+        assertTrue(m.contains("unknown hyperparameter 'learning_rate' for adamw; valid: "), m);
+    }
+
+    @Test
+    void missingConfigFileIsAConfigError() {
+        ConfigException e = assertThrows(ConfigException.class, () -> SuiteConfig.load(Path.of("/nonexistent/suite.yaml"), REGISTRY));
+        assertTrue(e.getMessage().contains("config file not found: /nonexistent/suite.yaml"), e.getMessage());
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> SuiteConfig.suite("quik", REGISTRY)).getMessage()
+                .contains("unknown suite 'quik'; valid: quick, standard, full"));
+    }
+
+    /** The shipped suites parse, expand and validate once every problem they name is registered. */
+    @Test
+    void shippedSuitesAreValid() {
+        for (String suite : SuiteConfig.SUITES) {
+            SuiteConfig c;
+            try {
+                c = SuiteConfig.suite(suite, REGISTRY);
+            } catch (IllegalArgumentException e) {
+                Assumptions.assumeFalse(e.getMessage().contains("unknown problem"), "suite " + suite + " names a problem not built yet: " + e.getMessage());
+                throw e;
+            }
+            List<RunSpec> specs = c.expand(null);
+            assertTrue(specs.size() > 0);
+            new BenchRunner(REGISTRY, 1).validate(specs);
+        }
+    }
+}

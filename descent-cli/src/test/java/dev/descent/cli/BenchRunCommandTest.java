@@ -1,0 +1,170 @@
+package dev.descent.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.descent.bench.problems.BenchProblems;
+import dev.descent.optim.OptimizerInfo;
+import dev.descent.optim.OptimizerRegistry;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class BenchRunCommandTest {
+    private record Result(int exit, String out, String err) {}
+
+    private static Result run(String... args) {
+        CommandLine cl = Descent.commandLine();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        int exit = cl.execute(args);
+        return new Result(exit, out.toString(), err.toString());
+    }
+
+    private static final String CONFIG = """
+            name: tiny
+            seeds: 2
+            eval_every: 10
+            optimizers:
+              - {name: sgd, hyper: {lr: 0.05}}
+              - {name: adamw, hyper: {lr: 0.05}}
+            problems:
+              - {name: quadratic, steps: 20}
+              - {name: rosenbrock, steps: 20}
+            """;
+
+    private static Path config(Path dir, String text) throws Exception {
+        Path p = dir.resolve("tiny.yaml");
+        Files.writeString(p, text);
+        return p;
+    }
+
+    /** Bad input: exit 2, nothing on stdout, one line on stderr containing {@code expected}. */
+    private static void badInput(Result r, String expected) {
+        assertEquals(Descent.BAD_INPUT, r.exit(), r.out() + r.err());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+        assertTrue(r.err().startsWith("descent: "), r.err());
+        assertTrue(r.err().contains(expected), r.err());
+    }
+
+    @Test
+    void runsAGridThenListsShowsAndComparesIt(@TempDir Path dir) throws Exception {
+        Path cfg = config(dir, CONFIG);
+        Path out = dir.resolve("out");
+        Result r = run("bench", "run", "--config", cfg.toString(), "--out", out.toString(), "--jobs", "2");
+        assertEquals(0, r.exit(), r.err());
+        List<String> lines = r.out().lines().toList();
+        assertEquals("8 runs to do", lines.get(0));
+        assertEquals(8, lines.stream().filter(l -> l.matches("\\[\\d/8\\] .*: (finished|diverged), loss .*")).count(), r.out());
+        assertTrue(r.out().contains("tiny: 8 runs in "), r.out());
+        Path db = out.resolve("runs.db");
+        assertTrue(Files.isRegularFile(db));
+
+        Result list = run("runs", "list", "--db", db.toString(), "--problem", "quadratic");
+        assertEquals(0, list.exit(), list.err());
+        List<String> rows = list.out().lines().toList();
+        assertEquals(5, rows.size(), list.out()); // header + 2 optimizers × 2 seeds
+        assertTrue(rows.get(0).startsWith("run "), rows.get(0));
+        assertTrue(rows.get(1).contains("quadratic") && rows.get(1).contains("adamw") && rows.get(1).contains("{lr:0.05}"), rows.get(1));
+
+        String prefix = rows.get(1).substring(0, 10);
+        Result show = run("runs", "show", prefix, "--db", db.toString());
+        assertEquals(0, show.exit(), show.err());
+        assertTrue(show.out().startsWith("run " + prefix), show.out());
+        assertTrue(show.out().contains("\"problem\":\"quadratic\""), show.out());
+        assertTrue(show.out().contains("\"jdk\":"), show.out());
+        assertTrue(show.out().contains("steps (20 stored, 20 asked"), show.out());
+        assertTrue(show.out().contains("step     20  loss"), show.out());
+
+        Result cmp = run("runs", "compare", "--db", db.toString());
+        assertEquals(0, cmp.exit(), cmp.err());
+        assertTrue(cmp.out().contains("quadratic — loss (lower is better)"), cmp.out());
+        assertTrue(cmp.out().contains("rosenbrock — loss (lower is better)"), cmp.out());
+        assertTrue(cmp.out().lines().filter(l -> l.contains("{lr:0.05}")).count() == 4, cmp.out());
+        Result one = run("runs", "compare", "--db", db.toString(), "--problem", "rosenbrock");
+        assertTrue(!one.out().contains("quadratic"), one.out());
+
+        // The same out folder again: refused without --resume, nothing to do with it.
+        badInput(run("bench", "run", "--config", cfg.toString(), "--out", out.toString()), "already holds 8 runs; pass --resume to continue it, or choose another --out");
+        Result resumed = run("bench", "run", "--config", cfg.toString(), "--out", out.toString(), "--resume");
+        assertEquals(0, resumed.exit(), resumed.err());
+        assertTrue(resumed.out().startsWith("0 runs to do (8 already stored, skipped)"), resumed.out());
+        // --seeds 3 adds the third seed's runs only.
+        Result more = run("bench", "run", "--config", cfg.toString(), "--out", out.toString(), "--resume", "--seeds", "3");
+        assertEquals(0, more.exit(), more.err());
+        assertTrue(more.out().startsWith("4 runs to do (8 already stored, skipped)"), more.out());
+    }
+
+    @Test
+    void unknownProblemOrOptimizerListsTheValidNames(@TempDir Path dir) throws Exception {
+        Result r = run("bench", "run", "--config", config(dir, CONFIG.replace("rosenbrock", "rosenbrok")).toString(), "--out", dir.resolve("o").toString());
+        badInput(r, "problems[1]: unknown problem 'rosenbrok'; valid: " + String.join(", ", BenchProblems.names()));
+        r = run("bench", "run", "--config", config(dir, CONFIG.replace("name: adamw", "name: adamx")).toString(), "--out", dir.resolve("o").toString());
+        badInput(r, "optimizers[1].name: unknown optimizer 'adamx'; valid: ");
+        for (OptimizerInfo i : OptimizerRegistry.defaults().all()) assertTrue(r.err().contains(i.name()), r.err());
+        assertTrue(!Files.exists(dir.resolve("o")), "nothing is created before the grid is valid");
+    }
+
+    @Test
+    void configErrorsNameTheKey(@TempDir Path dir) throws Exception {
+        badInput(run("bench", "run", "--config", config(dir, CONFIG.replace("{name: rosenbrock, steps: 20}", "{name: rosenbrock, stepz: 20}")).toString()),
+                "unknown key 'stepz' at problems[1].stepz");
+        badInput(run("bench", "run", "--config", config(dir, CONFIG.replace("{lr: 0.05}}\n  - {name: adamw", "{lr: 0.05, momentun: 0.9}}\n  - {name: adamw")).toString()),
+                "unknown hyperparameter 'momentun' for sgd; valid: ");
+        badInput(run("bench", "run", "--config", dir.resolve("missing.yaml").toString()), "config file not found: " + dir.resolve("missing.yaml"));
+        badInput(run("bench", "run"), "give exactly one of --suite NAME or --config FILE");
+        badInput(run("bench", "run", "--suite", "quik"), "unknown suite 'quik'; valid: quick, standard, full");
+    }
+
+    @Test
+    void unusableOutputFoldersAndDatabasesAreBadInput(@TempDir Path dir) throws Exception {
+        Path cfg = config(dir, CONFIG);
+        Path file = dir.resolve("a-file");
+        Files.writeString(file, "x");
+        badInput(run("bench", "run", "--config", cfg.toString(), "--out", file.resolve("sub").toString()), "cannot create output folder " + file.resolve("sub"));
+
+        Path corrupt = dir.resolve("corrupt");
+        Files.createDirectories(corrupt);
+        Files.writeString(corrupt.resolve("runs.db"), "not a database at all; ".repeat(100));
+        badInput(run("bench", "run", "--config", cfg.toString(), "--out", corrupt.toString()), "is not a SQLite database or is corrupt");
+        badInput(run("runs", "list", "--db", corrupt.resolve("runs.db").toString()), "is not a SQLite database or is corrupt");
+
+        Path locked = dir.resolve("locked");
+        Files.createDirectories(locked);
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + locked.resolve("runs.db")); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE t(x)");
+            s.execute("BEGIN EXCLUSIVE");
+            badInput(run("bench", "run", "--config", cfg.toString(), "--out", locked.toString()), "is locked by another process (SQLITE_BUSY)");
+            s.execute("ROLLBACK");
+        }
+    }
+
+    @Test
+    void runsCommandsNeedAStoreWithRuns(@TempDir Path dir) throws Exception {
+        badInput(run("runs", "list", "--db", dir.resolve("none.db").toString()), "run store not found: " + dir.resolve("none.db"));
+        // An empty store (created, no run finished yet).
+        Path out = dir.resolve("empty");
+        Result r = run("bench", "run", "--config", config(dir, CONFIG).toString(), "--out", out.toString(), "--seeds", "1");
+        assertEquals(0, r.exit(), r.err());
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + out.resolve("runs.db")); Statement s = c.createStatement()) {
+            s.execute("DELETE FROM steps");
+            s.execute("DELETE FROM evals");
+            s.execute("DELETE FROM runs");
+        }
+        String db = out.resolve("runs.db").toString();
+        badInput(run("runs", "list", "--db", db), "holds no runs");
+        badInput(run("runs", "compare", "--db", db), "holds no runs");
+        badInput(run("runs", "show", "abc", "--db", db), "no run in " + db + " has an id starting with 'abc'");
+        badInput(run("runs", "show", "xyz", "--db", db), "run id prefix 'xyz' must be hexadecimal");
+    }
+}
