@@ -129,7 +129,7 @@ public final class DeepZeroOptimizer implements Optimizer {
     }
 
     private void buildGraspMask(float[] theta) {
-        if (settings.sparsity() == 0) {
+        if (settings.sparsity() == 0 || ZoGrasp.prunableIndices(params, ZoGrasp.MATRICES).length == 0) {
             Arrays.fill(graspMask, 1f);
         } else {
             float[] score = ZoGrasp.scores(theta, objective, params, ZoGrasp.MATRICES, settings.graspQueries(), settings.mu(), settings.seed());

@@ -93,7 +93,7 @@ public final class Rise {
         return new Shaping(q, blocks, dirs, seed, true);
     }
 
-    private record Scratch(float[] dir, double[] shape) {}
+    private record Scratch(float[] dir, double[] shape, int[] words) {}
 
     private static final class Shaping implements GradientTransformation {
         private final int q;
@@ -126,7 +126,7 @@ public final class Rise {
             Scratch scratch = state.cached(this, () -> {
                 int max = 1;
                 for (ParamSlot s : params.slots()) max = Math.max(max, blocks.length(s));
-                return new Scratch(new float[max], new double[max]);
+                return new Scratch(new float[max], new double[max], new int[4]);
             });
             Philox stream = Philox.stream(seed, "rise").derive(count);
             for (ParamSlot s : params.slots()) {
@@ -148,9 +148,9 @@ public final class Rise {
             for (int i = 0; i < qq; i++) {
                 long at = counter + (long) i * d;
                 if (dirs == Directions.GAUSSIAN) {
-                    stream.fillGaussian(dir, 0, d, at);
+                    stream.fillGaussian(dir, 0, d, at, scratch.words());
                 } else {
-                    stream.fillUniform(dir, 0, d, at);
+                    stream.fillUniform(dir, 0, d, at, scratch.words());
                     for (int j = 0; j < d; j++) dir[j] = dir[j] < 0.5f ? -1f : 1f;
                 }
                 double dot = 0;
