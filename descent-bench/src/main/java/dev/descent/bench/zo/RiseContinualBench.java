@@ -35,7 +35,12 @@ import java.util.Locale;
  * </ul>
  * Metrics over seeds (model init, batches and directions): average final accuracy over the five
  * tasks, average forgetting over the first four (max accuracy during the sequence − final), and
- * average accuracy on each task right after learning it (plasticity).
+ * average accuracy on each task right after learning it (plasticity), and the abstract's diagnostic at
+ * each task switch t ≥ 1 (before training task t): κ_g = gᵀHg/‖g‖² for the new task's gradient g
+ * (on 256 of its rows) against the isotropic floor κ̄ = tr H/d (Hutchinson, 60 Rademacher probes; its standard error is printed with it only through the spread over seeds),
+ * H the Hessian of the retention loss (512 of the earlier tasks' training rows), Hessian-vector products by
+ * central differences of gradients (ε = 1e-3 along unit vectors). The abstract predicts norm-matched
+ * shaping to forget less than FO exactly when κ_g &gt; κ̄.
  *
  * <p>Usage: {@code RiseContinualBench [steps per task] [seeds] [q] [lr]} (defaults 300, 3, 4, 0.05).
  */
@@ -53,16 +58,18 @@ public final class RiseContinualBench {
         ClassificationData test = Datasets.digitsTest().scaled(1f / 16);
         System.out.printf(Locale.ROOT, "Split digits, 5 tasks × %d steps of batch 32, SGD lr %s, q = %d, %d seeds, %d threads%n%n",
                 steps, lr, q, seeds, Parallel.threads());
-        System.out.println("| method | final accuracy (avg over tasks) | forgetting (avg over tasks 1-4) | accuracy right after learning | forward passes per step | wall time per run |");
-        System.out.println("|---|---|---|---|---|---|");
+        System.out.println("| method | final accuracy (avg over tasks) | forgetting (avg over tasks 1-4) | accuracy right after learning | κ_g at task switches | κ̄ at task switches | forward passes per step | wall time per run |");
+        System.out.println("|---|---|---|---|---|---|---|---|");
         for (String arm : List.of("FO sgd", "norm-matched ZO (finite differences)", "RISE (row blocks)", "RISE (tensor blocks)")) {
-            double[] fin = new double[seeds], forg = new double[seeds], plast = new double[seeds];
+            double[] fin = new double[seeds], forg = new double[seeds], plast = new double[seeds], kappaG = new double[seeds], kappaBar = new double[seeds];
             double seconds = 0;
             for (int s = 0; s < seeds; s++) {
                 long t0 = System.nanoTime();
                 double[][] r = run(arm, train, test, steps, q, lr, s + 1);
                 seconds += (System.nanoTime() - t0) / 1e9 / seeds;
                 int last = TASKS.length - 1;
+                kappaG[s] = r[TASKS.length][0];
+                kappaBar[s] = r[TASKS.length][1];
                 for (int j = 0; j < TASKS.length; j++) {
                     fin[s] += r[last][j] / TASKS.length;
                     plast[s] += r[j][j] / TASKS.length;
@@ -74,12 +81,12 @@ public final class RiseContinualBench {
                 }
             }
             String passes = arm.startsWith("norm-matched") ? (2 * q + 1) + " (forward only)" : "1 forward + 1 backward";
-            System.out.printf(Locale.ROOT, "| %s | %s | %s | %s | %s | %.1f s |%n", arm, DeepZeroBench.meanSd(fin), DeepZeroBench.meanSd(forg),
-                    DeepZeroBench.meanSd(plast), passes, seconds);
+            System.out.printf(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %.1f s |%n", arm, DeepZeroBench.meanSd(fin), DeepZeroBench.meanSd(forg),
+                    DeepZeroBench.meanSd(plast), DeepZeroBench.meanSd(kappaG), DeepZeroBench.meanSd(kappaBar), passes, seconds);
         }
     }
 
-    /** acc[t][j]: accuracy on task j after training task t. */
+    /** acc[t][j]: accuracy on task j after training task t; acc[5][0], acc[5][1]: mean κ_g and κ̄ over the task switches. */
     static double[][] run(String arm, ClassificationData train, ClassificationData test, int steps, int q, double lr, long seed) {
         DigitsMlp net = new DigitsMlp(seed, 64, 64, 10);
         FlatParameters params = net.model.parameters();
@@ -91,12 +98,19 @@ public final class RiseContinualBench {
         TransformOptimizer opt = new TransformOptimizer("continual", ParamSet.of(params), params.grads(),
                 Transforms.chain(shaping, Transforms.scaleByLearningRate(lr)), "lr");
         boolean zo = arm.startsWith("norm-matched");
-        double[][] acc = new double[TASKS.length][TASKS.length];
+        double[][] acc = new double[TASKS.length + 1][TASKS.length];
         ClassificationData[] taskTest = new ClassificationData[TASKS.length];
         for (int j = 0; j < TASKS.length; j++) taskTest[j] = DigitsMlp.onlyClasses(test, "test/" + j, TASKS[j]);
         long globalStep = 0;
         for (int t = 0; t < TASKS.length; t++) {
             ClassificationData task = DigitsMlp.onlyClasses(train, "train/" + t, TASKS[t]);
+            if (t > 0) {
+                int[] old = new int[2 * t];
+                for (int k = 0; k < 2 * t; k++) old[k] = TASKS[k / 2][k % 2];
+                double[] k = curvature(net, DigitsMlp.onlyClasses(train, "retention", old), task, seed, t);
+                acc[TASKS.length][0] += k[0] / (TASKS.length - 1);
+                acc[TASKS.length][1] += k[1] / (TASKS.length - 1);
+            }
             int[] order = new int[0];
             int pos = task.rows();
             int epoch = 0;
@@ -115,6 +129,58 @@ public final class RiseContinualBench {
             for (int j = 0; j < TASKS.length; j++) acc[t][j] = net.accuracy(taskTest[j], TASKS[j]);
         }
         return acc;
+    }
+
+    /** {κ_g, κ̄} of the retention loss on {@code retention} for the gradient of {@code task} (see the class comment). */
+    static double[] curvature(DigitsMlp net, ClassificationData retention, ClassificationData task, long seed, int t) {
+        FlatParameters params = net.model.parameters();
+        int d = params.size();
+        int[] rows = DeepZeroBench.shuffle(task.rows(), seed * 100 + t, 999);
+        net.setBatch(DigitsMlp.batch(task, java.util.Arrays.copyOf(rows, Math.min(256, task.rows()))));
+        double[] g = gradient(net);
+        int[] kept = DeepZeroBench.shuffle(retention.rows(), seed * 100 + t, 998);
+        net.setBatch(DigitsMlp.batch(retention, java.util.Arrays.copyOf(kept, Math.min(512, retention.rows()))));
+        double kappaG = rayleigh(net, g);
+        Philox rng = Philox.stream(seed, "bench/hutchinson").derive(t);
+        float[] u = new float[d];
+        double kappaBar = 0;
+        int probes = 60;
+        for (int p = 0; p < probes; p++) {
+            rng.fillUniform(u, 0, d, (long) p * d);
+            double[] v = new double[d];
+            for (int k = 0; k < d; k++) v[k] = u[k] < 0.5f ? -1 : 1;
+            kappaBar += rayleigh(net, v) / probes;
+        }
+        params.zeroGrad();
+        return new double[] {kappaG, kappaBar};
+    }
+
+    /** vᵀHv/‖v‖² by a central difference of gradients along v/‖v‖. */
+    private static double rayleigh(DigitsMlp net, double[] v) {
+        float[] theta = net.model.parameters().values();
+        float[] saved = theta.clone();
+        double norm = 0;
+        for (double x : v) norm += x * x;
+        norm = Math.sqrt(norm);
+        double eps = 1e-3;
+        for (int k = 0; k < theta.length; k++) theta[k] = (float) (saved[k] + eps * v[k] / norm);
+        double[] plus = gradient(net);
+        for (int k = 0; k < theta.length; k++) theta[k] = (float) (saved[k] - eps * v[k] / norm);
+        double[] minus = gradient(net);
+        System.arraycopy(saved, 0, theta, 0, theta.length);
+        double r = 0;
+        for (int k = 0; k < theta.length; k++) r += (v[k] / norm) * (plus[k] - minus[k]) / (2 * eps);
+        return r;
+    }
+
+    private static double[] gradient(DigitsMlp net) {
+        FlatParameters params = net.model.parameters();
+        params.zeroGrad();
+        net.lossWithTape().backward();
+        float[] g = params.grads();
+        double[] out = new double[g.length];
+        for (int k = 0; k < g.length; k++) out[k] = g[k];
+        return out;
     }
 
     /** Writes the norm-matched central-difference ZO estimate into the gradient buffer. */
