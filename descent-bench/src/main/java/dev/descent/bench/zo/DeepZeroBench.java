@@ -8,7 +8,6 @@ import dev.descent.optim.OptimizerRegistry;
 import dev.descent.tensor.Parallel;
 import dev.descent.tensor.Philox;
 import dev.descent.zo.ZoContext;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -115,11 +114,5 @@ public final class DeepZeroBench {
         for (double a : x) v += (a - m) * (a - m);
         double sd = x.length > 1 ? Math.sqrt(v / (x.length - 1)) : 0;
         return String.format(Locale.ROOT, "%.3f ± %.3f", m, sd);
-    }
-
-    static List<Double> list(double[] x) {
-        List<Double> l = new ArrayList<>();
-        for (double v : x) l.add(v);
-        return l;
     }
 }
