@@ -102,7 +102,11 @@ public final class Philox {
 
     /** Fills {@code out[off, off+n)} with uniforms at indices {@code start, start+1, …}. */
     public void fillUniform(float[] out, int off, int n, long start) {
-        int[] w = new int[4];
+        fillUniform(out, off, n, start, new int[4]);
+    }
+
+    /** {@link #fillUniform(float[], int, int, long)} with a caller's 4-word scratch, for loops that must not allocate. */
+    public void fillUniform(float[] out, int off, int n, long start, int[] w) {
         long block = -1;
         for (int j = 0; j < n; j++) {
             long i = start + j;
@@ -116,7 +120,11 @@ public final class Philox {
 
     /** Fills {@code out[off, off+n)} with standard normals at indices {@code start, start+1, …}. */
     public void fillGaussian(float[] out, int off, int n, long start) {
-        int[] w = new int[4];
+        fillGaussian(out, off, n, start, new int[4]);
+    }
+
+    /** {@link #fillGaussian(float[], int, int, long)} with a caller's 4-word scratch, for loops that must not allocate. */
+    public void fillGaussian(float[] out, int off, int n, long start, int[] w) {
         long block = -1;
         for (int j = 0; j < n; j++) {
             long u = 2 * (start + j);
