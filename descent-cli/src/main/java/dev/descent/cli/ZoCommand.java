@@ -15,7 +15,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code descent zo …}: zeroth-order tools. */
 @Command(name = "zo", mixinStandardHelpOptions = true, description = "Zeroth-order estimators and optimizers.",
-        subcommands = {ZoCommand.Hessian.class})
+        subcommands = {ZoCommand.Hessian.class, ZoCommand.Bench.class})
 final class ZoCommand implements Runnable {
     @Spec
     CommandSpec spec;
@@ -96,6 +96,50 @@ final class ZoCommand implements Runnable {
                 out.printf("  relative error of the gradient estimate:                 %.6g%n", c.gradientError());
             }
             out.flush();
+            return 0;
+        }
+    }
+
+    /** {@code descent zo bench}: the ZoVH claims (estimation errors; convergence), written as JSON, markdown and SVG. */
+    @Command(name = "bench", mixinStandardHelpOptions = true,
+            description = "ZoVH benchmarks: --claim hessian (estimator errors at equal budgets) or convergence (vs ZO-SGD/ZO-Adam); "
+                    + "writes JSON, markdown and SVG plots into --out and prints the markdown.")
+    static final class Bench implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--claim", required = true, paramLabel = "NAME", description = "hessian or convergence")
+        String claim;
+
+        @Option(names = "--out", defaultValue = "bench/results/zovh", paramLabel = "DIR", description = "output folder (default: ${DEFAULT-VALUE})")
+        java.nio.file.Path out;
+
+        @Option(names = "--seeds", defaultValue = "10", paramLabel = "N", description = "seeds (default: ${DEFAULT-VALUE})")
+        int seeds;
+
+        @Option(names = "--budget", defaultValue = "30000", paramLabel = "Q", description = "query budget of the convergence claim (default: ${DEFAULT-VALUE})")
+        int budget;
+
+        @Option(names = "--mu", defaultValue = "0.1", paramLabel = "M", description = "smoothing radius of the hessian claim (default: ${DEFAULT-VALUE})")
+        double mu;
+
+        @Option(names = "--lambda", defaultValue = "0.1", paramLabel = "L", description = "ridge of the hessian claim (default: ${DEFAULT-VALUE})")
+        double lambda;
+
+        @Override
+        public Integer call() throws Exception {
+            if (seeds < 1) throw new IllegalArgumentException("--seeds must be >= 1, got " + seeds);
+            if (budget < 1000) throw new IllegalArgumentException("--budget must be >= 1000, got " + budget);
+            if (!(mu > 0)) throw new IllegalArgumentException("--mu must be > 0, got " + mu);
+            if (!(lambda > 0)) throw new IllegalArgumentException("--lambda must be > 0, got " + lambda);
+            String md = switch (claim) {
+                case "hessian" -> dev.descent.bench.zo.ZovhHessianBenchmark.run(out, seeds, mu, lambda, 100);
+                case "convergence" -> dev.descent.bench.zo.ZovhConvergenceBenchmark.run(out, seeds, budget);
+                default -> throw new IllegalArgumentException("unknown claim '" + claim + "'; valid: hessian, convergence");
+            };
+            PrintWriter o = spec.commandLine().getOut();
+            o.print(md);
+            o.flush();
             return 0;
         }
     }
