@@ -46,7 +46,7 @@ final class SvgChart {
         double ly0 = Math.floor(Math.log10(minY)), ly1 = Math.ceil(Math.log10(maxY));
         if (lx1 == lx0) lx1++;
         if (ly1 == ly0) ly1++;
-        int left = 70, right = 190, top = 30, bottom = 50;
+        int left = 70, right = 270, top = 30, bottom = 50;
         double pw = width - left - right, ph = height - top - bottom;
         final double fx0 = lx0, fx1 = lx1, fy0 = ly0, fy1 = ly1;
         java.util.function.DoubleUnaryOperator px = v -> left + (Math.log10(v) - fx0) / (fx1 - fx0) * pw;

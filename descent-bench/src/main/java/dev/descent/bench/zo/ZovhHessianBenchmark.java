@@ -48,10 +48,10 @@ public final class ZovhHessianBenchmark {
         StringBuilder md = new StringBuilder();
         md.append("## ZoVH: Hessian, inverse and product errors at equal query budgets\n\n");
         md.append(String.format(Locale.ROOT, "Relative Frobenius errors against the exact Hessian, mean ± std over %d seeds (directions keyed by seed 0..%d), "
-                + "μ = %g, λ = %g, quadratic condition number %g. Points: quadratic x = (1, …, 1), d = 20; Rosenbrock (−1.2, 1, …), d = 10; "
+                + "μ = %s, λ = %s, quadratic condition number %s. Points: quadratic x = (1, …, 1), d = 20; Rosenbrock (−1.2, 1, …), d = 10; "
                 + "logistic regression on breast_cancer θ = 0, d = 31. `zovh` = averaged baseline (eq. 10); `zovh eq.15`/`zovh eq.16` = its "
                 + "diagonal-UᵀU inverse and bias-corrected product from the same queries. Reproduce: `bin/descent zo bench --claim hessian`, "
-                + "or one cell: `bin/descent zo hessian --function F --queries Q --estimator E --seed S --json`.%n%n", seeds, seeds - 1, mu, lambda, condition));
+                + "or one cell: `bin/descent zo hessian --function F --queries Q --estimator E --seed S --json`.%n%n", seeds, seeds - 1, ZovhConvergenceBenchmark.num(mu), ZovhConvergenceBenchmark.num(lambda), ZovhConvergenceBenchmark.num(condition)));
         long start = System.nanoTime();
         for (String fname : FUNCTIONS) {
             HessianFunction f = HessianFunctions.byName(fname, null, condition);
