@@ -26,6 +26,16 @@ public final class HessianDirections {
 
     /** Fills {@code out} with the float entries of direction (seed, step, query). */
     public static void fill(long seed, long step, long query, float[] out) {
-        Philox.stream(seed, PURPOSE).derive(step).derive(query).fillGaussian(out, 0, out.length, 0);
+        fill(base(seed), step, query, out);
+    }
+
+    /** The stream (seed, {@value #PURPOSE}) that every direction of {@code seed} derives from (keep it to avoid re-hashing). */
+    public static Philox base(long seed) {
+        return Philox.stream(seed, PURPOSE);
+    }
+
+    /** Fills {@code out} with direction (step, query) of the stream {@code base} returned by {@link #base}. */
+    public static void fill(Philox base, long step, long query, float[] out) {
+        base.derive(step).derive(query).fillGaussian(out, 0, out.length, 0);
     }
 }

@@ -44,7 +44,7 @@ public final class ZovhOptimizer implements Optimizer {
     private final int k;
     private final int histories;
     private final double weightDecay;
-    private final long seed;
+    private final dev.descent.tensor.Philox directionStream;
     private final int size;
 
     private final float[][] directions; // N·K slots of length size
@@ -72,7 +72,7 @@ public final class ZovhOptimizer implements Optimizer {
         this.k = k;
         this.histories = histories;
         this.weightDecay = weightDecay;
-        this.seed = seed;
+        this.directionStream = HessianDirections.base(seed);
         this.size = params.elements();
         this.directions = new float[histories * k][size];
         this.values = new double[histories * k];
@@ -88,7 +88,7 @@ public final class ZovhOptimizer implements Optimizer {
         for (ParamSlot s : params.slots()) System.arraycopy(theta, s.offset(), saved, s.stateOffset(), s.size());
         for (int q = 0; q < k; q++) {
             float[] u = directions[first + q];
-            HessianDirections.fill(seed, t, q, u);
+            HessianDirections.fill(directionStream, t, q, u);
             double n2 = 0;
             for (float v : u) n2 += (double) v * v;
             norms2[first + q] = n2;
@@ -185,7 +185,7 @@ public final class ZovhOptimizer implements Optimizer {
             int first = (int) (s % histories) * k;
             for (int q = 0; q < k; q++) {
                 float[] u = directions[first + q];
-                HessianDirections.fill(seed, s, q, u);
+                HessianDirections.fill(directionStream, s, q, u);
                 double n2 = 0;
                 for (float v : u) n2 += (double) v * v;
                 norms2[first + q] = n2;
