@@ -1,0 +1,203 @@
+package dev.descent.zo;
+
+import dev.descent.optim.Optimizer;
+import dev.descent.optim.ParamSet;
+import dev.descent.optim.ParamSlot;
+import dev.descent.tensor.Tensor;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * ZoVH's curvature-aware zeroth-order optimizer (paper Alg. 1; reference
+ * {@code synthetic_and_adversarial/optimizer/zo_hess.py}, {@code ZoHessVanilla}/{@code ZoARHess}) over
+ * a flat float parameter set, treated as one vector θ (the synthetic/attack variant; the LLM trainer's
+ * per-tensor block-diagonal variant is not implemented). Each step:
+ * <ol>
+ *   <li>draws K directions u_{t,k} ~ N(0, I) ({@link HessianDirections}, key (seed, t, k), entries in
+ *       the set's slot order);</li>
+ *   <li>evaluates y_{t,k} = f(θ_t + μu_{t,k}) through the {@link ZoObjective} captured from
+ *       {@link ZoContext} at construction, perturbing the buffer in place to
+ *       {@code (float) (θ_i + μ u_i)} and restoring it from a copy, bit for bit;</li>
+ *   <li>keeps the last N·K (direction, value) pairs (query reuse, {@link ZovhHistory} semantics);</li>
+ *   <li>θ ← θ − η (p + wd·θ) with p the bias-corrected product of eq. 16/122 over all n held pairs, in
+ *       the factored form of {@link ZovhEstimator#product} (double accumulators).</li>
+ * </ol>
+ * Hyperparameters (the reference's names; defaults from {@code synthetic.yaml}, paper Tab. 5, except
+ * lr, whose reference constructor default 1e-3 is kept): {@code lr} 1e-3, {@code mu} 0.1,
+ * {@code lambda_hess} 0.1, {@code num_queries} K = 3, {@code num_histories} 3 (N = num_histories + 1
+ * iterations kept, as the reference's buffer of (num_histories + 1)·K), {@code weight_decay} 0 (the LLM
+ * trainer's θ −= η(p + wd·θ)), {@code seed} 0. n = N·K once full; the first step has n = K ≥ 3.
+ *
+ * <p>State: the step count and the held values y (scalars {@code y.<slot>}); the directions are not
+ * state — they are regenerated from their keys (slot (t mod N)·K + k holds step t's query k), so a
+ * restored optimizer continues bit for bit. Memory: the N·K held directions as floats plus two
+ * buffers of the set's size (the saved θ and the gradient estimate, in double).
+ */
+public final class ZovhOptimizer implements Optimizer {
+    private final ParamSet params;
+    private final float[] grads;
+    private final ZoObjective objective;
+    private double lr;
+    private final double mu;
+    private final double lambda;
+    private final int k;
+    private final int histories;
+    private final double weightDecay;
+    private final dev.descent.tensor.Philox directionStream;
+    private final int size;
+
+    private final float[][] directions; // N·K slots of length size
+    private final double[] values;
+    private final double[] norms2;
+    private final float[] saved;
+    private final double[] gradient;
+    private long t;
+
+    public ZovhOptimizer(ParamSet params, float[] grads, ZoObjective objective, double lr, double mu, double lambda,
+                         int k, int histories, double weightDecay, long seed) {
+        if (!(lr >= 0) || !Double.isFinite(lr)) throw new IllegalArgumentException("lr must be >= 0, got " + lr);
+        if (!(mu > 0) || !Double.isFinite(mu)) throw new IllegalArgumentException("mu must be > 0, got " + mu);
+        if (!(lambda > 0) || !Double.isFinite(lambda)) throw new IllegalArgumentException("lambda_hess must be > 0, got " + lambda);
+        if (k < 3) throw new IllegalArgumentException("num_queries must be >= 3 (eq. 16 divides by n - 2 and the first step has n = num_queries), got " + k);
+        if (histories < 1) throw new IllegalArgumentException("num_histories must be >= 0, got " + (histories - 1));
+        if (!(weightDecay >= 0) || !Double.isFinite(weightDecay)) throw new IllegalArgumentException("weight_decay must be >= 0, got " + weightDecay);
+        this.params = params;
+        this.grads = grads;
+        // Checked after the hyperparameters, so a bad value is reported as such even without a context.
+        this.objective = objective != null ? objective : ZoContext.require("zovh");
+        this.lr = lr;
+        this.mu = mu;
+        this.lambda = lambda;
+        this.k = k;
+        this.histories = histories;
+        this.weightDecay = weightDecay;
+        this.directionStream = HessianDirections.base(seed);
+        this.size = params.elements();
+        this.directions = new float[histories * k][size];
+        this.values = new double[histories * k];
+        this.norms2 = new double[histories * k];
+        this.saved = new float[size];
+        this.gradient = new double[size];
+    }
+
+    @Override
+    public void step() {
+        float[] theta = params.values();
+        int first = (int) (t % histories) * k;
+        for (ParamSlot s : params.slots()) System.arraycopy(theta, s.offset(), saved, s.stateOffset(), s.size());
+        for (int q = 0; q < k; q++) {
+            float[] u = directions[first + q];
+            HessianDirections.fill(directionStream, t, q, u);
+            double n2 = 0;
+            for (float v : u) n2 += (double) v * v;
+            norms2[first + q] = n2;
+            for (ParamSlot s : params.slots()) {
+                for (int i = 0; i < s.size(); i++) theta[s.offset() + i] = (float) (saved[s.stateOffset() + i] + mu * u[s.stateOffset() + i]);
+            }
+            values[first + q] = objective.loss();
+            for (ParamSlot s : params.slots()) System.arraycopy(saved, s.stateOffset(), theta, s.offset(), s.size());
+        }
+        t++;
+        int n = (int) Math.min(t, histories) * k;
+
+        double b = 0;
+        for (int j = 0; j < n; j++) b += values[j];
+        b /= n;
+        // ĝ = (1/(n−1)) Σ ((y_j − b̂)/μ) u_j
+        Arrays.fill(gradient, 0);
+        for (int j = 0; j < n; j++) {
+            double r = (values[j] - b) / mu / (n - 1);
+            float[] u = directions[j];
+            for (int i = 0; i < size; i++) gradient[i] += r * u[i];
+        }
+        // p = (ĝ − Σ_j a_j e_j u_j)/λ, accumulated into the gradient buffer: first the coefficients
+        // (they need ĝ untouched), then the subtraction.
+        double[] coef = coefficients;
+        if (coef.length < n) coef = coefficients = new double[histories * k];
+        for (int j = 0; j < n; j++) {
+            double r = (values[j] - b) / mu;
+            double nu = r / mu;
+            float[] u = directions[j];
+            double dot = 0;
+            for (int i = 0; i < size; i++) dot += u[i] * gradient[i];
+            double a = nu / (lambda * (n - 1) + nu * norms2[j]);
+            double e = ((n - 1) * dot - r * norms2[j]) / (n - 2);
+            coef[j] = a * e;
+        }
+        for (int j = 0; j < n; j++) {
+            double c = coef[j];
+            float[] u = directions[j];
+            for (int i = 0; i < size; i++) gradient[i] -= c * u[i];
+        }
+        for (ParamSlot s : params.slots()) {
+            for (int i = 0; i < s.size(); i++) {
+                int at = s.offset() + i;
+                double p = gradient[s.stateOffset() + i] / lambda;
+                theta[at] = (float) (theta[at] - lr * (p + weightDecay * theta[at]));
+            }
+        }
+    }
+
+    private double[] coefficients = new double[0];
+
+    @Override
+    public void zeroGrad() { Arrays.fill(grads, 0f); }
+
+    @Override
+    public double learningRate() { return lr; }
+
+    @Override
+    public void setLearningRate(double lr) {
+        if (!(lr >= 0) || !Double.isFinite(lr)) throw new IllegalArgumentException("lr must be >= 0, got " + lr);
+        this.lr = lr;
+    }
+
+    @Override
+    public long stepCount() { return t; }
+
+    /** No tensors: the directions regenerate from their keys. */
+    @Override
+    public Map<String, Tensor> state() { return new LinkedHashMap<>(); }
+
+    @Override
+    public Map<String, Double> scalars() {
+        Map<String, Double> s = new LinkedHashMap<>();
+        s.put("step", (double) t);
+        s.put("lr", lr);
+        int n = (int) Math.min(t, histories) * k;
+        for (int j = 0; j < n; j++) s.put("y." + j, values[j]);
+        return s;
+    }
+
+    @Override
+    public void loadState(Map<String, Tensor> tensors, Map<String, Double> scalars) {
+        Double steps = scalars.get("step");
+        if (steps == null) throw new IllegalArgumentException("optimizer state is missing the scalar 'step'");
+        long restored = steps.longValue();
+        int n = (int) Math.min(restored, histories) * k;
+        for (int j = 0; j < n; j++) {
+            Double y = scalars.get("y." + j);
+            if (y == null) throw new IllegalArgumentException("zovh state is missing the held value 'y." + j + "' (step " + restored + ")");
+            values[j] = y;
+        }
+        for (long s = Math.max(0, restored - histories); s < restored; s++) {
+            int first = (int) (s % histories) * k;
+            for (int q = 0; q < k; q++) {
+                float[] u = directions[first + q];
+                HessianDirections.fill(directionStream, s, q, u);
+                double n2 = 0;
+                for (float v : u) n2 += (double) v * v;
+                norms2[first + q] = n2;
+            }
+        }
+        this.t = restored;
+        if (scalars.containsKey("lr")) this.lr = scalars.get("lr");
+    }
+
+    @Override
+    public String name() { return "zovh"; }
+
+    @Override
+    public boolean needsGradients() { return false; }
+}

@@ -1,0 +1,40 @@
+package dev.descent.zo;
+
+import dev.descent.optim.HyperParams;
+import dev.descent.optim.OptimizerFamily;
+import dev.descent.optim.OptimizerInfo;
+import dev.descent.optim.OptimizerRegistry;
+
+/**
+ * Registers {@code zovh}, the curvature-aware zeroth-order optimizer of ZoVH ({@link ZovhOptimizer}).
+ * By name it takes its objective from {@link ZoContext} (set around the registry call).
+ * Hyperparameters (defaults): {@code lr} (1e-3), {@code mu} (0.1), {@code lambda_hess} (0.1),
+ * {@code num_queries} (3), {@code num_histories} (3), {@code weight_decay} (0), {@code seed} (0).
+ */
+public final class ZovhOptimizers implements OptimizerFamily {
+    @Override
+    public void register(OptimizerRegistry registry) {
+        // Memory per parameter: N·K = 12 held directions (float) + the saved θ (float) + ĝ (double, 2 floats).
+        registry.add(new OptimizerInfo("zovh",
+                "ZoVH: zeroth-order curvature-aware SGD, theta -= lr * bias-corrected (H+lambda I)^-1 g from K Gaussian queries "
+                        + "per step plus N-1 steps of reused queries (averaged baseline)",
+                "Qiu, Hong, Xu, Shu, \"Revisiting Zeroth-Order Hessian Approximation: A Single-Step Policy Optimization Lens\", "
+                        + "ICML 2026 (arXiv 2605.30960)",
+                "Qjbtiger/ZoVH @ 0d22908d synthetic_and_adversarial/optimizer/zo_hess.py (ZoHessVanilla, ZoARHess; eq. 16/122 as in the paper)",
+                "none (the reference repository has no license file)", 15, false,
+                (params, grads, hyper) -> create(params, grads, hyper, ZoContext.current())));
+    }
+
+    /** Builds zovh over {@code params} with an explicit objective (null: the one of {@link ZoContext}, required then). */
+    public static ZovhOptimizer create(dev.descent.optim.ParamSet params, float[] grads, HyperParams hyper, ZoObjective objective) {
+        double lr = hyper.getDouble("lr", 1e-3);
+        double mu = hyper.getDouble("mu", 0.1);
+        double lambda = hyper.getDouble("lambda_hess", 0.1);
+        int k = hyper.getInt("num_queries", 3);
+        int histories = hyper.getInt("num_histories", 3);
+        if (histories < 0) throw new IllegalArgumentException("num_histories must be >= 0, got " + histories);
+        double wd = hyper.getDouble("weight_decay", 0);
+        long seed = (long) hyper.getDouble("seed", 0);
+        return new ZovhOptimizer(params, grads, objective, lr, mu, lambda, k, histories + 1, wd, seed);
+    }
+}
