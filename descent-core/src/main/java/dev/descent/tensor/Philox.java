@@ -116,7 +116,14 @@ public final class Philox {
 
     /** Fills {@code out[off, off+n)} with standard normals at indices {@code start, start+1, …}. */
     public void fillGaussian(float[] out, int off, int n, long start) {
-        int[] w = new int[4];
+        fillGaussian(out, off, n, start, new int[4]);
+    }
+
+    /**
+     * {@link #fillGaussian(float[], int, int, long)} with the caller's four-word scratch {@code w},
+     * so that kernels calling it for every chunk of a long vector allocate nothing.
+     */
+    public void fillGaussian(float[] out, int off, int n, long start, int[] w) {
         long block = -1;
         for (int j = 0; j < n; j++) {
             long u = 2 * (start + j);
