@@ -17,6 +17,7 @@ import dev.descent.tensor.Elementwise;
 import dev.descent.tensor.Parallel;
 import dev.descent.tensor.Philox;
 import dev.descent.tensor.Reductions;
+import dev.descent.zo.ZoContext;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -67,7 +68,8 @@ public final class Trainer {
                 config.getInt("n_embd"), (float) config.getDouble("dropout"), config.getBool("bias"));
         long seed = config.getInt("seed");
         Gpt model = new Gpt(gc, seed);
-        Optimizer opt = buildOptimizer(model, data);
+        BatchObjective zoObjective = new BatchObjective(model, batch, block);
+        Optimizer opt = buildOptimizer(model, data, zoObjective);
         LearningRates lrs = LearningRates.of(opt);
         Path runDir = resumeDir != null ? resumeDir : Path.of(config.getString("out_dir"));
         long start = 0;
@@ -115,16 +117,24 @@ public final class Trainer {
                 lrs.follow(lr, config.getDouble("learning_rate"));
                 model.beginStep(step);
                 TextDataset.Batch b = TextDataset.batch(data.train(), batch, block, trainOrder, step);
-                Variable loss = model.loss(b.x(), b.y(), batch, block);
-                float lossValue = loss.item();
-                if (!Float.isFinite(lossValue)) {
-                    throw new TrainingStopped("loss became " + lossValue + " at step " + step
-                            + "; the last good checkpoint is in " + runDir.resolve(Checkpoint.DIR), step, false);
+                float lossValue;
+                if (opt.needsGradients()) {
+                    Variable loss = model.loss(b.x(), b.y(), batch, block);
+                    lossValue = loss.item();
+                    checkFinite(lossValue, step, runDir);
+                    loss.backward();
+                    if (clip > 0) clipGlobalNorm(model.parameters().grads(), clip);
+                    opt.step();
+                    opt.zeroGrad();
+                } else {
+                    // Zeroth-order: the optimizer evaluates the batch itself (no tape, no backward); the
+                    // loss logged is its own estimate (MeZO: f(θ + μz)). A non-finite one stops the run
+                    // like a non-finite loss does; the optimizer has already restored the parameters.
+                    zoObjective.select(b);
+                    opt.step();
+                    lossValue = (float) (double) opt.scalars().getOrDefault("loss", Double.NaN);
+                    checkFinite(lossValue, step, runDir);
                 }
-                loss.backward();
-                if (clip > 0) clipGlobalNorm(model.parameters().grads(), clip);
-                opt.step();
-                opt.zeroGrad();
                 double dt = (System.nanoTime() - t0) * 1e-9;
                 trainSeconds += dt;
                 double tps = batch * block / dt;
@@ -168,12 +178,22 @@ public final class Trainer {
         return new Result(runDir, step, lastTrain, lastVal, trainSeconds, tokensPerSecond, mfu, peak, sample);
     }
 
+    private static void checkFinite(float lossValue, long step, Path runDir) {
+        if (!Float.isFinite(lossValue)) {
+            throw new TrainingStopped("loss became " + lossValue + " at step " + step
+                    + "; the last good checkpoint is in " + runDir.resolve(Checkpoint.DIR), step, false);
+        }
+    }
+
     /**
      * {@code adamw} is nanoGPT's AdamW (fused; decay on matrices; learning_rate, beta1, beta2,
      * weight_decay from the config). Any other registered optimizer is built from the registry with
-     * {@code optimizer_args}; its {@code lr} defaults to {@code learning_rate}.
+     * {@code optimizer_args}; its {@code lr} defaults to {@code learning_rate}. Zeroth-order optimizers
+     * ({@code mezo}, {@code zo_sgd}, {@code zo_adam}, …) capture {@code zoObjective}, the current
+     * batch's loss in no-grad evaluation mode, through {@link ZoContext}; the loop then skips the
+     * backward pass and gradient clipping for them.
      */
-    private Optimizer buildOptimizer(Gpt model, TextDataset data) {
+    private Optimizer buildOptimizer(Gpt model, TextDataset data, BatchObjective zoObjective) {
         String name = config.getString("optimizer");
         Map<String, String> args = new java.util.LinkedHashMap<>(config.optimizerArgs());
         if (name.equals("adamw") && args.isEmpty()) {
@@ -193,7 +213,7 @@ public final class Trainer {
                 ? SophiaSupport.gaussNewtonBartlett(model, n -> TextDataset.batch(data.train(), batch, block, curvatureOrder, n), seed,
                         config.getDouble("grad_clip"))
                 : null;
-        try (var scope = CurvatureContext.use(gnb, null)) {
+        try (var scope = CurvatureContext.use(gnb, null); var zo = ZoContext.use(zoObjective)) {
             return OptimizerRegistry.defaults().create(name, model.parameters(), new HyperParams(args));
         } catch (IllegalArgumentException e) {
             throw new ConfigException("optimizer " + name + ": " + e.getMessage());
