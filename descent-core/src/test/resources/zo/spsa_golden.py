@@ -33,7 +33,11 @@ def rademacher(seed, purpose, i):
 def direction(kind, seed, step, q, d):
     p = derive(derive(fnv("zo/direction"), step), q)
     if kind == "rademacher": return [rademacher(seed, p, i) for i in range(d)]
-    return [gaussian(seed, p, i) for i in range(d)]
+    g = [gaussian(seed, p, i) for i in range(d)]
+    if kind == "gaussian": return g
+    norm = math.sqrt(sum(x * x for x in g))          # one block of 4096: summed in index order
+    scale = f32((math.sqrt(d) if kind == "sphere" else 1.0) / norm)
+    return [f32(scale * x) for x in g]
 
 A = [[4.0, 1.0, 0.0, 0.5], [1.0, 3.0, 0.2, 0.0], [0.0, 0.2, 2.0, 0.3], [0.5, 0.0, 0.3, 1.0]]
 b = [0.5, -1.0, 0.25, 2.0]
@@ -51,9 +55,11 @@ def spsa(scheme, kind, seed, mu, q, step):
             minus = f(add(tp, -2 * m, z)); coef = (plus - minus) / (2 * mu)
         elif scheme == "forward": coef = (plus - base) / mu
         else: coef = plus / mu
-        g = [g[i] + coef / q * z[i] for i in range(4)]
+        phi = 4.0 if kind == "unit_sphere" else 1.0
+        g = [g[i] + phi * coef / q * z[i] for i in range(4)]
     return g
-for scheme, kind in [("central", "gaussian"), ("central", "rademacher"), ("forward", "gaussian"), ("one_point", "rademacher")]:
+for scheme, kind in [("central", "gaussian"), ("central", "rademacher"), ("forward", "gaussian"), ("one_point", "rademacher"),
+                     ("central", "sphere"), ("forward", "unit_sphere")]:
     print(scheme, kind, "seed 7 mu 1e-2 q 2 step 3:", spsa(scheme, kind, 7, 1e-2, 2, 3))
 
 # MeZO, 3 steps, seed 11, mu 1e-3, lr 0.05, weight_decay 0.1 (parameter name "w": decayed), q 1.

@@ -42,8 +42,9 @@ class SpsaEstimatorTest {
 
     /**
      * Golden values from {@code src/test/resources/zo/spsa_golden.py}, an independent float64
-     * reimplementation of Philox-4x32-10, the stream keying, Box–Muller, the Rademacher bit layout and
-     * the three estimators (seed 7, μ = 1e-2, q = 2, step 3). The Java estimate accumulates in float32
+     * reimplementation of Philox-4x32-10, the stream keying, Box–Muller, the Rademacher bit layout, the
+     * sphere scaling (with the unit sphere's factor d) and the three estimators (seed 7, μ = 1e-2, q = 2,
+     * step 3). The Java estimate accumulates in float32
      * and the script in float64: relative 1e-6 covers that; a z element differing by one float32 ulp
      * (the script's cos vs StrictMath's) would move a coefficient by ~|∇f|·2⁻²³/μ ≈ 1e-5 relative, so
      * the tolerance is 1e-4 relative.
@@ -58,6 +59,10 @@ class SpsaEstimatorTest {
                 estimate(Scheme.FORWARD, DirectionKind.GAUSSIAN, 7, 1e-2, 2, 3));
         assertClose(new double[] {1091.413002764702, 1091.413002764702, 4.481995718956, 4.481995718956},
                 estimate(Scheme.ONE_POINT, DirectionKind.RADEMACHER, 7, 1e-2, 2, 3));
+        assertClose(new double[] {1.306121424514223, -5.781358527091067, 6.029129687300141, 0.11566831778699876},
+                estimate(Scheme.CENTRAL, DirectionKind.SPHERE, 7, 1e-2, 2, 3));
+        assertClose(new double[] {1.2959616663949982, -5.785439926317604, 5.989327830627959, 0.11116814428315985},
+                estimate(Scheme.FORWARD, DirectionKind.UNIT_SPHERE, 7, 1e-2, 2, 3));
     }
 
     private static void assertClose(double[] expected, float[] actual) {
