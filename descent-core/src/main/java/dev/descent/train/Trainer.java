@@ -30,7 +30,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * The character-level GPT training run, read top to bottom as nanoGPT's {@code train.py}:
  * for each step, set the learning rate from the schedule, draw batch {@code step}, forward,
- * backward, clip the global gradient norm, step the optimizer. Every {@code eval_interval} steps it
+ * backward, clip the global gradient norm, step the optimizer (a zeroth-order optimizer instead
+ * evaluates the step's batch itself, see {@link BatchObjective}: no backward, no clipping). Every {@code eval_interval} steps it
  * estimates train and validation loss on fixed evaluation batches and writes a checkpoint.
  *
  * <p>Determinism: the data order, dropout masks and initial weights come from counter-based

@@ -21,8 +21,8 @@ import dev.descent.tensor.Parallel;
  * <pre>
  *   |θ'' − θ| ≤ u(|θ| + |t|) + u(|θ| + u(|θ| + |t|)) ≤ 2u(1 + u)·(|θ| + |t|) ≤ 4u(1 + u)·max(|θ|, |t|)
  * </pre>
- * — at most a couple of ulps of the larger of |θ| and |c·zᵢ|, and 0 whenever θ + t is exact (e.g.
- * when |t| is a small multiple of ulp(θ) apart). In general, a sequence of k such additions of
+ * — at most a couple of ulps of the larger of |θ| and |c·zᵢ|, and 0 whenever θ + t is representable
+ * in float32 (then both operations are exact). In general, a sequence of k such additions of
  * multiples of t (MeZO's +t, −2t, +t is k = 3; 2t = fl(2c·zᵢ) exactly, since doubling is exact) whose
  * exact intermediate values are bounded by M = |θ| + max|multiple·t| restores θ within
  * k·u·(1 + k·u)·M; {@link #restoreBound} returns that, plus k·2⁻¹⁴⁹ for results in the subnormal range

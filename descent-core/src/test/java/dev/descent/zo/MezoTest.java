@@ -56,6 +56,43 @@ class MezoTest {
     }
 
     /**
+     * q = 2 (n-SPSA): θ ← θ − η((g₁z₁ + g₂z₂)/2 + λθ). On the worked example's quadratic the central
+     * difference is exact, gⱼ = zⱼᵀ∇f(θ), so the expected step is computed here in float64 from ∇f;
+     * the tolerance is the float32 storage of θ ± εz (≤ 1.5e-3 on each gⱼ, see above) times η·|z|.
+     */
+    @Test
+    void twoQueriesAverageTheirProjectedGradients() {
+        float[] theta = {1f, -2f, 0.5f};
+        double[] diag = {1, 2, 3};
+        double[] c = {0.5, -1, 0};
+        ZoObjective f = () -> {
+            double s = 0;
+            for (int i = 0; i < 3; i++) s += 0.5 * diag[i] * theta[i] * theta[i] + c[i] * theta[i];
+            return s;
+        };
+        float[] z1 = {0.3f, -1.2f, 0.8f};
+        float[] z2 = {-0.7f, 0.1f, 1.5f};
+        double lr = 1e-2;
+        double wd = 0.1;
+        double[] grad = new double[3];
+        for (int i = 0; i < 3; i++) grad[i] = diag[i] * theta[i] + c[i];
+        double g1 = 0;
+        double g2 = 0;
+        for (int i = 0; i < 3; i++) {
+            g1 += z1[i] * grad[i];
+            g2 += z2[i] * grad[i];
+        }
+        double[] expected = new double[3];
+        for (int i = 0; i < 3; i++) expected[i] = theta[i] - lr * ((g1 * z1[i] + g2 * z2[i]) / 2 + wd * theta[i]);
+        Mezo m = new Mezo(set(theta, "w"), f, lr, 1e-3, wd, 2, Directions.fixed(z1, z2));
+        m.step();
+        assertEquals(g1, m.projectedGradients()[0], 1.5e-3);
+        assertEquals(g2, m.projectedGradients()[1], 1.5e-3);
+        for (int i = 0; i < 3; i++) assertEquals(expected[i], theta[i], 3e-5, "θ" + i);
+        assertEquals(4.0, m.scalars().get("queries"));
+    }
+
+    /**
      * Three steps with seeded Gaussian directions (seed 11, μ = 1e-3, lr 0.05, weight decay 0.1 on the
      * decayed parameter "w") against src/test/resources/zo/spsa_golden.py, which regenerates the
      * directions from its own Philox and mirrors the float32 storage of θ (the update itself in float64).
