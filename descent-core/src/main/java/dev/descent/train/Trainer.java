@@ -103,6 +103,7 @@ public final class Trainer {
         double lastTrain = Double.NaN;
         double lastVal = Double.NaN;
         long step = start;
+        double skippedSoFar = opt.scalars().getOrDefault("skipped", 0.0);
         try (BufferedWriter metrics = Files.newBufferedWriter(runDir.resolve("metrics.jsonl"), StandardCharsets.UTF_8,
                 StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
             for (; step < maxIters; step++) {
@@ -133,7 +134,13 @@ public final class Trainer {
                     // like a non-finite loss does; the optimizer has already restored the parameters.
                     zoObjective.select(b);
                     opt.step();
-                    lossValue = (float) (double) opt.scalars().getOrDefault("loss", Double.NaN);
+                    Map<String, Double> scalars = opt.scalars();
+                    double skippedNow = scalars.getOrDefault("skipped", 0.0);
+                    if (skippedNow > skippedSoFar) {
+                        listener.onMessage("step " + (step + 1) + ": zeroth-order update skipped (a loss evaluation was not finite); parameters restored");
+                    }
+                    skippedSoFar = skippedNow;
+                    lossValue = (float) (double) scalars.getOrDefault("loss", Double.NaN);
                     checkFinite(lossValue, step, runDir);
                 }
                 double dt = (System.nanoTime() - t0) * 1e-9;
