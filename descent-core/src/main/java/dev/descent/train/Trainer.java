@@ -104,6 +104,7 @@ public final class Trainer {
         double lastVal = Double.NaN;
         long step = start;
         double skippedSoFar = opt.scalars().getOrDefault("skipped", 0.0);
+        double queriesAtStart = opt.scalars().getOrDefault("queries", 0.0);
         try (BufferedWriter metrics = Files.newBufferedWriter(runDir.resolve("metrics.jsonl"), StandardCharsets.UTF_8,
                 StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
             for (; step < maxIters; step++) {
@@ -182,6 +183,11 @@ public final class Trainer {
         }
         long steps = step - start;
         double tokensPerSecond = trainSeconds > 0 ? steps * (double) batch * block / trainSeconds : 0;
+        if (!opt.needsGradients() && steps > 0) {
+            // Zeroth-order steps are forward passes only: a third of forward + backward each, times the evaluations per step.
+            double evaluations = (opt.scalars().getOrDefault("queries", 0.0) - queriesAtStart) / steps;
+            flopsPerIter = flopsPerIter / 3 * evaluations;
+        }
         double mfu = trainSeconds > 0 ? steps * flopsPerIter / trainSeconds / (peak * 1e9) : 0;
         return new Result(runDir, step, lastTrain, lastVal, trainSeconds, tokensPerSecond, mfu, peak, sample);
     }
