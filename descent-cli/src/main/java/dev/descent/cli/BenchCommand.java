@@ -1,6 +1,7 @@
 package dev.descent.cli;
 
 import dev.descent.bench.GemmBenchmark;
+import dev.descent.bench.ZoMemoryBenchmark;
 import dev.descent.bench.jmh.OptimBench;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -8,7 +9,7 @@ import picocli.CommandLine.Option;
 
 /** {@code descent bench …}: benchmarks. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks.",
-        subcommands = {BenchCommand.Gemm.class, BenchCommand.Optim.class, BenchRunCommand.class})
+        subcommands = {BenchCommand.Gemm.class, BenchCommand.Optim.class, BenchCommand.Memory.class, BenchRunCommand.class})
 final class BenchCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -45,6 +46,21 @@ final class BenchCommand implements Runnable {
         @Override
         public Integer call() {
             return OptimBench.run(full, json, System.out, null);
+        }
+    }
+
+    @Command(name = "memory", mixinStandardHelpOptions = true,
+            description = "Peak live heap of MeZO vs inference vs AdamW on the Shakespeare GPT (forced full GCs sample the live set).")
+    static final class Memory implements Callable<Integer> {
+        @Option(names = "--json", description = "one JSON line instead of a table")
+        boolean json;
+
+        @Option(names = "--steps", defaultValue = "20", paramLabel = "N", description = "measured steps per mode (default: ${DEFAULT-VALUE})")
+        int steps;
+
+        @Override
+        public Integer call() {
+            return ZoMemoryBenchmark.run(steps, json, System.out);
         }
     }
 }

@@ -74,12 +74,13 @@ final class OptimCommand implements Runnable {
             float[] grads = new float[values.length];
             ParamSet params = ParamSet.of(values, p.names(), p.shapes());
             Optimizer opt;
-            try (ProblemContext context = ProblemContext.open(p, seed)) {
+            try (ProblemContext context = ProblemContext.open(p, values, seed)) {
                 opt = registry.create(optimizer, params, grads, hyper);
             }
+            boolean backward = opt.needsGradients(); // zeroth-order optimizers evaluate the loss themselves
             for (int i = 0; i < steps; i++) {
                 opt.zeroGrad();
-                p.lossAndGradient(values, grads);
+                if (backward) p.lossAndGradient(values, grads);
                 opt.step();
             }
             double loss = p.loss(values);

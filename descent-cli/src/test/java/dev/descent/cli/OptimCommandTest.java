@@ -36,6 +36,17 @@ class OptimCommandTest {
     }
 
     @Test
+    void zerothOrderOptimizerRunsOnTheProblemsLossAlone() throws Exception {
+        Result r = run("optim", "run", "--optimizer", "mezo", "--problem", "quadratic", "--steps", "500", "--set", "lr=0.01", "--json");
+        assertEquals(0, r.exit(), r.err());
+        double loss = new ObjectMapper().readTree(r.out().strip()).get("loss").asDouble();
+        assertTrue(loss < 1e-3, "500 MeZO steps on the quadratic: " + r.out());
+        Result bad = run("optim", "run", "--optimizer", "mezo", "--problem", "quadratic", "--steps", "5", "--set", "mu=0");
+        assertEquals(2, bad.exit());
+        assertTrue(bad.err().contains("mu"), bad.err());
+    }
+
+    @Test
     void runPrintsOneJsonLine() throws Exception {
         String name = anOptimizer();
         Result r = run("optim", "run", "--optimizer", name, "--problem", "quadratic", "--steps", "50", "--json");

@@ -123,7 +123,10 @@ public final class Philox {
         fillGaussian(out, off, n, start, new int[4]);
     }
 
-    /** {@link #fillGaussian(float[], int, int, long)} with a caller's 4-word scratch, for loops that must not allocate. */
+    /**
+     * {@link #fillGaussian(float[], int, int, long)} with the caller's four-word scratch {@code w},
+     * so that kernels calling it for every chunk of a long vector allocate nothing.
+     */
     public void fillGaussian(float[] out, int off, int n, long start, int[] w) {
         long block = -1;
         for (int j = 0; j < n; j++) {

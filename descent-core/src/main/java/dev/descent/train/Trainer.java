@@ -17,6 +17,7 @@ import dev.descent.tensor.Elementwise;
 import dev.descent.tensor.Parallel;
 import dev.descent.tensor.Philox;
 import dev.descent.tensor.Reductions;
+import dev.descent.zo.ZoContext;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -29,7 +30,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * The character-level GPT training run, read top to bottom as nanoGPT's {@code train.py}:
  * for each step, set the learning rate from the schedule, draw batch {@code step}, forward,
- * backward, clip the global gradient norm, step the optimizer. Every {@code eval_interval} steps it
+ * backward, clip the global gradient norm, step the optimizer (a zeroth-order optimizer instead
+ * evaluates the step's batch itself, see {@link BatchObjective}: no backward, no clipping). Every {@code eval_interval} steps it
  * estimates train and validation loss on fixed evaluation batches and writes a checkpoint.
  *
  * <p>Determinism: the data order, dropout masks and initial weights come from counter-based
@@ -67,7 +69,8 @@ public final class Trainer {
                 config.getInt("n_embd"), (float) config.getDouble("dropout"), config.getBool("bias"));
         long seed = config.getInt("seed");
         Gpt model = new Gpt(gc, seed);
-        Optimizer opt = buildOptimizer(model, data);
+        BatchObjective zoObjective = new BatchObjective(model, batch, block);
+        Optimizer opt = buildOptimizer(model, data, zoObjective);
         LearningRates lrs = LearningRates.of(opt);
         Path runDir = resumeDir != null ? resumeDir : Path.of(config.getString("out_dir"));
         long start = 0;
@@ -100,6 +103,8 @@ public final class Trainer {
         double lastTrain = Double.NaN;
         double lastVal = Double.NaN;
         long step = start;
+        double skippedSoFar = opt.scalars().getOrDefault("skipped", 0.0);
+        double queriesAtStart = opt.scalars().getOrDefault("queries", 0.0);
         try (BufferedWriter metrics = Files.newBufferedWriter(runDir.resolve("metrics.jsonl"), StandardCharsets.UTF_8,
                 StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
             for (; step < maxIters; step++) {
@@ -115,16 +120,30 @@ public final class Trainer {
                 lrs.follow(lr, config.getDouble("learning_rate"));
                 model.beginStep(step);
                 TextDataset.Batch b = TextDataset.batch(data.train(), batch, block, trainOrder, step);
-                Variable loss = model.loss(b.x(), b.y(), batch, block);
-                float lossValue = loss.item();
-                if (!Float.isFinite(lossValue)) {
-                    throw new TrainingStopped("loss became " + lossValue + " at step " + step
-                            + "; the last good checkpoint is in " + runDir.resolve(Checkpoint.DIR), step, false);
+                float lossValue;
+                if (opt.needsGradients()) {
+                    Variable loss = model.loss(b.x(), b.y(), batch, block);
+                    lossValue = loss.item();
+                    checkFinite(lossValue, step, runDir);
+                    loss.backward();
+                    if (clip > 0) clipGlobalNorm(model.parameters().grads(), clip);
+                    opt.step();
+                    opt.zeroGrad();
+                } else {
+                    // Zeroth-order: the optimizer evaluates the batch itself (no tape, no backward); the
+                    // loss logged is its own estimate (MeZO: f(θ + μz)). A non-finite one stops the run
+                    // like a non-finite loss does; the optimizer has already restored the parameters.
+                    zoObjective.select(b);
+                    opt.step();
+                    Map<String, Double> scalars = opt.scalars();
+                    double skippedNow = scalars.getOrDefault("skipped", 0.0);
+                    if (skippedNow > skippedSoFar) {
+                        listener.onMessage("step " + (step + 1) + ": zeroth-order update skipped (a loss evaluation was not finite); parameters restored");
+                    }
+                    skippedSoFar = skippedNow;
+                    lossValue = (float) (double) scalars.getOrDefault("loss", Double.NaN);
+                    checkFinite(lossValue, step, runDir);
                 }
-                loss.backward();
-                if (clip > 0) clipGlobalNorm(model.parameters().grads(), clip);
-                opt.step();
-                opt.zeroGrad();
                 double dt = (System.nanoTime() - t0) * 1e-9;
                 trainSeconds += dt;
                 double tps = batch * block / dt;
@@ -164,16 +183,31 @@ public final class Trainer {
         }
         long steps = step - start;
         double tokensPerSecond = trainSeconds > 0 ? steps * (double) batch * block / trainSeconds : 0;
+        if (!opt.needsGradients() && steps > 0) {
+            // Zeroth-order steps are forward passes only: a third of forward + backward each, times the evaluations per step.
+            double evaluations = (opt.scalars().getOrDefault("queries", 0.0) - queriesAtStart) / steps;
+            flopsPerIter = flopsPerIter / 3 * evaluations;
+        }
         double mfu = trainSeconds > 0 ? steps * flopsPerIter / trainSeconds / (peak * 1e9) : 0;
         return new Result(runDir, step, lastTrain, lastVal, trainSeconds, tokensPerSecond, mfu, peak, sample);
+    }
+
+    private static void checkFinite(float lossValue, long step, Path runDir) {
+        if (!Float.isFinite(lossValue)) {
+            throw new TrainingStopped("loss became " + lossValue + " at step " + step
+                    + "; the last good checkpoint is in " + runDir.resolve(Checkpoint.DIR), step, false);
+        }
     }
 
     /**
      * {@code adamw} is nanoGPT's AdamW (fused; decay on matrices; learning_rate, beta1, beta2,
      * weight_decay from the config). Any other registered optimizer is built from the registry with
-     * {@code optimizer_args}; its {@code lr} defaults to {@code learning_rate}.
+     * {@code optimizer_args}; its {@code lr} defaults to {@code learning_rate}. Zeroth-order optimizers
+     * ({@code mezo}, {@code zo_sgd}, {@code zo_adam}, …) capture {@code zoObjective}, the current
+     * batch's loss in no-grad evaluation mode, through {@link ZoContext}; the loop then skips the
+     * backward pass and gradient clipping for them.
      */
-    private Optimizer buildOptimizer(Gpt model, TextDataset data) {
+    private Optimizer buildOptimizer(Gpt model, TextDataset data, BatchObjective zoObjective) {
         String name = config.getString("optimizer");
         Map<String, String> args = new java.util.LinkedHashMap<>(config.optimizerArgs());
         if (name.equals("adamw") && args.isEmpty()) {
@@ -193,7 +227,7 @@ public final class Trainer {
                 ? SophiaSupport.gaussNewtonBartlett(model, n -> TextDataset.batch(data.train(), batch, block, curvatureOrder, n), seed,
                         config.getDouble("grad_clip"))
                 : null;
-        try (var scope = CurvatureContext.use(gnb, null)) {
+        try (var scope = CurvatureContext.use(gnb, null); var zo = ZoContext.use(zoObjective)) {
             return OptimizerRegistry.defaults().create(name, model.parameters(), new HyperParams(args));
         } catch (IllegalArgumentException e) {
             throw new ConfigException("optimizer " + name + ": " + e.getMessage());

@@ -17,6 +17,7 @@ import dev.descent.optim.problems.Problem;
 import dev.descent.optim.problems.Problems;
 import dev.descent.tensor.Parallel;
 import dev.descent.tensor.Tensor;
+import dev.descent.zo.ZoContext;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -40,7 +41,9 @@ import org.junit.jupiter.api.io.TempDir;
  * message naming the key; two identical runs give identical bits.
  *
  * <p>Every run is full-batch float32 from the problem's fixed start: each step overwrites the
- * gradient buffer with {@link Problem#lossAndGradient} and calls {@link Optimizer#step()}.
+ * gradient buffer with {@link Problem#lossAndGradient} and calls {@link Optimizer#step()}. Optimizers
+ * that do not need gradients (zeroth-order) skip the gradient and evaluate {@link Problem#loss} on
+ * the run's buffer through the {@link ZoContext} set when they are built.
  */
 class OptimizerSuiteTest {
     private static final OptimizerRegistry REGISTRY = OptimizerRegistry.defaults();
@@ -349,15 +352,18 @@ class OptimizerSuiteTest {
             ParamSet params = ParamSet.of(values, problem.names(), problem.shapes());
             // Sophia's factories take their curvature estimators from this context (over this very
             // buffer); the other optimizers ignore it.
-            try (var curvature = CurvatureContext.forProblem(problem, CURVATURE_SEED)) {
+            // Zeroth-order optimizers capture the loss at the current contents of this buffer.
+            try (var curvature = CurvatureContext.forProblem(problem, CURVATURE_SEED);
+                 var objective = ZoContext.use(() -> problem.loss(values))) {
                 this.optimizer = REGISTRY.create(name, params, grads, new HyperParams(hyper));
             }
         }
 
         void steps(int n) {
+            boolean backward = optimizer.needsGradients();
             for (int i = 0; i < n; i++) {
                 optimizer.zeroGrad();
-                problem.lossAndGradient(values, grads);
+                if (backward) problem.lossAndGradient(values, grads);
                 optimizer.step();
             }
         }

@@ -1,0 +1,189 @@
+package dev.descent.bench;
+
+import dev.descent.autograd.NoGrad;
+import dev.descent.autograd.Variable;
+import dev.descent.data.TextDataset;
+import dev.descent.nn.Gpt;
+import dev.descent.nn.GptConfig;
+import dev.descent.optim.AdamW;
+import dev.descent.optim.ParamSet;
+import dev.descent.tensor.Parallel;
+import dev.descent.tensor.Philox;
+import dev.descent.zo.DirectionKind;
+import dev.descent.zo.Mezo;
+import dev.descent.zo.ZoObjective;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import com.sun.management.GcInfo;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.MemoryMXBean;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * {@code descent bench memory}: the heap that fine-tuning the Shakespeare GPT needs with MeZO, against
+ * inference (forward passes in no-grad mode) and AdamW (forward, backward, step), the comparison of
+ * Malladi et al. 2023 (MeZO's memory is that of inference; their target is ≤ 1.1× inference).
+ *
+ * <p>Model: examples/shakespeare-char.yaml (4 layers, 4 heads, 128 wide, block 64, batch 12, no bias,
+ * no dropout). A first round of every mode (2 steps each) warms the JIT and is discarded. For each
+ * mode, in the same JVM: full GC, the baseline heap in use (dataset, code);
+ * then the model (and optimizer) is built, one warm-up step runs, and during {@code steps} more steps a
+ * sampler thread (until it has taken at least 300 samples) repeatedly forces a full collection ({@code System.gc()}, stop-the-world) and reads
+ * the heap pools' usage at the end of that collection (its {@link GcInfo}, from the
+ * MemoryPoolMXBeans' heap pools): that is the live set at that moment. AdamW is also probed deterministically right after its forward pass, when the tape
+ * holds every activation (its peak). The peak is the largest sample minus the baseline. Sampling can
+ * miss a short spike inside a forward pass, so a ZO peak is a lower bound; the inference and MeZO
+ * modes run the same forward passes and are sampled the same way.
+ *
+ * <p>All three modes hold the model's flat value and gradient buffers (the gradient buffer is
+ * allocated with the parameters; MeZO and inference never touch it): 8 bytes per parameter of the
+ * baseline of every mode.
+ */
+public final class ZoMemoryBenchmark {
+    /** One mode's result: peak live heap above the baseline, the number of samples, seconds per step. */
+    public record Result(String mode, long peakBytes, int samples, double secondsPerStep) {}
+
+    private static final MemoryMXBean MEMORY = ManagementFactory.getMemoryMXBean();
+    /** Live-set samples per mode at least (a mode runs more steps until it has them). */
+    private static final int MIN_SAMPLES = 300;
+
+    private ZoMemoryBenchmark() {}
+
+    public static int run(int steps, boolean json, PrintStream out) {
+        if (steps < 1) throw new IllegalArgumentException("--steps must be >= 1, got " + steps);
+        TextDataset data = TextDataset.shakespeare();
+        GptConfig config = new GptConfig(data.tokenizer().vocabSize(), 64, 4, 4, 128, 0f, false);
+        int batch = 12;
+        String[] modes = {"inference", "mezo", "adamw"};
+        // A first round, discarded: code the JIT has not compiled yet keeps extra objects alive (the
+        // interpreter boxes Vector API values), which measured up to 3x the compiled live set.
+        for (String mode : modes) measure(mode, config, batch, data, 2);
+        List<Result> results = new ArrayList<>();
+        for (String mode : modes) results.add(measure(mode, config, batch, data, steps));
+        long params = new Gpt(config, 1).parameterCount();
+        double inference = results.get(0).peakBytes();
+        if (json) {
+            StringBuilder b = new StringBuilder("{\"parameters\":" + params + ",\"steps\":" + steps + ",\"threads\":" + Parallel.threads());
+            for (Result r : results) {
+                b.append(String.format(Locale.ROOT, ",\"%s\":{\"peak_mb\":%.3f,\"ratio_to_inference\":%.3f,\"samples\":%d,\"seconds_per_step\":%.3f}",
+                        r.mode(), r.peakBytes() / 1e6, r.peakBytes() / inference, r.samples(), r.secondsPerStep()));
+            }
+            out.println(b.append('}'));
+        } else {
+            out.printf(Locale.ROOT, "Shakespeare GPT, %,d parameters (%.2f MB of float32 values), batch %d x block %d, %d steps per mode%n",
+                    params, params * 4 / 1e6, batch, config.blockSize(), steps);
+            out.printf(Locale.ROOT, "%-10s %14s %12s %9s %12s%n", "mode", "peak live MB", "x inference", "samples", "s/step*");
+            for (Result r : results) {
+                out.printf(Locale.ROOT, "%-10s %14.2f %12.2f %9d %12.3f%n", r.mode(), r.peakBytes() / 1e6, r.peakBytes() / inference,
+                        r.samples(), r.secondsPerStep());
+            }
+            out.println("peak live = largest heap in use right after a forced full GC during the steps, minus the heap before the model was built;");
+            out.println("* steps are slowed by the forced collections.");
+        }
+        out.flush();
+        return 0;
+    }
+
+    private static Result measure(String mode, GptConfig config, int batch, TextDataset data, int steps) {
+        long baseline = liveHeap();
+        Gpt model = new Gpt(config, 1337);
+        int block = config.blockSize();
+        Philox order = Philox.stream(1337, "data/train");
+        TextDataset.Batch[] current = {TextDataset.batch(data.train(), batch, block, order, 0)};
+        AtomicLong peak = new AtomicLong();
+        Runnable step = switch (mode) {
+            case "inference" -> () -> {
+                model.train(false);
+                try (NoGrad ignored = NoGrad.open()) {
+                    model.loss(current[0].x(), current[0].y(), batch, block).item();
+                }
+            };
+            case "mezo" -> {
+                ZoObjective f = () -> {
+                    try (NoGrad ignored = NoGrad.open()) {
+                        return model.loss(current[0].x(), current[0].y(), batch, block).item();
+                    }
+                };
+                model.train(false);
+                Mezo m = new Mezo(ParamSet.of(model.parameters()), f, 1e-6, 1e-3, 0, 1, 0, DirectionKind.GAUSSIAN);
+                yield m::step;
+            }
+            case "adamw" -> {
+                AdamW opt = AdamW.nanoGpt(model.parameters(), 1e-3, 0.9, 0.99, 0.1);
+                yield () -> {
+                    Variable loss = model.loss(current[0].x(), current[0].y(), batch, block);
+                    peak.accumulateAndGet(liveHeap() - baseline, Math::max); // the tape holds every activation now
+                    loss.backward();
+                    opt.step();
+                    opt.zeroGrad();
+                };
+            }
+            default -> throw new IllegalArgumentException("unknown mode " + mode);
+        };
+        step.run(); // warm-up: first-step allocations (optimizer state, JIT)
+        AtomicBoolean running = new AtomicBoolean(true);
+        java.util.concurrent.atomic.AtomicInteger samples = new java.util.concurrent.atomic.AtomicInteger();
+        Thread sampler = new Thread(() -> {
+            while (running.get()) {
+                peak.accumulateAndGet(liveHeap() - baseline, Math::max);
+                samples.incrementAndGet();
+            }
+        }, "memory-sampler");
+        sampler.setDaemon(true);
+        long t0 = System.nanoTime();
+        sampler.start();
+        // At least `steps` steps and MIN_SAMPLES samples, so that fast modes are sampled as densely as slow ones.
+        int s = 0;
+        while (s < steps || samples.get() < MIN_SAMPLES) {
+            current[0] = TextDataset.batch(data.train(), batch, block, order, ++s);
+            step.run();
+        }
+        running.set(false);
+        try {
+            sampler.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        double seconds = (System.nanoTime() - t0) * 1e-9 / s;
+        peak.accumulateAndGet(liveHeap() - baseline, Math::max);
+        return new Result(mode, peak.get(), samples.get(), seconds);
+    }
+
+    /**
+     * The live heap: the heap pools' usage at the end of a full, stop-the-world collection, read from
+     * that collection's {@link GcInfo} (reading the heap usage afterwards would also count what the
+     * stepping thread allocated since, up to ~10 MB at its allocation rate).
+     */
+    private static long liveHeap() {
+        System.gc();
+        GcInfo last = null;
+        for (GarbageCollectorMXBean bean : ManagementFactory.getGarbageCollectorMXBeans()) {
+            if (bean instanceof com.sun.management.GarbageCollectorMXBean gc) {
+                GcInfo info = gc.getLastGcInfo();
+                if (info != null && (last == null || info.getEndTime() > last.getEndTime())) last = info;
+            }
+        }
+        if (last == null) return MEMORY.getHeapMemoryUsage().getUsed();
+        long used = 0;
+        for (var e : last.getMemoryUsageAfterGc().entrySet()) if (HEAP_POOLS.contains(e.getKey())) used += e.getValue().getUsed();
+        return used;
+    }
+
+    private static final java.util.Set<String> HEAP_POOLS = heapPools();
+
+    private static java.util.Set<String> heapPools() {
+        java.util.Set<String> names = new java.util.HashSet<>();
+        for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) if (p.getType() == MemoryType.HEAP) names.add(p.getName());
+        return names;
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args.length > 0 ? Integer.parseInt(args[0]) : 20, false, System.out));
+    }
+}

@@ -1,0 +1,230 @@
+package dev.descent.zo;
+
+import dev.descent.optim.Hyper;
+import dev.descent.optim.Optimizer;
+import dev.descent.optim.ParamSet;
+import dev.descent.optim.ParamSlot;
+import dev.descent.tensor.Tensor;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * MeZO: zeroth-order SGD in the memory-saving mode of Malladi et al., "Fine-Tuning Language Models
+ * with Just Forward Passes", NeurIPS 2023 (arXiv 2305.17333), Algorithm 1, following the reference
+ * {@code princeton-nlp/MeZO} {@code large_models/trainer.py} ({@code zo_perturb_parameters},
+ * {@code zo_step}, {@code zo_update}). One step t, with directions zⱼ = {@code directions.at(t, j, d)}
+ * (Gaussian by default) and smoothing radius μ (the reference's {@code zo_eps}):
+ * <pre>
+ *   for j = 1 … q:
+ *     θ ← θ + μ zⱼ;   ℓ₊ = f(θ)
+ *     θ ← θ − 2μ zⱼ;  ℓ₋ = f(θ)
+ *     θ ← θ + μ zⱼ                               (restore, exact up to rounding)
+ *     gⱼ = (ℓ₊ − ℓ₋) / (2μ)                      (the "projected gradient", a scalar)
+ *   θ ← θ − η ( (1/q) Σⱼ gⱼ zⱼ + λ θ )            λ only on decayed parameters
+ * </pre>
+ * z is never stored: every pass regenerates it from the counter-based generator
+ * ({@link Perturbation}), so the memory is that of inference — the parameters, q scalars, and no
+ * gradient buffer, no state tensors ({@link #state()} is empty). The update is applied query by
+ * query: pass j computes θᵢ ← θᵢ − η·(fl(gⱼ/q)·zⱼᵢ [+ λθᵢ on the first pass]) in float32, which for
+ * q = 1 is the reference's {@code θ − lr·(projected_grad·z + weight_decay·θ)} element for element.
+ * The reference code implements q = 1 only; q &gt; 1 is the paper's n-SPSA (average of q two-point
+ * estimates, equal in exact arithmetic to applying them in one pass).
+ *
+ * <p>Weight decay skips parameters whose name contains "bias", "layer_norm" or "layernorm" (the
+ * reference's rule) or ".ln_"/"ln_" at a name component (this library's GPT names its LayerNorms
+ * {@code ln_1}, {@code ln_2}, {@code ln_f}, as nanoGPT does).
+ *
+ * <p>Differences from the reference, by choice: the reference draws a fresh integer seed per step
+ * from numpy's global RNG; here the directions are keyed by (seed, step, query), so a resumed run
+ * reproduces them. The loss reported ({@code loss}) is the mean of ℓ₊ over the q queries (the
+ * reference logs ℓ₊). If any evaluation is NaN or infinite, the update is skipped (the parameters
+ * are already restored, within {@link Perturbation#restoreBound}(θ, 2μ|z|, 3q)), the counter
+ * {@code skipped} grows and {@link #lastSkipReason()} says why.
+ *
+ * <p>Hyperparameters (registry names, defaults): {@code lr} 1e-6 (the README's recommended full
+ * fine-tuning rate; {@code mezo.sh}'s example uses 1e-5), {@code mu} 1e-3 ({@code zo_eps}),
+ * {@code weight_decay} 0, {@code q} 1, {@code seed} 0, {@code direction} gaussian. Scalars: those, plus
+ * {@code step}, {@code loss}, {@code queries} (objective evaluations so far, 2q per step) and
+ * {@code skipped}.
+ */
+public final class Mezo implements Optimizer {
+    private final ParamSet params;
+    private final float[] values;
+    private final ZoObjective objective;
+    private final DirectionKind kind;
+    private Directions directions;
+    private final boolean[] decayed;
+    private final double[] projected;
+    private double lr;
+    private double mu;
+    private double weightDecay;
+    private double seed;
+    private long steps;
+    private double loss = Double.NaN;
+    private long queries;
+    private long skipped;
+    private long skippedStep;
+
+    /** MeZO with seeded directions of {@code kind}. */
+    public Mezo(ParamSet params, ZoObjective objective, double lr, double mu, double weightDecay, int q, long seed, DirectionKind kind) {
+        this(params, objective, lr, mu, weightDecay, q, Directions.seeded(kind, seed), kind, seed);
+    }
+
+    /** MeZO with directions from {@code directions} (e.g. {@link Directions#fixed} for a worked example). */
+    public Mezo(ParamSet params, ZoObjective objective, double lr, double mu, double weightDecay, int q, Directions directions) {
+        this(params, objective, lr, mu, weightDecay, q, directions, null, Double.NaN);
+    }
+
+    private Mezo(ParamSet params, ZoObjective objective, double lr, double mu, double weightDecay, int q, Directions directions,
+                 DirectionKind kind, double seed) {
+        Hyper.nonNegative("lr", lr);
+        Hyper.positive("mu", mu);
+        Hyper.nonNegative("weight_decay", weightDecay);
+        Hyper.positiveCount("q", q);
+        if (!params.isWholeBuffer()) {
+            throw new IllegalArgumentException("mezo perturbs the whole flat parameter buffer; it cannot be built over a subset of the parameters");
+        }
+        this.params = params;
+        this.values = params.values();
+        this.objective = Objects.requireNonNull(objective, "objective");
+        this.directions = Objects.requireNonNull(directions, "directions");
+        this.kind = kind;
+        this.seed = seed;
+        this.lr = lr;
+        this.mu = mu;
+        this.weightDecay = weightDecay;
+        this.projected = new double[q];
+        List<ParamSlot> slots = params.slots();
+        this.decayed = new boolean[slots.size()];
+        for (ParamSlot s : slots) decayed[s.index()] = decays(s.name());
+    }
+
+    /** True when weight decay applies to the parameter {@code name} (see the class comment). */
+    public static boolean decays(String name) {
+        String n = name.toLowerCase(java.util.Locale.ROOT);
+        return !(n.contains("bias") || n.contains("layer_norm") || n.contains("layernorm") || n.startsWith("ln_") || n.contains(".ln_"));
+    }
+
+    @Override
+    public void step() {
+        int d = values.length;
+        int q = projected.length;
+        float m = (float) mu;
+        double plusSum = 0;
+        boolean finite = true;
+        for (int j = 0; j < q; j++) {
+            Direction z = directions.at(steps, j, d);
+            Perturbation.add(values, m, z);
+            double plus = objective.loss();
+            Perturbation.add(values, -2 * m, z);
+            double minus = objective.loss();
+            Perturbation.add(values, m, z);
+            projected[j] = (plus - minus) / (2 * mu);
+            plusSum += plus;
+            finite &= Double.isFinite(plus) && Double.isFinite(minus) && Double.isFinite(projected[j]);
+        }
+        queries += 2L * q;
+        loss = plusSum / q;
+        long t = steps++;
+        if (!finite) {
+            skipped++;
+            skippedStep = steps;
+            return;
+        }
+        for (int j = 0; j < q; j++) update(directions.at(t, j, d), (float) (projected[j] / q), j == 0);
+    }
+
+    /** θ ← θ − η (g·z + λθ) on decayed slots (λ only when {@code decay}), θ ← θ − η g·z elsewhere, in float32. */
+    private void update(Direction z, float g, boolean decay) {
+        float eta = (float) lr;
+        float wd = decay ? (float) weightDecay : 0f;
+        params.forEachPiece((slot, off, so, n) -> {
+            float lambda = decayed[slot.index()] ? wd : 0f;
+            float[] piece = Scratch.get().z;
+            for (int k = 0; k < n; k += Scratch.PIECE) {
+                int len = Math.min(Scratch.PIECE, n - k);
+                z.fill(piece, 0, len, off + k);
+                int base = off + k;
+                for (int i = 0; i < len; i++) {
+                    float theta = values[base + i];
+                    values[base + i] = theta - eta * (g * piece[i] + lambda * theta);
+                }
+            }
+        });
+    }
+
+    /** Why the latest skipped step was skipped, or null when none was. */
+    public String lastSkipReason() {
+        return skippedStep == 0 ? null : "step " + skippedStep + " skipped: a loss evaluation was not finite; parameters restored";
+    }
+
+    /** The projected gradients gⱼ of the latest step. */
+    public double[] projectedGradients() { return projected.clone(); }
+
+    @Override
+    public void zeroGrad() {
+        // MeZO never reads or writes a gradient buffer.
+    }
+
+    @Override
+    public double learningRate() { return lr; }
+
+    @Override
+    public void setLearningRate(double value) {
+        Hyper.nonNegative("lr", value);
+        lr = value;
+    }
+
+    @Override
+    public long stepCount() { return steps; }
+
+    @Override
+    public Map<String, Tensor> state() { return Map.of(); }
+
+    @Override
+    public Map<String, Double> scalars() {
+        Map<String, Double> s = new LinkedHashMap<>();
+        s.put("step", (double) steps);
+        s.put("lr", lr);
+        s.put("mu", mu);
+        s.put("weight_decay", weightDecay);
+        s.put("q", (double) projected.length);
+        s.put("seed", seed);
+        s.put("loss", loss);
+        s.put("queries", (double) queries);
+        s.put("skipped", (double) skipped);
+        return s;
+    }
+
+    @Override
+    public void loadState(Map<String, Tensor> tensors, Map<String, Double> scalars) {
+        if (!tensors.isEmpty()) throw new IllegalArgumentException("mezo keeps no state tensors, the saved state has " + tensors.keySet());
+        ZoOptimizer.checkSame(scalars, "q", projected.length);
+        double savedSeed = ZoOptimizer.required(scalars, "seed");
+        if (kind != null && Double.compare(savedSeed, seed) != 0) {
+            seed = savedSeed;
+            directions = Directions.seeded(kind, (long) savedSeed);
+        }
+        double newLr = ZoOptimizer.required(scalars, "lr");
+        double newMu = ZoOptimizer.required(scalars, "mu");
+        double newWd = ZoOptimizer.required(scalars, "weight_decay");
+        Hyper.nonNegative("lr", newLr);
+        Hyper.positive("mu", newMu);
+        Hyper.nonNegative("weight_decay", newWd);
+        lr = newLr;
+        mu = newMu;
+        weightDecay = newWd;
+        steps = (long) ZoOptimizer.required(scalars, "step");
+        loss = ZoOptimizer.required(scalars, "loss");
+        queries = (long) ZoOptimizer.required(scalars, "queries");
+        skipped = (long) ZoOptimizer.required(scalars, "skipped");
+    }
+
+    @Override
+    public String name() { return "mezo"; }
+
+    @Override
+    public boolean needsGradients() { return false; }
+}

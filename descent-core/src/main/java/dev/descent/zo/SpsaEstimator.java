@@ -1,0 +1,144 @@
+package dev.descent.zo;
+
+import dev.descent.optim.Hyper;
+import java.util.Arrays;
+import java.util.Locale;
+
+/**
+ * Randomized finite-difference (SPSA-type) gradient estimators. With directions z₁ … z_q of step t
+ * (from {@link Directions}, E[φ·zzᵀ] = I with φ the {@link DirectionKind#dimensionFactor}), smoothing
+ * radius μ and f evaluated by the {@link ZoObjective}:
+ * <pre>
+ *   central   (two-point):  ĝ = (φ/q) Σⱼ [f(θ + μzⱼ) − f(θ − μzⱼ)] / (2μ) · zⱼ        2q evaluations
+ *   forward   (two-point):  ĝ = (φ/q) Σⱼ [f(θ + μzⱼ) − f(θ)] / μ · zⱼ                 q + 1 evaluations
+ *   one-point:              ĝ = (φ/q) Σⱼ  f(θ + μzⱼ) / μ · zⱼ                         q evaluations
+ * </pre>
+ * Central differences are Spall's SPSA (IEEE TAC 1992) for Rademacher z and the two-point Gaussian
+ * smoothing estimator of Nesterov &amp; Spokoiny (FoCM 2017) for Gaussian z (MeZO's "n-SPSA" is the
+ * central form with q = n); the forward form is Nesterov–Spokoiny's g_μ; the one-point form is Flaxman,
+ * Kalai &amp; McMahan's (SODA 2005) bandit estimator. Averaging q independent directions divides the
+ * variance by q (the 1/q of Liu et al.'s primer, IEEE SPM 2020). The one-point estimate is unbiased
+ * for the smoothed gradient too, but its variance carries f(θ)²/μ² (Var ĝᵢ ≈ f²/μ² per coordinate
+ * for Rademacher z): it is here for completeness and for problems where only one query per step is
+ * possible, not as a practical default.
+ *
+ * <p>For a quadratic f = ½θᵀAθ + bᵀθ the central difference is exact, f(θ+μz) − f(θ−μz) = 2μ zᵀ∇f,
+ * so ĝ = (φ/q) Σ zⱼzⱼᵀ∇f and E[ĝ] = ∇f exactly; with Gaussian z, Var ĝᵢ = (‖∇f‖² + (∇f)ᵢ²)/q, with
+ * Rademacher z, (‖∇f‖² − (∇f)ᵢ²)/q (tested in {@code SpsaEstimatorTest}).
+ *
+ * <p>The parameters are perturbed in place by {@link Perturbation} and restored by undoing: for each
+ * query, central does +μz, evaluate, −2μz, evaluate, +μz (three additions), the others +μz, evaluate,
+ * −μz (two), so after an estimate each θᵢ is within {@link Perturbation#restoreBound}(θᵢ, 2μ|zᵢ|max, 3q)
+ * of its value before. If an evaluation is NaN or infinite, the remaining evaluations still run and
+ * the parameters are still restored; the returned loss estimate is then non-finite, which callers
+ * take as "skip this step". The estimate in {@code grad} is computed in float32 (each query adds
+ * fl(φ·coefⱼ/q)·zⱼ); the coefficients are computed in float64.
+ *
+ * <p>Randomness: direction j of step t is {@code directions.at(t, j, d)}; nothing else is random.
+ */
+public final class SpsaEstimator implements GradientEstimator {
+    /** How the differences are formed. */
+    public enum Scheme {
+        CENTRAL, FORWARD, ONE_POINT;
+
+        public String key() { return name().toLowerCase(Locale.ROOT); }
+
+        public static Scheme parse(String key, String value) {
+            for (Scheme s : values()) if (s.key().equals(value)) return s;
+            throw new IllegalArgumentException(key + " must be one of central, forward, one_point; got '" + value + "'");
+        }
+    }
+
+    private final Scheme scheme;
+    private final DirectionKind kind;
+    private final Directions directions;
+    private double mu;
+    private final int q;
+    private final double seed;
+    private double lastDifference;
+
+    /**
+     * @param kind       the directions' distribution (fixes the dimension factor φ)
+     * @param directions where direction (step, j) comes from (usually {@link Directions#seeded}(kind, seed))
+     * @param mu         smoothing radius μ &gt; 0 (hyperparameter {@code mu})
+     * @param q          directions per estimate, ≥ 1 (hyperparameter {@code q})
+     */
+    public SpsaEstimator(Scheme scheme, DirectionKind kind, Directions directions, double mu, int q) {
+        this(scheme, kind, directions, mu, q, Double.NaN);
+    }
+
+    private SpsaEstimator(Scheme scheme, DirectionKind kind, Directions directions, double mu, int q, double seed) {
+        this.scheme = java.util.Objects.requireNonNull(scheme, "scheme");
+        this.kind = java.util.Objects.requireNonNull(kind, "kind");
+        this.directions = java.util.Objects.requireNonNull(directions, "directions");
+        Hyper.positive("mu", mu);
+        Hyper.positiveCount("q", q);
+        this.mu = mu;
+        this.q = q;
+        this.seed = seed;
+    }
+
+    /** Seeded directions of {@code kind}. */
+    public static SpsaEstimator seeded(Scheme scheme, DirectionKind kind, long seed, double mu, int q) {
+        return new SpsaEstimator(scheme, kind, Directions.seeded(kind, seed), mu, q, seed);
+    }
+
+    /** The seed of {@link #seeded} directions, NaN for directions given otherwise. */
+    public double seed() { return seed; }
+
+    public Scheme scheme() { return scheme; }
+
+    public DirectionKind kind() { return kind; }
+
+    public double mu() { return mu; }
+
+    /** Changes μ between steps. */
+    public void setMu(double value) {
+        Hyper.positive("mu", value);
+        mu = value;
+    }
+
+    public int q() { return q; }
+
+    /** The finite-difference coefficient of the last query of the last estimate (for tests and logging). */
+    public double lastDifference() { return lastDifference; }
+
+    @Override
+    public long queriesPerEstimate() {
+        return scheme == Scheme.FORWARD ? q + 1L : scheme == Scheme.CENTRAL ? 2L * q : q;
+    }
+
+    @Override
+    public double estimate(float[] params, ZoObjective objective, float[] grad, long step) {
+        int d = params.length;
+        if (grad.length != d) throw new IllegalArgumentException("gradient buffer has " + grad.length + " elements, parameters have " + d);
+        Arrays.fill(grad, 0f);
+        float m = (float) mu;
+        double phi = kind.dimensionFactor(d);
+        double base = scheme == Scheme.FORWARD ? objective.loss() : 0;
+        double lossSum = scheme == Scheme.FORWARD ? base : 0;
+        long evaluations = scheme == Scheme.FORWARD ? 1 : 0;
+        for (int j = 0; j < q; j++) {
+            Direction z = directions.at(step, j, d);
+            double coef;
+            Perturbation.add(params, m, z);
+            double plus = objective.loss();
+            if (scheme == Scheme.CENTRAL) {
+                Perturbation.add(params, -2 * m, z);
+                double minus = objective.loss();
+                Perturbation.add(params, m, z);
+                coef = (plus - minus) / (2 * mu);
+                lossSum += plus + minus;
+                evaluations += 2;
+            } else {
+                Perturbation.add(params, -m, z);
+                coef = scheme == Scheme.FORWARD ? (plus - base) / mu : plus / mu;
+                lossSum += plus;
+                evaluations += 1;
+            }
+            lastDifference = coef;
+            Perturbation.add(grad, (float) (phi * coef / q), z);
+        }
+        return lossSum / evaluations;
+    }
+}

@@ -1,0 +1,157 @@
+package dev.descent.zo;
+
+import dev.descent.optim.GradientTransformation;
+import dev.descent.optim.Optimizer;
+import dev.descent.optim.ParamSet;
+import dev.descent.optim.TransformOptimizer;
+import dev.descent.tensor.Reductions;
+import dev.descent.tensor.Tensor;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Any zeroth-order {@link GradientEstimator} followed by any {@link GradientTransformation}, through
+ * the ordinary gradient buffer: each step writes ĝ into the gradient buffer (no backward pass) and
+ * then runs the transformation on it exactly as a first-order optimizer would, so ZO-SGD is
+ * "SPSA + torch SGD" and ZO-AdaMM is "SPSA + Adam". The memory is the parameters, the gradient
+ * buffer and the transformation's state (no parameter copy: the estimator perturbs in place).
+ *
+ * <p>Scalars: {@code step}; the transformation's (as {@link TransformOptimizer} names them, e.g.
+ * {@code 2.lr}); for an {@link SpsaEstimator} its {@code mu}, {@code q} and {@code seed}; and the
+ * outputs {@code loss} (the estimator's loss estimate of the latest step), {@code queries} (objective
+ * evaluations so far) and {@code skipped} (steps skipped so far).
+ *
+ * <p>Non-finite evaluations: when the loss estimate or any element of ĝ is NaN or infinite, the step
+ * is skipped — the estimator has already restored the parameters (within its undo bound), the
+ * gradient buffer is zeroed, the transformation's state is left untouched, {@code skipped} grows by
+ * one and {@link #lastSkipReason()} says why. The step counter still advances, so the next step
+ * draws fresh directions.
+ */
+public final class ZoOptimizer implements Optimizer {
+    private final String name;
+    private final float[] values;
+    private final float[] grads;
+    private final GradientEstimator estimator;
+    private final ZoObjective objective;
+    private final TransformOptimizer inner;
+    private long steps;
+    private double loss = Double.NaN;
+    private long queries;
+    private long skipped;
+    private long skippedStep;
+    private boolean skippedForLoss;
+
+    /**
+     * @param params    the parameters; must be the whole flat buffer (the estimator perturbs all of it)
+     * @param grads     the gradient buffer the estimate is written into
+     * @param lrPath    the transformation's learning-rate scalar ("lr" when unique), or null
+     */
+    public ZoOptimizer(String name, ParamSet params, float[] grads, GradientEstimator estimator, GradientTransformation tx,
+                       ZoObjective objective, String lrPath) {
+        if (!params.isWholeBuffer()) {
+            throw new IllegalArgumentException(name + " perturbs the whole flat parameter buffer; it cannot be built over a subset of the parameters");
+        }
+        this.name = name;
+        this.values = params.values();
+        this.grads = grads;
+        this.estimator = Objects.requireNonNull(estimator, "estimator");
+        this.objective = Objects.requireNonNull(objective, "objective");
+        this.inner = new TransformOptimizer(name, params, grads, tx, lrPath);
+    }
+
+    @Override
+    public void step() {
+        loss = estimator.estimate(values, objective, grads, steps);
+        queries += estimator.queriesPerEstimate();
+        steps++;
+        if (!Double.isFinite(loss) || !Reductions.allFinite(grads, 0, grads.length)) {
+            Arrays.fill(grads, 0f);
+            skipped++;
+            skippedStep = steps;
+            skippedForLoss = !Double.isFinite(loss);
+            return;
+        }
+        inner.step();
+    }
+
+    /** Why the latest skipped step was skipped, or null when none was. */
+    public String lastSkipReason() {
+        if (skippedStep == 0) return null;
+        return "step " + skippedStep + " skipped: " + (skippedForLoss ? "a loss evaluation was not finite" : "the gradient estimate is not finite")
+                + "; parameters restored";
+    }
+
+    /** The estimator this optimizer queries. */
+    public GradientEstimator estimator() { return estimator; }
+
+    /** Reads a hyperparameter or counter of the transformation by dotted path (or unique last name). */
+    public double hyper(String path) { return inner.hyper(path); }
+
+    /** Changes a hyperparameter of the transformation between steps. */
+    public void setHyper(String path, double value) { inner.setHyper(path, value); }
+
+    @Override
+    public void zeroGrad() { inner.zeroGrad(); }
+
+    @Override
+    public double learningRate() { return inner.learningRate(); }
+
+    @Override
+    public void setLearningRate(double lr) { inner.setLearningRate(lr); }
+
+    @Override
+    public long stepCount() { return steps; }
+
+    @Override
+    public Map<String, Tensor> state() { return inner.state(); }
+
+    @Override
+    public Map<String, Double> scalars() {
+        Map<String, Double> s = new LinkedHashMap<>(inner.scalars());
+        s.put("step", (double) steps);
+        if (estimator instanceof SpsaEstimator e) {
+            s.put("mu", e.mu());
+            s.put("q", (double) e.q());
+            s.put("seed", e.seed());
+        }
+        s.put("loss", loss);
+        s.put("queries", (double) queries);
+        s.put("skipped", (double) skipped);
+        return s;
+    }
+
+    @Override
+    public void loadState(Map<String, Tensor> tensors, Map<String, Double> scalars) {
+        inner.loadState(tensors, scalars);
+        if (estimator instanceof SpsaEstimator e) {
+            e.setMu(required(scalars, "mu"));
+            checkSame(scalars, "q", e.q());
+            if (!Double.isNaN(e.seed())) checkSame(scalars, "seed", e.seed());
+        }
+        steps = (long) required(scalars, "step");
+        loss = required(scalars, "loss");
+        queries = (long) required(scalars, "queries");
+        skipped = (long) required(scalars, "skipped");
+    }
+
+    static double required(Map<String, Double> scalars, String key) {
+        Double v = scalars.get(key);
+        if (v == null) throw new IllegalArgumentException("saved optimizer state lacks scalar '" + key + "'");
+        return v;
+    }
+
+    static void checkSame(Map<String, Double> scalars, String key, double expected) {
+        double saved = required(scalars, key);
+        if (Double.compare(saved, expected) != 0) {
+            throw new IllegalArgumentException("saved optimizer state has " + key + " = " + saved + ", this optimizer was built with " + expected);
+        }
+    }
+
+    @Override
+    public String name() { return name; }
+
+    @Override
+    public boolean needsGradients() { return false; }
+}

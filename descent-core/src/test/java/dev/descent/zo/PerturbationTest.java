@@ -1,0 +1,110 @@
+package dev.descent.zo;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.sun.management.ThreadMXBean;
+import dev.descent.tensor.Parallel;
+import java.lang.management.ManagementFactory;
+import org.junit.jupiter.api.Test;
+
+/** Perturb/undo restores within the derived bound, in place, bit-identically for any thread count. */
+class PerturbationTest {
+    /** Parameters of very different magnitudes, zeros and subnormals included. */
+    private static float[] params(int d) {
+        float[] p = new float[d];
+        for (int i = 0; i < d; i++) {
+            double frac = (i * 0.6180339887498949) % 1.0;
+            float mag = (float) Math.pow(10, -6 + 9 * frac); // 1e-6 … 1e3
+            p[i] = (i % 3 == 0 ? -1 : 1) * mag;
+        }
+        p[0] = 0f;
+        p[1] = Float.MIN_VALUE;
+        p[2] = -1e-40f;
+        return p;
+    }
+
+    @Test
+    void perturbUndoCyclesStayWithinTheBound() {
+        int d = 20_000;
+        float[] p = params(d);
+        for (float c : new float[] {1e-3f, 1f, 37.5f, 1e-30f}) {
+            for (int cycle = 0; cycle < 5; cycle++) {
+                float[] before = p.clone();
+                Direction z = Directions.seeded(DirectionKind.GAUSSIAN, 2).at(cycle, 0, d);
+                Perturbation.apply(p, c, z).undo();
+                double worstRatio = 0;
+                for (int i = 0; i < d; i++) {
+                    double t = Math.abs((double) (c * z.value(i)));
+                    double bound = Perturbation.restoreBound(before[i], t, 2);
+                    double err = Math.abs((double) p[i] - before[i]);
+                    assertTrue(err <= bound, "c " + c + " element " + i + ": |error| " + err + " > bound " + bound);
+                    worstRatio = Math.max(worstRatio, err / bound);
+                }
+                // The bound is tight to a small factor: some element does lose bits when c·z is comparable to θ.
+                if (c == 37.5f) assertTrue(worstRatio > 0.05, "bound never approached: worst error/bound " + worstRatio);
+            }
+        }
+    }
+
+    @Test
+    void mezoThreePassRestoreStaysWithinTheBound() {
+        int d = 20_000;
+        float[] p = params(d);
+        float[] before = p.clone();
+        float mu = 0.5f;
+        Direction z = Directions.seeded(DirectionKind.RADEMACHER, 9).at(0, 0, d);
+        Perturbation.add(p, mu, z);
+        Perturbation.add(p, -2 * mu, z);
+        Perturbation.add(p, mu, z);
+        for (int i = 0; i < d; i++) {
+            double bound = Perturbation.restoreBound(before[i], 2 * mu, 3);
+            assertTrue(Math.abs((double) p[i] - before[i]) <= bound, "element " + i);
+        }
+    }
+
+    @Test
+    void bitIdenticalForOneAndTwoThreads() {
+        int d = 100_000;
+        int threads = Parallel.threads();
+        try {
+            Parallel.setThreads(1);
+            float[] a = params(d);
+            Perturbation.add(a, 0.3f, Directions.seeded(DirectionKind.SPHERE, 4).at(1, 0, d));
+            Parallel.setThreads(2);
+            float[] b = params(d);
+            Perturbation.add(b, 0.3f, Directions.seeded(DirectionKind.SPHERE, 4).at(1, 0, d));
+            for (int i = 0; i < d; i++) assertEquals(Float.floatToRawIntBits(a[i]), Float.floatToRawIntBits(b[i]), "element " + i);
+        } finally {
+            Parallel.setThreads(threads);
+        }
+    }
+
+    @Test
+    void noParameterCopyIsAllocated() {
+        ThreadMXBean mx = (ThreadMXBean) ManagementFactory.getThreadMXBean();
+        int threads = Parallel.threads();
+        Parallel.setThreads(1);
+        try {
+            double[] perCycle = new double[2];
+            int[] sizes = {1_000, 300_000};
+            Directions dirs = Directions.seeded(DirectionKind.GAUSSIAN, 0);
+            for (int s = 0; s < 2; s++) {
+                float[] p = params(sizes[s]);
+                for (int w = 0; w < 15; w++) Perturbation.apply(p, 1e-3f, dirs.at(w, 0, sizes[s])).undo(); // JIT warm-up
+                long least = Long.MAX_VALUE;
+                for (int rep = 0; rep < 5; rep++) {
+                    long before = mx.getCurrentThreadAllocatedBytes();
+                    Perturbation.apply(p, 1e-3f, dirs.at(rep, 0, sizes[s])).undo();
+                    least = Math.min(least, mx.getCurrentThreadAllocatedBytes() - before);
+                }
+                perCycle[s] = least;
+            }
+            // A copy of 300k floats would be 1.2 MB; the handles and lambdas are a few hundred bytes whatever the size.
+            assertTrue(perCycle[0] < 1024 && perCycle[1] < 1024, "bytes per perturb/undo: " + perCycle[0] + " (1k), " + perCycle[1] + " (300k)");
+            assertTrue(perCycle[1] <= perCycle[0] + 256, "allocation grows with the parameter count: " + perCycle[0] + " vs " + perCycle[1]);
+        } finally {
+            Parallel.setThreads(threads);
+        }
+    }
+}
