@@ -7,6 +7,10 @@ package dev.descent.optim;
  * so that A V = U Σ; it is accurate to a few ulps of σ_max and costs O(m n² · sweeps), fine for
  * matrices up to a few hundred on a side (no dependency on a linear-algebra library).
  *
+ * <p>The tall matrix is kept column-major, so that the column dot products and rotations of the
+ * inner loops run over contiguous memory (V too; the arithmetic and its order are those of the textbook
+ * row-major loop, so the result is the same to the bit).
+ *
  * <p>An instance is a workspace for matrices up to a given size; {@link #polar} allocates nothing.
  */
 public final class JacobiSvd {
@@ -43,11 +47,11 @@ public final class JacobiSvd {
         int m = Math.max(rows, cols);
         int n = Math.min(rows, cols);
         if (n > maxSmall || (long) m * n > a.length) throw new IllegalArgumentException(rows + "x" + cols + " exceeds this SVD workspace");
-        // a (m×n, row-major) = the tall orientation of g
+        // a (m×n, column-major: element (i, j) at j·m + i) = the tall orientation of g
         for (int r = 0; r < rows; r++) {
             for (int c = 0; c < cols; c++) {
-                if (wide) a[c * n + r] = g[r * cols + c];
-                else a[r * n + c] = g[r * cols + c];
+                if (wide) a[r * m + c] = g[r * cols + c];
+                else a[c * m + r] = g[r * cols + c];
             }
         }
         for (int i = 0; i < n * n; i++) v[i] = 0;
@@ -59,9 +63,10 @@ public final class JacobiSvd {
                     double alpha = 0;
                     double beta = 0;
                     double gamma = 0;
+                    int cp = p * m, cq = q * m;
                     for (int i = 0; i < m; i++) {
-                        double ap = a[i * n + p];
-                        double aq = a[i * n + q];
+                        double ap = a[cp + i];
+                        double aq = a[cq + i];
                         alpha += ap * ap;
                         beta += aq * aq;
                         gamma += ap * aq;
@@ -74,16 +79,16 @@ public final class JacobiSvd {
                     double cs = 1 / Math.sqrt(1 + t * t);
                     double sn = cs * t;
                     for (int i = 0; i < m; i++) {
-                        double ap = a[i * n + p];
-                        double aq = a[i * n + q];
-                        a[i * n + p] = cs * ap - sn * aq;
-                        a[i * n + q] = sn * ap + cs * aq;
+                        double ap = a[cp + i];
+                        double aq = a[cq + i];
+                        a[cp + i] = cs * ap - sn * aq;
+                        a[cq + i] = sn * ap + cs * aq;
                     }
                     for (int i = 0; i < n; i++) {
-                        double vp = v[i * n + p];
-                        double vq = v[i * n + q];
-                        v[i * n + p] = cs * vp - sn * vq;
-                        v[i * n + q] = sn * vp + cs * vq;
+                        double vp = v[p * n + i];
+                        double vq = v[q * n + i];
+                        v[p * n + i] = cs * vp - sn * vq;
+                        v[q * n + i] = sn * vp + cs * vq;
                     }
                 }
             }
@@ -92,7 +97,7 @@ public final class JacobiSvd {
         double max = 0;
         for (int j = 0; j < n; j++) {
             double s = 0;
-            for (int i = 0; i < m; i++) s += a[i * n + j] * a[i * n + j];
+            for (int i = 0; i < m; i++) s += a[j * m + i] * a[j * m + i];
             sigma[j] = Math.sqrt(s);
             max = Math.max(max, sigma[j]);
         }
@@ -100,16 +105,16 @@ public final class JacobiSvd {
         for (int j = 0; j < n; j++) {
             if (sigma[j] > 1e-12 * max && sigma[j] > 0) {
                 nuclear += sigma[j];
-                for (int i = 0; i < m; i++) a[i * n + j] /= sigma[j];   // column j of U
+                for (int i = 0; i < m; i++) a[j * m + i] /= sigma[j];   // column j of U
             } else {
-                for (int i = 0; i < m; i++) a[i * n + j] = 0;
+                for (int i = 0; i < m; i++) a[j * m + i] = 0;
             }
         }
         // polar (m×n) = U Vᵀ, written back in g's orientation
         for (int i = 0; i < m; i++) {
             for (int k = 0; k < n; k++) {
                 double acc = 0;
-                for (int j = 0; j < n; j++) acc += a[i * n + j] * v[k * n + j];
+                for (int j = 0; j < n; j++) acc += a[j * m + i] * v[j * n + k];
                 if (wide) g[k * cols + i] = acc;
                 else g[i * cols + k] = acc;
             }
