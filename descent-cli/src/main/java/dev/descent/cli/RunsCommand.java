@@ -55,6 +55,28 @@ final class RunsCommand implements Runnable {
         }
     }
 
+    /** A subcommand that reads the store given by {@link DbOption} and prints to the command's out writer. */
+    abstract static class StoreReader implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @picocli.CommandLine.Mixin
+        DbOption db;
+
+        /** Prints what the subcommand shows of {@code store}; IllegalArgumentException for a bad filter or id. */
+        abstract void print(RunStore store, PrintWriter out) throws IOException;
+
+        @Override
+        public final Integer call() throws IOException {
+            try (RunStore store = db.open()) {
+                PrintWriter out = spec.commandLine().getOut();
+                print(store, out);
+                out.flush();
+                return 0;
+            }
+        }
+    }
+
     static List<RunRow> nonEmpty(RunStore store, List<RunRow> rows, String what) {
         if (rows.isEmpty()) throw new IllegalArgumentException(store.path() + " holds no runs" + what);
         return rows;
@@ -76,13 +98,7 @@ final class RunsCommand implements Runnable {
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "One line per stored run.")
-    static final class ListRuns implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
-        @picocli.CommandLine.Mixin
-        DbOption db;
-
+    static final class ListRuns extends StoreReader {
         @Option(names = "--problem", paramLabel = "P")
         String problem;
 
@@ -90,70 +106,54 @@ final class RunsCommand implements Runnable {
         String optimizer;
 
         @Override
-        public Integer call() throws IOException {
-            try (RunStore store = db.open()) {
-                List<RunRow> rows = nonEmpty(store, store.runs(problem, optimizer), filters(problem, optimizer));
-                PrintWriter out = spec.commandLine().getOut();
-                String fmt = "%-10s  %-22s  %-18s  %-28s  %5s  %-8s  %-18s  %9s%n";
-                out.printf(fmt, "run", "problem", "optimizer", "hyper", "seed", "status", "final metric", "time (s)");
-                for (RunRow r : rows) {
-                    out.printf(Locale.ROOT, fmt, r.runId().substring(0, 10), r.problem(), r.optimizer(), hyper(r.hyperJson()), r.seed(), r.status(),
-                            r.metricName() + " " + num(r.finalMetric()), String.format(Locale.ROOT, "%.2f", r.wallSeconds()));
-                }
-                out.flush();
-                return 0;
+        void print(RunStore store, PrintWriter out) throws IOException {
+            List<RunRow> rows = nonEmpty(store, store.runs(problem, optimizer), filters(problem, optimizer));
+            String fmt = "%-10s  %-22s  %-18s  %-28s  %5s  %-8s  %-18s  %9s%n";
+            out.printf(fmt, "run", "problem", "optimizer", "hyper", "seed", "status", "final metric", "time (s)");
+            for (RunRow r : rows) {
+                out.printf(Locale.ROOT, fmt, r.runId().substring(0, 10), r.problem(), r.optimizer(), hyper(r.hyperJson()), r.seed(), r.status(),
+                        r.metricName() + " " + num(r.finalMetric()), String.format(Locale.ROOT, "%.2f", r.wallSeconds()));
             }
         }
     }
 
     @Command(name = "show", mixinStandardHelpOptions = true, description = "One run: its config, environment, summary and a few steps.")
-    static final class Show implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
-        @picocli.CommandLine.Mixin
-        DbOption db;
-
+    static final class Show extends StoreReader {
         @Parameters(paramLabel = "RUN_ID_PREFIX", description = "the run id or a unique prefix of it")
         String prefix;
 
         @Override
-        public Integer call() throws IOException {
-            try (RunStore store = db.open()) {
-                List<RunRow> rows = store.runsWithPrefix(prefix);
-                if (rows.isEmpty()) throw new IllegalArgumentException("no run in " + store.path() + " has an id starting with '" + prefix + "'");
-                if (rows.size() > 1) {
-                    StringBuilder b = new StringBuilder();
-                    for (RunRow r : rows.subList(0, Math.min(5, rows.size()))) b.append(b.length() == 0 ? "" : ", ").append(r.runId(), 0, 16);
-                    throw new IllegalArgumentException("run id prefix '" + prefix + "' matches " + rows.size() + " runs (" + b
-                            + (rows.size() > 5 ? ", …" : "") + "); give more characters");
-                }
-                RunRow r = rows.get(0);
-                PrintWriter out = spec.commandLine().getOut();
-                ObjectMapper json = new ObjectMapper();
-                out.println("run " + r.runId());
-                out.println("config  " + r.configJson());
-                out.println("env     " + r.envJson());
-                out.printf(Locale.ROOT, "status  %s%s%n", r.status(), r.error() == null ? "" : " (" + r.error() + ")");
-                out.printf(Locale.ROOT, "time    %s .. %s: %.3f s training, %s s/step, %s %s/s%n", r.startedAt(), r.finishedAt(), r.wallSeconds(),
-                        num(r.secondsPerStep()), num(r.throughput()), r.throughputUnit());
-                out.printf(Locale.ROOT, "summary %d parameters, %d/%d steps, final loss %s, %s final %s best %s (%s is better), "
-                                + "loss target %s reached at step %s, optimizer state %.2f bytes/param%n",
-                        r.params(), r.stepsDone(), r.steps(), num(r.finalLoss()), r.metricName(), num(r.finalMetric()), num(r.bestMetric()),
-                        r.higherIsBetter() ? "higher" : "lower", num(r.lossTarget()), r.stepsToTarget() == null ? "never" : r.stepsToTarget(),
-                        r.stateBytesPerParam());
-                JsonNode cfg = json.readTree(r.configJson());
-                out.println("evals");
-                for (EvalRow e : store.evals(r.runId())) out.printf(Locale.ROOT, "  step %6d  %-16s %s%n", e.step(), e.name(), num(e.value()));
-                List<StepRow> steps = store.steps(r.runId(), -1);
-                out.println("steps (" + steps.size() + " stored, " + cfg.get("steps").asInt() + " asked; first and last five)");
-                for (int i = 0; i < steps.size(); i++) {
-                    if (i >= 5 && i < steps.size() - 5) continue;
-                    StepRow s = steps.get(i);
-                    out.printf(Locale.ROOT, "  step %6d  loss %-12s lr %-10s %.4f s%n", s.step(), num(s.loss()), num(s.lr()), s.wallSeconds());
-                }
-                out.flush();
-                return 0;
+        void print(RunStore store, PrintWriter out) throws IOException {
+            List<RunRow> rows = store.runsWithPrefix(prefix);
+            if (rows.isEmpty()) throw new IllegalArgumentException("no run in " + store.path() + " has an id starting with '" + prefix + "'");
+            if (rows.size() > 1) {
+                StringBuilder b = new StringBuilder();
+                for (RunRow r : rows.subList(0, Math.min(5, rows.size()))) b.append(b.length() == 0 ? "" : ", ").append(r.runId(), 0, 16);
+                throw new IllegalArgumentException("run id prefix '" + prefix + "' matches " + rows.size() + " runs (" + b
+                        + (rows.size() > 5 ? ", …" : "") + "); give more characters");
+            }
+            RunRow r = rows.get(0);
+            ObjectMapper json = new ObjectMapper();
+            out.println("run " + r.runId());
+            out.println("config  " + r.configJson());
+            out.println("env     " + r.envJson());
+            out.printf(Locale.ROOT, "status  %s%s%n", r.status(), r.error() == null ? "" : " (" + r.error() + ")");
+            out.printf(Locale.ROOT, "time    %s .. %s: %.3f s training, %s s/step, %s %s/s%n", r.startedAt(), r.finishedAt(), r.wallSeconds(),
+                    num(r.secondsPerStep()), num(r.throughput()), r.throughputUnit());
+            out.printf(Locale.ROOT, "summary %d parameters, %d/%d steps, final loss %s, %s final %s best %s (%s is better), "
+                            + "loss target %s reached at step %s, optimizer state %.2f bytes/param%n",
+                    r.params(), r.stepsDone(), r.steps(), num(r.finalLoss()), r.metricName(), num(r.finalMetric()), num(r.bestMetric()),
+                    r.higherIsBetter() ? "higher" : "lower", num(r.lossTarget()), r.stepsToTarget() == null ? "never" : r.stepsToTarget(),
+                    r.stateBytesPerParam());
+            JsonNode cfg = json.readTree(r.configJson());
+            out.println("evals");
+            for (EvalRow e : store.evals(r.runId())) out.printf(Locale.ROOT, "  step %6d  %-16s %s%n", e.step(), e.name(), num(e.value()));
+            List<StepRow> steps = store.steps(r.runId(), -1);
+            out.println("steps (" + steps.size() + " stored, " + cfg.get("steps").asInt() + " asked; first and last five)");
+            for (int i = 0; i < steps.size(); i++) {
+                if (i >= 5 && i < steps.size() - 5) continue;
+                StepRow s = steps.get(i);
+                out.printf(Locale.ROOT, "  step %6d  loss %-12s lr %-10s %.4f s%n", s.step(), num(s.loss()), num(s.lr()), s.wallSeconds());
             }
         }
     }
@@ -161,39 +161,28 @@ final class RunsCommand implements Runnable {
     @Command(name = "compare", mixinStandardHelpOptions = true,
             description = "Per problem and optimizer setting: final metric mean +- std over seeds, steps to the loss target, "
                     + "optimizer state bytes per parameter and time per step; best first.")
-    static final class Compare implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
-        @picocli.CommandLine.Mixin
-        DbOption db;
-
+    static final class Compare extends StoreReader {
         @Option(names = "--problem", paramLabel = "P")
         String problem;
 
         @Override
-        public Integer call() throws IOException {
-            try (RunStore store = db.open()) {
-                List<Comparison.Group> groups = Comparison.of(nonEmpty(store, store.runs(problem, null), filters(problem, null)));
-                PrintWriter out = spec.commandLine().getOut();
-                String fmt = "  %-18s  %-28s  %-7s  %-22s  %-16s  %8s  %10s%n";
-                String current = null;
-                for (Comparison.Group g : groups) {
-                    if (!g.problem().equals(current)) {
-                        current = g.problem();
-                        out.printf("%s%s — %s (%s is better)%n", current.equals(groups.get(0).problem()) ? "" : "\n", current, g.metricName(),
-                                g.higherIsBetter() ? "higher" : "lower");
-                        out.printf(fmt, "optimizer", "hyper", "runs", g.metricName() + " mean ± std", "steps to target", "B/param", "ms/step");
-                    }
-                    String runs = g.finished() + "/" + g.runs() + (g.bad() > 0 ? (g.diverged() > 0 ? " " + g.diverged() + "d" : "") + (g.failed() > 0 ? " " + g.failed() + "f" : "") : "");
-                    String metric = num(g.mean()) + (g.std() == null ? "" : " ± " + num(g.std()));
-                    String target = g.reachedTarget() == 0 ? "never" : String.format(Locale.ROOT, "%d/%d, %.0f", g.reachedTarget(), g.runs(), g.meanStepsToTarget());
-                    out.printf(Locale.ROOT, fmt, g.optimizer(), hyper(g.hyperJson()), runs, metric, target,
-                            String.format(Locale.ROOT, "%.2f", g.stateBytesPerParam()),
-                            g.secondsPerStep() == null ? "-" : String.format(Locale.ROOT, "%.4f", 1000 * g.secondsPerStep()));
+        void print(RunStore store, PrintWriter out) throws IOException {
+            List<Comparison.Group> groups = Comparison.of(nonEmpty(store, store.runs(problem, null), filters(problem, null)));
+            String fmt = "  %-18s  %-28s  %-7s  %-22s  %-16s  %8s  %10s%n";
+            String current = null;
+            for (Comparison.Group g : groups) {
+                if (!g.problem().equals(current)) {
+                    current = g.problem();
+                    out.printf("%s%s — %s (%s is better)%n", current.equals(groups.get(0).problem()) ? "" : "\n", current, g.metricName(),
+                            g.higherIsBetter() ? "higher" : "lower");
+                    out.printf(fmt, "optimizer", "hyper", "runs", g.metricName() + " mean ± std", "steps to target", "B/param", "ms/step");
                 }
-                out.flush();
-                return 0;
+                String runs = g.finished() + "/" + g.runs() + (g.bad() > 0 ? (g.diverged() > 0 ? " " + g.diverged() + "d" : "") + (g.failed() > 0 ? " " + g.failed() + "f" : "") : "");
+                String metric = num(g.mean()) + (g.std() == null ? "" : " ± " + num(g.std()));
+                String target = g.reachedTarget() == 0 ? "never" : String.format(Locale.ROOT, "%d/%d, %.0f", g.reachedTarget(), g.runs(), g.meanStepsToTarget());
+                out.printf(Locale.ROOT, fmt, g.optimizer(), hyper(g.hyperJson()), runs, metric, target,
+                        String.format(Locale.ROOT, "%.2f", g.stateBytesPerParam()),
+                        g.secondsPerStep() == null ? "-" : String.format(Locale.ROOT, "%.4f", 1000 * g.secondsPerStep()));
             }
         }
     }

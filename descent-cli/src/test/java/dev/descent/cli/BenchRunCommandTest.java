@@ -1,13 +1,12 @@
 package dev.descent.cli;
 
+import static dev.descent.cli.CliRun.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.descent.bench.problems.BenchProblems;
 import dev.descent.optim.OptimizerInfo;
 import dev.descent.optim.OptimizerRegistry;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -16,21 +15,8 @@ import java.sql.Statement;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class BenchRunCommandTest {
-    private record Result(int exit, String out, String err) {}
-
-    private static Result run(String... args) {
-        CommandLine cl = Descent.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        int exit = cl.execute(args);
-        return new Result(exit, out.toString(), err.toString());
-    }
-
     private static final String CONFIG = """
             name: tiny
             seeds: 2
@@ -50,7 +36,7 @@ class BenchRunCommandTest {
     }
 
     /** Bad input: exit 2, nothing on stdout, one line on stderr containing {@code expected}. */
-    private static void badInput(Result r, String expected) {
+    private static void badInput(CliRun r, String expected) {
         assertEquals(Descent.BAD_INPUT, r.exit(), r.out() + r.err());
         assertEquals(1, r.err().strip().lines().count(), r.err());
         assertTrue(r.err().startsWith("descent: "), r.err());
@@ -61,7 +47,7 @@ class BenchRunCommandTest {
     void runsAGridThenListsShowsAndComparesIt(@TempDir Path dir) throws Exception {
         Path cfg = config(dir, CONFIG);
         Path out = dir.resolve("out");
-        Result r = run("bench", "run", "--config", cfg.toString(), "--out", out.toString(), "--jobs", "2");
+        CliRun r = run("bench", "run", "--config", cfg.toString(), "--out", out.toString(), "--jobs", "2");
         assertEquals(0, r.exit(), r.err());
         List<String> lines = r.out().lines().toList();
         assertEquals("8 runs to do", lines.get(0));
@@ -70,7 +56,7 @@ class BenchRunCommandTest {
         Path db = out.resolve("runs.db");
         assertTrue(Files.isRegularFile(db));
 
-        Result list = run("runs", "list", "--db", db.toString(), "--problem", "quadratic");
+        CliRun list = run("runs", "list", "--db", db.toString(), "--problem", "quadratic");
         assertEquals(0, list.exit(), list.err());
         List<String> rows = list.out().lines().toList();
         assertEquals(5, rows.size(), list.out()); // header + 2 optimizers × 2 seeds
@@ -78,7 +64,7 @@ class BenchRunCommandTest {
         assertTrue(rows.get(1).contains("quadratic") && rows.get(1).contains("adamw") && rows.get(1).contains("{lr:0.05}"), rows.get(1));
 
         String prefix = rows.get(1).substring(0, 10);
-        Result show = run("runs", "show", prefix, "--db", db.toString());
+        CliRun show = run("runs", "show", prefix, "--db", db.toString());
         assertEquals(0, show.exit(), show.err());
         assertTrue(show.out().startsWith("run " + prefix), show.out());
         assertTrue(show.out().contains("\"problem\":\"quadratic\""), show.out());
@@ -86,28 +72,28 @@ class BenchRunCommandTest {
         assertTrue(show.out().contains("steps (20 stored, 20 asked"), show.out());
         assertTrue(show.out().contains("step     20  loss"), show.out());
 
-        Result cmp = run("runs", "compare", "--db", db.toString());
+        CliRun cmp = run("runs", "compare", "--db", db.toString());
         assertEquals(0, cmp.exit(), cmp.err());
         assertTrue(cmp.out().contains("quadratic — loss (lower is better)"), cmp.out());
         assertTrue(cmp.out().contains("rosenbrock — loss (lower is better)"), cmp.out());
         assertTrue(cmp.out().lines().filter(l -> l.contains("{lr:0.05}")).count() == 4, cmp.out());
-        Result one = run("runs", "compare", "--db", db.toString(), "--problem", "rosenbrock");
+        CliRun one = run("runs", "compare", "--db", db.toString(), "--problem", "rosenbrock");
         assertTrue(!one.out().contains("quadratic"), one.out());
 
         // The same out folder again: refused without --resume, nothing to do with it.
         badInput(run("bench", "run", "--config", cfg.toString(), "--out", out.toString()), "already holds 8 runs; pass --resume to continue it, or choose another --out");
-        Result resumed = run("bench", "run", "--config", cfg.toString(), "--out", out.toString(), "--resume");
+        CliRun resumed = run("bench", "run", "--config", cfg.toString(), "--out", out.toString(), "--resume");
         assertEquals(0, resumed.exit(), resumed.err());
         assertTrue(resumed.out().startsWith("0 runs to do (8 already stored, skipped)"), resumed.out());
         // --seeds 3 adds the third seed's runs only.
-        Result more = run("bench", "run", "--config", cfg.toString(), "--out", out.toString(), "--resume", "--seeds", "3");
+        CliRun more = run("bench", "run", "--config", cfg.toString(), "--out", out.toString(), "--resume", "--seeds", "3");
         assertEquals(0, more.exit(), more.err());
         assertTrue(more.out().startsWith("4 runs to do (8 already stored, skipped)"), more.out());
     }
 
     @Test
     void unknownProblemOrOptimizerListsTheValidNames(@TempDir Path dir) throws Exception {
-        Result r = run("bench", "run", "--config", config(dir, CONFIG.replace("rosenbrock", "rosenbrok")).toString(), "--out", dir.resolve("o").toString());
+        CliRun r = run("bench", "run", "--config", config(dir, CONFIG.replace("rosenbrock", "rosenbrok")).toString(), "--out", dir.resolve("o").toString());
         badInput(r, "problems[1]: unknown problem 'rosenbrok'; valid: " + String.join(", ", BenchProblems.names()));
         r = run("bench", "run", "--config", config(dir, CONFIG.replace("name: adamw", "name: adamx")).toString(), "--out", dir.resolve("o").toString());
         badInput(r, "optimizers[1].name: unknown optimizer 'adamx'; valid: ");
@@ -154,7 +140,7 @@ class BenchRunCommandTest {
         badInput(run("runs", "list", "--db", dir.resolve("none.db").toString()), "run store not found: " + dir.resolve("none.db"));
         // An empty store (created, no run finished yet).
         Path out = dir.resolve("empty");
-        Result r = run("bench", "run", "--config", config(dir, CONFIG).toString(), "--out", out.toString(), "--seeds", "1");
+        CliRun r = run("bench", "run", "--config", config(dir, CONFIG).toString(), "--out", out.toString(), "--seeds", "1");
         assertEquals(0, r.exit(), r.err());
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + out.resolve("runs.db")); Statement s = c.createStatement()) {
             s.execute("DELETE FROM steps");

@@ -1,5 +1,6 @@
 package dev.descent.cli;
 
+import static dev.descent.cli.CliRun.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,25 +10,10 @@ import dev.descent.optim.OptimizerInfo;
 import dev.descent.optim.OptimizerRegistry;
 import dev.descent.optim.problems.Problem;
 import dev.descent.optim.problems.Problems;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 class OptimCommandTest {
-    private record Result(int exit, String out, String err) {}
-
-    private static Result run(String... args) {
-        CommandLine cl = Descent.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        int exit = cl.execute(args);
-        return new Result(exit, out.toString(), err.toString());
-    }
-
     /** The first registered optimizer (the test needs at least one family on the classpath). */
     private static String anOptimizer() {
         var all = OptimizerRegistry.defaults().all();
@@ -37,11 +23,11 @@ class OptimCommandTest {
 
     @Test
     void zerothOrderOptimizerRunsOnTheProblemsLossAlone() throws Exception {
-        Result r = run("optim", "run", "--optimizer", "mezo", "--problem", "quadratic", "--steps", "500", "--set", "lr=0.01", "--json");
+        CliRun r = run("optim", "run", "--optimizer", "mezo", "--problem", "quadratic", "--steps", "500", "--set", "lr=0.01", "--json");
         assertEquals(0, r.exit(), r.err());
         double loss = new ObjectMapper().readTree(r.out().strip()).get("loss").asDouble();
         assertTrue(loss < 1e-3, "500 MeZO steps on the quadratic: " + r.out());
-        Result bad = run("optim", "run", "--optimizer", "mezo", "--problem", "quadratic", "--steps", "5", "--set", "mu=0");
+        CliRun bad = run("optim", "run", "--optimizer", "mezo", "--problem", "quadratic", "--steps", "5", "--set", "mu=0");
         assertEquals(2, bad.exit());
         assertTrue(bad.err().contains("mu"), bad.err());
     }
@@ -49,7 +35,7 @@ class OptimCommandTest {
     @Test
     void runPrintsOneJsonLine() throws Exception {
         String name = anOptimizer();
-        Result r = run("optim", "run", "--optimizer", name, "--problem", "quadratic", "--steps", "50", "--json");
+        CliRun r = run("optim", "run", "--optimizer", name, "--problem", "quadratic", "--steps", "50", "--json");
         assertEquals(0, r.exit(), r.err());
         String[] lines = r.out().strip().split("\n");
         assertEquals(1, lines.length, r.out());
@@ -71,7 +57,7 @@ class OptimCommandTest {
     @Test
     void humanOutputHasTheSameNumbers() {
         String name = anOptimizer();
-        Result r = run("optim", "run", "--optimizer", name, "--problem", "rosenbrock", "--steps", "3");
+        CliRun r = run("optim", "run", "--optimizer", name, "--problem", "rosenbrock", "--steps", "3");
         assertEquals(0, r.exit(), r.err());
         assertTrue(r.out().contains(name + " on rosenbrock: 3 steps, loss "), r.out());
         assertTrue(r.out().contains("params ["), r.out());
@@ -80,7 +66,7 @@ class OptimCommandTest {
     @Test
     void unknownOptimizerListsTheValidNames() {
         String name = anOptimizer();
-        Result r = run("optim", "run", "--optimizer", "no-such-optimizer", "--problem", "quadratic", "--steps", "5", "--json");
+        CliRun r = run("optim", "run", "--optimizer", "no-such-optimizer", "--problem", "quadratic", "--steps", "5", "--json");
         assertEquals(Descent.BAD_INPUT, r.exit());
         assertEquals("", r.out());
         assertTrue(r.err().contains("unknown optimizer 'no-such-optimizer'"), r.err());
@@ -92,17 +78,17 @@ class OptimCommandTest {
     @Test
     void unknownProblemAndHyperparameterAreRefused() {
         String name = anOptimizer();
-        Result p = run("optim", "run", "--optimizer", name, "--problem", "nope", "--steps", "5");
+        CliRun p = run("optim", "run", "--optimizer", name, "--problem", "nope", "--steps", "5");
         assertEquals(Descent.BAD_INPUT, p.exit());
         assertTrue(p.err().contains("unknown problem 'nope'") && p.err().contains("rosenbrock, quadratic, matrix-fit"), p.err());
-        Result h = run("optim", "run", "--optimizer", name, "--problem", "quadratic", "--steps", "5", "--set", "bogus=1");
+        CliRun h = run("optim", "run", "--optimizer", name, "--problem", "quadratic", "--steps", "5", "--set", "bogus=1");
         assertEquals(Descent.BAD_INPUT, h.exit());
         assertTrue(h.err().contains("unknown hyperparameter 'bogus'") && h.err().contains("valid: "), h.err());
     }
 
     @Test
     void optimizersListsEveryRegisteredOne() throws Exception {
-        Result r = run("optimizers", "--json");
+        CliRun r = run("optimizers", "--json");
         assertEquals(0, r.exit(), r.err());
         JsonNode a = new ObjectMapper().readTree(r.out());
         assertEquals(OptimizerRegistry.defaults().all().size(), a.size());
@@ -115,7 +101,7 @@ class OptimCommandTest {
             assertEquals(i.matrixAware(), n.get("matrixAware").asBoolean());
             for (String f : new String[] {"summary", "paper", "reference"}) assertTrue(n.hasNonNull(f), f);
         }
-        Result text = run("optimizers");
+        CliRun text = run("optimizers");
         assertEquals(0, text.exit());
         for (OptimizerInfo i : OptimizerRegistry.defaults().all()) assertTrue(text.out().contains(i.name()), text.out());
     }

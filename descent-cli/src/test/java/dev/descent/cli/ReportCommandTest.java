@@ -1,12 +1,11 @@
 package dev.descent.cli;
 
+import static dev.descent.cli.CliRun.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.InputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,23 +14,10 @@ import java.sql.DriverManager;
 import java.sql.Statement;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class ReportCommandTest {
     @TempDir
     Path dir;
-
-    private record Result(int exit, String out, String err) {}
-
-    private static Result run(String... args) {
-        CommandLine cl = Descent.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        int exit = cl.execute(args);
-        return new Result(exit, out.toString(), err.toString());
-    }
 
     /** A store with the harness's schema and, unless {@code empty}, one finished run of two steps and one evaluation. */
     private Path store(boolean empty) throws Exception {
@@ -58,7 +44,7 @@ class ReportCommandTest {
     @Test
     void writesAReport() throws Exception {
         Path out = dir.resolve("report.html");
-        Result r = run("report", "--db", store(false).toString(), "--out", out.toString());
+        CliRun r = run("report", "--db", store(false).toString(), "--out", out.toString());
         assertEquals(0, r.exit(), r.err());
         assertTrue(r.out().startsWith("wrote " + out + ": 1 runs, 1 problems, 3 charts"), r.out());
         String html = Files.readString(out);
@@ -68,7 +54,7 @@ class ReportCommandTest {
 
     @Test
     void missingStoreIsBadInput() {
-        Result r = run("report", "--db", dir.resolve("missing.sqlite").toString(), "--out", dir.resolve("r.html").toString());
+        CliRun r = run("report", "--db", dir.resolve("missing.sqlite").toString(), "--out", dir.resolve("r.html").toString());
         assertEquals(Descent.BAD_INPUT, r.exit());
         assertTrue(r.err().startsWith("descent: run store not found: "), r.err());
         assertEquals(1, r.err().strip().lines().count(), r.err());
@@ -78,7 +64,7 @@ class ReportCommandTest {
     void corruptStoreIsBadInput() throws Exception {
         Path junk = dir.resolve("junk.sqlite");
         Files.writeString(junk, "this is not a database, just text that is long enough to look like a header\n".repeat(100));
-        Result r = run("report", "--db", junk.toString(), "--out", dir.resolve("r.html").toString());
+        CliRun r = run("report", "--db", junk.toString(), "--out", dir.resolve("r.html").toString());
         assertEquals(Descent.BAD_INPUT, r.exit());
         assertTrue(r.err().contains("not a database"), r.err());
         assertEquals(1, r.err().strip().lines().count(), r.err());
@@ -86,7 +72,7 @@ class ReportCommandTest {
 
     @Test
     void emptyStoreIsBadInput() throws Exception {
-        Result r = run("report", "--db", store(true).toString(), "--out", dir.resolve("r.html").toString());
+        CliRun r = run("report", "--db", store(true).toString(), "--out", dir.resolve("r.html").toString());
         assertEquals(Descent.BAD_INPUT, r.exit());
         assertTrue(r.err().contains("holds no runs"), r.err());
     }
@@ -94,7 +80,7 @@ class ReportCommandTest {
     @Test
     void unwritableOutputIsBadInput() throws Exception {
         Path out = dir.resolve("missing-folder").resolve("r.html");
-        Result r = run("report", "--db", store(false).toString(), "--out", out.toString());
+        CliRun r = run("report", "--db", store(false).toString(), "--out", out.toString());
         assertEquals(Descent.BAD_INPUT, r.exit());
         assertTrue(r.err().contains("cannot write report"), r.err());
         assertFalse(Files.exists(out));
@@ -102,7 +88,7 @@ class ReportCommandTest {
 
     @Test
     void tooFewPointsIsBadInput() throws Exception {
-        Result r = run("report", "--db", store(false).toString(), "--out", dir.resolve("r.html").toString(), "--max-points", "2");
+        CliRun r = run("report", "--db", store(false).toString(), "--out", dir.resolve("r.html").toString(), "--max-points", "2");
         assertEquals(Descent.BAD_INPUT, r.exit());
         assertTrue(r.err().contains("--max-points must be at least 3, got 2"), r.err());
     }

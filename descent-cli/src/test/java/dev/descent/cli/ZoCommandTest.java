@@ -1,5 +1,6 @@
 package dev.descent.cli;
 
+import static dev.descent.cli.CliRun.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,27 +9,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.descent.zo.HessianComparison;
 import dev.descent.zo.HessianEstimator;
 import dev.descent.zo.HessianRosenbrock;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 class ZoCommandTest {
-    private record Result(int exit, String out, String err) {}
-
-    private static Result run(String... args) {
-        CommandLine cl = Descent.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        int exit = cl.execute(args);
-        return new Result(exit, out.toString(), err.toString());
-    }
-
     @Test
     void hessianJsonIsTheComparisonOfTheLibrary() throws Exception {
-        Result r = run("zo", "hessian", "--function", "rosenbrock", "--dim", "6", "--queries", "50", "--estimator", "zovh", "--seed", "3", "--json");
+        CliRun r = run("zo", "hessian", "--function", "rosenbrock", "--dim", "6", "--queries", "50", "--estimator", "zovh", "--seed", "3", "--json");
         assertEquals(0, r.exit(), r.err());
         String[] lines = r.out().strip().split("\n");
         assertEquals(1, lines.length, r.out());
@@ -44,14 +30,14 @@ class ZoCommandTest {
 
     @Test
     void hessianText() {
-        Result r = run("zo", "hessian", "--function", "quadratic", "--dim", "5", "--queries", "20", "--estimator", "stein3");
+        CliRun r = run("zo", "hessian", "--function", "quadratic", "--dim", "5", "--queries", "20", "--estimator", "stein3");
         assertEquals(0, r.exit(), r.err());
         assertTrue(r.out().contains("19 of 20 queries") && r.out().contains("relative Frobenius error of the Hessian"), r.out());
     }
 
     @Test
     void badInputExitsWithCodeTwoAndOneLine() {
-        Result r = run("zo", "hessian", "--function", "quadratic", "--queries", "20", "--estimator", "newton");
+        CliRun r = run("zo", "hessian", "--function", "quadratic", "--queries", "20", "--estimator", "newton");
         assertEquals(2, r.exit());
         assertTrue(r.err().contains("valid: stein1, stein2, stein3, cd, zovh, stein-optimal"), r.err());
         assertEquals(1, r.err().strip().split("\n").length, r.err());
@@ -61,18 +47,18 @@ class ZoCommandTest {
             String[] args = bad[0].equals("--queries")
                     ? new String[] {"zo", "hessian", "--function", "quadratic", "--estimator", "zovh", "--queries", queries}
                     : new String[] {"zo", "hessian", "--function", "quadratic", "--queries", queries, "--estimator", "zovh", bad[0], bad[1]};
-            Result b = run(args);
+            CliRun b = run(args);
             assertEquals(2, b.exit(), String.join(" ", bad) + ": " + b.err());
             assertTrue(b.err().contains(bad[0]), b.err());
             assertEquals(1, b.err().strip().split("\n").length, b.err());
         }
-        Result q = run("zo", "hessian", "--function", "quadratic", "--queries", "2", "--estimator", "zovh");
+        CliRun q = run("zo", "hessian", "--function", "quadratic", "--queries", "2", "--estimator", "zovh");
         assertEquals(2, q.exit());
         assertTrue(q.err().contains(">= 3"), q.err());
-        Result d = run("zo", "hessian", "--function", "logreg-breast-cancer", "--dim", "10", "--queries", "20", "--estimator", "zovh");
+        CliRun d = run("zo", "hessian", "--function", "logreg-breast-cancer", "--dim", "10", "--queries", "20", "--estimator", "zovh");
         assertEquals(2, d.exit());
         assertTrue(d.err().contains("31"), d.err());
-        Result f = run("zo", "hessian", "--function", "sphere", "--queries", "20", "--estimator", "zovh");
+        CliRun f = run("zo", "hessian", "--function", "sphere", "--queries", "20", "--estimator", "zovh");
         assertEquals(2, f.exit());
         assertTrue(f.err().contains("logreg-breast-cancer"), f.err());
     }

@@ -55,18 +55,9 @@ public record ClassificationData(String name, float[] features, int[] labels, in
         return new ClassificationData(subsetName, s.features, relabelled, s.rows, cols, Math.max(2, keep.length));
     }
 
-    /** A seeded random permutation of 0..rows-1 (Fisher–Yates driven by Philox stream (seed, "split/" + name)). */
+    /** A seeded random permutation of 0..rows-1 ({@link Philox#permutation} of the stream (seed, "split/" + name)). */
     public int[] permutation(long seed) {
-        Philox rng = Philox.stream(seed, "split/" + name);
-        int[] p = new int[rows];
-        for (int i = 0; i < rows; i++) p[i] = i;
-        for (int i = rows - 1; i > 0; i--) {
-            int j = rng.nextInt(i, i + 1);
-            int t = p[i];
-            p[i] = p[j];
-            p[j] = t;
-        }
-        return p;
+        return Philox.stream(seed, "split/" + name).permutation(rows);
     }
 
     /** A train/test pair. */

@@ -26,21 +26,11 @@ public final class Grams {
 
     public static GradientTransformation grams(double lr, double b1, double b2, double eps, double weightDecay, boolean correctBias) {
         Hyper.nonNegative("lr", lr);
-        Hyper.unitInterval("beta1", b1);
-        Hyper.unitInterval("beta2", b2);
-        Hyper.nonNegative("eps", eps);
-        Hyper.nonNegative("weight_decay", weightDecay);
+        AdamMoments.checkHypers(b1, b2, eps, weightDecay);
         return new GradientTransformation() {
             @Override
             public OptState init(ParamSet params) {
-                OptState st = new OptState();
-                st.newBuffer("exp_avg", params.elements());
-                st.newBuffer("exp_avg_sq", params.elements());
-                st.define("lr", lr);
-                st.define("b1", b1);
-                st.define("b2", b2);
-                st.define("eps", eps);
-                st.define("weight_decay", weightDecay);
+                OptState st = AdamMoments.init(params, lr, b1, b2, eps, weightDecay);
                 st.define("correct_bias", correctBias ? 1 : 0);
                 st.define("count", 0);
                 return st;

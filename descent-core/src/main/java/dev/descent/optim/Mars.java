@@ -53,10 +53,7 @@ public final class Mars {
     public static GradientTransformation mars(Type type, double lr, double b1, double b2, double eps, double weightDecay,
                                               double gamma, boolean amsgrad, OneD oneD) {
         Hyper.positive("lr", lr);
-        Hyper.unitInterval("beta1", b1);
-        Hyper.unitInterval("beta2", b2);
-        Hyper.nonNegative("eps", eps);
-        Hyper.nonNegative("weight_decay", weightDecay);
+        AdamMoments.checkHypers(b1, b2, eps, weightDecay);
         Hyper.nonNegative("gamma", gamma);
         Hyper.nonNegative("lr_1d", oneD.lr1d());
         Hyper.unitInterval("beta1_1d", oneD.beta1());
@@ -66,16 +63,9 @@ public final class Mars {
         return new GradientTransformation() {
             @Override
             public OptState init(ParamSet params) {
-                OptState st = new OptState();
-                st.newBuffer("exp_avg", params.elements());
-                st.newBuffer("exp_avg_sq", params.elements());
+                OptState st = AdamMoments.init(params, lr, b1, b2, eps, weightDecay);
                 st.newBuffer("last_grad", params.elements());
                 if (amsgrad) st.newBuffer("max_exp_avg_sq", params.elements());
-                st.define("lr", lr);
-                st.define("b1", b1);
-                st.define("b2", b2);
-                st.define("eps", eps);
-                st.define("weight_decay", weightDecay);
                 st.define("gamma", gamma);
                 st.define("optimize_1d", oneD.optimize1d() ? 1 : 0);
                 st.define("lr_1d_factor", oneD.lr1d() / lr);

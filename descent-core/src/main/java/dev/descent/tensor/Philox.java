@@ -146,6 +146,22 @@ public final class Philox {
         return (int) (((bits(i) & 0xFFFFFFFFL) * bound) >>> 32);
     }
 
+    /**
+     * A random permutation of 0..n−1 by Fisher–Yates: starting from the identity, for i = n−1 down to
+     * 1, position i swaps with position {@code nextInt(i, i + 1)} (uniform in [0, i]).
+     */
+    public int[] permutation(int n) {
+        int[] p = new int[n];
+        for (int i = 0; i < n; i++) p[i] = i;
+        for (int i = n - 1; i > 0; i--) {
+            int j = nextInt(i, i + 1);
+            int t = p[i];
+            p[i] = p[j];
+            p[j] = t;
+        }
+        return p;
+    }
+
     static float toUniform(int bits) {
         return (bits >>> 8) * 0x1.0p-24f;
     }

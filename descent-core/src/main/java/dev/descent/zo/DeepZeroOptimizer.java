@@ -75,11 +75,8 @@ public final class DeepZeroOptimizer implements Optimizer {
     private final int[] eligible;
     private long activeDraw = -1;
     private double lr;
-    private long steps;
     private boolean maskReady;
-    private double loss = Double.NaN;
-    private long queries;
-    private long skipped;
+    private final ZoProgress progress = new ZoProgress();
 
     public DeepZeroOptimizer(ParamSet params, float[] grads, ZoObjective objective, Settings settings) {
         this.params = params;
@@ -100,17 +97,17 @@ public final class DeepZeroOptimizer implements Optimizer {
         if (!maskReady) buildGraspMask(theta);
         refreshActiveMask();
         double f0 = objective instanceof ReplicatedObjective r
-                ? cge.estimate(theta, r, grads, steps)
-                : cge.estimate(theta, objective, grads, steps);
-        queries += cge.queriesPerEstimate();
-        steps++;
-        loss = f0;
+                ? cge.estimate(theta, r, grads, progress.steps)
+                : cge.estimate(theta, objective, grads, progress.steps);
+        progress.queries += cge.queriesPerEstimate();
+        progress.steps++;
+        progress.loss = f0;
         boolean finite = Double.isFinite(f0);
         for (ParamSlot s : params.slots()) {
             for (int i = 0; finite && i < s.size(); i++) finite = Float.isFinite(grads[s.offset() + i]);
         }
         if (!finite) {
-            skipped++;
+            progress.skip();
             return;
         }
         float m = (float) settings.momentum();
@@ -133,7 +130,7 @@ public final class DeepZeroOptimizer implements Optimizer {
             Arrays.fill(graspMask, 1f);
         } else {
             float[] score = ZoGrasp.scores(theta, objective, params, ZoGrasp.MATRICES, settings.graspQueries(), settings.mu(), settings.seed());
-            queries += ZoGrasp.queries(settings.graspQueries());
+            progress.queries += ZoGrasp.queries(settings.graspQueries());
             float[] full = ZoGrasp.mask(score, params, ZoGrasp.MATRICES, settings.sparsity());
             for (ParamSlot s : params.slots()) System.arraycopy(full, s.offset(), graspMask, s.stateOffset(), s.size());
         }
@@ -143,7 +140,7 @@ public final class DeepZeroOptimizer implements Optimizer {
 
     /** Sets the estimator's eligible coordinates from the ZO-GraSP mask or this interval's random draw. */
     private void refreshActiveMask() {
-        long draw = settings.mask() == MaskMode.LAYER_RANDOM ? steps / settings.maskInterval() : 0;
+        long draw = settings.mask() == MaskMode.LAYER_RANDOM ? progress.steps / settings.maskInterval() : 0;
         if (draw == activeDraw) return;
         for (ParamSlot s : params.slots()) System.arraycopy(graspMask, s.stateOffset(), activeMask, s.offset(), s.size());
         if (settings.mask() == MaskMode.LAYER_RANDOM && settings.sparsity() > 0) {
@@ -183,7 +180,7 @@ public final class DeepZeroOptimizer implements Optimizer {
     }
 
     @Override
-    public long stepCount() { return steps; }
+    public long stepCount() { return progress.steps; }
 
     @Override
     public Map<String, Tensor> state() {
@@ -196,15 +193,13 @@ public final class DeepZeroOptimizer implements Optimizer {
     @Override
     public Map<String, Double> scalars() {
         Map<String, Double> s = new LinkedHashMap<>();
-        s.put("step", (double) steps);
+        s.put("step", (double) progress.steps);
         s.put("lr", lr);
         s.put("momentum", settings.momentum());
         s.put("mu", settings.mu());
         s.put("sparsity", settings.sparsity());
         s.put("mask_ready", maskReady ? 1.0 : 0.0);
-        s.put("loss", loss);
-        s.put("queries", (double) queries);
-        s.put("skipped", (double) skipped);
+        progress.putOutputs(s);
         return s;
     }
 
@@ -215,12 +210,12 @@ public final class DeepZeroOptimizer implements Optimizer {
         }
         copy(tensors, "momentum_buffer", momentumBuffer);
         copy(tensors, "grasp_mask", graspMask);
-        steps = scalars.get("step").longValue();
+        progress.steps = scalars.get("step").longValue();
         lr = scalars.get("lr");
         maskReady = scalars.get("mask_ready") != 0;
-        loss = scalars.getOrDefault("loss", Double.NaN);
-        queries = scalars.get("queries").longValue();
-        skipped = scalars.get("skipped").longValue();
+        progress.loss = scalars.getOrDefault("loss", Double.NaN);
+        progress.queries = scalars.get("queries").longValue();
+        progress.skipped = scalars.get("skipped").longValue();
         activeDraw = -1;
     }
 

@@ -61,11 +61,7 @@ public final class Mezo implements Optimizer {
     private double mu;
     private double weightDecay;
     private double seed;
-    private long steps;
-    private double loss = Double.NaN;
-    private long queries;
-    private long skipped;
-    private long skippedStep;
+    private final ZoProgress progress = new ZoProgress();
 
     /** MeZO with seeded directions of {@code kind}. */
     public Mezo(ParamSet params, ZoObjective objective, double lr, double mu, double weightDecay, int q, long seed, DirectionKind kind) {
@@ -115,7 +111,7 @@ public final class Mezo implements Optimizer {
         double plusSum = 0;
         boolean finite = true;
         for (int j = 0; j < q; j++) {
-            Direction z = directions.at(steps, j, d);
+            Direction z = directions.at(progress.steps, j, d);
             Perturbation.add(values, m, z);
             double plus = objective.loss();
             Perturbation.add(values, -2 * m, z);
@@ -125,12 +121,11 @@ public final class Mezo implements Optimizer {
             plusSum += plus;
             finite &= Double.isFinite(plus) && Double.isFinite(minus) && Double.isFinite(projected[j]);
         }
-        queries += 2L * q;
-        loss = plusSum / q;
-        long t = steps++;
+        progress.queries += 2L * q;
+        progress.loss = plusSum / q;
+        long t = progress.steps++;
         if (!finite) {
-            skipped++;
-            skippedStep = steps;
+            progress.skip();
             return;
         }
         for (int j = 0; j < q; j++) update(directions.at(t, j, d), (float) (projected[j] / q), j == 0);
@@ -157,7 +152,7 @@ public final class Mezo implements Optimizer {
 
     /** Why the latest skipped step was skipped, or null when none was. */
     public String lastSkipReason() {
-        return skippedStep == 0 ? null : "step " + skippedStep + " skipped: a loss evaluation was not finite; parameters restored";
+        return progress.lastSkipReason("a loss evaluation was not finite");
     }
 
     /** The projected gradients gⱼ of the latest step. */
@@ -178,7 +173,7 @@ public final class Mezo implements Optimizer {
     }
 
     @Override
-    public long stepCount() { return steps; }
+    public long stepCount() { return progress.steps; }
 
     @Override
     public Map<String, Tensor> state() { return Map.of(); }
@@ -186,40 +181,35 @@ public final class Mezo implements Optimizer {
     @Override
     public Map<String, Double> scalars() {
         Map<String, Double> s = new LinkedHashMap<>();
-        s.put("step", (double) steps);
+        s.put("step", (double) progress.steps);
         s.put("lr", lr);
         s.put("mu", mu);
         s.put("weight_decay", weightDecay);
         s.put("q", (double) projected.length);
         s.put("seed", seed);
-        s.put("loss", loss);
-        s.put("queries", (double) queries);
-        s.put("skipped", (double) skipped);
+        progress.putOutputs(s);
         return s;
     }
 
     @Override
     public void loadState(Map<String, Tensor> tensors, Map<String, Double> scalars) {
         if (!tensors.isEmpty()) throw new IllegalArgumentException("mezo keeps no state tensors, the saved state has " + tensors.keySet());
-        ZoOptimizer.checkSame(scalars, "q", projected.length);
-        double savedSeed = ZoOptimizer.required(scalars, "seed");
+        ZoProgress.checkSame(scalars, "q", projected.length);
+        double savedSeed = ZoProgress.required(scalars, "seed");
         if (kind != null && Double.compare(savedSeed, seed) != 0) {
             seed = savedSeed;
             directions = Directions.seeded(kind, (long) savedSeed);
         }
-        double newLr = ZoOptimizer.required(scalars, "lr");
-        double newMu = ZoOptimizer.required(scalars, "mu");
-        double newWd = ZoOptimizer.required(scalars, "weight_decay");
+        double newLr = ZoProgress.required(scalars, "lr");
+        double newMu = ZoProgress.required(scalars, "mu");
+        double newWd = ZoProgress.required(scalars, "weight_decay");
         Hyper.nonNegative("lr", newLr);
         Hyper.positive("mu", newMu);
         Hyper.nonNegative("weight_decay", newWd);
         lr = newLr;
         mu = newMu;
         weightDecay = newWd;
-        steps = (long) ZoOptimizer.required(scalars, "step");
-        loss = ZoOptimizer.required(scalars, "loss");
-        queries = (long) ZoOptimizer.required(scalars, "queries");
-        skipped = (long) ZoOptimizer.required(scalars, "skipped");
+        progress.load(scalars);
     }
 
     @Override

@@ -36,11 +36,7 @@ public final class ZoOptimizer implements Optimizer {
     private final GradientEstimator estimator;
     private final ZoObjective objective;
     private final TransformOptimizer inner;
-    private long steps;
-    private double loss = Double.NaN;
-    private long queries;
-    private long skipped;
-    private long skippedStep;
+    private final ZoProgress progress = new ZoProgress();
     private boolean skippedForLoss;
 
     /**
@@ -63,13 +59,13 @@ public final class ZoOptimizer implements Optimizer {
 
     @Override
     public void step() {
-        loss = estimator.estimate(values, objective, grads, steps);
-        queries += estimator.queriesPerEstimate();
-        steps++;
+        double loss = estimator.estimate(values, objective, grads, progress.steps);
+        progress.loss = loss;
+        progress.queries += estimator.queriesPerEstimate();
+        progress.steps++;
         if (!Double.isFinite(loss) || !Reductions.allFinite(grads, 0, grads.length)) {
             Arrays.fill(grads, 0f);
-            skipped++;
-            skippedStep = steps;
+            progress.skip();
             skippedForLoss = !Double.isFinite(loss);
             return;
         }
@@ -78,9 +74,7 @@ public final class ZoOptimizer implements Optimizer {
 
     /** Why the latest skipped step was skipped, or null when none was. */
     public String lastSkipReason() {
-        if (skippedStep == 0) return null;
-        return "step " + skippedStep + " skipped: " + (skippedForLoss ? "a loss evaluation was not finite" : "the gradient estimate is not finite")
-                + "; parameters restored";
+        return progress.lastSkipReason(skippedForLoss ? "a loss evaluation was not finite" : "the gradient estimate is not finite");
     }
 
     /** The estimator this optimizer queries. */
@@ -102,7 +96,7 @@ public final class ZoOptimizer implements Optimizer {
     public void setLearningRate(double lr) { inner.setLearningRate(lr); }
 
     @Override
-    public long stepCount() { return steps; }
+    public long stepCount() { return progress.steps; }
 
     @Override
     public Map<String, Tensor> state() { return inner.state(); }
@@ -110,15 +104,13 @@ public final class ZoOptimizer implements Optimizer {
     @Override
     public Map<String, Double> scalars() {
         Map<String, Double> s = new LinkedHashMap<>(inner.scalars());
-        s.put("step", (double) steps);
+        s.put("step", (double) progress.steps);
         if (estimator instanceof SpsaEstimator e) {
             s.put("mu", e.mu());
             s.put("q", (double) e.q());
             s.put("seed", e.seed());
         }
-        s.put("loss", loss);
-        s.put("queries", (double) queries);
-        s.put("skipped", (double) skipped);
+        progress.putOutputs(s);
         return s;
     }
 
@@ -126,27 +118,11 @@ public final class ZoOptimizer implements Optimizer {
     public void loadState(Map<String, Tensor> tensors, Map<String, Double> scalars) {
         inner.loadState(tensors, scalars);
         if (estimator instanceof SpsaEstimator e) {
-            e.setMu(required(scalars, "mu"));
-            checkSame(scalars, "q", e.q());
-            if (!Double.isNaN(e.seed())) checkSame(scalars, "seed", e.seed());
+            e.setMu(ZoProgress.required(scalars, "mu"));
+            ZoProgress.checkSame(scalars, "q", e.q());
+            if (!Double.isNaN(e.seed())) ZoProgress.checkSame(scalars, "seed", e.seed());
         }
-        steps = (long) required(scalars, "step");
-        loss = required(scalars, "loss");
-        queries = (long) required(scalars, "queries");
-        skipped = (long) required(scalars, "skipped");
-    }
-
-    static double required(Map<String, Double> scalars, String key) {
-        Double v = scalars.get(key);
-        if (v == null) throw new IllegalArgumentException("saved optimizer state lacks scalar '" + key + "'");
-        return v;
-    }
-
-    static void checkSame(Map<String, Double> scalars, String key, double expected) {
-        double saved = required(scalars, key);
-        if (Double.compare(saved, expected) != 0) {
-            throw new IllegalArgumentException("saved optimizer state has " + key + " = " + saved + ", this optimizer was built with " + expected);
-        }
+        progress.load(scalars);
     }
 
     @Override

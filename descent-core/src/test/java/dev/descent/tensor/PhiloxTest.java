@@ -14,6 +14,25 @@ class PhiloxTest {
     // (also re-derived with an independent 15-line Python implementation of the round function).
 
     @Test
+    void permutationIsFisherYatesWithSwapPartnerNextIntOfThePosition() {
+        Philox rng = Philox.stream(7, "test/permutation");
+        int n = 9;
+        int[] p = rng.permutation(n);
+        // Undo the swaps in reverse order (i = 1 … n−1, partner nextInt(i, i + 1)): the identity must come back.
+        int[] undone = p.clone();
+        for (int i = 1; i < n; i++) {
+            int j = rng.nextInt(i, i + 1);
+            int t = undone[i];
+            undone[i] = undone[j];
+            undone[j] = t;
+        }
+        assertArrayEquals(new int[] {0, 1, 2, 3, 4, 5, 6, 7, 8}, undone);
+        assertArrayEquals(p, rng.permutation(n));
+        assertArrayEquals(new int[] {0}, rng.permutation(1));
+        assertEquals(0, rng.permutation(0).length);
+    }
+
+    @Test
     void knownAnswerZero() {
         assertArrayEquals(new int[] {0x6627e8d5, 0xe169c58d, 0xbc57ac4c, 0x9b00dbd8},
                 Philox.raw(new int[] {0, 0, 0, 0}, new int[] {0, 0}));

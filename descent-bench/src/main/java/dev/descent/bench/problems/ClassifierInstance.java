@@ -6,11 +6,8 @@ import dev.descent.autograd.Variable;
 import dev.descent.data.ClassificationData;
 import dev.descent.nn.FlatParameters;
 import dev.descent.nn.MlpClassifier;
-import dev.descent.optim.CurvatureContext;
-import dev.descent.optim.HutchinsonEstimator;
 import dev.descent.optim.ParamSet;
 import dev.descent.tensor.Tensor;
-import dev.descent.zo.ZoContext;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -158,13 +155,6 @@ public final class ClassifierInstance implements ProblemInstance {
             requireBatch();
             return batchLogits();
         }, seed);
-        var hvp = new FiniteDifferenceHvp(flat.values(), flat.grads(), this::lossAndGradients, FiniteDifferenceHvp.DEFAULT_EPSILON);
-        var hutchinson = new HutchinsonEstimator(flat.size(), hvp, seed, HutchinsonEstimator.Probe.RADEMACHER);
-        CurvatureContext.Scope curvature = CurvatureContext.use(gnb, hutchinson);
-        ZoContext.Scope zo = ZoContext.use(this::loss);
-        return () -> {
-            zo.close();
-            curvature.close();
-        };
+        return BatchOptimizerContext.open(this, flat, gnb, seed);
     }
 }

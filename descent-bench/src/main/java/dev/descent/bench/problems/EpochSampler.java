@@ -7,12 +7,13 @@ import dev.descent.tensor.Philox;
  * but as a pure function of (seed, step) so that any step's batch can be recomputed on its own.
  *
  * <p>The index sequence is the concatenation π₀ π₁ π₂ … of random permutations of 0..n−1, where
- * π_e is a Fisher–Yates shuffle driven by the Philox stream {@code stream(seed, "data/train").derive(e)}
- * (swap partner of position i is uniform integer i of that stream, in [0, i]). The batch of step t
- * is positions [t·B, t·B + B) of that sequence: every example is seen once per epoch, and a batch
- * that straddles an epoch boundary takes the tail of one permutation and the head of the next (no
- * example is dropped, and n need not be a multiple of B). The latest permutation is cached; since it
- * is a pure function of (seed, epoch), the cache never changes a result.
+ * π_e is the Fisher–Yates shuffle {@link Philox#permutation} of the Philox stream
+ * {@code stream(seed, "data/train").derive(e)} (swap partner of position i is uniform integer i of
+ * that stream, in [0, i]). The batch of step t is positions [t·B, t·B + B) of that sequence: every
+ * example is seen once per epoch, and a batch that straddles an epoch boundary takes the tail of one
+ * permutation and the head of the next (no example is dropped, and n need not be a multiple of B).
+ * The latest permutation is cached; since it is a pure function of (seed, epoch), the cache never
+ * changes a result.
  */
 public final class EpochSampler {
     private final int rows;
@@ -50,16 +51,7 @@ public final class EpochSampler {
     /** π_e, the shuffle of epoch {@code epoch}. */
     public int[] permutation(long epoch) {
         if (epoch != cachedEpoch) {
-            Philox rng = stream.derive(epoch);
-            int[] p = new int[rows];
-            for (int i = 0; i < rows; i++) p[i] = i;
-            for (int i = rows - 1; i > 0; i--) {
-                int j = rng.nextInt(i, i + 1);
-                int t = p[i];
-                p[i] = p[j];
-                p[j] = t;
-            }
-            cached = p;
+            cached = stream.derive(epoch).permutation(rows);
             cachedEpoch = epoch;
         }
         return cached;

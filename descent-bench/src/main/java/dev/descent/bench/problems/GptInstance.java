@@ -6,12 +6,9 @@ import dev.descent.data.TextDataset;
 import dev.descent.nn.FlatParameters;
 import dev.descent.nn.Gpt;
 import dev.descent.nn.GptConfig;
-import dev.descent.optim.CurvatureContext;
-import dev.descent.optim.HutchinsonEstimator;
 import dev.descent.optim.ParamSet;
 import dev.descent.tensor.Philox;
 import dev.descent.train.SophiaSupport;
-import dev.descent.zo.ZoContext;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -112,13 +109,6 @@ public final class GptInstance implements ProblemInstance {
     @Override
     public Scope optimizerContext(long seed) {
         var gnb = SophiaSupport.gaussNewtonBartlett(model, step -> requireBatch(), seed, 0);
-        var hvp = new FiniteDifferenceHvp(flat.values(), flat.grads(), this::lossAndGradients, FiniteDifferenceHvp.DEFAULT_EPSILON);
-        var hutchinson = new HutchinsonEstimator(flat.size(), hvp, seed, HutchinsonEstimator.Probe.RADEMACHER);
-        CurvatureContext.Scope curvature = CurvatureContext.use(gnb, hutchinson);
-        ZoContext.Scope zo = ZoContext.use(this::loss);
-        return () -> {
-            zo.close();
-            curvature.close();
-        };
+        return BatchOptimizerContext.open(this, flat, gnb, seed);
     }
 }

@@ -146,32 +146,47 @@ public final class RunStore implements AutoCloseable {
 
     /** Creates the schema in an empty database, or checks an existing one is a store of this version. */
     private static void initialize(Connection c, Path db, String descentVersion) throws SQLException {
+        inImmediateTransaction(c, s -> {
+            Set<String> tables = new HashSet<>();
+            try (ResultSet rs = s.executeQuery("SELECT name FROM sqlite_master WHERE type = 'table'")) {
+                while (rs.next()) tables.add(rs.getString(1));
+            }
+            if (tables.isEmpty()) {
+                for (String stmt : schemaStatements()) s.execute(stmt);
+                try (PreparedStatement p = c.prepareStatement("INSERT INTO meta(key, value) VALUES (?, ?)")) {
+                    for (String[] kv : new String[][] {{"schema_version", Integer.toString(SCHEMA_VERSION)},
+                            {"created_at", Instant.now().toString()}, {"descent_version", descentVersion}}) {
+                        p.setString(1, kv[0]);
+                        p.setString(2, kv[1]);
+                        p.executeUpdate();
+                    }
+                }
+            } else {
+                checkVersion(readMeta(c, db), db);
+            }
+        });
+    }
+
+    /** A piece of work on the store's connection, run by {@link #inImmediateTransaction}. */
+    private interface Work {
+        void run(Statement s) throws SQLException;
+    }
+
+    /**
+     * Runs {@code work} between {@code BEGIN IMMEDIATE} and {@code COMMIT} (so a concurrent writer waits
+     * for the whole of it); when it throws, rolls back and rethrows.
+     */
+    private static void inImmediateTransaction(Connection c, Work work) throws SQLException {
         try (Statement s = c.createStatement()) {
             s.execute("BEGIN IMMEDIATE");
             try {
-                Set<String> tables = new HashSet<>();
-                try (ResultSet rs = s.executeQuery("SELECT name FROM sqlite_master WHERE type = 'table'")) {
-                    while (rs.next()) tables.add(rs.getString(1));
-                }
-                if (tables.isEmpty()) {
-                    for (String stmt : schemaStatements()) s.execute(stmt);
-                    try (PreparedStatement p = c.prepareStatement("INSERT INTO meta(key, value) VALUES (?, ?)")) {
-                        for (String[] kv : new String[][] {{"schema_version", Integer.toString(SCHEMA_VERSION)},
-                                {"created_at", Instant.now().toString()}, {"descent_version", descentVersion}}) {
-                            p.setString(1, kv[0]);
-                            p.setString(2, kv[1]);
-                            p.executeUpdate();
-                        }
-                    }
-                } else {
-                    checkVersion(readMeta(c, db), db);
-                }
+                work.run(s);
                 s.execute("COMMIT");
             } catch (SQLException | RuntimeException e) {
                 try {
                     s.execute("ROLLBACK");
                 } catch (SQLException ignored) {
-                    // the transaction is already gone (e.g. the BEGIN itself failed)
+                    // the transaction is already gone
                 }
                 throw e;
             }
@@ -259,9 +274,8 @@ public final class RunStore implements AutoCloseable {
 
     /** Writes a run and its rows in one transaction, replacing an earlier attempt of the same run id. */
     public synchronized void save(RunRow r, List<StepRow> steps, List<EvalRow> evals) {
-        try (Statement s = conn.createStatement()) {
-            s.execute("BEGIN IMMEDIATE");
-            try {
+        try {
+            inImmediateTransaction(conn, s -> {
                 for (String t : List.of("evals", "steps", "runs")) {
                     try (PreparedStatement d = conn.prepareStatement("DELETE FROM " + t + " WHERE run_id = ?")) {
                         d.setString(1, r.runId());
@@ -294,15 +308,7 @@ public final class RunStore implements AutoCloseable {
                     }
                     p.executeBatch();
                 }
-                s.execute("COMMIT");
-            } catch (SQLException | RuntimeException e) {
-                try {
-                    s.execute("ROLLBACK");
-                } catch (SQLException ignored) {
-                    // already rolled back
-                }
-                throw e;
-            }
+            });
         } catch (SQLException e) {
             throw userError(path, e);
         }

@@ -26,31 +26,13 @@ final class TestOptimizers {
         return r;
     }
 
-    /** x ← x − lr·g, then a sleep: slow enough to be killed in the middle of a suite. */
-    static final class Slow implements Optimizer {
-        private final float[] x;
-        private final float[] g;
-        private final int sleepMs;
-        private double lr;
-        private long steps;
-
-        Slow(float[] x, float[] g, double lr, int sleepMs) {
-            this.x = x;
-            this.g = g;
-            this.lr = lr;
-            this.sleepMs = sleepMs;
-        }
-
-        @Override
-        public void step() {
-            for (int i = 0; i < x.length; i++) x[i] = (float) (x[i] - lr * g[i]);
-            steps++;
-            try {
-                Thread.sleep(sleepMs);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+    /**
+     * What the test optimizers have in common: a learning rate, a step counter, no gradient to zero,
+     * no state tensors, the scalar "step" and nothing to restore.
+     */
+    abstract static class Base implements Optimizer {
+        double lr;
+        long steps;
 
         @Override
         public void zeroGrad() {}
@@ -72,6 +54,31 @@ final class TestOptimizers {
 
         @Override
         public void loadState(Map<String, Tensor> tensors, Map<String, Double> scalars) {}
+    }
+
+    /** x ← x − lr·g, then a sleep: slow enough to be killed in the middle of a suite. */
+    static final class Slow extends Base {
+        private final float[] x;
+        private final float[] g;
+        private final int sleepMs;
+
+        Slow(float[] x, float[] g, double lr, int sleepMs) {
+            this.x = x;
+            this.g = g;
+            this.lr = lr;
+            this.sleepMs = sleepMs;
+        }
+
+        @Override
+        public void step() {
+            for (int i = 0; i < x.length; i++) x[i] = (float) (x[i] - lr * g[i]);
+            steps++;
+            try {
+                Thread.sleep(sleepMs);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
 
         @Override
         public String name() { return "test_slow"; }
@@ -81,12 +88,10 @@ final class TestOptimizers {
      * x_i ← x_i − lr (f(x + μ e_i) − f(x − μ e_i)) / 2μ with i = step mod n, μ = 1e-3; publishes the
      * scalar "loss" = (f₊ + f₋)/2 when {@code publish}.
      */
-    static final class CoordinateZo implements Optimizer {
+    static final class CoordinateZo extends Base {
         private final float[] x;
         private final ZoObjective f;
         private final boolean publish;
-        private double lr;
-        private long steps;
         private double lastLoss = Double.NaN;
 
         CoordinateZo(float[] x, double lr, boolean publish, ZoObjective f) {
@@ -111,30 +116,12 @@ final class TestOptimizers {
         }
 
         @Override
-        public void zeroGrad() {}
-
-        @Override
-        public double learningRate() { return lr; }
-
-        @Override
-        public void setLearningRate(double lr) { this.lr = lr; }
-
-        @Override
-        public long stepCount() { return steps; }
-
-        @Override
-        public Map<String, Tensor> state() { return Map.of(); }
-
-        @Override
         public Map<String, Double> scalars() {
             Map<String, Double> m = new LinkedHashMap<>();
             m.put("step", (double) steps);
             if (publish && steps > 0) m.put("loss", lastLoss);
             return m;
         }
-
-        @Override
-        public void loadState(Map<String, Tensor> tensors, Map<String, Double> scalars) {}
 
         @Override
         public String name() { return "test_zo"; }
@@ -144,9 +131,8 @@ final class TestOptimizers {
     }
 
     /** Does nothing, then throws on step {@code at}. */
-    static final class Throwing implements Optimizer {
+    static final class Throwing extends Base {
         private final int at;
-        private long steps;
 
         Throwing(int at) {
             this.at = at;
@@ -156,27 +142,6 @@ final class TestOptimizers {
         public void step() {
             if (++steps == at) throw new IllegalStateException("boom at step " + at);
         }
-
-        @Override
-        public void zeroGrad() {}
-
-        @Override
-        public double learningRate() { return 0; }
-
-        @Override
-        public void setLearningRate(double lr) {}
-
-        @Override
-        public long stepCount() { return steps; }
-
-        @Override
-        public Map<String, Tensor> state() { return Map.of(); }
-
-        @Override
-        public Map<String, Double> scalars() { return Map.of("step", (double) steps); }
-
-        @Override
-        public void loadState(Map<String, Tensor> tensors, Map<String, Double> scalars) {}
 
         @Override
         public String name() { return "test_throws"; }

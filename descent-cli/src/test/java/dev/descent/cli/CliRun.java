@@ -1,0 +1,42 @@
+package dev.descent.cli;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import picocli.CommandLine;
+
+/** One in-process run of the {@code descent} command line: its exit code and what it wrote. */
+record CliRun(int exit, String out, String err) {
+
+    /** Runs {@code args}, keeping what the command writes to picocli's out and err writers. */
+    static CliRun run(String... args) {
+        CommandLine cl = Descent.commandLine();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        int exit = cl.execute(args);
+        return new CliRun(exit, out.toString(), err.toString());
+    }
+
+    /**
+     * Runs {@code args} for the commands that print with {@code System.out} (train, sample): keeps
+     * {@code System.out} (replaced for the run and restored after) and picocli's err writer.
+     */
+    static CliRun runCapturingSystemOut(String... args) {
+        CommandLine cl = Descent.commandLine();
+        StringWriter err = new StringWriter();
+        cl.setErr(new PrintWriter(err));
+        PrintStream old = System.out;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        try {
+            int exit = cl.execute(args);
+            return new CliRun(exit, out.toString(StandardCharsets.UTF_8), err.toString());
+        } finally {
+            System.setOut(old);
+        }
+    }
+}

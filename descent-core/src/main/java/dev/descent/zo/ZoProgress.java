@@ -1,0 +1,56 @@
+package dev.descent.zo;
+
+import java.util.Map;
+
+/**
+ * The progress counters a zeroth-order optimizer reports and checkpoints: steps taken, the loss of
+ * the latest step, objective evaluations so far ({@code queries}) and steps skipped because an
+ * evaluation or estimate was not finite ({@code skipped}), with the step of the latest skip.
+ */
+final class ZoProgress {
+    long steps;
+    double loss = Double.NaN;
+    long queries;
+    long skipped;
+    /** The step count (1-based) of the latest skipped step; 0 when none was skipped. */
+    private long skippedStep;
+
+    /** Counts the step just taken (already in {@link #steps}) as skipped. */
+    void skip() {
+        skipped++;
+        skippedStep = steps;
+    }
+
+    /** "step N skipped: {@code why}; parameters restored" for the latest skipped step, or null when none was. */
+    String lastSkipReason(String why) {
+        return skippedStep == 0 ? null : "step " + skippedStep + " skipped: " + why + "; parameters restored";
+    }
+
+    /** Puts the scalars {@code loss}, {@code queries} and {@code skipped}, in that order. */
+    void putOutputs(Map<String, Double> scalars) {
+        scalars.put("loss", loss);
+        scalars.put("queries", (double) queries);
+        scalars.put("skipped", (double) skipped);
+    }
+
+    /** Restores {@code step}, {@code loss}, {@code queries} and {@code skipped}; each must be present. */
+    void load(Map<String, Double> scalars) {
+        steps = (long) required(scalars, "step");
+        loss = required(scalars, "loss");
+        queries = (long) required(scalars, "queries");
+        skipped = (long) required(scalars, "skipped");
+    }
+
+    static double required(Map<String, Double> scalars, String key) {
+        Double v = scalars.get(key);
+        if (v == null) throw new IllegalArgumentException("saved optimizer state lacks scalar '" + key + "'");
+        return v;
+    }
+
+    static void checkSame(Map<String, Double> scalars, String key, double expected) {
+        double saved = required(scalars, key);
+        if (Double.compare(saved, expected) != 0) {
+            throw new IllegalArgumentException("saved optimizer state has " + key + " = " + saved + ", this optimizer was built with " + expected);
+        }
+    }
+}
