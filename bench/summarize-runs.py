@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Prints a markdown summary of a `bin/descent bench run` store: per optimizer (its best setting on each
-problem), the final metric mean ± sd over seeds on every problem, and the mean rank across problems.
+problem), the final metric mean ± sd over seeds on every problem, and the mean rank over the problems it
+ran on ("—": not run there; "diverged": no run finished, ranked last).
 
     python3 bench/summarize-runs.py bench-results/quick/runs.db
 """
@@ -38,14 +39,15 @@ for p in problems:
     entries = sorted(((v[0], o) for (pp, o), v in best.items() if pp == p), reverse=bool(hib))
     for i, (_, o) in enumerate(entries):
         ranks[o].append(i + 1)
-    for o in optimizers:
+    ran = {o for (pp, o, h) in counts if pp == p}
+    for o in ran:
         if (p, o) not in best:
-            ranks[o].append(len(optimizers))  # no finished run: ranked last
+            ranks[o].append(len(ran))  # ran but never finished (diverged): ranked last
 
 def fmt(p, o):
     v = best.get((p, o))
     if v is None:
-        return "diverged"
+        return "diverged" if any(pp == p and oo == o for (pp, oo, h) in counts) else "—"
     mean, sd, n, total = v
     digits = 4 if meta[p][0] else 3
     s = f"{mean:.{digits}f} ± {sd:.{digits}f}" if meta[p][0] else f"{mean:.3g} ± {sd:.2g}"
