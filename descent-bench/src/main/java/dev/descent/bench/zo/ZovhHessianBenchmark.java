@@ -59,8 +59,8 @@ public final class ZovhHessianBenchmark {
                 + "Rosenbrock (−1.2, 1, …), d = 10; logistic regression on breast_cancer θ = 0, d = 31. **curvature**: the point x* + s(start − x*) "
                 + "between the minimiser x* and the start where R = μ tr(∇²f) / (2‖∇f‖) = %s. R compares the two terms of "
                 + "f(x+μu) − f(x) ≈ μ∇fᵀu + (μ²/2)uᵀ∇²f u: the constant-baseline choice (b = f(x) vs the averaged b̂, which removes "
-                + "(μ²/2)tr ∇²f) matters only when R is not small; the paper's error study (d = 5000, points at radius ≈ 100) has R ≈ 2 "
-                + "(quadratic) to ≈ 6 (Rosenbrock), the start points here have R = 0.16–0.37. `zovh` = averaged baseline (eq. 10); `zovh eq.15`/`zovh eq.16` = its "
+                + "(μ²/2)tr ∇²f) matters only when R is not small; the paper's error study (d = 5000, points at radius ≈ 100) has R ≈ 2.2 "
+                + "(quadratic) and ≈ 2.0 (Rosenbrock), the start points here have R = 0.16–0.37. `zovh` = averaged baseline (eq. 10); `zovh eq.15`/`zovh eq.16` = its "
                 + "diagonal-UᵀU inverse and bias-corrected product from the same queries. Reproduce: `bin/descent zo bench --claim hessian`, "
                 + "or one cell: `bin/descent zo hessian --function F --queries Q --estimator E --seed S --json`.%n%n", seeds, seeds - 1, ZovhConvergenceBenchmark.num(mu), ZovhConvergenceBenchmark.num(lambda), ZovhConvergenceBenchmark.num(condition),
                 ZovhConvergenceBenchmark.num(CURVATURE_R)));
@@ -138,7 +138,7 @@ public final class ZovhHessianBenchmark {
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         root.put("seconds", seconds);
-        md.append(String.format(Locale.ROOT, "Wall time %.0f s on this machine. Plots: `zovh-hessian-<function>-<metric>.svg`.%n%n", seconds));
+        md.append(String.format(Locale.ROOT, "Wall time %.0f s on this machine. Plots: `zovh-hessian-<function>[-curvature]-<metric>.svg`.%n%n", seconds));
         json.writerWithDefaultPrettyPrinter().writeValue(out.resolve("zovh-hessian.json").toFile(), root);
         Files.writeString(out.resolve("zovh-hessian.md"), md.toString());
         return md.toString();
