@@ -15,7 +15,8 @@ import java.util.List;
  * {@code path.band}.
  *
  * <p>Options for charts outside the HTML report (the zeroth-order benchmarks' SVG files): a
- * logarithmic x axis ({@link #withLogX()}, for query budgets spanning decades), another description
+ * logarithmic x axis ({@link #withLogX()}, for query budgets spanning decades), a logarithmic y axis
+ * however narrow the span ({@link #withLogY()}), another description
  * of the line than the mean ({@link #withLineNote}, e.g. a median), and {@link #renderStandalone},
  * which embeds the chart's stylesheet ({@link #CSS}) so the file displays on its own.
  */
@@ -46,7 +47,7 @@ public final class SvgLineChart {
             """;
 
     private final String title, xLabel, yLabel, problem, kind, bandNote, lineNote;
-    private final boolean logX;
+    private final boolean logX, logY;
 
     /**
      * @param kind a short identifier of what is plotted ({@code loss-step}, {@code loss-time}, {@code metric-step}),
@@ -54,11 +55,11 @@ public final class SvgLineChart {
      * @param bandNote what the shaded band shows, for the legend
      */
     public SvgLineChart(String title, String xLabel, String yLabel, String problem, String kind, String bandNote) {
-        this(title, xLabel, yLabel, problem, kind, bandNote, "mean over seeds", false);
+        this(title, xLabel, yLabel, problem, kind, bandNote, "mean over seeds", false, false);
     }
 
     private SvgLineChart(String title, String xLabel, String yLabel, String problem, String kind, String bandNote, String lineNote,
-                         boolean logX) {
+                         boolean logX, boolean logY) {
         this.title = title;
         this.xLabel = xLabel;
         this.yLabel = yLabel;
@@ -67,6 +68,7 @@ public final class SvgLineChart {
         this.bandNote = bandNote;
         this.lineNote = lineNote;
         this.logX = logX;
+        this.logY = logY;
     }
 
     /**
@@ -74,12 +76,20 @@ public final class SvgLineChart {
      * non-positive x the axis stays linear).
      */
     public SvgLineChart withLogX() {
-        return new SvgLineChart(title, xLabel, yLabel, problem, kind, bandNote, lineNote, true);
+        return new SvgLineChart(title, xLabel, yLabel, problem, kind, bandNote, lineNote, true, logY);
+    }
+
+    /**
+     * The same chart with a logarithmic y axis whenever every line value is positive, however narrow
+     * their span (by default only past two decades), e.g. for errors against a budget.
+     */
+    public SvgLineChart withLogY() {
+        return new SvgLineChart(title, xLabel, yLabel, problem, kind, bandNote, lineNote, logX, true);
     }
 
     /** The same chart saying {@code lineNote} (default "mean over seeds") of the lines in the legend. */
     public SvgLineChart withLineNote(String lineNote) {
-        return new SvgLineChart(title, xLabel, yLabel, problem, kind, bandNote, lineNote, logX);
+        return new SvgLineChart(title, xLabel, yLabel, problem, kind, bandNote, lineNote, logX, logY);
     }
 
     /**
@@ -127,7 +137,7 @@ public final class SvgLineChart {
             yMax = 1;
         }
         Axis x = logX && xMin > 0 ? Axis.log(xMin, xMax) : Axis.linear(Math.min(0, xMin), xMax, false);
-        Axis y = yMin > 0 && yMax / yMin > LOG_SPAN ? Axis.log(yMin, yMax) : Axis.linear(yMin, yMax, true);
+        Axis y = yMin > 0 && (logY || yMax / yMin > LOG_SPAN) ? Axis.log(yMin, yMax) : Axis.linear(yMin, yMax, true);
 
         StringBuilder b = new StringBuilder(4096 + series.size() * 12000);
         b.append("<svg class=\"chart\" viewBox=\"0 0 ").append(WIDTH).append(' ').append(height)

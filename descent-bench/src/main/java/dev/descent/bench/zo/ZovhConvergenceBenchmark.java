@@ -243,7 +243,7 @@ public final class ZovhConvergenceBenchmark {
             md.append('\n');
             String file = "zovh-convergence-" + pname.replace(' ', '-').replace('=', '_') + ".svg";
             SvgLineChart chart = new SvgLineChart(pname + ": loss − f* vs function queries", "function queries", "loss − f*", pname,
-                    "loss-queries", "interquartile range over " + seeds + " seeds").withLogX().withLineNote("median over " + seeds + " seeds");
+                    "loss-queries", "interquartile range over " + seeds + " seeds").withLogX().withLogY().withLineNote("median over " + seeds + " seeds");
             Files.writeString(out.resolve(file), chart.renderStandalone(series, "zovh-convergence"));
         }
         double seconds = (System.nanoTime() - start) / 1e9;

@@ -120,7 +120,7 @@ public final class ZovhHessianBenchmark {
                     series.add(new SvgLineChart.Series(e, e, "", SeriesStyle.of(series.size()), new MeanCurve(x, y, lo, hi)));
                 }
                 SvgLineChart chart = new SvgLineChart(fname + " (d=" + f.dim() + "), " + pointName + " point: " + metric.title(), "function queries", "relative error",
-                        fname, metric.key(), "min–max over " + seeds + " seeds").withLogX().withLineNote("mean over " + seeds + " seeds");
+                        fname, metric.key(), "min–max over " + seeds + " seeds").withLogX().withLogY().withLineNote("mean over " + seeds + " seeds");
                 for (int b = 0; b < BUDGETS.length; b++) {
                     md.append("| ").append(BUDGETS[b]).append(" |");
                     for (String e : stats.keySet()) md.append(' ').append(pm(stats.get(e)[m][b])).append(" |");

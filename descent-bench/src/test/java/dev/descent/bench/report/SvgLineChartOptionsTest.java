@@ -40,6 +40,14 @@ class SvgLineChartOptionsTest {
     }
 
     @Test
+    void logYEvenForANarrowSpan() {
+        List<SvgLineChart.Series> narrow = List.of(new SvgLineChart.Series("a", "a", "", SeriesStyle.of(0),
+                new MeanCurve(new double[] {1, 2}, new double[] {2, 8}, new double[] {1, 7}, new double[] {3, 9})));
+        assertTrue(chart().render(narrow, "x").contains("data-yscale=\"linear\""));
+        assertTrue(chart().withLogY().render(narrow, "x").contains("data-yscale=\"log\""));
+    }
+
+    @Test
     void standaloneEmbedsTheStylesheet() {
         String svg = chart().renderStandalone(SERIES, "x");
         assertTrue(svg.startsWith("<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\""), svg.substring(0, 60));
