@@ -102,7 +102,7 @@ final class ZoCommand implements Runnable {
 
     /** {@code descent zo bench}: the ZoVH claims (estimation errors; convergence), written as JSON, markdown and SVG. */
     @Command(name = "bench", mixinStandardHelpOptions = true,
-            description = "ZoVH benchmarks: --claim hessian (estimator errors at equal budgets) or convergence (vs ZO-SGD/ZO-Adam); "
+            description = "ZoVH benchmarks: --claim hessian (estimator errors at equal budgets) or convergence (vs ZO-SGD/ZO-AdaMM/MeZO); "
                     + "writes JSON, markdown and SVG plots into --out and prints the markdown.")
     static final class Bench implements Callable<Integer> {
         @Spec

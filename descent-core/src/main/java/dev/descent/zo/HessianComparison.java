@@ -14,8 +14,14 @@ public record HessianComparison(String function, int dim, String estimator, int 
 
     /** Runs {@code estimator} on {@code f} at {@code f.point()} and compares. */
     public static HessianComparison run(HessianFunction f, HessianEstimator estimator, int queries, double mu, double lambda, long seed) {
+        return run(f, f.point(), estimator, queries, mu, lambda, seed);
+    }
+
+    /** Runs {@code estimator} on {@code f} at the point {@code x} (length {@code f.dim()}) and compares. */
+    public static HessianComparison run(HessianFunction f, double[] x, HessianEstimator estimator, int queries, double mu, double lambda, long seed) {
         int d = f.dim();
-        double[] x = f.point();
+        if (x.length != d) throw new IllegalArgumentException("point has " + x.length + " coordinates, " + f.name() + " has dim " + d);
+        x = x.clone();
         double[] h = f.hessian(x);
         double[] g = f.gradient(x);
         double[] inv = HessianMatrices.inverse(HessianMatrices.plusDiagonal(h, d, lambda), d);

@@ -309,18 +309,7 @@ public final class HtmlReport {
             p.meta { color: #444; margin: 0 0 8px; }
             nav a { margin-right: 10px; }
             .charts { display: flex; flex-wrap: wrap; gap: 12px 24px; margin: 8px 0 12px; }
-            svg.chart { max-width: 100%; height: auto; background: #fff; }
-            svg.chart text { font: 11px system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif; fill: #333; }
-            svg.chart .chart-title { font-size: 13px; font-weight: 600; fill: #222; }
-            svg.chart .axis-label { font-size: 12px; fill: #444; }
-            svg.chart .legend-note { fill: #666; font-style: italic; }
-            svg.chart .empty { fill: #999; font-size: 13px; }
-            svg.chart .plot-area { fill: #fff; stroke: none; }
-            svg.chart .grid { stroke: #e4e4e4; stroke-width: 1; }
-            svg.chart .grid.minor { stroke: #f2f2f2; }
-            svg.chart .tick, svg.chart .axis-line { stroke: #888; stroke-width: 1; }
-            svg.chart path.series { fill: none; stroke-width: 1.7; stroke-linejoin: round; stroke-linecap: round; }
-            svg.chart path.band { stroke: none; }
+            """ + SvgLineChart.CSS + """
             table { border-collapse: collapse; font-size: 13px; margin: 6px 0 10px; }
             th, td { padding: 3px 9px; border-bottom: 1px solid #e6e6e6; text-align: left; vertical-align: baseline; }
             th { background: #f4f5f7; font-weight: 600; border-bottom: 1px solid #ccc; }

@@ -13,6 +13,12 @@ import java.util.List;
  * otherwise. Markup for tests: the root is {@code <svg class="chart" data-series="N">} and every line is a
  * {@code <path class="series" data-problem=… data-optimizer=… data-hyper=…>}; bands are
  * {@code path.band}.
+ *
+ * <p>Options for charts outside the HTML report (the zeroth-order benchmarks' SVG files): a
+ * logarithmic x axis ({@link #withLogX()}, for query budgets spanning decades), a logarithmic y axis
+ * however narrow the span ({@link #withLogY()}), another description
+ * of the line than the mean ({@link #withLineNote}, e.g. a median), and {@link #renderStandalone},
+ * which embeds the chart's stylesheet ({@link #CSS}) so the file displays on its own.
  */
 public final class SvgLineChart {
     /** A line to draw: legend text, identity for the markup, style and the averaged curve. */
@@ -24,7 +30,24 @@ public final class SvgLineChart {
     /** Decades above which the y axis turns logarithmic. */
     private static final double LOG_SPAN = 100;
 
-    private final String title, xLabel, yLabel, problem, kind, bandNote;
+    /** The chart rules of the report's stylesheet; {@link #renderStandalone} embeds them. */
+    public static final String CSS = """
+            svg.chart { max-width: 100%; height: auto; background: #fff; }
+            svg.chart text { font: 11px system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif; fill: #333; }
+            svg.chart .chart-title { font-size: 13px; font-weight: 600; fill: #222; }
+            svg.chart .axis-label { font-size: 12px; fill: #444; }
+            svg.chart .legend-note { fill: #666; font-style: italic; }
+            svg.chart .empty { fill: #999; font-size: 13px; }
+            svg.chart .plot-area { fill: #fff; stroke: none; }
+            svg.chart .grid { stroke: #e4e4e4; stroke-width: 1; }
+            svg.chart .grid.minor { stroke: #f2f2f2; }
+            svg.chart .tick, svg.chart .axis-line { stroke: #888; stroke-width: 1; }
+            svg.chart path.series { fill: none; stroke-width: 1.7; stroke-linejoin: round; stroke-linecap: round; }
+            svg.chart path.band { stroke: none; }
+            """;
+
+    private final String title, xLabel, yLabel, problem, kind, bandNote, lineNote;
+    private final boolean logX, logY;
 
     /**
      * @param kind a short identifier of what is plotted ({@code loss-step}, {@code loss-time}, {@code metric-step}),
@@ -32,12 +55,51 @@ public final class SvgLineChart {
      * @param bandNote what the shaded band shows, for the legend
      */
     public SvgLineChart(String title, String xLabel, String yLabel, String problem, String kind, String bandNote) {
+        this(title, xLabel, yLabel, problem, kind, bandNote, "mean over seeds", false, false);
+    }
+
+    private SvgLineChart(String title, String xLabel, String yLabel, String problem, String kind, String bandNote, String lineNote,
+                         boolean logX, boolean logY) {
         this.title = title;
         this.xLabel = xLabel;
         this.yLabel = yLabel;
         this.problem = problem;
         this.kind = kind;
         this.bandNote = bandNote;
+        this.lineNote = lineNote;
+        this.logX = logX;
+        this.logY = logY;
+    }
+
+    /**
+     * The same chart with a base-10 logarithmic x axis (used when every x drawn is positive; with a
+     * non-positive x the axis stays linear).
+     */
+    public SvgLineChart withLogX() {
+        return new SvgLineChart(title, xLabel, yLabel, problem, kind, bandNote, lineNote, true, logY);
+    }
+
+    /**
+     * The same chart with a logarithmic y axis whenever every line value is positive, however narrow
+     * their span (by default only past two decades), e.g. for errors against a budget.
+     */
+    public SvgLineChart withLogY() {
+        return new SvgLineChart(title, xLabel, yLabel, problem, kind, bandNote, lineNote, logX, true);
+    }
+
+    /** The same chart saying {@code lineNote} (default "mean over seeds") of the lines in the legend. */
+    public SvgLineChart withLineNote(String lineNote) {
+        return new SvgLineChart(title, xLabel, yLabel, problem, kind, bandNote, lineNote, logX, logY);
+    }
+
+    /**
+     * The chart as a file of its own: {@link #render} with the SVG namespace and the chart rules of
+     * the stylesheet ({@link #CSS}) embedded, so it displays outside the HTML report.
+     */
+    public String renderStandalone(List<Series> series, String id) {
+        String svg = render(series, id);
+        int end = svg.indexOf('>');
+        return "<svg xmlns=\"http://www.w3.org/2000/svg\"" + svg.substring(4, end + 1) + "\n<style>\n" + CSS + "</style>" + svg.substring(end + 1);
     }
 
     /** The chart; {@code id} must be unique in the page (it names the clip path). */
@@ -74,8 +136,8 @@ public final class SvgLineChart {
             yMin = 0;
             yMax = 1;
         }
-        Axis x = Axis.linear(Math.min(0, xMin), xMax, false);
-        Axis y = yMin > 0 && yMax / yMin > LOG_SPAN ? Axis.log(yMin, yMax) : Axis.linear(yMin, yMax, true);
+        Axis x = logX && xMin > 0 ? Axis.log(xMin, xMax) : Axis.linear(Math.min(0, xMin), xMax, false);
+        Axis y = yMin > 0 && (logY || yMax / yMin > LOG_SPAN) ? Axis.log(yMin, yMax) : Axis.linear(yMin, yMax, true);
 
         StringBuilder b = new StringBuilder(4096 + series.size() * 12000);
         b.append("<svg class=\"chart\" viewBox=\"0 0 ").append(WIDTH).append(' ').append(height)
@@ -178,7 +240,7 @@ public final class SvgLineChart {
         int left = LEFT - 40;
         b.append("<g class=\"legend\">\n");
         b.append("<text class=\"legend-note\" x=\"").append(left).append("\" y=\"").append(top - 4).append("\">")
-                .append(esc("Line: mean over seeds · band: " + bandNote)).append("</text>\n");
+                .append(esc("Line: " + lineNote + " · band: " + bandNote)).append("</text>\n");
         for (int i = 0; i < series.size(); i++) {
             Series s = series.get(i);
             int col = i % LEGEND_COLS, row = i / LEGEND_COLS;
