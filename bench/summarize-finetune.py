@@ -34,7 +34,7 @@ def passes(opt, step):
 
 def fmt(xs):
     m = statistics.mean(xs)
-    return f"{m:.3f}" if len(xs) == 1 else f"{m:.3f} ± {statistics.stdev(xs):.3f}"
+    return f"{m:.4f}" if len(xs) == 1 else f"{m:.4f} ± {statistics.stdev(xs):.4f}"
 
 
 # Sweep.
@@ -50,7 +50,7 @@ if rows:
     print("|---|---|---|---|---|---|---|")
     for opt, _, lr, step, (sl, vl) in sorted(rows, key=lambda r: (list(NAMES).index(r[0]), r[1])):
         f, fe = passes(opt, step)
-        print(f"| {NAMES[opt]} | {lr} | {step} | {f} | {fe} | {sl:.3f} | {vl:.3f} |")
+        print(f"| {NAMES[opt]} | {lr} | {step} | {f} | {fe} | {sl:.4f} | {vl:.4f} |")
     print()
 
 # Final runs: loss vs forward passes, mean ± sd over seeds.
@@ -66,22 +66,27 @@ if finals:
         for s in seeds:
             cfg = out / f"final-{opt}-s{s}" / "config.yaml"
             if cfg.exists():
-                lrs[opt] = re.search(r"learning_rate: (\S+)", cfg.read_text()).group(1)
-    print(f"Loss vs forward passes (seeds {', '.join(map(str, seeds))}; mean ± sd; step 0 = the pre-trained model):\n")
-    print("| optimizer (lr) | steps | forward passes | forward-equivalent | slice loss | val loss |")
-    print("|---|---|---|---|---|---|")
-    print(f"| pre-trained | 0 | 0 | 0 | {fmt([x[0] for x in start])} | {fmt([x[1] for x in start])} |")
+                lr = float(re.search(r"learning_rate: (\S+)", cfg.read_text()).group(1))
+                lrs[opt] = f"{lr:g}"
+    print(f"Loss vs forward passes (seeds {', '.join(map(str, seeds))}; mean ± sd over seeds; step 0 = the pre-trained model; "
+          "each seed has its own evaluation batches and data order):\n")
+    print("| optimizer (lr) | steps | forward passes | forward-equivalent | slice loss | Δ slice vs step 0 | val loss |")
+    print("|---|---|---|---|---|---|---|")
+    print(f"| pre-trained | 0 | 0 | 0 | {fmt([x[0] for x in start])} | 0 | {fmt([x[1] for x in start])} |")
     for opt in NAMES:
         runs = finals.get(opt)
         if not runs:
             continue
+        last = max(max(r) if r else 0 for r in runs.values())
+        runs = {sd: r for sd, r in runs.items() if last in r}  # finished runs only
         steps = sorted(set.intersection(*(set(r) for r in runs.values())))
         show = [s for s in steps if s in (steps[len(steps) // 3 - 1], steps[2 * len(steps) // 3 - 1], steps[-1])] \
             if len(steps) > 4 else steps
         for st in show:
             f, fe = passes(opt, st)
+            delta = [r[st][0] - finals["start"][sd][0][0] for sd, r in runs.items()]  # paired: same seed, same batches
             print(f"| {NAMES[opt]} ({lrs.get(opt, '?')}) | {st} | {f} | {fe} | {fmt([r[st][0] for r in runs.values()])} | "
-                  f"{fmt([r[st][1] for r in runs.values()])} |")
+                  f"{fmt(delta)} | {fmt([r[st][1] for r in runs.values()])} |")
     print()
     # Full curves, for plotting.
     curves = {opt: {st: [r[st][0] for r in runs.values() if st in r] for st in sorted(next(iter(runs.values())))}

@@ -43,6 +43,7 @@ final() {  # optimizer, lr
   local s
   for s in $(seq 1 "$seeds"); do
     [ -d "$out/final-start-s$s" ] || finetune "final-start-s$s" adamw 1e-3 0 1 "$s"   # the pre-trained model on seed s's evaluation batches
+    grep -qs '"run_dir"' "$out/final-$1-s$s.log" && continue   # finished earlier (its --json summary is there)
     if [ "$1" = adamw ]; then finetune "final-$1-s$s" "$1" "$2" 400 50 "$s"; else finetune "final-$1-s$s" "$1" "$2" 600 100 "$s"; fi
   done
 }
