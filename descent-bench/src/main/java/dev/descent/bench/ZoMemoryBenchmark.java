@@ -87,9 +87,7 @@ public final class ZoMemoryBenchmark {
             if (!info.vocabulary().equals(data.tokenizer().vocabulary())) {
                 throw new IllegalArgumentException("--init-from: checkpoint in " + initFrom + " was not trained on shakespeare_char");
             }
-            Object end = info.config().getOrDefault("train_end", 1.0);
-            double from = end instanceof Number n && n.doubleValue() < 1 ? n.doubleValue() : 0;
-            tokens = java.util.Arrays.copyOfRange(tokens, (int) (from * tokens.length), tokens.length);
+            tokens = heldOut(tokens, info.config());
         }
         String[] modes = {"inference", "mezo", "zo_adam", "adamw"};
         // A first round, discarded: code the JIT has not compiled yet keeps extra objects alive (the
@@ -122,6 +120,16 @@ public final class ZoMemoryBenchmark {
         }
         out.flush();
         return 0;
+    }
+
+    /**
+     * The tokens of {@code train} from the run's {@code train_end} on ({@code [train_end, 1)} of the
+     * split, as the trainer cuts it), or all of them when the run trained to the end of the split.
+     */
+    static int[] heldOut(int[] train, java.util.Map<String, Object> runConfig) {
+        Object end = runConfig.getOrDefault("train_end", 1.0);
+        if (!(end instanceof Number n) || n.doubleValue() >= 1) return train;
+        return java.util.Arrays.copyOfRange(train, (int) (n.doubleValue() * train.length), train.length);
     }
 
     private static Checkpoint.Info checkpointInfo(Path runDir) {
