@@ -34,6 +34,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * evaluates the step's batch itself, see {@link BatchObjective}: no backward, no clipping). Every {@code eval_interval} steps it
  * estimates train and validation loss on fixed evaluation batches and writes a checkpoint.
  *
+ * <p>Fine-tuning: {@code train_start}/{@code train_end} restrict the training batches and the train-loss
+ * estimate to a slice of the training split ({@link #trainSlice}); {@code init_from} starts a new run
+ * from another run's checkpoint weights with a fresh optimizer at step 0 (nanoGPT's {@code init_from},
+ * here a run folder). A run that pre-trains on {@code [0, 0.9)} and one that fine-tunes on
+ * {@code [0.9, 1)} never share a training token.
+ *
  * <p>Determinism: the data order, dropout masks and initial weights come from counter-based
  * streams keyed by the seed and the step, so a run resumed from its step-k checkpoint takes the
  * same steps, bit for bit, as one that was never stopped (same thread count).
