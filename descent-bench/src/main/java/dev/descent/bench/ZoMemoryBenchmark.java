@@ -6,12 +6,19 @@ import dev.descent.data.TextDataset;
 import dev.descent.nn.Gpt;
 import dev.descent.nn.GptConfig;
 import dev.descent.optim.AdamW;
+import dev.descent.optim.HyperParams;
+import dev.descent.optim.Optimizer;
 import dev.descent.optim.ParamSet;
+import dev.descent.train.Checkpoint;
 import dev.descent.tensor.Parallel;
 import dev.descent.tensor.Philox;
 import dev.descent.zo.DirectionKind;
 import dev.descent.zo.Mezo;
+import dev.descent.zo.ZerothOrderOptimizers;
 import dev.descent.zo.ZoObjective;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import com.sun.management.GcInfo;
@@ -26,9 +33,16 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * {@code descent bench memory}: the heap that fine-tuning the Shakespeare GPT needs with MeZO, against
+ * {@code descent bench memory}: the heap that fine-tuning the Shakespeare GPT needs with MeZO and
+ * ZO-Adam (ZO-AdaMM: SPSA into the gradient buffer, then Adam moments with the AMSGrad maximum), against
  * inference (forward passes in no-grad mode) and AdamW (forward, backward, step), the comparison of
  * Malladi et al. 2023 (MeZO's memory is that of inference; their target is ≤ 1.1× inference).
+ *
+ * <p>With {@code initFrom} (a run folder, {@code --init-from}), every mode starts from that run's
+ * checkpoint weights and draws its batches from the part of the training split the run did not train on
+ * ({@code [train_end, 1)} of its config, the whole split when it trained on all of it): the fine-tuning
+ * setting of the paper. Without it, the weights are the random initialization (seed 1337). The weights'
+ * values do not change the live set; the measurement is the same code path either way.
  *
  * <p>Model: examples/shakespeare-char.yaml (4 layers, 4 heads, 128 wide, block 64, batch 12, no bias,
  * no dropout). A first round of every mode (2 steps each) warms the JIT and is discarded. For each
@@ -41,13 +55,15 @@ import java.util.concurrent.atomic.AtomicLong;
  * miss a short spike inside a forward pass, so a ZO peak is a lower bound; the inference and MeZO
  * modes run the same forward passes and are sampled the same way.
  *
- * <p>All three modes hold the model's flat value and gradient buffers (the gradient buffer is
- * allocated with the parameters; MeZO and inference never touch it): 8 bytes per parameter of the
- * baseline of every mode.
+ * <p>All modes hold the model's flat value and gradient buffers (the gradient buffer is
+ * allocated with the parameters; MeZO and inference never touch it, ZO-Adam writes its estimate into
+ * it): 8 bytes per parameter of the peak of every mode. The optimizer's state tensors are reported by
+ * size ({@link Optimizer#state()}): none for MeZO (its seed and step are scalars), m and v for AdamW,
+ * m, v and the AMSGrad maximum for ZO-Adam.
  */
 public final class ZoMemoryBenchmark {
     /** One mode's result: peak live heap above the baseline, the number of samples, seconds per step. */
-    public record Result(String mode, long peakBytes, int samples, double secondsPerStep) {}
+    public record Result(String mode, long peakBytes, int samples, double secondsPerStep, long stateBytes) {}
 
     private static final MemoryMXBean MEMORY = ManagementFactory.getMemoryMXBean();
     /** Live-set samples per mode at least (a mode runs more steps until it has them). */
@@ -56,32 +72,48 @@ public final class ZoMemoryBenchmark {
     private ZoMemoryBenchmark() {}
 
     public static int run(int steps, boolean json, PrintStream out) {
+        return run(steps, null, json, out);
+    }
+
+    /** @param initFrom a run folder whose checkpoint weights every mode starts from, or null for random weights */
+    public static int run(int steps, Path initFrom, boolean json, PrintStream out) {
         if (steps < 1) throw new IllegalArgumentException("--steps must be >= 1, got " + steps);
         TextDataset data = TextDataset.shakespeare();
         GptConfig config = new GptConfig(data.tokenizer().vocabSize(), 64, 4, 4, 128, 0f, false);
         int batch = 12;
-        String[] modes = {"inference", "mezo", "adamw"};
+        int[] tokens = data.train();
+        if (initFrom != null) {
+            Checkpoint.Info info = checkpointInfo(initFrom);
+            if (!info.vocabulary().equals(data.tokenizer().vocabulary())) {
+                throw new IllegalArgumentException("--init-from: checkpoint in " + initFrom + " was not trained on shakespeare_char");
+            }
+            tokens = heldOut(tokens, info.config());
+        }
+        String[] modes = {"inference", "mezo", "zo_adam", "adamw"};
         // A first round, discarded: code the JIT has not compiled yet keeps extra objects alive (the
         // interpreter boxes Vector API values), which measured up to 3x the compiled live set.
-        for (String mode : modes) measure(mode, config, batch, data, 2);
+        for (String mode : modes) measure(mode, config, batch, tokens, initFrom, 2);
         List<Result> results = new ArrayList<>();
-        for (String mode : modes) results.add(measure(mode, config, batch, data, steps));
+        for (String mode : modes) results.add(measure(mode, config, batch, tokens, initFrom, steps));
         long params = new Gpt(config, 1).parameterCount();
         double inference = results.get(0).peakBytes();
         if (json) {
             StringBuilder b = new StringBuilder("{\"parameters\":" + params + ",\"steps\":" + steps + ",\"threads\":" + Parallel.threads());
+            b.append(",\"init_from\":").append(initFrom == null ? "null" : "\"" + initFrom.toString().replace("\\", "\\\\").replace("\"", "\\\"") + "\"");
             for (Result r : results) {
-                b.append(String.format(Locale.ROOT, ",\"%s\":{\"peak_mb\":%.3f,\"ratio_to_inference\":%.3f,\"samples\":%d,\"seconds_per_step\":%.3f}",
-                        r.mode(), r.peakBytes() / 1e6, r.peakBytes() / inference, r.samples(), r.secondsPerStep()));
+                b.append(String.format(Locale.ROOT, ",\"%s\":{\"peak_mb\":%.3f,\"ratio_to_inference\":%.3f,\"samples\":%d,\"seconds_per_step\":%.3f,\"state_mb\":%.3f}",
+                        r.mode(), r.peakBytes() / 1e6, r.peakBytes() / inference, r.samples(), r.secondsPerStep(), r.stateBytes() / 1e6));
             }
             out.println(b.append('}'));
         } else {
             out.printf(Locale.ROOT, "Shakespeare GPT, %,d parameters (%.2f MB of float32 values), batch %d x block %d, %d steps per mode%n",
                     params, params * 4 / 1e6, batch, config.blockSize(), steps);
-            out.printf(Locale.ROOT, "%-10s %14s %12s %9s %12s%n", "mode", "peak live MB", "x inference", "samples", "s/step*");
+            out.println(initFrom == null ? "weights: random initialization; batches from the training split"
+                    : String.format(Locale.ROOT, "weights: %s; batches from the %,d tokens of the training split it did not train on", initFrom, tokens.length));
+            out.printf(Locale.ROOT, "%-10s %14s %12s %15s %9s %12s%n", "mode", "peak live MB", "x inference", "opt. state MB", "samples", "s/step*");
             for (Result r : results) {
-                out.printf(Locale.ROOT, "%-10s %14.2f %12.2f %9d %12.3f%n", r.mode(), r.peakBytes() / 1e6, r.peakBytes() / inference,
-                        r.samples(), r.secondsPerStep());
+                out.printf(Locale.ROOT, "%-10s %14.2f %12.2f %15.2f %9d %12.3f%n", r.mode(), r.peakBytes() / 1e6, r.peakBytes() / inference,
+                        r.stateBytes() / 1e6, r.samples(), r.secondsPerStep());
             }
             out.println("peak live = largest heap in use right after a forced full GC during the steps, minus the heap before the model was built;");
             out.println("* steps are slowed by the forced collections.");
@@ -90,12 +122,38 @@ public final class ZoMemoryBenchmark {
         return 0;
     }
 
-    private static Result measure(String mode, GptConfig config, int batch, TextDataset data, int steps) {
+    /**
+     * The tokens of {@code train} from the run's {@code train_end} on ({@code [train_end, 1)} of the
+     * split, as the trainer cuts it), or all of them when the run trained to the end of the split.
+     */
+    static int[] heldOut(int[] train, java.util.Map<String, Object> runConfig) {
+        Object end = runConfig.getOrDefault("train_end", 1.0);
+        if (!(end instanceof Number n) || n.doubleValue() >= 1) return train;
+        return java.util.Arrays.copyOfRange(train, (int) (n.doubleValue() * train.length), train.length);
+    }
+
+    private static Checkpoint.Info checkpointInfo(Path runDir) {
+        try {
+            return Checkpoint.info(runDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the checkpoint in " + runDir, e);
+        }
+    }
+
+    private static Result measure(String mode, GptConfig config, int batch, int[] tokens, Path initFrom, int steps) {
         long baseline = liveHeap();
         Gpt model = new Gpt(config, 1337);
+        if (initFrom != null) {
+            try {
+                Checkpoint.loadWeights(initFrom, model.parameters());
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read the weights in " + initFrom, e);
+            }
+        }
+        Optimizer[] optimizer = {null};
         int block = config.blockSize();
         Philox order = Philox.stream(1337, "data/train");
-        TextDataset.Batch[] current = {TextDataset.batch(data.train(), batch, block, order, 0)};
+        TextDataset.Batch[] current = {TextDataset.batch(tokens, batch, block, order, 0)};
         AtomicLong peak = new AtomicLong();
         Runnable step = switch (mode) {
             case "inference" -> () -> {
@@ -112,10 +170,24 @@ public final class ZoMemoryBenchmark {
                 };
                 model.train(false);
                 Mezo m = new Mezo(ParamSet.of(model.parameters()), f, 1e-6, 1e-3, 0, 1, 0, DirectionKind.GAUSSIAN);
+                optimizer[0] = m;
                 yield m::step;
+            }
+            case "zo_adam" -> {
+                ZoObjective f = () -> {
+                    try (NoGrad ignored = NoGrad.open()) {
+                        return model.loss(current[0].x(), current[0].y(), batch, block).item();
+                    }
+                };
+                model.train(false);
+                Optimizer z = ZerothOrderOptimizers.create("zo_adam", ParamSet.of(model.parameters()), model.parameters().grads(),
+                        new HyperParams(java.util.Map.of("lr", "1e-4")), f);
+                optimizer[0] = z;
+                yield z::step;
             }
             case "adamw" -> {
                 AdamW opt = AdamW.nanoGpt(model.parameters(), 1e-3, 0.9, 0.99, 0.1);
+                optimizer[0] = opt;
                 yield () -> {
                     Variable loss = model.loss(current[0].x(), current[0].y(), batch, block);
                     peak.accumulateAndGet(liveHeap() - baseline, Math::max); // the tape holds every activation now
@@ -141,7 +213,7 @@ public final class ZoMemoryBenchmark {
         // At least `steps` steps and MIN_SAMPLES samples, so that fast modes are sampled as densely as slow ones.
         int s = 0;
         while (s < steps || samples.get() < MIN_SAMPLES) {
-            current[0] = TextDataset.batch(data.train(), batch, block, order, ++s);
+            current[0] = TextDataset.batch(tokens, batch, block, order, ++s);
             step.run();
         }
         running.set(false);
@@ -152,7 +224,9 @@ public final class ZoMemoryBenchmark {
         }
         double seconds = (System.nanoTime() - t0) * 1e-9 / s;
         peak.accumulateAndGet(liveHeap() - baseline, Math::max);
-        return new Result(mode, peak.get(), samples.get(), seconds);
+        long stateBytes = 0;
+        if (optimizer[0] != null) for (var t : optimizer[0].state().values()) stateBytes += 4L * t.size();
+        return new Result(mode, peak.get(), samples.get(), seconds, stateBytes);
     }
 
     /**

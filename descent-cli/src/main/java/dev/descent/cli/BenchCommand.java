@@ -50,7 +50,7 @@ final class BenchCommand implements Runnable {
     }
 
     @Command(name = "memory", mixinStandardHelpOptions = true,
-            description = "Peak live heap of MeZO vs inference vs AdamW on the Shakespeare GPT (forced full GCs sample the live set).")
+            description = "Peak live heap of MeZO and ZO-Adam vs inference vs AdamW on the Shakespeare GPT (forced full GCs sample the live set).")
     static final class Memory implements Callable<Integer> {
         @Option(names = "--json", description = "one JSON line instead of a table")
         boolean json;
@@ -58,9 +58,13 @@ final class BenchCommand implements Runnable {
         @Option(names = "--steps", defaultValue = "20", paramLabel = "N", description = "measured steps per mode (default: ${DEFAULT-VALUE})")
         int steps;
 
+        @Option(names = "--init-from", paramLabel = "RUN_DIR",
+                description = "start every mode from this run's checkpoint weights, on the part of the training split it did not train on (fine-tuning)")
+        java.nio.file.Path initFrom;
+
         @Override
         public Integer call() {
-            return ZoMemoryBenchmark.run(steps, json, System.out);
+            return ZoMemoryBenchmark.run(steps, initFrom, json, System.out);
         }
     }
 }

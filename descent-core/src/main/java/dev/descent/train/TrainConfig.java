@@ -44,6 +44,12 @@ public final class TrainConfig {
     static {
         def("dataset", String.class, "shakespeare_char", 0, 0, null,
                 "training text: shakespeare_char (bundled) or the path of a UTF-8 text file");
+        def("train_start", Double.class, 0.0, 0, 1, null,
+                "start of the slice of the training split that is trained on and estimated as train loss (fraction)");
+        def("train_end", Double.class, 1.0, 0, INF, null,
+                "end of that slice (fraction in (train_start, 1]); the validation split is never touched");
+        def("init_from", String.class, "scratch", 0, 0, null,
+                "scratch (random weights) or a run folder whose checkpoint weights start the run (optimizer and step start fresh)");
         def("n_layer", Integer.class, 6, 1, 256, null, "transformer blocks");
         def("n_head", Integer.class, 6, 1, 256, null, "attention heads");
         def("n_embd", Integer.class, 384, 1, 65536, null, "embedding width");
@@ -231,6 +237,12 @@ public final class TrainConfig {
         if (!getString("optimizer").equals("adamw") && !dev.descent.optim.OptimizerRegistry.defaults().contains(getString("optimizer"))) {
             throw new ConfigException("config key 'optimizer' = " + getString("optimizer") + " is not a registered optimizer; allowed: one of "
                     + dev.descent.optim.OptimizerRegistry.defaults().all().stream().map(dev.descent.optim.OptimizerInfo::name).toList());
+        }
+        double start = getDouble("train_start");
+        double end = getDouble("train_end");
+        if (end <= start || end > 1) {
+            throw new ConfigException("config key 'train_end' = " + end + " is out of range; allowed: a number in (train_start = "
+                    + start + ", 1]");
         }
         if (getDouble("min_lr") > getDouble("learning_rate")) {
             throw new ConfigException("config key 'min_lr' = " + getDouble("min_lr") + " exceeds learning_rate = " + getDouble("learning_rate"));

@@ -34,6 +34,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * evaluates the step's batch itself, see {@link BatchObjective}: no backward, no clipping). Every {@code eval_interval} steps it
  * estimates train and validation loss on fixed evaluation batches and writes a checkpoint.
  *
+ * <p>Fine-tuning: {@code train_start}/{@code train_end} restrict the training batches and the train-loss
+ * estimate to a slice of the training split ({@link #trainSlice}); {@code init_from} starts a new run
+ * from another run's checkpoint weights with a fresh optimizer at step 0 (nanoGPT's {@code init_from},
+ * here a run folder). A run that pre-trains on {@code [0, 0.9)} and one that fine-tunes on
+ * {@code [0.9, 1)} never share a training token.
+ *
  * <p>Determinism: the data order, dropout masks and initial weights come from counter-based
  * streams keyed by the seed and the step, so a run resumed from its step-k checkpoint takes the
  * same steps, bit for bit, as one that was never stopped (same thread count).
@@ -69,8 +75,9 @@ public final class Trainer {
                 config.getInt("n_embd"), (float) config.getDouble("dropout"), config.getBool("bias"));
         long seed = config.getInt("seed");
         Gpt model = new Gpt(gc, seed);
+        int[] trainTokens = trainSlice(data.train(), config.getDouble("train_start"), config.getDouble("train_end"));
         BatchObjective zoObjective = new BatchObjective(model, batch, block);
-        Optimizer opt = buildOptimizer(model, data, zoObjective);
+        Optimizer opt = buildOptimizer(model, trainTokens, zoObjective);
         LearningRates lrs = LearningRates.of(opt);
         Path runDir = resumeDir != null ? resumeDir : Path.of(config.getString("out_dir"));
         long start = 0;
@@ -83,6 +90,16 @@ public final class Trainer {
             Checkpoint.loadOptimizer(resumeDir, opt);
             start = info.step();
         } else {
+            String init = config.getString("init_from");
+            if (!init.equals("scratch")) {
+                // Fine-tuning: the weights of another run, a fresh optimizer and step 0 (nanoGPT's init_from).
+                Path from = Path.of(init);
+                Checkpoint.Info info = Checkpoint.info(from);
+                if (!info.vocabulary().equals(tok.vocabulary())) {
+                    throw new IllegalArgumentException("init_from: checkpoint in " + from + " was trained on another vocabulary");
+                }
+                Checkpoint.loadWeights(from, model.parameters());
+            }
             RunFolder.prepare(runDir);
         }
         Files.writeString(runDir.resolve("config.yaml"), config.toYaml());
@@ -109,7 +126,7 @@ public final class Trainer {
                 StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
             for (; step < maxIters; step++) {
                 if (step % evalInterval == 0 && step > start) {
-                    double[] l = evaluate(model, data, block, batch, seed, config.getInt("eval_iters"));
+                    double[] l = evaluate(model, trainTokens, data.val(), block, batch, seed, config.getInt("eval_iters"));
                     lastTrain = l[0];
                     lastVal = l[1];
                     logEval(metrics, step, l);
@@ -119,7 +136,7 @@ public final class Trainer {
                 double lr = schedule.at(step);
                 lrs.follow(lr, config.getDouble("learning_rate"));
                 model.beginStep(step);
-                TextDataset.Batch b = TextDataset.batch(data.train(), batch, block, trainOrder, step);
+                TextDataset.Batch b = TextDataset.batch(trainTokens, batch, block, trainOrder, step);
                 float lossValue;
                 if (opt.needsGradients()) {
                     Variable loss = model.loss(b.x(), b.y(), batch, block);
@@ -166,7 +183,7 @@ public final class Trainer {
                 }
             }
             int finalIters = config.getInt("final_eval_iters");
-            double[] l = evaluate(model, data, block, batch, seed, finalIters > 0 ? finalIters : config.getInt("eval_iters"));
+            double[] l = evaluate(model, trainTokens, data.val(), block, batch, seed, finalIters > 0 ? finalIters : config.getInt("eval_iters"));
             lastTrain = l[0];
             lastVal = l[1];
             logEval(metrics, step, l);
@@ -207,7 +224,7 @@ public final class Trainer {
      * batch's loss in no-grad evaluation mode, through {@link ZoContext}; the loop then skips the
      * backward pass and gradient clipping for them.
      */
-    private Optimizer buildOptimizer(Gpt model, TextDataset data, BatchObjective zoObjective) {
+    private Optimizer buildOptimizer(Gpt model, int[] trainTokens, BatchObjective zoObjective) {
         String name = config.getString("optimizer");
         Map<String, String> args = new java.util.LinkedHashMap<>(config.optimizerArgs());
         if (name.equals("adamw") && args.isEmpty()) {
@@ -224,7 +241,7 @@ public final class Trainer {
         int block = config.getInt("block_size");
         Philox curvatureOrder = Philox.stream(seed, "data/curvature");
         var gnb = name.equals("sophiag")
-                ? SophiaSupport.gaussNewtonBartlett(model, n -> TextDataset.batch(data.train(), batch, block, curvatureOrder, n), seed,
+                ? SophiaSupport.gaussNewtonBartlett(model, n -> TextDataset.batch(trainTokens, batch, block, curvatureOrder, n), seed,
                         config.getDouble("grad_clip"))
                 : null;
         try (var scope = CurvatureContext.use(gnb, null); var zo = ZoContext.use(zoObjective)) {
@@ -260,11 +277,11 @@ public final class Trainer {
      * evaluation batches are the same at every evaluation (stream (seed, "eval/split") at 0…), which
      * makes successive estimates comparable and leaves the training streams untouched.
      */
-    double[] evaluate(Gpt model, TextDataset data, int block, int batch, long seed, int iters) {
+    double[] evaluate(Gpt model, int[] train, int[] val, int block, int batch, long seed, int iters) {
         double[] out = new double[2];
         model.train(false);
         try (NoGrad ignored = NoGrad.open()) {
-            int[][] splits = {data.train(), data.val()};
+            int[][] splits = {train, val};
             String[] names = {"train", "val"};
             for (int s = 0; s < 2; s++) {
                 Philox rng = Philox.stream(seed, "eval/" + names[s]);
@@ -279,6 +296,18 @@ public final class Trainer {
             model.train(true);
         }
         return out;
+    }
+
+    /**
+     * Tokens {@code [⌊start·n⌋, ⌊end·n⌋)} of the training split of n tokens ({@code train_start},
+     * {@code train_end}): pre-training on {@code [0, 0.9)} leaves {@code [0.9, 1)} unseen for a
+     * fine-tuning run, and both stay apart from the validation split.
+     */
+    static int[] trainSlice(int[] train, double start, double end) {
+        int from = (int) (start * train.length);
+        int to = (int) (end * train.length);
+        if (from == 0 && to == train.length) return train;
+        return java.util.Arrays.copyOfRange(train, from, to);
     }
 
     /** {@code torch.nn.utils.clip_grad_norm_}: scale all gradients by max/(‖g‖ + 1e-6) when that is below 1. */
