@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The smoke test of the benchmark harness, end to end as a user runs it: {@code bench run --suite
- * quick} (every registered optimizer on every quick problem, 2 seeds), then {@code report}. No run
+ * quick} (every registered optimizer on every quick problem, 3 seeds), then {@code report}. No run
  * may fail with an exception (a diverged run is a result, not an error), and every problem's charts
  * draw one series per optimizer that finished on it.
  */
@@ -36,7 +36,7 @@ class QuickSuiteSmokeTest {
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement s = c.createStatement()) {
             try (ResultSet r = s.executeQuery("SELECT COUNT(*), COUNT(DISTINCT problem), COUNT(DISTINCT optimizer), SUM(status = 'failed') FROM runs")) {
                 r.next();
-                assertEquals(5 * optimizers * 2, r.getInt(1), "5 problems x every optimizer x 2 seeds");
+                assertEquals(5 * optimizers * 3, r.getInt(1), "5 problems x every optimizer x 3 seeds");
                 assertEquals(5, r.getInt(2));
                 assertEquals(optimizers, r.getInt(3));
                 assertEquals(0, r.getInt(4), "runs failed with an exception:\n" + bench.out());
