@@ -22,11 +22,7 @@ class TrainerTest {
     Path tmp;
 
     private TrainConfig tiny(Path out, int maxIters, String... more) {
-        List<String> o = new ArrayList<>(List.of("n_layer=1", "n_head=2", "n_embd=16", "block_size=16", "batch_size=4",
-                "max_iters=" + maxIters, "lr_decay_iters=12", "warmup_iters=2", "eval_interval=6", "eval_iters=2",
-                "log_interval=1", "sample_tokens=20", "threads=2", "dropout=0.1", "out_dir=" + out));
-        o.addAll(List.of(more));
-        return TrainConfig.defaults().with(o);
+        return TinyConfigs.tiny(out, maxIters, more);
     }
 
     /** Per-step losses recorded in a run's metrics.jsonl, as the exact strings written. */

@@ -29,11 +29,9 @@ class ZerothOrderTrainingTest {
     Path tmp;
 
     private TrainConfig tiny(Path out, int maxIters, String... more) {
-        List<String> o = new ArrayList<>(List.of("n_layer=1", "n_head=2", "n_embd=16", "block_size=16", "batch_size=4",
-                "max_iters=" + maxIters, "lr_decay_iters=12", "warmup_iters=2", "eval_interval=6", "eval_iters=2",
-                "log_interval=1", "sample_tokens=0", "threads=2", "dropout=0.1", "out_dir=" + out));
+        List<String> o = new ArrayList<>(List.of("sample_tokens=0"));
         o.addAll(List.of(more));
-        return TrainConfig.defaults().with(o);
+        return TinyConfigs.tiny(out, maxIters, o.toArray(String[]::new));
     }
 
     /**
