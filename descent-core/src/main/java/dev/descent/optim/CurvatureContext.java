@@ -29,21 +29,13 @@ public final class CurvatureContext {
         void close();
     }
 
-    private static final ThreadLocal<Estimators> CURRENT = new ThreadLocal<>();
+    private static final ThreadScoped<Estimators> CURRENT = new ThreadScoped<>();
 
     private CurvatureContext() {}
 
     /** Sets the estimators for optimizers built on this thread until the returned scope closes. */
     public static Scope use(CurvatureEstimator gaussNewtonBartlett, CurvatureEstimator hutchinson) {
-        Estimators previous = CURRENT.get();
-        CURRENT.set(new Estimators(gaussNewtonBartlett, hutchinson));
-        boolean[] closed = {false};
-        return () -> {
-            if (closed[0]) return;
-            closed[0] = true;
-            if (previous == null) CURRENT.remove();
-            else CURRENT.set(previous);
-        };
+        return CURRENT.set(new Estimators(gaussNewtonBartlett, hutchinson))::run;
     }
 
     /**

@@ -1,5 +1,7 @@
 package dev.descent.zo;
 
+import dev.descent.optim.ThreadScoped;
+
 /**
  * The objective that zeroth-order optimizers built <em>by name</em> (through the optimizer registry)
  * evaluate, since an optimizer factory receives only parameters, gradients and hyperparameters.
@@ -20,21 +22,13 @@ public final class ZoContext {
         void close();
     }
 
-    private static final ThreadLocal<ZoObjective> CURRENT = new ThreadLocal<>();
+    private static final ThreadScoped<ZoObjective> CURRENT = new ThreadScoped<>();
 
     private ZoContext() {}
 
     /** Sets the objective for optimizers built on this thread until the returned scope closes. */
     public static Scope use(ZoObjective objective) {
-        ZoObjective previous = CURRENT.get();
-        CURRENT.set(objective);
-        boolean[] closed = {false};
-        return () -> {
-            if (closed[0]) return;
-            closed[0] = true;
-            if (previous == null) CURRENT.remove();
-            else CURRENT.set(previous);
-        };
+        return CURRENT.set(objective)::run;
     }
 
     /** The current objective, or null when none is set on this thread. */
