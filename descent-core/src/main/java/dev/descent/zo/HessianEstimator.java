@@ -141,7 +141,7 @@ public enum HessianEstimator {
             double minus = f.applyAsDouble(shifted(x, u, -mu));
             double w = (plus - 2 * f0 + minus) / (mu * mu) / (2.0 * k);
             if (this == STEIN3) addStein(h, u, w, d);
-            else addRankOne(h, u, w, d);
+            else HessianMatrices.addOuter(h, d, w, u, u);
             double r = (plus - minus) / (2 * mu) / k;
             for (int i = 0; i < d; i++) g[i] += r * u[i];
         }
@@ -176,17 +176,8 @@ public enum HessianEstimator {
 
     /** h += w (u uᵀ − I). */
     static void addStein(double[] h, double[] u, double w, int d) {
-        addRankOne(h, u, w, d);
+        HessianMatrices.addOuter(h, d, w, u, u);
         for (int i = 0; i < d; i++) h[i * d + i] -= w;
-    }
-
-    /** h += w u uᵀ. */
-    static void addRankOne(double[] h, double[] u, double w, int d) {
-        for (int a = 0; a < d; a++) {
-            double wa = w * u[a];
-            int row = a * d;
-            for (int b = 0; b < d; b++) h[row + b] += wa * u[b];
-        }
     }
 
     static double[] shifted(double[] x, double[] u, double mu) {

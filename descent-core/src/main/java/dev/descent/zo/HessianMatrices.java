@@ -17,6 +17,15 @@ public final class HessianMatrices {
         return m;
     }
 
+    /** a ← a + c·x yᵀ for the d×d row-major matrix a (one rank-1 term of the estimators' sums). */
+    public static void addOuter(double[] a, int d, double c, double[] x, double[] y) {
+        for (int r = 0; r < d; r++) {
+            double cr = c * x[r];
+            int row = r * d;
+            for (int k = 0; k < d; k++) a[row + k] += cr * y[k];
+        }
+    }
+
     /** A copy of {@code a} with {@code lambda} added to its diagonal. */
     public static double[] plusDiagonal(double[] a, int d, double lambda) {
         double[] m = a.clone();

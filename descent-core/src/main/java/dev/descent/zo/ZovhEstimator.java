@@ -60,13 +60,7 @@ public final class ZovhEstimator {
         double[] nu = nu(y, mu);
         double[] h = new double[d * d];
         for (int j = 0; j < n; j++) {
-            double c = nu[j] / (n - 1);
-            double[] uj = u[j];
-            for (int a = 0; a < d; a++) {
-                double ca = c * uj[a];
-                int row = a * d;
-                for (int b = 0; b < d; b++) h[row + b] += ca * uj[b];
-            }
+            HessianMatrices.addOuter(h, d, nu[j] / (n - 1), u[j], u[j]);
         }
         return h;
     }
@@ -110,12 +104,7 @@ public final class ZovhEstimator {
             }
         }
         double s = 1 / (lambda * lambda);
-        for (int j = 0; j < n; j++) {
-            for (int a = 0; a < d; a++) {
-                double ua = s * u[j][a];
-                for (int b = 0; b < d; b++) out[a * d + b] -= ua * w[j][b];
-            }
-        }
+        for (int j = 0; j < n; j++) HessianMatrices.addOuter(out, d, -s, u[j], w[j]);
         return out;
     }
 
@@ -129,10 +118,7 @@ public final class ZovhEstimator {
         double[] out = HessianMatrices.scaledIdentity(d, 1 / lambda);
         for (int j = 0; j < n; j++) {
             double c = nu[j] / (lambda * lambda * (n - 1) + lambda * nu[j] * dot(u[j], u[j]));
-            for (int a = 0; a < d; a++) {
-                double ca = c * u[j][a];
-                for (int b = 0; b < d; b++) out[a * d + b] -= ca * u[j][b];
-            }
+            HessianMatrices.addOuter(out, d, -c, u[j], u[j]);
         }
         return out;
     }
