@@ -9,7 +9,7 @@ import java.util.Map;
 
 /** Optimizers by name, for the CLI, configs and the shared test battery. */
 public final class OptimizerRegistry {
-    /** The families registered by default; a new family is added here. */
+    /** The families registered by default (each must be on the classpath); a new family is added here. */
     private static final List<String> FAMILIES = List.of(
             "dev.descent.optim.ClassicOptimizers",
             "dev.descent.optim.MatrixOptimizers",
@@ -23,7 +23,7 @@ public final class OptimizerRegistry {
 
     private final Map<String, OptimizerInfo> entries = new LinkedHashMap<>();
 
-    /** The registry with every family that is on the classpath. */
+    /** The registry with every default family. */
     public static OptimizerRegistry defaults() {
         OptimizerRegistry r = defaults;
         if (r == null) {
@@ -32,8 +32,6 @@ public final class OptimizerRegistry {
                 try {
                     Class<?> c = Class.forName(f);
                     ((OptimizerFamily) c.getDeclaredConstructor().newInstance()).register(r);
-                } catch (ClassNotFoundException missing) {
-                    // A family not built yet; the others still register.
                 } catch (ReflectiveOperationException e) {
                     throw new IllegalStateException("cannot register optimizer family " + f, e);
                 }

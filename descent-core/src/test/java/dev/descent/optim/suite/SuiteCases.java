@@ -17,15 +17,13 @@ final class SuiteCases {
             "dev.descent.optim.suite.ZovhCases",
             "dev.descent.optim.suite.DeepZeroCases");
 
-    /** name → case, from every family class present (each has {@code static Map<String, SuiteCase> cases()}). */
+    /** name → case, from every family class (each has {@code static Map<String, SuiteCase> cases()}). */
     @SuppressWarnings("unchecked")
     static Map<String, SuiteCase> all() {
         Map<String, SuiteCase> out = new LinkedHashMap<>();
         for (String f : FAMILIES) {
             try {
                 out.putAll((Map<String, SuiteCase>) Class.forName(f).getDeclaredMethod("cases").invoke(null));
-            } catch (ClassNotFoundException missing) {
-                // family not written yet
             } catch (ReflectiveOperationException e) {
                 throw new IllegalStateException(e);
             }
