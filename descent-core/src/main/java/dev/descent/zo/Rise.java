@@ -99,7 +99,7 @@ public final class Rise {
         private final int q;
         private final Blocks blocks;
         private final Directions dirs;
-        private final long seed;
+        private final Philox base;
         private final boolean exactNorm;
 
         Shaping(int q, Blocks blocks, Directions dirs, long seed, boolean exactNorm) {
@@ -107,7 +107,7 @@ public final class Rise {
             this.q = q;
             this.blocks = blocks;
             this.dirs = dirs;
-            this.seed = seed;
+            this.base = Philox.stream(seed, "rise");
             this.exactNorm = exactNorm;
         }
 
@@ -128,7 +128,7 @@ public final class Rise {
                 for (ParamSlot s : params.slots()) max = Math.max(max, blocks.length(s));
                 return new Scratch(new float[max], new double[max], new int[4]);
             });
-            Philox stream = Philox.stream(seed, "rise").derive(count);
+            Philox stream = base.derive(count);
             for (ParamSlot s : params.slots()) {
                 int len = Math.max(1, blocks.length(s));
                 for (int start = 0; start < s.size(); start += len) {
@@ -143,8 +143,6 @@ public final class Rise {
             float[] dir = scratch.dir();
             double[] s = scratch.shape();
             java.util.Arrays.fill(s, 0, d, 0.0);
-            double gg = 0;
-            for (int j = 0; j < d; j++) gg += (double) g[off + j] * g[off + j];
             for (int i = 0; i < qq; i++) {
                 long at = counter + (long) i * d;
                 if (dirs == Directions.GAUSSIAN) {
@@ -159,6 +157,8 @@ public final class Rise {
             }
             double factor;
             if (exactNorm) {
+                double gg = 0;   // the block's gradient norm, read before g is overwritten below
+                for (int j = 0; j < d; j++) gg += (double) g[off + j] * g[off + j];
                 double ss = 0;
                 for (int j = 0; j < d; j++) ss += s[j] * s[j];
                 factor = ss == 0 ? 0 : Math.sqrt(gg / ss);
