@@ -29,10 +29,19 @@ import java.util.Map;
  * iterations kept, as the reference's buffer of (num_histories + 1)·K), {@code weight_decay} 0 (the LLM
  * trainer's θ −= η(p + wd·θ)), {@code seed} 0. n = N·K once full; the first step has n = K ≥ 3.
  *
- * <p>State: the step count and the held values y (scalars {@code y.<slot>}); the directions are not
- * state — they are regenerated from their keys (slot (t mod N)·K + k holds step t's query k), so a
- * restored optimizer continues bit for bit. Memory: the N·K held directions as floats plus two
- * buffers of the set's size (the saved θ and the gradient estimate, in double).
+ * <p>Non-finite evaluations: when any of the K values of a step is NaN or infinite, the step is
+ * skipped — θ is already restored bit for bit, the history is left as it was (the overwritten slot's
+ * directions are regenerated from their keys and its values put back, so a bad value never enters
+ * eq. 16), {@code skipped} grows by one and {@link #lastSkipReason()} says why. The step counter
+ * still advances, so the next step draws fresh directions.
+ *
+ * <p>State: scalars {@code step} (calls so far), {@code lr}, {@code loss} (the mean of the latest
+ * step's K values — f(θ) itself is never queried), {@code queries}, {@code skipped}, {@code accepted}
+ * (steps whose pairs entered the history) and, per held pair j, its value {@code y.j} and the step that
+ * drew it {@code key.j}. The directions are not state: they are regenerated from their keys (slot
+ * (a mod N)·K + k holds query k of the a-th accepted step), so a restored optimizer continues bit for
+ * bit. Memory: the N·K held directions as floats plus two buffers of the set's size (the saved θ and
+ * the gradient estimate, in double).
  */
 public final class ZovhOptimizer implements Optimizer {
     private final ParamSet params;
@@ -50,9 +59,14 @@ public final class ZovhOptimizer implements Optimizer {
     private final float[][] directions; // N·K slots of length size
     private final double[] values;
     private final double[] norms2;
+    /** The step that drew each held slot's direction (its key for regeneration). */
+    private final long[] keys;
+    private final double[] displaced;
     private final float[] saved;
     private final double[] gradient;
-    private long t;
+    private final ZoProgress progress = new ZoProgress();
+    /** Steps whose pairs entered the history (skipped steps do not). */
+    private long accepted;
 
     public ZovhOptimizer(ParamSet params, float[] grads, ZoObjective objective, double lr, double mu, double lambda,
                          int k, int histories, double weightDecay, long seed) {
@@ -77,6 +91,8 @@ public final class ZovhOptimizer implements Optimizer {
         this.directions = new float[histories * k][size];
         this.values = new double[histories * k];
         this.norms2 = new double[histories * k];
+        this.keys = new long[histories * k];
+        this.displaced = new double[k];
         this.saved = new float[size];
         this.gradient = new double[size];
     }
@@ -84,22 +100,36 @@ public final class ZovhOptimizer implements Optimizer {
     @Override
     public void step() {
         float[] theta = params.values();
-        int first = (int) (t % histories) * k;
+        long t = progress.steps++;
+        int first = (int) (accepted % histories) * k;
+        System.arraycopy(values, first, displaced, 0, k);
+        long displacedKey = keys[first];
         for (ParamSlot s : params.slots()) System.arraycopy(theta, s.offset(), saved, s.stateOffset(), s.size());
+        boolean finite = true;
+        double sum = 0;
         for (int q = 0; q < k; q++) {
+            draw(t, q, first + q);
             float[] u = directions[first + q];
-            HessianDirections.fill(directionStream, t, q, u);
-            double n2 = 0;
-            for (float v : u) n2 += (double) v * v;
-            norms2[first + q] = n2;
             for (ParamSlot s : params.slots()) {
                 for (int i = 0; i < s.size(); i++) theta[s.offset() + i] = (float) (saved[s.stateOffset() + i] + mu * u[s.stateOffset() + i]);
             }
-            values[first + q] = objective.loss();
+            double y = objective.loss();
+            values[first + q] = y;
+            finite &= Double.isFinite(y);
+            sum += y;
             for (ParamSlot s : params.slots()) System.arraycopy(saved, s.stateOffset(), theta, s.offset(), s.size());
         }
-        t++;
-        int n = (int) Math.min(t, histories) * k;
+        progress.queries += k;
+        progress.loss = sum / k;
+        if (!finite) {
+            // Put the displaced pairs back (if the slot held any), so the history is as before the step.
+            System.arraycopy(displaced, 0, values, first, k);
+            if (accepted >= histories) for (int q = 0; q < k; q++) draw(displacedKey, q, first + q);
+            progress.skip();
+            return;
+        }
+        accepted++;
+        int n = (int) Math.min(accepted, histories) * k;
 
         double b = 0;
         for (int j = 0; j < n; j++) b += values[j];
@@ -141,6 +171,21 @@ public final class ZovhOptimizer implements Optimizer {
 
     private double[] coefficients = new double[0];
 
+    /** Fills slot {@code slot} with query {@code q} of step {@code step} (and its squared norm and key). */
+    private void draw(long step, int q, int slot) {
+        float[] u = directions[slot];
+        HessianDirections.fill(directionStream, step, q, u);
+        double n2 = 0;
+        for (float v : u) n2 += (double) v * v;
+        norms2[slot] = n2;
+        keys[slot] = step;
+    }
+
+    /** Why the latest skipped step was skipped, or null when none was. */
+    public String lastSkipReason() {
+        return progress.lastSkipReason("a loss evaluation was not finite");
+    }
+
     @Override
     public void zeroGrad() { Arrays.fill(grads, 0f); }
 
@@ -154,7 +199,7 @@ public final class ZovhOptimizer implements Optimizer {
     }
 
     @Override
-    public long stepCount() { return t; }
+    public long stepCount() { return progress.steps; }
 
     /** No tensors: the directions regenerate from their keys. */
     @Override
@@ -163,36 +208,35 @@ public final class ZovhOptimizer implements Optimizer {
     @Override
     public Map<String, Double> scalars() {
         Map<String, Double> s = new LinkedHashMap<>();
-        s.put("step", (double) t);
+        s.put("step", (double) progress.steps);
         s.put("lr", lr);
-        int n = (int) Math.min(t, histories) * k;
-        for (int j = 0; j < n; j++) s.put("y." + j, values[j]);
+        progress.putOutputs(s);
+        s.put("accepted", (double) accepted);
+        int n = (int) Math.min(accepted, histories) * k;
+        for (int j = 0; j < n; j++) {
+            s.put("y." + j, values[j]);
+            s.put("key." + j, (double) keys[j]);
+        }
         return s;
     }
 
     @Override
     public void loadState(Map<String, Tensor> tensors, Map<String, Double> scalars) {
-        Double steps = scalars.get("step");
-        if (steps == null) throw new IllegalArgumentException("optimizer state is missing the scalar 'step'");
-        long restored = steps.longValue();
-        int n = (int) Math.min(restored, histories) * k;
+        long restoredAccepted = (long) ZoProgress.required(scalars, "accepted");
+        int n = (int) Math.min(restoredAccepted, histories) * k;
+        double[] y = new double[n];
+        long[] key = new long[n];
         for (int j = 0; j < n; j++) {
-            Double y = scalars.get("y." + j);
-            if (y == null) throw new IllegalArgumentException("zovh state is missing the held value 'y." + j + "' (step " + restored + ")");
-            values[j] = y;
+            y[j] = ZoProgress.required(scalars, "y." + j);
+            key[j] = (long) ZoProgress.required(scalars, "key." + j);
         }
-        for (long s = Math.max(0, restored - histories); s < restored; s++) {
-            int first = (int) (s % histories) * k;
-            for (int q = 0; q < k; q++) {
-                float[] u = directions[first + q];
-                HessianDirections.fill(directionStream, s, q, u);
-                double n2 = 0;
-                for (float v : u) n2 += (double) v * v;
-                norms2[first + q] = n2;
-            }
+        progress.load(scalars);
+        accepted = restoredAccepted;
+        for (int j = 0; j < n; j++) {
+            values[j] = y[j];
+            draw(key[j], j % k, j);
         }
-        this.t = restored;
-        if (scalars.containsKey("lr")) this.lr = scalars.get("lr");
+        if (scalars.containsKey("lr")) setLearningRate(scalars.get("lr"));
     }
 
     @Override

@@ -76,13 +76,56 @@ class ZovhOptimizerTest {
         for (int i = 0; i < 13; i++) first.step();
         Map<String, Double> scalars = new LinkedHashMap<>(first.scalars());
         assertEquals(13.0, scalars.get("step"));
-        assertEquals(12.0 + 2, scalars.size()); // step, lr, 12 held values
+        assertEquals(6 + 2 * 12, scalars.size()); // step, lr, loss, queries, skipped, accepted; 12 held values and keys
         float[] c = b.clone();
         Optimizer resumed = ZovhOptimizers.create(ParamSet.of(c, p.names(), p.shapes()), new float[c.length], new HyperParams(h), () -> p.loss(c));
         resumed.loadState(resumed.state(), scalars);
         for (int i = 0; i < 12; i++) resumed.step();
         assertArrayEquals(a, c, 0f);
         assertFalse(java.util.Arrays.equals(a, p.start()), "the parameters never moved");
+    }
+
+    /**
+     * A NaN on one query skips the step: θ unchanged bit for bit, the history as before (the next
+     * accepted steps match, bit for bit, a run that never saw the NaN but took one extra call at that
+     * point — same history, the step counter one further), {@code skipped} = 1 and a reason given.
+     */
+    @Test
+    void nonFiniteValueSkipsTheStepAndKeepsTheHistory() {
+        Map<String, String> h = Map.of("lr", "0.001", "mu", "0.01", "lambda_hess", "0.1", "num_histories", "1", "seed", "4");
+        Problem p = Problems.byName("quadratic");
+        float[] a = p.start();
+        int[] calls = {0};
+        ZovhOptimizer poisoned = ZovhOptimizers.create(ParamSet.of(a, p.names(), p.shapes()), new float[a.length], new HyperParams(h),
+                () -> ++calls[0] == 8 ? Double.NaN : p.loss(a)); // K = 3: the 8th call is step 3's second query
+        for (int i = 0; i < 2; i++) poisoned.step();
+        float[] before = a.clone();
+        Map<String, Double> historyBefore = new LinkedHashMap<>(poisoned.scalars());
+        assertEquals(null, poisoned.lastSkipReason());
+        poisoned.step();
+        assertArrayEquals(before, a, 0f);
+        Map<String, Double> after = poisoned.scalars();
+        assertEquals(1.0, after.get("skipped"));
+        assertEquals(3.0, after.get("step"));
+        assertEquals(2.0, after.get("accepted"));
+        assertEquals(9.0, after.get("queries"));
+        for (int j = 0; j < 6; j++) {
+            assertEquals(historyBefore.get("y." + j), after.get("y." + j), "y." + j);
+            assertEquals(historyBefore.get("key." + j), after.get("key." + j), "key." + j);
+        }
+        assertTrue(poisoned.lastSkipReason().startsWith("step 3 skipped"), poisoned.lastSkipReason());
+
+        // The same history restored into a fresh optimizer continues exactly as the poisoned one does.
+        float[] b = a.clone();
+        ZovhOptimizer clean = ZovhOptimizers.create(ParamSet.of(b, p.names(), p.shapes()), new float[b.length], new HyperParams(h), () -> p.loss(b));
+        clean.loadState(clean.state(), after);
+        for (int i = 0; i < 5; i++) {
+            poisoned.step();
+            clean.step();
+        }
+        assertArrayEquals(a, b, 0f);
+        assertFalse(java.util.Arrays.equals(a, before), "the parameters never moved after the skip");
+        for (float v : a) assertTrue(Float.isFinite(v));
     }
 
     @Test
