@@ -15,6 +15,7 @@ import dev.descent.tensor.Philox;
 import dev.descent.zo.DirectionKind;
 import dev.descent.zo.Mezo;
 import dev.descent.zo.ZerothOrderOptimizers;
+import dev.descent.zo.ZovhOptimizers;
 import dev.descent.zo.ZoObjective;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -33,8 +34,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * {@code descent bench memory}: the heap that fine-tuning the Shakespeare GPT needs with MeZO and
- * ZO-Adam (ZO-AdaMM: SPSA into the gradient buffer, then Adam moments with the AMSGrad maximum), against
+ * {@code descent bench memory}: the heap that fine-tuning the Shakespeare GPT needs with MeZO,
+ * ZO-Adam (ZO-AdaMM: SPSA into the gradient buffer, then Adam moments with the AMSGrad maximum) and
+ * ZoVH in its language-model form ({@code zovh blocks=tensor}: ĝ in the gradient buffer, directions
+ * regenerated, K = 3, no reuse), against
  * inference (forward passes in no-grad mode) and AdamW (forward, backward, step), the comparison of
  * Malladi et al. 2023 (MeZO's memory is that of inference; their target is ≤ 1.1× inference).
  *
@@ -56,8 +59,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * modes run the same forward passes and are sampled the same way.
  *
  * <p>All modes hold the model's flat value and gradient buffers (the gradient buffer is
- * allocated with the parameters; MeZO and inference never touch it, ZO-Adam writes its estimate into
- * it): 8 bytes per parameter of the peak of every mode. The optimizer's state tensors are reported by
+ * allocated with the parameters; MeZO and inference never touch it, ZO-Adam and ZoVH write their
+ * estimate into it): 8 bytes per parameter of the peak of every mode. The optimizer's state tensors are reported by
  * size ({@link Optimizer#state()}): none for MeZO (its seed and step are scalars), m and v for AdamW,
  * m, v and the AMSGrad maximum for ZO-Adam.
  */
@@ -89,7 +92,7 @@ public final class ZoMemoryBenchmark {
             }
             tokens = heldOut(tokens, info.config());
         }
-        String[] modes = {"inference", "mezo", "zo_adam", "adamw"};
+        String[] modes = {"inference", "mezo", "zo_adam", "zovh", "adamw"};
         // A first round, discarded: code the JIT has not compiled yet keeps extra objects alive (the
         // interpreter boxes Vector API values), which measured up to 3x the compiled live set.
         for (String mode : modes) measure(mode, config, batch, tokens, initFrom, 2);
@@ -155,6 +158,11 @@ public final class ZoMemoryBenchmark {
         Philox order = Philox.stream(1337, "data/train");
         TextDataset.Batch[] current = {TextDataset.batch(tokens, batch, block, order, 0)};
         AtomicLong peak = new AtomicLong();
+        ZoObjective f = () -> {
+            try (NoGrad ignored = NoGrad.open()) {
+                return model.loss(current[0].x(), current[0].y(), batch, block).item();
+            }
+        };
         Runnable step = switch (mode) {
             case "inference" -> () -> {
                 model.train(false);
@@ -163,25 +171,23 @@ public final class ZoMemoryBenchmark {
                 }
             };
             case "mezo" -> {
-                ZoObjective f = () -> {
-                    try (NoGrad ignored = NoGrad.open()) {
-                        return model.loss(current[0].x(), current[0].y(), batch, block).item();
-                    }
-                };
                 model.train(false);
                 Mezo m = new Mezo(ParamSet.of(model.parameters()), f, 1e-6, 1e-3, 0, 1, 0, DirectionKind.GAUSSIAN);
                 optimizer[0] = m;
                 yield m::step;
             }
             case "zo_adam" -> {
-                ZoObjective f = () -> {
-                    try (NoGrad ignored = NoGrad.open()) {
-                        return model.loss(current[0].x(), current[0].y(), batch, block).item();
-                    }
-                };
                 model.train(false);
                 Optimizer z = ZerothOrderOptimizers.create("zo_adam", ParamSet.of(model.parameters()), model.parameters().grads(),
                         new HyperParams(java.util.Map.of("lr", "1e-4")), f);
+                optimizer[0] = z;
+                yield z::step;
+            }
+            case "zovh" -> {
+                // The language-model form (per-tensor blocks, directions regenerated), K = 3, no reuse as in the reference's zovh.sh.
+                model.train(false);
+                Optimizer z = ZovhOptimizers.build(ParamSet.of(model.parameters()), model.parameters().grads(),
+                        new HyperParams(java.util.Map.of("lr", "5e-5", "mu", "1e-2", "lambda_hess", "0.5", "num_histories", "0", "blocks", "tensor")), f);
                 optimizer[0] = z;
                 yield z::step;
             }

@@ -57,25 +57,15 @@ public final class ZovhOptimizer implements Optimizer {
     private final int size;
 
     private final float[][] directions; // N·K slots of length size
-    private final double[] values;
     private final double[] norms2;
-    /** The step that drew each held slot's direction (its key for regeneration). */
-    private final long[] keys;
-    private final double[] displaced;
+    private final ZovhQueryRing ring;
     private final float[] saved;
     private final double[] gradient;
     private final ZoProgress progress = new ZoProgress();
-    /** Steps whose pairs entered the history (skipped steps do not). */
-    private long accepted;
 
     public ZovhOptimizer(ParamSet params, float[] grads, ZoObjective objective, double lr, double mu, double lambda,
                          int k, int histories, double weightDecay, long seed) {
-        if (!(lr >= 0) || !Double.isFinite(lr)) throw new IllegalArgumentException("lr must be >= 0, got " + lr);
-        if (!(mu > 0) || !Double.isFinite(mu)) throw new IllegalArgumentException("mu must be > 0, got " + mu);
-        if (!(lambda > 0) || !Double.isFinite(lambda)) throw new IllegalArgumentException("lambda_hess must be > 0, got " + lambda);
-        if (k < 3) throw new IllegalArgumentException("num_queries must be >= 3 (eq. 16 divides by n - 2 and the first step has n = num_queries), got " + k);
-        if (histories < 1) throw new IllegalArgumentException("num_histories must be >= 0, got " + (histories - 1));
-        if (!(weightDecay >= 0) || !Double.isFinite(weightDecay)) throw new IllegalArgumentException("weight_decay must be >= 0, got " + weightDecay);
+        checkSettings(lr, mu, lambda, k, histories, weightDecay);
         this.params = params;
         this.grads = grads;
         // Checked after the hyperparameters, so a bad value is reported as such even without a context.
@@ -89,10 +79,8 @@ public final class ZovhOptimizer implements Optimizer {
         this.directionStream = HessianDirections.base(seed);
         this.size = params.elements();
         this.directions = new float[histories * k][size];
-        this.values = new double[histories * k];
         this.norms2 = new double[histories * k];
-        this.keys = new long[histories * k];
-        this.displaced = new double[k];
+        this.ring = new ZovhQueryRing(histories, k);
         this.saved = new float[size];
         this.gradient = new double[size];
     }
@@ -101,9 +89,7 @@ public final class ZovhOptimizer implements Optimizer {
     public void step() {
         float[] theta = params.values();
         long t = progress.steps++;
-        int first = (int) (accepted % histories) * k;
-        System.arraycopy(values, first, displaced, 0, k);
-        long displacedKey = keys[first];
+        int first = ring.begin();
         for (ParamSlot s : params.slots()) System.arraycopy(theta, s.offset(), saved, s.stateOffset(), s.size());
         boolean finite = true;
         double sum = 0;
@@ -114,7 +100,7 @@ public final class ZovhOptimizer implements Optimizer {
                 for (int i = 0; i < s.size(); i++) theta[s.offset() + i] = (float) (saved[s.stateOffset() + i] + mu * u[s.stateOffset() + i]);
             }
             double y = objective.loss();
-            values[first + q] = y;
+            ring.record(q, y, t);
             finite &= Double.isFinite(y);
             sum += y;
             for (ParamSlot s : params.slots()) System.arraycopy(saved, s.stateOffset(), theta, s.offset(), s.size());
@@ -122,22 +108,19 @@ public final class ZovhOptimizer implements Optimizer {
         progress.queries += k;
         progress.loss = sum / k;
         if (!finite) {
-            // Put the displaced pairs back (if the slot held any), so the history is as before the step.
-            System.arraycopy(displaced, 0, values, first, k);
-            if (accepted >= histories) for (int q = 0; q < k; q++) draw(displacedKey, q, first + q);
+            // The history goes back to what it was (the displaced directions are regenerated).
+            ring.rollBack();
+            if (ring.displacesHeldPairs()) for (int q = 0; q < k; q++) draw(ring.key(first + q), q, first + q);
             progress.skip();
             return;
         }
-        accepted++;
-        int n = (int) Math.min(accepted, histories) * k;
-
-        double b = 0;
-        for (int j = 0; j < n; j++) b += values[j];
-        b /= n;
+        ring.accept();
+        int n = ring.size();
+        double b = ring.baseline();
         // ĝ = (1/(n−1)) Σ ((y_j − b̂)/μ) u_j
         Arrays.fill(gradient, 0);
         for (int j = 0; j < n; j++) {
-            double r = (values[j] - b) / mu / (n - 1);
+            double r = (ring.value(j) - b) / mu / (n - 1);
             float[] u = directions[j];
             for (int i = 0; i < size; i++) gradient[i] += r * u[i];
         }
@@ -146,7 +129,7 @@ public final class ZovhOptimizer implements Optimizer {
         double[] coef = coefficients;
         if (coef.length < n) coef = coefficients = new double[histories * k];
         for (int j = 0; j < n; j++) {
-            double r = (values[j] - b) / mu;
+            double r = (ring.value(j) - b) / mu;
             double nu = r / mu;
             float[] u = directions[j];
             double dot = 0;
@@ -171,14 +154,23 @@ public final class ZovhOptimizer implements Optimizer {
 
     private double[] coefficients = new double[0];
 
-    /** Fills slot {@code slot} with query {@code q} of step {@code step} (and its squared norm and key). */
+    /** Refuses settings outside the method's domain, naming the hyperparameter. */
+    static void checkSettings(double lr, double mu, double lambda, int k, int histories, double weightDecay) {
+        if (!(lr >= 0) || !Double.isFinite(lr)) throw new IllegalArgumentException("lr must be >= 0, got " + lr);
+        if (!(mu > 0) || !Double.isFinite(mu)) throw new IllegalArgumentException("mu must be > 0, got " + mu);
+        if (!(lambda > 0) || !Double.isFinite(lambda)) throw new IllegalArgumentException("lambda_hess must be > 0, got " + lambda);
+        if (k < 3) throw new IllegalArgumentException("num_queries must be >= 3 (eq. 16 divides by n - 2 and the first step has n = num_queries), got " + k);
+        if (histories < 1) throw new IllegalArgumentException("num_histories must be >= 0, got " + (histories - 1));
+        if (!(weightDecay >= 0) || !Double.isFinite(weightDecay)) throw new IllegalArgumentException("weight_decay must be >= 0, got " + weightDecay);
+    }
+
+    /** Fills slot {@code slot} with query {@code q} of step {@code step} (and its squared norm). */
     private void draw(long step, int q, int slot) {
         float[] u = directions[slot];
         HessianDirections.fill(directionStream, step, q, u);
         double n2 = 0;
         for (float v : u) n2 += (double) v * v;
         norms2[slot] = n2;
-        keys[slot] = step;
     }
 
     /** Why the latest skipped step was skipped, or null when none was. */
@@ -211,31 +203,15 @@ public final class ZovhOptimizer implements Optimizer {
         s.put("step", (double) progress.steps);
         s.put("lr", lr);
         progress.putOutputs(s);
-        s.put("accepted", (double) accepted);
-        int n = (int) Math.min(accepted, histories) * k;
-        for (int j = 0; j < n; j++) {
-            s.put("y." + j, values[j]);
-            s.put("key." + j, (double) keys[j]);
-        }
+        ring.putScalars(s);
         return s;
     }
 
     @Override
     public void loadState(Map<String, Tensor> tensors, Map<String, Double> scalars) {
-        long restoredAccepted = (long) ZoProgress.required(scalars, "accepted");
-        int n = (int) Math.min(restoredAccepted, histories) * k;
-        double[] y = new double[n];
-        long[] key = new long[n];
-        for (int j = 0; j < n; j++) {
-            y[j] = ZoProgress.required(scalars, "y." + j);
-            key[j] = (long) ZoProgress.required(scalars, "key." + j);
-        }
+        ring.load(scalars);
         progress.load(scalars);
-        accepted = restoredAccepted;
-        for (int j = 0; j < n; j++) {
-            values[j] = y[j];
-            draw(key[j], j % k, j);
-        }
+        for (int j = 0; j < ring.size(); j++) draw(ring.key(j), ring.query(j), j);
         if (scalars.containsKey("lr")) setLearningRate(scalars.get("lr"));
     }
 

@@ -9,7 +9,9 @@ import dev.descent.optim.OptimizerRegistry;
  * Registers {@code zovh}, the curvature-aware zeroth-order optimizer of ZoVH ({@link ZovhOptimizer}).
  * By name it takes its objective from {@link ZoContext} (set around the registry call).
  * Hyperparameters (defaults): {@code lr} (1e-3), {@code mu} (0.1), {@code lambda_hess} (0.1),
- * {@code num_queries} (3), {@code num_histories} (3), {@code weight_decay} (0), {@code seed} (0).
+ * {@code num_queries} (3), {@code num_histories} (3), {@code weight_decay} (0), {@code seed} (0),
+ * {@code blocks} ({@code vector}: θ as one vector, the paper's and synthetic reference's form;
+ * {@code tensor}: the language-model trainer's per-tensor block-diagonal form at inference memory).
  */
 public final class ZovhOptimizers implements OptimizerFamily {
     @Override
@@ -22,7 +24,30 @@ public final class ZovhOptimizers implements OptimizerFamily {
                         + "ICML 2026 (arXiv 2605.30960)",
                 "Qjbtiger/ZoVH @ 0d22908d synthetic_and_adversarial/optimizer/zo_hess.py (ZoHessVanilla, ZoARHess; eq. 16/122 as in the paper)",
                 "none (the reference repository has no license file)", 15, false,
-                (params, grads, hyper) -> create(params, grads, hyper, ZoContext.current())));
+                (params, grads, hyper) -> build(params, grads, hyper, ZoContext.current())));
+    }
+
+    /**
+     * Builds zovh with {@code blocks} = {@code vector} ({@link ZovhOptimizer}, the default) or
+     * {@code tensor} ({@link ZovhBlockDiagonal}, the language-model variant: per-tensor eq. 16,
+     * directions regenerated, memory of inference).
+     */
+    public static dev.descent.optim.Optimizer build(dev.descent.optim.ParamSet params, float[] grads, HyperParams hyper, ZoObjective objective) {
+        String blocks = hyper.getString("blocks", "vector");
+        return switch (blocks) {
+            case "vector" -> create(params, grads, hyper, objective);
+            case "tensor" -> createBlockDiagonal(params, grads, hyper, objective);
+            default -> throw new IllegalArgumentException("blocks must be one of [vector, tensor], got '" + blocks + "'");
+        };
+    }
+
+    /** Builds the block-diagonal variant over {@code params} with an explicit objective (null: the one of {@link ZoContext}). */
+    public static ZovhBlockDiagonal createBlockDiagonal(dev.descent.optim.ParamSet params, float[] grads, HyperParams hyper, ZoObjective objective) {
+        int histories = hyper.getInt("num_histories", 3);
+        if (histories < 0) throw new IllegalArgumentException("num_histories must be >= 0, got " + histories);
+        return new ZovhBlockDiagonal(params, grads, objective, hyper.getDouble("lr", 1e-3), hyper.getDouble("mu", 0.1),
+                hyper.getDouble("lambda_hess", 0.1), hyper.getInt("num_queries", 3), histories + 1,
+                hyper.getDouble("weight_decay", 0), (long) hyper.getDouble("seed", 0));
     }
 
     /** Builds zovh over {@code params} with an explicit objective (null: the one of {@link ZoContext}, required then). */

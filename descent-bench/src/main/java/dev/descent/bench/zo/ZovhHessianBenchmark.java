@@ -138,7 +138,7 @@ public final class ZovhHessianBenchmark {
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         root.put("seconds", seconds);
-        md.append(String.format(Locale.ROOT, "Wall time %.0f s on this machine. Plots: `zovh-hessian-<function>[-curvature]-<metric>.svg`.%n%n", seconds));
+        md.append(String.format(Locale.ROOT, "Wall time %.0f s on this machine. Plots: `zovh-hessian-<function>[-curvature]-<metric>.svg` (line: mean over seeds; band: minimum to maximum over seeds).%n%n", seconds));
         json.writerWithDefaultPrettyPrinter().writeValue(out.resolve("zovh-hessian.json").toFile(), root);
         Files.writeString(out.resolve("zovh-hessian.md"), md.toString());
         return md.toString();
