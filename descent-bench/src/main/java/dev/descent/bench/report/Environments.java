@@ -10,8 +10,9 @@ import java.util.Map;
 /**
  * One line per distinct machine and code version the runs came from, read from {@code runs.env_json}:
  * JDK, cores, git revision (and whether the tree had uncommitted changes, {@code git_dirty}), OS and
- * architecture, with the number of runs. Several spellings of each key are accepted ({@code jdk} or {@code java_version}, {@code cores} or {@code available_processors},
- * {@code git_revision} or {@code git}, …) so the summary survives small changes of the harness.
+ * architecture, with the number of runs. Several spellings of each key are accepted ({@code jdk} or
+ * {@code java_version}, {@code cores} or {@code available_processors}, {@code git_revision} or
+ * {@code git}, …) so the summary survives small changes of the harness.
  */
 final class Environments {
     private static final ObjectMapper JSON = new ObjectMapper();
