@@ -9,8 +9,10 @@ import dev.descent.bench.store.RunStore;
 import dev.descent.optim.OptimizerRegistry;
 import java.io.PrintWriter;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -60,10 +62,8 @@ final class BenchRunCommand implements Callable<Integer> {
         Path dir = out != null ? out : Path.of("bench-results", cfg.name());
         try {
             Files.createDirectories(dir);
-        } catch (AccessDeniedException e) {
-            throw new IllegalArgumentException("cannot create output folder " + dir + ": permission denied");
         } catch (FileSystemException e) {
-            throw new IllegalArgumentException("cannot create output folder " + dir + ": " + e.getReason());
+            throw new IllegalArgumentException("cannot create output folder " + dir + ": " + reason(e, dir));
         }
         Path db = dir.resolve("runs.db");
         try (RunStore store = RunStore.openForWriting(db, BenchEnvironment.descentVersion())) {
@@ -96,5 +96,24 @@ final class BenchRunCommand implements Callable<Integer> {
             }
             return 0;
         }
+    }
+
+    /**
+     * Why creating {@code dir} failed, for a person: the JDK leaves the reason null for the errors it
+     * has a class for (a missing parent, an existing file, no permission), so those are named here;
+     * the path that failed is added when it is not {@code dir} itself (a parent on the way).
+     */
+    static String reason(FileSystemException e, Path dir) {
+        Path failed = (e.getFile() != null ? Path.of(e.getFile()) : dir).toAbsolutePath();
+        String why;
+        if (e instanceof AccessDeniedException) why = "permission denied";
+        else if (e instanceof FileAlreadyExistsException) why = "a file of that name exists and is not a folder";
+        else if (e instanceof NoSuchFileException) {
+            Path parent = failed.getParent();
+            why = parent != null && Files.isDirectory(parent)
+                    ? "the file system at " + parent + " does not allow new folders"
+                    : "no such file or directory";
+        } else why = e.getReason() != null ? e.getReason() : e.getClass().getSimpleName();
+        return failed.equals(dir.toAbsolutePath()) ? why : why + " (at " + e.getFile() + ")";
     }
 }

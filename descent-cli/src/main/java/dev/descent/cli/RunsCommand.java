@@ -89,6 +89,11 @@ final class RunsCommand implements Runnable {
         return b.toString();
     }
 
+    /** The first {@code n} characters of a run id (all of a shorter one, as a hand-made store may hold). */
+    static String prefix(String runId, int n) {
+        return runId.length() > n ? runId.substring(0, n) : runId;
+    }
+
     static String num(Double v) {
         return v == null ? "-" : String.format(Locale.ROOT, "%.4g", v);
     }
@@ -111,7 +116,7 @@ final class RunsCommand implements Runnable {
             String fmt = "%-10s  %-22s  %-18s  %-28s  %5s  %-8s  %-18s  %9s%n";
             out.printf(fmt, "run", "problem", "optimizer", "hyper", "seed", "status", "final metric", "time (s)");
             for (RunRow r : rows) {
-                out.printf(Locale.ROOT, fmt, r.runId().substring(0, 10), r.problem(), r.optimizer(), hyper(r.hyperJson()), r.seed(), r.status(),
+                out.printf(Locale.ROOT, fmt, prefix(r.runId(), 10), r.problem(), r.optimizer(), hyper(r.hyperJson()), r.seed(), r.status(),
                         r.metricName() + " " + num(r.finalMetric()), String.format(Locale.ROOT, "%.2f", r.wallSeconds()));
             }
         }
@@ -128,7 +133,7 @@ final class RunsCommand implements Runnable {
             if (rows.isEmpty()) throw new IllegalArgumentException("no run in " + store.path() + " has an id starting with '" + prefix + "'");
             if (rows.size() > 1) {
                 StringBuilder b = new StringBuilder();
-                for (RunRow r : rows.subList(0, Math.min(5, rows.size()))) b.append(b.length() == 0 ? "" : ", ").append(r.runId(), 0, 16);
+                for (RunRow r : rows.subList(0, Math.min(5, rows.size()))) b.append(b.length() == 0 ? "" : ", ").append(prefix(r.runId(), 16));
                 throw new IllegalArgumentException("run id prefix '" + prefix + "' matches " + rows.size() + " runs (" + b
                         + (rows.size() > 5 ? ", …" : "") + "); give more characters");
             }

@@ -117,7 +117,18 @@ class BenchRunCommandTest {
         Path cfg = config(dir, CONFIG);
         Path file = dir.resolve("a-file");
         Files.writeString(file, "x");
-        badInput(run("bench", "run", "--config", cfg.toString(), "--out", file.resolve("sub").toString()), "cannot create output folder " + file.resolve("sub"));
+        badInput(run("bench", "run", "--config", cfg.toString(), "--out", file.resolve("sub").toString()),
+                "cannot create output folder " + file.resolve("sub") + ": Not a directory");
+        badInput(run("bench", "run", "--config", cfg.toString(), "--out", file.toString()),
+                "cannot create output folder " + file + ": a file of that name exists and is not a folder");
+        if (Files.isDirectory(Path.of("/proc/self"))) { // Linux: /proc takes no new folders, and the JDK gives no reason
+            CliRun proc = run("bench", "run", "--config", cfg.toString(), "--out", "/proc/descent-x/y");
+            badInput(proc, "cannot create output folder /proc/descent-x/y: the file system at /proc does not allow new folders "
+                    + "(at /proc/descent-x)");
+            assertTrue(!proc.err().contains("null"), proc.err());
+            proc = run("bench", "run", "--config", cfg.toString(), "--out", "/proc/descent-x");
+            badInput(proc, "cannot create output folder /proc/descent-x: the file system at /proc does not allow new folders");
+        }
 
         Path corrupt = dir.resolve("corrupt");
         Files.createDirectories(corrupt);

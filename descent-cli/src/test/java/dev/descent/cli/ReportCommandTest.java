@@ -30,6 +30,7 @@ class ReportCommandTest {
             for (String stmt : schema.split(";")) {
                 if (!stmt.isBlank()) s.executeUpdate(stmt);
             }
+            s.executeUpdate("INSERT INTO meta VALUES ('schema_version', '1'), ('descent_version', 'test')");
             if (!empty) {
                 s.executeUpdate("INSERT INTO runs VALUES ('r1', 'smoke', 'quadratic', 'sgd', '{\"lr\":\"0.1\"}', 0, 2, 2, '{}', "
                         + "'{\"jdk\":\"25\",\"cores\":2}', 'finished', NULL, '2026-11-24T00:00:00Z', '2026-11-24T00:00:01Z', 2, 2, 0.5, "
@@ -75,6 +76,71 @@ class ReportCommandTest {
         CliRun r = run("report", "--db", store(true).toString(), "--out", dir.resolve("r.html").toString());
         assertEquals(Descent.BAD_INPUT, r.exit());
         assertTrue(r.err().contains("holds no runs"), r.err());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+    }
+
+    /** Bad input: exit 2, nothing on stdout, one line on stderr starting "descent: " and containing {@code expected}. */
+    private static void oneLine(CliRun r, String expected) {
+        assertEquals(Descent.BAD_INPUT, r.exit(), r.out() + r.err());
+        assertEquals("", r.out());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+        assertTrue(r.err().startsWith("descent: "), r.err());
+        assertTrue(r.err().contains(expected), r.err());
+    }
+
+    @Test
+    void aStoreLockedByAnotherConnectionIsOneLineForEveryReader() throws Exception {
+        Path db = store(false);
+        Path html = dir.resolve("r.html");
+        // The fixture keeps SQLite's rollback journal, where an exclusive lock keeps readers out too.
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement s = c.createStatement()) {
+            s.execute("BEGIN EXCLUSIVE");
+            oneLine(run("report", "--db", db.toString(), "--out", html.toString()), "locked");
+            for (String[] cmd : new String[][] {{"runs", "list"}, {"runs", "compare"}, {"runs", "show", "ab"}}) {
+                String[] args = java.util.stream.Stream.concat(java.util.Arrays.stream(cmd), java.util.stream.Stream.of("--db", db.toString()))
+                        .toArray(String[]::new);
+                CliRun r = run(args);
+                oneLine(r, db + " is locked by another process (SQLITE_BUSY); wait for it to finish and try again");
+                assertFalse(r.err().contains("--out"), "a reader takes no --out: " + r.err());
+            }
+            s.execute("ROLLBACK");
+        }
+        assertFalse(Files.exists(html));
+        // Unlocked, the same store reads.
+        CliRun list = run("runs", "list", "--db", db.toString());
+        assertEquals(0, list.exit(), list.err());
+        assertTrue(list.out().lines().skip(1).findFirst().orElseThrow().startsWith("r1 "), "a short id is shown whole: " + list.out());
+    }
+
+    @Test
+    void aTruncatedRealStoreIsOneLine() throws Exception {
+        Path cfg = dir.resolve("tiny.yaml");
+        Files.writeString(cfg, """
+                name: tiny
+                seeds: 2
+                eval_every: 10
+                optimizers:
+                  - {name: sgd, hyper: {lr: 0.05}}
+                  - {name: adamw, hyper: {lr: 0.05}}
+                problems:
+                  - {name: quadratic, steps: 40}
+                  - {name: rosenbrock, steps: 40}
+                """);
+        Path out = dir.resolve("bench");
+        CliRun bench = run("bench", "run", "--config", cfg.toString(), "--out", out.toString(), "--jobs", "1");
+        assertEquals(0, bench.exit(), bench.err());
+        Path db = out.resolve("runs.db");
+        assertFalse(Files.exists(out.resolve("runs.db-wal")), "closing the store folds its log into runs.db");
+        assertEquals(0, run("report", "--db", db.toString(), "--out", dir.resolve("whole.html").toString()).exit());
+
+        long size = Files.size(db);
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(db, java.nio.file.StandardOpenOption.WRITE)) {
+            ch.truncate(size / 2);
+        }
+        Path html = dir.resolve("half.html");
+        // Measured: "cannot read run store …/runs.db: [SQLITE_CORRUPT] The database disk image is malformed (…)".
+        oneLine(run("report", "--db", db.toString(), "--out", html.toString()), "cannot read run store " + db + ": ");
+        assertFalse(Files.exists(html));
     }
 
     @Test

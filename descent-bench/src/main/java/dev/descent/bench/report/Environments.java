@@ -9,9 +9,10 @@ import java.util.Map;
 
 /**
  * One line per distinct machine and code version the runs came from, read from {@code runs.env_json}:
- * JDK, cores, git revision, OS and architecture, with the number of runs. Several spellings of each
- * key are accepted ({@code jdk} or {@code java_version}, {@code cores} or {@code available_processors},
- * {@code git_revision} or {@code git}, …) so the summary survives small changes of the harness.
+ * JDK, cores, git revision (and whether the tree had uncommitted changes, {@code git_dirty}), OS and
+ * architecture, with the number of runs. Several spellings of each key are accepted ({@code jdk} or
+ * {@code java_version}, {@code cores} or {@code available_processors}, {@code git_revision} or
+ * {@code git}, …) so the summary survives small changes of the harness.
  */
 final class Environments {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -45,7 +46,9 @@ final class Environments {
         String threads = first(env, "kernel_threads", "threads");
         if (threads != null) parts.add(threads + " kernel threads");
         String git = first(env, "git_revision", "git", "git_rev", "git_commit", "revision");
-        if (git != null) parts.add("git " + (git.matches("[0-9a-f]{40}") ? git.substring(0, 12) : git));
+        JsonNode dirty = env.get("git_dirty");
+        if (git != null) parts.add("git " + (git.matches("[0-9a-f]{40}") ? git.substring(0, 12) : git)
+                + (dirty != null && dirty.asBoolean(false) ? " with uncommitted changes" : ""));
         String os = first(env, "os", "os_name", "os.name");
         String arch = first(env, "arch", "os_arch", "os.arch");
         if (os != null || arch != null) parts.add(((os == null ? "" : os) + " " + (arch == null ? "" : arch)).strip());

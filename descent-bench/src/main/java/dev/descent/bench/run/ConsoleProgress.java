@@ -6,9 +6,9 @@ import java.util.Locale;
 
 /**
  * Progress of a benchmark on the console. On a terminal: a block of lines redrawn in place with ANSI
- * escapes (one per worker: its run, step/steps and loss; then the overall bar with runs done/total
- * and the ETA), at most ten times a second, with a permanent line printed above it for each
- * finished run. Elsewhere (CI, pipes): only the permanent line per finished run.
+ * escapes (one per worker: its run, a bar of its steps, step/steps and loss; then the overall bar
+ * with runs done/total and the ETA), at most ten times a second, with a permanent line printed
+ * above it for each finished run. Elsewhere (CI, pipes): only the permanent line per finished run.
  *
  * <p>The ETA assumes the remaining steps cost what the steps so far did on average.
  */
@@ -24,7 +24,8 @@ public final class ConsoleProgress implements RunListener {
     private int done;
     private long totalSteps;
     private long stepsOfFinishedRuns;
-    private volatile long lastDraw;
+    /** When the block was last drawn; starts one interval back so that the first run shows at once. */
+    private volatile long lastDraw = startNanos - REDRAW_NANOS;
 
     private static final class Slot {
         volatile RunSpec spec;
@@ -118,9 +119,7 @@ public final class ConsoleProgress implements RunListener {
         for (Slot slot : slots) {
             RunSpec spec = slot.spec;
             if (spec == null) continue;
-            int step = slot.step;
-            String state = step == 0 ? "starting" : String.format(Locale.ROOT, "step %d/%d loss %.4g", step, spec.steps(), slot.loss);
-            out.println("  " + spec.label() + ": " + state);
+            out.println(runLine(spec, slot.step, slot.loss));
             lines++;
         }
         out.println(overallLine(now));
@@ -134,10 +133,22 @@ public final class ConsoleProgress implements RunListener {
         double fraction = totalSteps > 0 ? Math.min(1, (double) stepsDone / totalSteps) : 0;
         double elapsed = (now - startNanos) / 1e9;
         String eta = fraction > 0 ? duration(elapsed * (1 - fraction) / fraction) : "?";
-        int width = 30;
-        int filled = (int) Math.round(width * fraction);
-        return String.format(Locale.ROOT, "runs %d/%d [%s%s] %3.0f%% | elapsed %s | ETA %s", done, total, "=".repeat(filled),
-                " ".repeat(width - filled), 100 * fraction, duration(elapsed), eta);
+        return String.format(Locale.ROOT, "runs %d/%d %s %3.0f%% | elapsed %s | ETA %s", done, total, bar(fraction, 30),
+                100 * fraction, duration(elapsed), eta);
+    }
+
+    /** "  quadratic adamw {lr=0.01} seed 1 [====      ] 412/1000 loss 0.1234": a worker's run and its steps. */
+    static String runLine(RunSpec spec, int step, double loss) {
+        int steps = spec.steps();
+        double fraction = steps > 0 ? Math.min(1, (double) step / steps) : 0;
+        String state = step == 0 ? "starting" : String.format(Locale.ROOT, "loss %.4g", loss);
+        return String.format(Locale.ROOT, "  %s %s %d/%d %s", spec.label(), bar(fraction, 10), step, steps, state);
+    }
+
+    /** "[===       ]": {@code width} cells, the first round(width × fraction) filled. */
+    static String bar(double fraction, int width) {
+        int filled = (int) Math.round(width * Math.max(0, Math.min(1, fraction)));
+        return "[" + "=".repeat(filled) + " ".repeat(width - filled) + "]";
     }
 
     static String duration(double s) {

@@ -109,7 +109,7 @@ public final class RunStore implements AutoCloseable {
             closeQuietly(c);
             fl.release();
             ch.close();
-            throw userError(db, e);
+            throw userError(db, e, true);
         } catch (RuntimeException e) {
             closeQuietly(c);
             fl.release();
@@ -129,7 +129,7 @@ public final class RunStore implements AutoCloseable {
             return new RunStore(db, c, null, null);
         } catch (SQLException e) {
             closeQuietly(c);
-            throw userError(db, e);
+            throw userError(db, e, false);
         } catch (RuntimeException e) {
             closeQuietly(c);
             throw e;
@@ -234,12 +234,17 @@ public final class RunStore implements AutoCloseable {
         return out;
     }
 
-    /** Turns the SQLite errors a user can cause into one clear line; anything else stays a bug. */
-    static RuntimeException userError(Path db, SQLException e) {
+    /**
+     * Turns the SQLite errors a user can cause into one clear line; anything else stays a bug.
+     * {@code writing}: the store was opened by a benchmark run (whose hint for a lock is another
+     * --out), not by a reader.
+     */
+    static RuntimeException userError(Path db, SQLException e, boolean writing) {
         int code = e.getErrorCode() & 0xff;
         String msg = e.getMessage() == null ? "" : e.getMessage();
         if (code == 5 || code == 6 || msg.contains("SQLITE_BUSY") || msg.contains("database is locked")) {
-            return new IllegalArgumentException(db + " is locked by another process (SQLITE_BUSY); wait for it to finish or choose another --out");
+            return new IllegalArgumentException(db + " is locked by another process (SQLITE_BUSY); wait for it to finish"
+                    + (writing ? " or choose another --out" : " and try again"));
         }
         if (code == 26 || code == 11 || msg.contains("SQLITE_NOTADB") || msg.contains("SQLITE_CORRUPT")) {
             return new IllegalArgumentException(db + " is not a SQLite database or is corrupt (" + msg + ")");
@@ -256,7 +261,7 @@ public final class RunStore implements AutoCloseable {
             rs.next();
             return rs.getInt(1);
         } catch (SQLException e) {
-            throw userError(path, e);
+            throw userError(path, e, lock != null);
         }
     }
 
@@ -267,7 +272,7 @@ public final class RunStore implements AutoCloseable {
              ResultSet rs = s.executeQuery("SELECT run_id FROM runs WHERE status IN ('finished', 'diverged')")) {
             while (rs.next()) out.add(rs.getString(1));
         } catch (SQLException e) {
-            throw userError(path, e);
+            throw userError(path, e, lock != null);
         }
         return out;
     }
@@ -310,7 +315,7 @@ public final class RunStore implements AutoCloseable {
                 }
             });
         } catch (SQLException e) {
-            throw userError(path, e);
+            throw userError(path, e, lock != null);
         }
     }
 
@@ -388,7 +393,7 @@ public final class RunStore implements AutoCloseable {
                 }
             }
         } catch (SQLException e) {
-            throw userError(path, e);
+            throw userError(path, e, lock != null);
         }
         return out;
     }
@@ -404,7 +409,7 @@ public final class RunStore implements AutoCloseable {
                 while (rs.next()) out.add(new StepRow(rs.getInt(1), dbl(rs, 2), dbl(rs, 3), rs.getDouble(4), dbl(rs, 5)));
             }
         } catch (SQLException e) {
-            throw userError(path, e);
+            throw userError(path, e, lock != null);
         }
         return out;
     }
@@ -419,7 +424,7 @@ public final class RunStore implements AutoCloseable {
                 while (rs.next()) out.add(new EvalRow(rs.getInt(1), rs.getString(2), dbl(rs, 3), rs.getDouble(4)));
             }
         } catch (SQLException e) {
-            throw userError(path, e);
+            throw userError(path, e, lock != null);
         }
         return out;
     }

@@ -150,4 +150,13 @@ class ReportPartsTest {
         for (int i = 0; i < 48; i++) distinct.add(SeriesStyle.of(i));
         assertEquals(48, distinct.size());
     }
+
+    @Test
+    void anEnvironmentWithUncommittedChangesSaysSo() {
+        String rev = "0123456789abcdef0123456789abcdef01234567";
+        assertEquals("git 0123456789ab with uncommitted changes",
+                Environments.describe("{\"git_revision\":\"" + rev + "\",\"git_dirty\":true}"));
+        assertEquals("git 0123456789ab", Environments.describe("{\"git_revision\":\"" + rev + "\",\"git_dirty\":false}"));
+        assertEquals("git unknown", Environments.describe("{\"git_revision\":\"unknown\",\"git_dirty\":null}"));
+    }
 }

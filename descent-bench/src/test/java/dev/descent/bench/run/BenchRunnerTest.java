@@ -1,7 +1,6 @@
 package dev.descent.bench.run;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -249,8 +248,23 @@ class BenchRunnerTest {
         }
         String s = text.toString();
         assertTrue(s.contains("\033[2K"), s);
-        assertTrue(s.contains("runs 2/2 ["), s);
+        assertTrue(s.contains("runs 2/2 [" + "=".repeat(30) + "] 100%"), s);
         assertTrue(s.contains("[2/2] quadratic sgd {lr=0.001} seed 1: finished"), s);
-        assertNotNull(s);
+        // The first run is drawn at once with its own (empty) bar, above the overall one.
+        assertTrue(s.contains("  quadratic sgd {lr=0.001} seed 0 [          ] 0/25 starting\nruns 0/2 ["), s);
+    }
+
+    @Test
+    void aRunLineShowsABarOfItsSteps() {
+        RunSpec spec = grid().get(0); // quadratic sgd, 25 steps
+        assertEquals(25, spec.steps());
+        assertEquals("  " + spec.label() + " [          ] 0/25 starting", ConsoleProgress.runLine(spec, 0, Double.NaN));
+        // 10/25 of 10 cells = 4 cells; 13/25 → 5.2 → 5; 25/25 → all.
+        assertEquals("  " + spec.label() + " [====      ] 10/25 loss 0.1235", ConsoleProgress.runLine(spec, 10, 0.123456));
+        assertEquals("  " + spec.label() + " [=====     ] 13/25 loss 1.000e-05", ConsoleProgress.runLine(spec, 13, 1e-5));
+        assertEquals("  " + spec.label() + " [==========] 25/25 loss NaN", ConsoleProgress.runLine(spec, 25, Double.NaN));
+        assertEquals("[]", ConsoleProgress.bar(0.5, 0));
+        assertEquals("[===]", ConsoleProgress.bar(1.7, 3));
+        assertEquals("[   ]", ConsoleProgress.bar(-1, 3));
     }
 }
