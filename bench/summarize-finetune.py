@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Markdown tables of bench/zo-finetune.sh's runs (docs/zeroth-order.md, MeZO fine-tuning).
 
-Counting: a zeroth-order step of MeZO or ZO-Adam with q = 1 is 2 forward passes (its `queries`);
+Counting: a zeroth-order step of MeZO or ZO-Adam with q = 1 is 2 forward passes (its `queries`), one of
+ZoVH (blocks=tensor, K = 3) is 3;
 an AdamW step is 1 forward + 1 backward pass, counted as 1 forward pass and as 3 forward-equivalent
 passes (backward taken as 2 forwards). "slice" is the loss on fixed batches (eval_iters of them) of the
 held-out slice being fine-tuned on; "val" is the validation split, seen by neither run.
@@ -14,7 +15,8 @@ import statistics
 import sys
 
 out = pathlib.Path(sys.argv[1] if len(sys.argv) > 1 else "runs/zo-finetune")
-NAMES = {"mezo": "MeZO", "zo_adam": "ZO-Adam", "adamw": "AdamW"}
+NAMES = {"mezo": "MeZO", "zo_adam": "ZO-Adam", "zovh": "ZoVH", "adamw": "AdamW"}
+QUERIES_PER_STEP = {"mezo": 2, "zo_adam": 2, "zovh": 3}
 
 
 def evals(run):
@@ -29,7 +31,7 @@ def evals(run):
 
 def passes(opt, step):
     """(forward passes, forward-equivalent passes) after `step` steps."""
-    return (2 * step, 2 * step) if opt != "adamw" else (step, 3 * step)
+    return (step, 3 * step) if opt == "adamw" else (QUERIES_PER_STEP[opt] * step,) * 2
 
 
 def fmt(xs):
