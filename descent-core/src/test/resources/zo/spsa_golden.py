@@ -58,16 +58,17 @@ def spsa(scheme, kind, seed, mu, q, step):
         phi = 4.0 if kind == "unit_sphere" else 1.0
         g = [g[i] + phi * coef / q * z[i] for i in range(4)]
     return g
-for scheme, kind in [("central", "gaussian"), ("central", "rademacher"), ("forward", "gaussian"), ("one_point", "rademacher"),
-                     ("central", "sphere"), ("forward", "unit_sphere")]:
-    print(scheme, kind, "seed 7 mu 1e-2 q 2 step 3:", spsa(scheme, kind, 7, 1e-2, 2, 3))
+if __name__ == "__main__":  # importable by zo_golden.py without printing
+    for scheme, kind in [("central", "gaussian"), ("central", "rademacher"), ("forward", "gaussian"), ("one_point", "rademacher"),
+                         ("central", "sphere"), ("forward", "unit_sphere")]:
+        print(scheme, kind, "seed 7 mu 1e-2 q 2 step 3:", spsa(scheme, kind, 7, 1e-2, 2, 3))
 
-# MeZO, 3 steps, seed 11, mu 1e-3, lr 0.05, weight_decay 0.1 (parameter name "w": decayed), q 1.
-t = [f32(x) for x in theta0]
-for step in range(3):
-    z = direction("gaussian", 11, step, 0, 4)
-    m = f32(1e-3)
-    tp = add(t, m, z); lp = f(tp); tm = add(tp, -2 * m, z); lm = f(tm); t = add(tm, m, z)
-    pg = (lp - lm) / (2 * 1e-3)
-    t = [f32(t[i] - 0.05 * (pg * z[i] + 0.1 * t[i])) for i in range(4)]  # stored as float32
-    print("mezo step", step + 1, "loss+", lp, "projected_grad", pg, "theta", t)
+    # MeZO, 3 steps, seed 11, mu 1e-3, lr 0.05, weight_decay 0.1 (parameter name "w": decayed), q 1.
+    t = [f32(x) for x in theta0]
+    for step in range(3):
+        z = direction("gaussian", 11, step, 0, 4)
+        m = f32(1e-3)
+        tp = add(t, m, z); lp = f(tp); tm = add(tp, -2 * m, z); lm = f(tm); t = add(tm, m, z)
+        pg = (lp - lm) / (2 * 1e-3)
+        t = [f32(t[i] - 0.05 * (pg * z[i] + 0.1 * t[i])) for i in range(4)]  # stored as float32
+        print("mezo step", step + 1, "loss+", lp, "projected_grad", pg, "theta", t)
