@@ -27,8 +27,8 @@ import java.util.function.Predicate;
  * <p>Choices where this differs from the reference, and why:
  * <ul>
  *   <li>Directions are standard Gaussian over all prunable coordinates together, and ĝ(θ') reuses the
- *       same q directions as ĝ(θ) (common random numbers, Philox stream (seed, "zograsp/dirs") derived
- *       by i). The reference draws fresh directions normalized per tensor, which scales each
+ *       same q directions as ĝ(θ) (common random numbers: direction i is values i·n … i·n + n − 1 of the Philox stream
+ *       (seed, "zograsp/dirs"), n the number of prunable coordinates). The reference draws fresh directions normalized per tensor, which scales each
  *       tensor's estimate by μ/d_tensor and so mixes a layer-size factor into the global ranking;
  *       with a common Gaussian set, Ĥg = P·(∇f(θ') − ∇f(θ))/μ + O(μ) with P = (1/q)Σ u_i u_iᵀ, an
  *       unbiased (E P = I) sketch of H ĝ, and on a quadratic f exactly P·A·ĝ(θ) (the μ² terms cancel).</li>
