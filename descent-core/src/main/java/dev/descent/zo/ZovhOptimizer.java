@@ -19,7 +19,7 @@ import java.util.Map;
  *   <li>evaluates y_{t,k} = f(θ_t + μu_{t,k}) through the {@link ZoObjective} captured from
  *       {@link ZoContext} at construction, perturbing the buffer in place to
  *       {@code (float) (θ_i + μ u_i)} and restoring it from a copy, bit for bit;</li>
- *   <li>keeps the last N·K (direction, value) pairs (query reuse, {@link ZovhHistory} semantics);</li>
+ *   <li>keeps the last N·K (direction, value) pairs (query reuse, {@link ZovhQueryRing}: old values are not re-evaluated);</li>
  *   <li>θ ← θ − η (p + wd·θ) with p the bias-corrected product of eq. 16/122 over all n held pairs, in
  *       the factored form of {@link ZovhEstimator#product} (double accumulators).</li>
  * </ol>
