@@ -3,6 +3,7 @@ package dev.descent.zo;
 import dev.descent.optim.Optimizer;
 import dev.descent.optim.ParamSet;
 import dev.descent.optim.ParamSlot;
+import dev.descent.tensor.Parallel;
 import dev.descent.tensor.Tensor;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -140,7 +141,9 @@ public final class ZovhBlockDiagonal implements Optimizer {
         float eta = (float) lr;
         float inverseLambda = (float) (1 / lambda);
         float wd = (float) weightDecay;
-        for (int i = 0; i < d; i++) theta[i] -= eta * (ghat[i] * inverseLambda + wd * theta[i]);
+        Parallel.forRange(d, 1 << 14, (from, to) -> {
+            for (int i = from; i < to; i++) theta[i] -= eta * (ghat[i] * inverseLambda + wd * theta[i]);
+        });
         for (int j = 0; j < n; j++) addPerTensor(direction(j), coefficients[j], lr / lambda);
     }
 
@@ -149,38 +152,47 @@ public final class ZovhBlockDiagonal implements Optimizer {
         return directions.at(ring.key(j), ring.query(j), theta.length);
     }
 
-    /** norms[P] = ‖z_P‖², dots[P] = z_Pᵀĝ_P for every tensor P, in double, in index order. */
+    /**
+     * norms[P] = ‖z_P‖², dots[P] = z_Pᵀĝ_P for every tensor P, in double, in index order. Tensors are
+     * shared out over threads whole, so each sum has one order whatever the thread count.
+     */
     private void sumsPerTensor(Direction z) {
-        float[] piece = Scratch.get().z;
-        for (ParamSlot s : slots) {
-            double n2 = 0, dot = 0;
-            int off = s.offset();
-            for (int c = 0; c < s.size(); c += Scratch.PIECE) {
-                int len = Math.min(Scratch.PIECE, s.size() - c);
-                z.fill(piece, 0, len, off + c);
-                for (int i = 0; i < len; i++) {
-                    double v = piece[i];
-                    n2 += v * v;
-                    dot += v * ghat[off + c + i];
+        Parallel.forRange(slots.size(), 1, (from, to) -> {
+            float[] piece = Scratch.get().z;
+            for (int t = from; t < to; t++) {
+                ParamSlot s = slots.get(t);
+                double n2 = 0, dot = 0;
+                int off = s.offset();
+                for (int c = 0; c < s.size(); c += Scratch.PIECE) {
+                    int len = Math.min(Scratch.PIECE, s.size() - c);
+                    z.fill(piece, 0, len, off + c);
+                    for (int i = 0; i < len; i++) {
+                        double v = piece[i];
+                        n2 += v * v;
+                        dot += v * ghat[off + c + i];
+                    }
                 }
+                norms[s.index()] = n2;
+                dots[s.index()] = dot;
             }
-            norms[s.index()] = n2;
-            dots[s.index()] = dot;
-        }
+        });
     }
 
-    /** θ_P ← θ_P + fl(scale·coef[P])·z_P for every tensor P. */
+    /** θ_P ← θ_P + fl(scale·coef[P])·z_P for every tensor P (element by element, so any split gives the same bits). */
     private void addPerTensor(Direction z, double[] coef, double scale) {
-        float[] piece = Scratch.get().z;
-        for (ParamSlot s : slots) {
-            float c = (float) (scale * coef[s.index()]);
-            int off = s.offset();
-            for (int i0 = 0; i0 < s.size(); i0 += Scratch.PIECE) {
-                int len = Math.min(Scratch.PIECE, s.size() - i0);
-                z.fill(piece, 0, len, off + i0);
-                for (int i = 0; i < len; i++) theta[off + i0 + i] += c * piece[i];
+        Parallel.forRange(slots.size(), 1, (from, to) -> {
+            float[] piece = Scratch.get().z;
+            for (int t = from; t < to; t++) {
+                ParamSlot s = slots.get(t);
+                float c = (float) (scale * coef[s.index()]);
+                int off = s.offset();
+                for (int i0 = 0; i0 < s.size(); i0 += Scratch.PIECE) {
+                    int len = Math.min(Scratch.PIECE, s.size() - i0);
+                    z.fill(piece, 0, len, off + i0);
+                    for (int i = 0; i < len; i++) theta[off + i0 + i] += c * piece[i];
+                }
             }
-        }
+        });
     }
 
     /** λ from now on (the reference switches 0.5 → 1.0 at {@code hess_scheduler_step}). */

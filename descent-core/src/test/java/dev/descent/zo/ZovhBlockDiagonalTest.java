@@ -157,6 +157,30 @@ class ZovhBlockDiagonalTest {
         assertTrue(opt.lastSkipReason().startsWith("step 3 skipped"), opt.lastSkipReason());
     }
 
+    /** Tensors are shared out over threads whole and updates are element by element: 1 and 2 threads give the same bits. */
+    @Test
+    void bitIdenticalForAnyThreadCount() {
+        Map<String, String> h = Map.of("lr", "0.001", "mu", "0.01", "lambda_hess", "1", "num_histories", "1", "seed", "8");
+        float[][] results = new float[2][];
+        int threads = Parallel.threads();
+        try {
+            for (int t = 1; t <= 2; t++) {
+                Parallel.setThreads(t);
+                float[] x = start(70_000);
+                int d = x.length;
+                ZovhBlockDiagonal opt = ZovhOptimizers.createBlockDiagonal(
+                        ParamSet.of(x, List.of("a", "b", "c"), List.of(new int[] {40_000}, new int[] {29_000}, new int[] {1_000})),
+                        new float[d], new HyperParams(h), () -> quadratic(x));
+                for (int i = 0; i < 5; i++) opt.step();
+                results[t - 1] = x;
+            }
+        } finally {
+            Parallel.setThreads(threads);
+        }
+        assertArrayEquals(results[0], results[1], 0f);
+        assertFalse(java.util.Arrays.equals(results[0], start(70_000)), "the parameters never moved");
+    }
+
     /** Nothing proportional to the parameter count is allocated per step (no direction, no θ copy). */
     @Test
     void stepAllocatesNothingProportionalToTheParameters() {
