@@ -247,4 +247,35 @@ class MezoTest {
         assertFalse(Mezo.decays("transformer.ln_f.weight"));
         assertFalse(Mezo.decays("encoder.layer.0.output.LayerNorm.weight"));
     }
+
+    /**
+     * With q = 1 the restore and the update share one pass; the result must be, bit for bit, the four
+     * separate passes of the reference (θ + μz, θ − 2μz, θ + μz, then θ − η(g·z + λθ) with decay on the
+     * weight and not on the bias), written out here element by element.
+     */
+    @Test
+    void fusedRestoreAndUpdateEqualTheSeparatePassesBitForBit() {
+        int d = 5000;
+        float[] x = new float[d];
+        for (int i = 0; i < d; i++) x[i] = (float) Math.sin(0.37 * i) * 3;
+        float[] ref = x.clone();
+        ParamSet ps = ParamSet.of(x, List.of("w.weight", "w.bias"), List.of(new int[] {4000}, new int[] {1000}));
+        Mezo mezo = new Mezo(ps, () -> quartic(x), 1e-3, 1e-2, 0.1, 1, 6, DirectionKind.GAUSSIAN);
+        for (int step = 0; step < 3; step++) {
+            mezo.step();
+            Direction z = Directions.seeded(DirectionKind.GAUSSIAN, 6).at(step, 0, d);
+            float m = 1e-2f;
+            for (int i = 0; i < d; i++) ref[i] += m * z.value(i);
+            double plus = quartic(ref);
+            for (int i = 0; i < d; i++) ref[i] += -2 * m * z.value(i);
+            double minus = quartic(ref);
+            float g = (float) ((plus - minus) / (2 * 1e-2));
+            for (int i = 0; i < d; i++) {
+                float theta = ref[i] + m * z.value(i);
+                float lambda = i < 4000 ? 0.1f : 0f;
+                ref[i] = theta - 1e-3f * (g * z.value(i) + lambda * theta);
+            }
+        }
+        for (int i = 0; i < d; i++) assertEquals(Float.floatToRawIntBits(ref[i]), Float.floatToRawIntBits(x[i]), "element " + i);
+    }
 }
