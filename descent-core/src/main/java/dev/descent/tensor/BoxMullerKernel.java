@@ -33,18 +33,37 @@ import jdk.incubator.vector.VectorSpecies;
  *       z·r ≠ 0 nor, at r = 0, the +0 of 0 − (±0). The |x| &lt; 2⁻²⁷ early returns only apply at
  *       r = 0, where the polynomials give the same 1 and +0.</li>
  * </ul>
- * {@code BoxMullerKernelTest} checks all of this exhaustively: the vector log against
+ * The work is done a piece of {@value #PIECE} values at a time in four passes over per-thread
+ * buffers (allocated once per thread): the Philox blocks, {@link #LANES} at a time; the uniforms
+ * u1, u2 in value order; log u1 and cos 2πu2 in place; the products, rounded to float. Each pass is
+ * its own loop so that the JIT compiles its vector operations to registers, not objects.
+ *
+ * <p>{@code BoxMullerKernelTest} checks all of this exhaustively: the vector log against
  * {@code StrictMath.log} for all 2²⁴ possible u1, the vector cos 2πu against the scalar quarter-turn
  * formula for all 2²⁴ possible u2, and whole fills against a scalar reference.
  */
 final class BoxMullerKernel {
-    /** Pairs evaluated per pass; the caller's scratch holds this many u1 and u2. */
-    static final int PIECE = 512;
+    /** Values per pass; even, and a multiple of twice the lane count. */
+    static final int PIECE = 256;
 
     private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Long> L = LongVector.SPECIES_PREFERRED;
     private static final VectorSpecies<Float> F =
             VectorSpecies.of(float.class, VectorShape.forBitSize(D.vectorBitSize() / 2));
     static final int LANES = D.length();
+    private static final long[] IOTA = new long[L.length()];
+
+    static {
+        for (int l = 0; l < IOTA.length; l++) IOTA[l] = l;
+    }
+
+    private static final long M0 = 0xD2511F53L;
+    private static final long M1 = 0xCD9E8D57L;
+    private static final int W0 = 0x9E3779B9;
+    private static final int W1 = 0xBB67AE85;
+    private static final long WORD = 0xFFFF_FFFFL;
+    /** A counter block index has 62 bits (it is the uniform index 2i shifted right by two). */
+    private static final long BLOCK_MASK = 0x3FFF_FFFF_FFFF_FFFFL;
 
     // fdlibm __ieee754_log
     private static final double LN2_HI = 0x1.62e42feep-1;
@@ -71,90 +90,164 @@ final class BoxMullerKernel {
     private static final double C5 = 0x1.1ee9ebdb4b1c4p-29;
     private static final double C6 = -0x1.8fae9be8838d4p-37;
 
+    /** Per-thread buffers: the four words of each block of a piece, then u1 and u2 (overwritten by log u1, cos 2πu2). */
+    private static final class Scratch {
+        static final ThreadLocal<Scratch> CURRENT = ThreadLocal.withInitial(Scratch::new);
+        final long[] w0 = new long[PIECE / 2];
+        final long[] w1 = new long[PIECE / 2];
+        final long[] w2 = new long[PIECE / 2];
+        final long[] w3 = new long[PIECE / 2];
+        final double[] u1 = new double[PIECE];
+        final double[] u2 = new double[PIECE];
+    }
+
     private BoxMullerKernel() {}
 
     /**
-     * {@code out[off + j] = (float) (Math.sqrt(-2.0 * StrictMath.log(u1[j])) * cosTwoPi(u2[j]))} for
-     * j &lt; n. u1[j] must be in (0, 1] and u2[j] in [0, 1), both multiples of 2⁻²⁴; the arrays must
-     * hold at least n rounded up to a multiple of {@link #LANES} entries, and the padding must hold
-     * values of the same kind (they are evaluated and discarded).
+     * {@code out[off + j] = Philox.gaussian(start + j)} for j &lt; n, of the stream with key
+     * (key0, key1) and purpose (purpose0, purpose1). {@code start} must be even, so that values
+     * start + 2m and start + 2m + 1 come from words 0, 1 and words 2, 3 of block (2·start)/4 + m.
      */
-    static void fill(double[] u1, double[] u2, float[] out, int off, int n) {
-        int full = n - n % LANES;
-        int j = 0;
-        for (; j < full; j += LANES) value(u1, u2, j).intoArray(out, off + j);
-        if (j < n) value(u1, u2, j).intoArray(out, off + j, F.indexInRange(j, n));
-    }
-
-    private static FloatVector value(double[] u1, double[] u2, int j) {
-        DoubleVector radius = log(DoubleVector.fromArray(D, u1, j)).mul(-2.0).sqrt();
-        DoubleVector z = radius.mul(cosTwoPi(DoubleVector.fromArray(D, u2, j)));
-        return (FloatVector) z.convertShape(VectorOperators.D2F, F, 0);
-    }
-
-    /** StrictMath.log(x) for x = m·2⁻²⁴, m in 1..2²⁴ (fdlibm {@code __ieee754_log}, see the class comment). */
-    static DoubleVector log(DoubleVector x) {
-        LongVector bits = x.reinterpretAsLongs();
-        LongVector high = bits.lanewise(VectorOperators.LSHR, 32);
-        LongVector hx = high.and(0x000f_ffffL);
-        LongVector i = hx.add(0x9_5f64L).and(0x10_0000L);
-        // k = exponent, plus one when x is normalised to x/2 (mantissa ≥ √2)
-        LongVector k = high.lanewise(VectorOperators.ASHR, 20).sub(1023).add(i.lanewise(VectorOperators.LSHR, 20));
-        DoubleVector normalised = bits.and(0xffff_ffffL)
-                .or(hx.or(i.lanewise(VectorOperators.XOR, 0x3ff0_0000L)).lanewise(VectorOperators.LSHL, 32))
-                .reinterpretAsDoubles();
-        DoubleVector f = normalised.sub(1.0);
-        DoubleVector dk = (DoubleVector) k.convert(VectorOperators.L2D, 0);
-        DoubleVector dkHi = dk.mul(LN2_HI);
-        DoubleVector dkLo = dk.mul(LN2_LO);
-
-        DoubleVector s = f.div(f.add(2.0));
-        DoubleVector z = s.mul(s);
-        DoubleVector w = z.mul(z);
-        DoubleVector t1 = w.mul(w.mul(w.mul(LG6).add(LG4)).add(LG2));
-        DoubleVector t2 = z.mul(w.mul(w.mul(w.mul(LG7).add(LG5)).add(LG3)).add(LG1));
-        DoubleVector r = t2.add(t1);
-        DoubleVector hfsq = f.mul(0.5).mul(f);
-        // i > 0: dk·ln2_hi − ((hfsq − (s·(hfsq + R) + dk·ln2_lo)) − f)
-        DoubleVector withHfsq = dkHi.sub(hfsq.sub(s.mul(hfsq.add(r)).add(dkLo)).sub(f));
-        // otherwise: dk·ln2_hi − ((s·(f − R) − dk·ln2_lo) − f)
-        DoubleVector withoutHfsq = dkHi.sub(s.mul(f.sub(r)).sub(dkLo).sub(f));
-        VectorMask<Long> useHfsq = hx.sub(0x6_147aL).or(hx.neg().add(0x6b851L)).compare(VectorOperators.GT, 0);
-        DoubleVector result = withoutHfsq.blend(withHfsq, useHfsq.cast(D));
-
-        // |f| < 2^-20: R = f·f·(0.5 − 0.33333333333333333·f); dk·ln2_hi − ((R − dk·ln2_lo) − f)
-        DoubleVector tinyR = f.mul(f).mul(DoubleVector.broadcast(D, 0.5).sub(f.mul(0.33333333333333333)));
-        DoubleVector tiny = dkHi.sub(tinyR.sub(dkLo).sub(f));
-        VectorMask<Long> isTiny = hx.add(2).and(0x000f_ffffL).compare(VectorOperators.LT, 3);
-        return result.blend(tiny, isTiny.cast(D));
+    static void fill(int key0, int key1, int purpose0, int purpose1, float[] out, int off, int n, long start) {
+        Scratch s = Scratch.CURRENT.get();
+        long firstBlock = (2 * start) >>> 2;
+        for (int done = 0; done < n; done += PIECE) {
+            int len = Math.min(PIECE, n - done);
+            int blocks = (len + 1) / 2;
+            encrypt(key0, key1, purpose0, purpose1, firstBlock + done / 2, blocks, s.w0, s.w1, s.w2, s.w3);
+            for (int m = 0; m < blocks; m++) {
+                // as Philox.boxMuller: u1 = ((a >>> 8) + 1)·2^-24 in (0, 1], u2 = (b >>> 8)·2^-24
+                s.u1[2 * m] = ((s.w0[m] >>> 8) + 1) * 0x1.0p-24;
+                s.u2[2 * m] = (s.w1[m] >>> 8) * 0x1.0p-24;
+                s.u1[2 * m + 1] = ((s.w2[m] >>> 8) + 1) * 0x1.0p-24;
+                s.u2[2 * m + 1] = (s.w3[m] >>> 8) * 0x1.0p-24;
+            }
+            boxMuller(s.u1, s.u2, out, off + done, len);
+        }
     }
 
     /**
-     * cos(2πu) for u = q·2⁻²⁴ in [0, 1), exactly as {@code Philox.cosTwoPi}: quarter-turn reduction,
-     * then fdlibm's {@code __kernel_cos} or {@code __kernel_sin} (see the class comment).
+     * {@code out[off + j] = (float) (Math.sqrt(-2.0 * StrictMath.log(u1[j])) * cosTwoPi(u2[j]))} for
+     * j &lt; n, overwriting u1 and u2. The arrays must have n rounded up to a multiple of
+     * {@link #LANES} entries (the extra ones are evaluated and discarded).
      */
-    static DoubleVector cosTwoPi(DoubleVector u) {
-        DoubleVector t = u.mul(4.0);
-        // Math.round(t) = ⌊t + ½⌋; t + ½ is exact here and positive, so truncation is the floor
-        LongVector k = (LongVector) t.add(0.5).convert(VectorOperators.D2L, 0);
-        DoubleVector r = t.sub((DoubleVector) k.convert(VectorOperators.L2D, 0)).mul(Math.PI / 2);
-        DoubleVector z = r.mul(r);
+    static void boxMuller(double[] u1, double[] u2, float[] out, int off, int n) {
+        log(u1, n);
+        cosTwoPi(u2, n);
+        for (int j = 0; j < n; j += LANES) {
+            DoubleVector radius = DoubleVector.fromArray(D, u1, j).mul(-2.0).sqrt();
+            DoubleVector z = radius.mul(DoubleVector.fromArray(D, u2, j));
+            FloatVector f = (FloatVector) z.convertShape(VectorOperators.D2F, F, 0);
+            if (j + LANES <= n) f.intoArray(out, off + j);
+            else f.intoArray(out, off + j, F.indexInRange(j, n));
+        }
+    }
 
-        DoubleVector cr = z.mul(z.mul(z.mul(z.mul(z.mul(z.mul(C6).add(C5)).add(C4)).add(C3)).add(C2)).add(C1));
-        // qx: 0 below |r| = 0.3, 0.28125 above 0.78125, else |r|/4 with the low word cleared
-        LongVector ix = r.reinterpretAsLongs().lanewise(VectorOperators.LSHR, 32).and(0x7fff_ffffL);
-        DoubleVector qx = ix.sub(0x0020_0000L).lanewise(VectorOperators.LSHL, 32).reinterpretAsDoubles()
-                .blend(0.28125, ix.compare(VectorOperators.GT, 0x3fe9_0000L).cast(D))
-                .blend(0.0, ix.compare(VectorOperators.LT, 0x3FD3_3333L).cast(D));
-        DoubleVector cos = DoubleVector.broadcast(D, 1.0).sub(qx).sub(z.mul(0.5).sub(qx).sub(z.mul(cr)));
+    /**
+     * Philox-4x32-10 of blocks {@code first + m} (modulo 2⁶²), m &lt; blocks, {@link #LANES} at a time,
+     * with the 32-bit words held unsigned in 64-bit lanes: word w of block m goes to {@code ww[m]}.
+     * The arrays must have {@code blocks} rounded up to a multiple of the lane count entries.
+     */
+    static void encrypt(int key0, int key1, int purpose0, int purpose1, long first, int blocks,
+                        long[] w0, long[] w1, long[] w2, long[] w3) {
+        LongVector iota = LongVector.fromArray(L, IOTA, 0);
+        for (int m = 0; m < blocks; m += L.length()) {
+            LongVector block = iota.add(first + m).and(BLOCK_MASK);
+            LongVector c0 = block.and(WORD);
+            LongVector c1 = block.lanewise(VectorOperators.LSHR, 32);
+            LongVector c2 = LongVector.broadcast(L, purpose0 & WORD);
+            LongVector c3 = LongVector.broadcast(L, purpose1 & WORD);
+            int k0 = key0;
+            int k1 = key1;
+            for (int r = 0; r < 10; r++) {
+                LongVector p0 = c0.mul(M0);
+                LongVector p1 = c2.mul(M1);
+                c0 = p1.lanewise(VectorOperators.LSHR, 32).lanewise(VectorOperators.XOR, c1.lanewise(VectorOperators.XOR, k0 & WORD));
+                c1 = p1.and(WORD);
+                c2 = p0.lanewise(VectorOperators.LSHR, 32).lanewise(VectorOperators.XOR, c3.lanewise(VectorOperators.XOR, k1 & WORD));
+                c3 = p0.and(WORD);
+                k0 += W0;
+                k1 += W1;
+            }
+            c0.intoArray(w0, m);
+            c1.intoArray(w1, m);
+            c2.intoArray(w2, m);
+            c3.intoArray(w3, m);
+        }
+    }
 
-        DoubleVector v = z.mul(r);
-        DoubleVector sr = z.mul(z.mul(z.mul(z.mul(S6).add(S5)).add(S4)).add(S3)).add(S2);
-        DoubleVector sin = r.add(v.mul(z.mul(sr).add(S1)));
+    /**
+     * {@code x[j] = StrictMath.log(x[j])} for x = m·2⁻²⁴, m in 1..2²⁴ (fdlibm {@code __ieee754_log},
+     * see the class comment), for j below n rounded up to a multiple of {@link #LANES}.
+     */
+    static void log(double[] xs, int n) {
+        for (int j = 0; j < n; j += LANES) {
+            DoubleVector x = DoubleVector.fromArray(D, xs, j);
+            LongVector bits = x.reinterpretAsLongs();
+            LongVector high = bits.lanewise(VectorOperators.LSHR, 32);
+            LongVector hx = high.and(0x000f_ffffL);
+            LongVector i = hx.add(0x9_5f64L).and(0x10_0000L);
+            // k = exponent, plus one when x is normalised to x/2 (mantissa ≥ √2)
+            LongVector k = high.lanewise(VectorOperators.LSHR, 20).sub(1023).add(i.lanewise(VectorOperators.LSHR, 20));
+            DoubleVector normalised = bits.and(0xffff_ffffL)
+                    .or(hx.or(i.lanewise(VectorOperators.XOR, 0x3ff0_0000L)).lanewise(VectorOperators.LSHL, 32))
+                    .reinterpretAsDoubles();
+            DoubleVector f = normalised.sub(1.0);
+            DoubleVector dk = (DoubleVector) k.convert(VectorOperators.L2D, 0);
+            DoubleVector dkHi = dk.mul(LN2_HI);
+            DoubleVector dkLo = dk.mul(LN2_LO);
 
-        // quadrant k mod 4: cos, −sin, −cos, sin
-        LongVector quadrant = k.and(3);
-        DoubleVector value = cos.blend(sin, quadrant.and(1).compare(VectorOperators.NE, 0).cast(D));
-        return value.lanewise(VectorOperators.NEG, quadrant.add(1).and(2).compare(VectorOperators.NE, 0).cast(D));
+            DoubleVector s = f.div(f.add(2.0));
+            DoubleVector z = s.mul(s);
+            DoubleVector w = z.mul(z);
+            DoubleVector t1 = w.mul(w.mul(w.mul(LG6).add(LG4)).add(LG2));
+            DoubleVector t2 = z.mul(w.mul(w.mul(w.mul(LG7).add(LG5)).add(LG3)).add(LG1));
+            DoubleVector r = t2.add(t1);
+            DoubleVector hfsq = f.mul(0.5).mul(f);
+            // i > 0: dk·ln2_hi − ((hfsq − (s·(hfsq + R) + dk·ln2_lo)) − f)
+            DoubleVector withHfsq = dkHi.sub(hfsq.sub(s.mul(hfsq.add(r)).add(dkLo)).sub(f));
+            // otherwise: dk·ln2_hi − ((s·(f − R) − dk·ln2_lo) − f)
+            DoubleVector withoutHfsq = dkHi.sub(s.mul(f.sub(r)).sub(dkLo).sub(f));
+            VectorMask<Long> useHfsq = hx.sub(0x6_147aL).or(hx.neg().add(0x6b851L)).compare(VectorOperators.GT, 0);
+            DoubleVector result = withoutHfsq.blend(withHfsq, useHfsq.cast(D));
+
+            // |f| < 2^-20: R = f·f·(0.5 − 0.33333333333333333·f); dk·ln2_hi − ((R − dk·ln2_lo) − f)
+            DoubleVector tinyR = f.mul(f).mul(DoubleVector.broadcast(D, 0.5).sub(f.mul(0.33333333333333333)));
+            DoubleVector tiny = dkHi.sub(tinyR.sub(dkLo).sub(f));
+            VectorMask<Long> isTiny = hx.add(2).and(0x000f_ffffL).compare(VectorOperators.LT, 3);
+            result.blend(tiny, isTiny.cast(D)).intoArray(xs, j);
+        }
+    }
+
+    /**
+     * {@code u[j] = cos(2π·u[j])} for u = q·2⁻²⁴ in [0, 1), exactly as {@code Philox.cosTwoPi}:
+     * quarter-turn reduction, then fdlibm's {@code __kernel_cos} or {@code __kernel_sin} (see the
+     * class comment), for j below n rounded up to a multiple of {@link #LANES}.
+     */
+    static void cosTwoPi(double[] us, int n) {
+        for (int j = 0; j < n; j += LANES) {
+            DoubleVector t = DoubleVector.fromArray(D, us, j).mul(4.0);
+            // Math.round(t) = ⌊t + ½⌋; t + ½ is exact here and positive, so truncation is the floor
+            LongVector k = (LongVector) t.add(0.5).convert(VectorOperators.D2L, 0);
+            DoubleVector r = t.sub((DoubleVector) k.convert(VectorOperators.L2D, 0)).mul(Math.PI / 2);
+            DoubleVector z = r.mul(r);
+
+            DoubleVector cr = z.mul(z.mul(z.mul(z.mul(z.mul(z.mul(C6).add(C5)).add(C4)).add(C3)).add(C2)).add(C1));
+            // qx: 0 below |r| = 0.3, 0.28125 above 0.78125, else |r|/4 with the low word cleared
+            LongVector ix = r.reinterpretAsLongs().lanewise(VectorOperators.LSHR, 32).and(0x7fff_ffffL);
+            DoubleVector qx = ix.sub(0x0020_0000L).lanewise(VectorOperators.LSHL, 32).reinterpretAsDoubles()
+                    .blend(0.28125, ix.compare(VectorOperators.GT, 0x3fe9_0000L).cast(D))
+                    .blend(0.0, ix.compare(VectorOperators.LT, 0x3FD3_3333L).cast(D));
+            DoubleVector cos = DoubleVector.broadcast(D, 1.0).sub(qx).sub(z.mul(0.5).sub(qx).sub(z.mul(cr)));
+
+            DoubleVector v = z.mul(r);
+            DoubleVector sr = z.mul(z.mul(z.mul(z.mul(S6).add(S5)).add(S4)).add(S3)).add(S2);
+            DoubleVector sin = r.add(v.mul(z.mul(sr).add(S1)));
+
+            // quadrant k mod 4: cos, −sin, −cos, sin
+            LongVector quadrant = k.and(3);
+            DoubleVector value = cos.blend(sin, quadrant.and(1).compare(VectorOperators.NE, 0).cast(D));
+            value.lanewise(VectorOperators.NEG, quadrant.add(1).and(2).compare(VectorOperators.NE, 0).cast(D)).intoArray(us, j);
+        }
     }
 }
