@@ -1,5 +1,6 @@
 package dev.descent.tensor;
 
+import java.util.concurrent.atomic.AtomicBoolean;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.LongVector;
@@ -101,7 +102,56 @@ final class BoxMullerKernel {
         final double[] u2 = new double[PIECE];
     }
 
+    /** Values requested from the scalar path before the vector path is warmed up (about 35 ms of scalar work). */
+    private static final long WARM_UP_AFTER = 1 << 20;
+    /** A warm-up pass counts as compiled below this time per value (the scalar formula takes about 35 ns). */
+    private static final long COMPILED_NS_PER_VALUE = 20;
+    private static final long WARM_UP_LIMIT_NS = 60_000_000_000L;
+    private static final AtomicBoolean warmUpStarted = new AtomicBoolean();
+    private static volatile boolean compiled;
+    /** Values requested so far; updated without synchronisation, as it only decides when to start the warm-up. */
+    private static long requested;
+
     private BoxMullerKernel() {}
+
+    /**
+     * Whether a caller should take the vector path for {@code n} more values. Until the JIT has
+     * compiled them, Vector API operations run as allocating library calls, a thousand times slower
+     * than the scalar formula, and a process would spend a second or two reaching that point. So
+     * callers use the scalar formula (same bits) while a daemon thread, started once a million
+     * values have been asked for, runs the kernel until it is compiled and fast; from then on this
+     * returns true. A process that never asks for many values never starts it.
+     */
+    static boolean ready(int n) {
+        if (compiled) return true;
+        requested += n;
+        if (requested >= WARM_UP_AFTER && warmUpStarted.compareAndSet(false, true)) {
+            Thread t = new Thread(BoxMullerKernel::warmUp, "descent-gaussian-warm-up");
+            t.setDaemon(true);
+            t.setPriority(Thread.MIN_PRIORITY);
+            t.start();
+        }
+        return false;
+    }
+
+    /** Runs the kernel (with partial pieces and masked tails) until five passes in a row are fast. */
+    private static void warmUp() {
+        float[] out = new float[4 * PIECE];
+        long deadline = System.nanoTime() + WARM_UP_LIMIT_NS;
+        int fast = 0;
+        for (int round = 0; fast < 5 && System.nanoTime() < deadline; round++) {
+            int n = out.length - round % (2 * LANES + 1);
+            long t0 = System.nanoTime();
+            fill(round, ~round, 0, 0, out, 0, n, 0);
+            fast = System.nanoTime() - t0 < COMPILED_NS_PER_VALUE * n ? fast + 1 : 0;
+        }
+        compiled = fast >= 5;
+    }
+
+    /** Whether the vector path is compiled and in use (for tests). */
+    static boolean compiled() {
+        return compiled;
+    }
 
     /**
      * {@code out[off + j] = Philox.gaussian(start + j)} for j &lt; n, of the stream with key

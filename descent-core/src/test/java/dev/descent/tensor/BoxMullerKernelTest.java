@@ -158,7 +158,7 @@ class BoxMullerKernelTest {
                     if (start > Long.MAX_VALUE - len) continue;
                     int off = (int) (start & 3);
                     out[off + len] = 12345f;
-                    p.fillGaussian(out, off, len, start, w);
+                    p.fillGaussianVector(out, off, len, start, w);
                     for (int j = 0; j < len; j++) {
                         float expected = referenceGaussian(p, start + j, ref);
                         if (Float.floatToRawIntBits(expected) != Float.floatToRawIntBits(out[off + j])) {
@@ -172,8 +172,31 @@ class BoxMullerKernelTest {
             }
         }
         assertTrue(total > 5_000_000, "checked " + total);
-        // and the single-value accessor agrees
+        // and the single-value accessor and the public fill (vector or scalar) agree
+        float[] pub = new float[5000];
+        Philox.stream(9, "y").fillGaussian(pub, 0, pub.length, 3);
+        for (int j = 0; j < pub.length; j++) {
+            assertEquals(Float.floatToRawIntBits(referenceGaussian(Philox.stream(9, "y"), 3 + j, ref)), Float.floatToRawIntBits(pub[j]));
+        }
         Philox p = Philox.stream(5, "x");
         for (long i = 0; i < 1000; i++) assertEquals(Float.floatToRawIntBits(referenceGaussian(p, i, ref)), Float.floatToRawIntBits(p.gaussian(i)));
+    }
+
+    @Test
+    void publicFillSwitchesToTheVectorPathOnceItIsCompiledWithTheSameBits() throws InterruptedException {
+        Philox p = Philox.stream(77, "warm");
+        float[] out = new float[1 << 16];
+        int[] w = new int[4];
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        for (long k = 0; !BoxMullerKernel.compiled() && System.nanoTime() < deadline; k++) {
+            p.fillGaussian(out, 0, out.length, k * out.length, w); // asks for values until the warm-up has run
+            if (k > 16) Thread.sleep(50);
+        }
+        assertTrue(BoxMullerKernel.compiled(), "the vector path was not compiled within a minute");
+        int[] ref = new int[4];
+        p.fillGaussian(out, 0, 4099, 1_000_001, w);
+        for (int j = 0; j < 4099; j++) {
+            assertEquals(Float.floatToRawIntBits(referenceGaussian(p, 1_000_001 + j, ref)), Float.floatToRawIntBits(out[j]));
+        }
     }
 }
