@@ -106,7 +106,8 @@ final class BoxMullerKernel {
     private static final long WARM_UP_AFTER = 1 << 20;
     /** A warm-up pass counts as compiled below this time per value (the scalar formula takes about 35 ns). */
     private static final long COMPILED_NS_PER_VALUE = 20;
-    private static final long WARM_UP_LIMIT_NS = 60_000_000_000L;
+    /** Give up (and keep the scalar formula) if the kernel is not fast by then, e.g. without AVX-512's 64-bit conversions. */
+    private static final long WARM_UP_LIMIT_NS = 15_000_000_000L;
     private static final AtomicBoolean warmUpStarted = new AtomicBoolean();
     private static volatile boolean compiled;
     /** Values requested so far; updated without synchronisation, as it only decides when to start the warm-up. */

@@ -16,7 +16,8 @@ import java.nio.charset.StandardCharsets;
  *
  * <p>Conversions: {@link #uniform} is {@code (bits >>> 8) * 2^-24} in [0, 1);
  * {@link #gaussian} uses the Box–Muller transform on the two uniforms {@code 2i} and
- * {@code 2i + 1}, with the first uniform mapped into (0, 1] so the logarithm is finite.
+ * {@code 2i + 1}, with the first uniform mapped into (0, 1] so the logarithm is finite;
+ * {@link #fillGaussian} computes the same bits lane-parallel ({@link BoxMullerKernel}).
  * The round constants and the known-answer test vectors (checked in {@code PhiloxTest}) are those
  * of the paper's Random123 distribution.
  */
