@@ -6,11 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.descent.io.Safetensors;
 import dev.descent.tensor.Tensor;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -25,18 +23,7 @@ class TrainerTest {
         return TinyConfigs.tiny(out, maxIters, more);
     }
 
-    /** Per-step losses recorded in a run's metrics.jsonl, as the exact strings written. */
-    private static List<String> losses(Path run) throws Exception {
-        List<String> out = new ArrayList<>();
-        for (String line : Files.readAllLines(run.resolve("metrics.jsonl"))) {
-            if (line.contains("\"loss\"")) out.add(line.replaceAll(".*\"step\":(\\d+),\"loss\":([^,]+),.*", "$1=$2"));
-        }
-        return out;
-    }
 
-    private static Map<String, Tensor> weights(Path run) throws Exception {
-        return Safetensors.read(run.resolve(Checkpoint.DIR).resolve("model.safetensors")).tensors();
-    }
 
     private static void assertSameWeights(Map<String, Tensor> a, Map<String, Tensor> b) {
         assertEquals(a.keySet(), b.keySet());
@@ -52,11 +39,11 @@ class TrainerTest {
         new Trainer(tiny(split, 6), TrainListener.NONE).run(null);
         new Trainer(Trainer.configOf(split).with(List.of("max_iters=12")), TrainListener.NONE).run(split);
 
-        List<String> a = losses(straight);
-        List<String> b = losses(split);
+        List<String> a = RunOutputs.losses(straight);
+        List<String> b = RunOutputs.losses(split);
         assertEquals(12, a.size());
         assertEquals(a, b);
-        assertSameWeights(weights(straight), weights(split));
+        assertSameWeights(RunOutputs.weights(straight), RunOutputs.weights(split));
     }
 
     @Test
@@ -69,8 +56,8 @@ class TrainerTest {
         TrainConfig resumed = Trainer.configOf(split).with(List.of("max_iters=8"));
         assertEquals("0.02", resumed.optimizerArgs().get("gamma"));
         new Trainer(resumed, TrainListener.NONE).run(split);
-        assertEquals(losses(straight), losses(split));
-        assertSameWeights(weights(straight), weights(split));
+        assertEquals(RunOutputs.losses(straight), RunOutputs.losses(split));
+        assertSameWeights(RunOutputs.weights(straight), RunOutputs.weights(split));
     }
 
     @Test
@@ -99,8 +86,8 @@ class TrainerTest {
         assertEquals(3, Checkpoint.info(run).step());
 
         new Trainer(Trainer.configOf(run), TrainListener.NONE).run(run);
-        assertEquals(losses(straight), losses(run));
-        assertSameWeights(weights(straight), weights(run));
+        assertEquals(RunOutputs.losses(straight), RunOutputs.losses(run));
+        assertSameWeights(RunOutputs.weights(straight), RunOutputs.weights(run));
     }
 
     @Test
@@ -115,7 +102,7 @@ class TrainerTest {
         // eval_interval=1: a checkpoint is attempted before every step; only finite models are saved.
         long saved = Checkpoint.info(run).step();
         assertTrue(saved <= stop.step() && saved >= 1, "saved " + saved + ", stopped " + stop.step());
-        for (Tensor t : weights(run).values()) {
+        for (Tensor t : RunOutputs.weights(run).values()) {
             for (float v : t.toArray()) assertTrue(Float.isFinite(v));
         }
     }
@@ -124,7 +111,7 @@ class TrainerTest {
     void checkpointNamesAreNanoGptStateDictNames() throws Exception {
         Path run = tmp.resolve("names");
         new Trainer(tiny(run, 2, "bias=true"), TrainListener.NONE).run(null);
-        Map<String, Tensor> w = weights(run);
+        Map<String, Tensor> w = RunOutputs.weights(run);
         assertTrue(w.containsKey("transformer.wte.weight"));
         assertTrue(w.containsKey("lm_head.weight"));
         assertArrayEquals(w.get("transformer.wte.weight").toArray(), w.get("lm_head.weight").toArray());

@@ -4,9 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.descent.io.Safetensors;
 import dev.descent.tensor.Tensor;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,17 +31,7 @@ class ZerothOrderConfigTest {
         return TinyConfigs.tiny(out, maxIters, o.toArray(String[]::new));
     }
 
-    private static List<String> losses(Path run) throws Exception {
-        List<String> out = new ArrayList<>();
-        for (String line : Files.readAllLines(run.resolve("metrics.jsonl"))) {
-            if (line.contains("\"loss\"")) out.add(line.replaceAll(".*\"step\":(\\d+),\"loss\":([^,]+),.*", "$1=$2"));
-        }
-        return out;
-    }
 
-    private static Map<String, Tensor> weights(Path run) throws Exception {
-        return Safetensors.read(run.resolve(Checkpoint.DIR).resolve("model.safetensors")).tensors();
-    }
 
     /**
      * Straight N steps, and N/2 steps then resumed to N: finite losses, the weights after N/2 differ
@@ -52,7 +40,7 @@ class ZerothOrderConfigTest {
     private void finishesMovesAndResumes(String label, String... opt) throws Exception {
         Path straight = tmp.resolve(label + "-straight");
         new Trainer(tiny(straight, STEPS, opt), TrainListener.NONE).run(null);
-        List<String> a = losses(straight);
+        List<String> a = RunOutputs.losses(straight);
         assertEquals(STEPS, a.size(), label + " logs every step: " + a);
         for (String l : a) {
             double v = Double.parseDouble(l.substring(l.indexOf('=') + 1));
@@ -61,8 +49,8 @@ class ZerothOrderConfigTest {
 
         Path split = tmp.resolve(label + "-split");
         new Trainer(tiny(split, STEPS / 2, opt), TrainListener.NONE).run(null);
-        Map<String, Tensor> half = weights(split);
-        Map<String, Tensor> wa = weights(straight);
+        Map<String, Tensor> half = RunOutputs.weights(split);
+        Map<String, Tensor> wa = RunOutputs.weights(straight);
         double moved = 0;
         for (String k : half.keySet()) {
             float[] x = half.get(k).toArray();
@@ -72,8 +60,8 @@ class ZerothOrderConfigTest {
         assertTrue(moved > 0, label + ": the parameters did not move between steps " + STEPS / 2 + " and " + STEPS);
 
         new Trainer(Trainer.configOf(split).with(List.of("max_iters=" + STEPS)), TrainListener.NONE).run(split);
-        assertEquals(a, losses(split), label + " losses after resume");
-        Map<String, Tensor> wb = weights(split);
+        assertEquals(a, RunOutputs.losses(split), label + " losses after resume");
+        Map<String, Tensor> wb = RunOutputs.weights(split);
         for (String k : wa.keySet()) assertArrayEquals(wa.get(k).toArray(), wb.get(k).toArray(), label + " " + k);
     }
 

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.descent.data.TextDataset;
-import dev.descent.io.Safetensors;
 import dev.descent.nn.Gpt;
 import dev.descent.nn.GptConfig;
 import dev.descent.optim.HyperParams;
@@ -15,7 +14,6 @@ import dev.descent.optim.OptimizerRegistry;
 import dev.descent.tensor.Philox;
 import dev.descent.tensor.Tensor;
 import dev.descent.zo.ZoContext;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -64,17 +62,7 @@ class ZerothOrderTrainingTest {
         assertEquals(120.0, opt.scalars().get("queries"));
     }
 
-    private static List<String> losses(Path run) throws Exception {
-        List<String> out = new ArrayList<>();
-        for (String line : Files.readAllLines(run.resolve("metrics.jsonl"))) {
-            if (line.contains("\"loss\"")) out.add(line.replaceAll(".*\"step\":(\\d+),\"loss\":([^,]+),.*", "$1=$2"));
-        }
-        return out;
-    }
 
-    private static Map<String, Tensor> weights(Path run) throws Exception {
-        return Safetensors.read(run.resolve(Checkpoint.DIR).resolve("model.safetensors")).tensors();
-    }
 
     /** Like TrainerTest's registry-optimizer resume check, for MeZO (no state tensors) and ZO-AdaMM (moments through the gradient buffer). */
     @Test
@@ -86,11 +74,11 @@ class ZerothOrderTrainingTest {
             Path split = tmp.resolve(name + "-split");
             new Trainer(tiny(split, 4, opt), TrainListener.NONE).run(null);
             new Trainer(Trainer.configOf(split).with(List.of("max_iters=8")), TrainListener.NONE).run(split);
-            List<String> a = losses(straight);
+            List<String> a = RunOutputs.losses(straight);
             assertEquals(8, a.size(), name);
-            assertEquals(a, losses(split), name);
-            Map<String, Tensor> wa = weights(straight);
-            Map<String, Tensor> wb = weights(split);
+            assertEquals(a, RunOutputs.losses(split), name);
+            Map<String, Tensor> wa = RunOutputs.weights(straight);
+            Map<String, Tensor> wb = RunOutputs.weights(split);
             for (String k : wa.keySet()) assertArrayEquals(wa.get(k).toArray(), wb.get(k).toArray(), name + " " + k);
             assertFalse(a.get(0).endsWith("=NaN"), name);
         }
