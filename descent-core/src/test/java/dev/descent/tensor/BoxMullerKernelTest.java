@@ -3,6 +3,8 @@ package dev.descent.tensor;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.sun.management.ThreadMXBean;
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Assumptions;
@@ -187,7 +189,7 @@ class BoxMullerKernelTest {
     }
 
     @Test
-    void publicFillSwitchesToTheVectorPathOnceItIsCompiledWithTheSameBits() throws InterruptedException {
+    void publicFillSwitchesToTheVectorPathOnceItIsCompiledWithTheSameBitsAndNoAllocation() throws InterruptedException {
         Philox p = Philox.stream(77, "warm");
         float[] out = new float[1 << 16];
         int[] w = new int[4];
@@ -204,6 +206,19 @@ class BoxMullerKernelTest {
         p.fillGaussian(out, 0, 4099, 1_000_001, w);
         for (int j = 0; j < 4099; j++) {
             assertEquals(Float.floatToRawIntBits(referenceGaussian(p, 1_000_001 + j, ref)), Float.floatToRawIntBits(out[j]));
+        }
+        // Once compiled, a fill allocates nothing (scratch buffers are per thread, vectors stay in
+        // registers): long and short runs, odd starts (one scalar value first) and masked tails.
+        ThreadMXBean mx = (ThreadMXBean) ManagementFactory.getThreadMXBean();
+        for (int n : new int[] {65_535, 4099, 100, 33}) {
+            for (int r = 0; r < 1000; r++) p.fillGaussian(out, 1, n, 2L * r + 1, w); // the caller's own JIT warm-up
+            long least = Long.MAX_VALUE;
+            for (int r = 0; r < 20; r++) {
+                long before = mx.getCurrentThreadAllocatedBytes();
+                p.fillGaussian(out, 1, n, 2L * r + 1, w);
+                least = Math.min(least, mx.getCurrentThreadAllocatedBytes() - before);
+            }
+            assertEquals(0, least, "bytes allocated by a compiled fill of " + n + " values");
         }
     }
 }
