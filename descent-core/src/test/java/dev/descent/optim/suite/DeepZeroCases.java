@@ -1,10 +1,5 @@
 package dev.descent.optim.suite;
 
-import dev.descent.optim.HyperParams;
-import dev.descent.optim.Optimizer;
-import dev.descent.optim.OptimizerRegistry;
-import dev.descent.optim.ParamSet;
-import dev.descent.optim.problems.Problem;
 import dev.descent.zo.ZoContext;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,7 +9,7 @@ import java.util.Map;
  * Suite settings for {@code deepzero} and {@code rise_sgd}.
  *
  * <p>{@code deepzero} is zeroth-order: the battery must open {@link ZoContext} with the problem's
- * loss over the run's buffer around the registry call (see {@link #run}) and need not compute
+ * loss over the run's buffer around the registry call (as {@code OptimizerSuiteTest.Run} does) and need not compute
  * gradients. Its cases use central differences (exact on a quadratic, O(μ²) bias on Rosenbrock) and
  * {@code coords_per_step=4} so that a step on the ~100k-parameter allocation problem costs 9
  * evaluations, not 200k; {@code sparsity=0.5} with {@code grasp_queries=8} exercises the ZO-GraSP
@@ -44,20 +39,5 @@ public final class DeepZeroCases {
                 Map.of("lr", "1e-3", "momentum", "0.9", "q", "8"), 8000, 1e-8,
                 List.of("lr=-1", "momentum=1", "q=0", "block=diagonal", "block=0", "directions=uniform")));
         return out;
-    }
-
-    /** One suite run as the battery does it, with the ZO context set: the final loss after {@code steps} steps. */
-    public static double run(String name, Problem problem, Map<String, String> hyper, int steps) {
-        float[] x = problem.start();
-        float[] grads = new float[x.length];
-        Optimizer opt;
-        try (var scope = ZoContext.use(() -> problem.loss(x))) {
-            opt = OptimizerRegistry.defaults().create(name, ParamSet.of(x, problem.names(), problem.shapes()), grads, new HyperParams(hyper));
-        }
-        for (int i = 0; i < steps; i++) {
-            if (opt.needsGradients()) problem.lossAndGradient(x, grads);
-            opt.step();
-        }
-        return problem.loss(x);
     }
 }

@@ -9,9 +9,9 @@ import java.util.Map;
  * problem's loss around the registry call; without it the factory throws IllegalStateException naming
  * ZoContext, while invalid settings are refused with IllegalArgumentException either way).
  *
- * <p>With the context set around the registry call (checked by patching the battery's {@code Run}
- * locally), zovh passes all 43 battery tests with these settings; allocation measured 352 bytes per
- * step on both the 1k and the 100k problem.
+ * <p>With the context set around the registry call (as the battery's {@code Run} does), zovh passes
+ * all 43 battery tests with these settings; allocation measured 352 bytes per step on both the 1k and
+ * the 100k problem.
  *
  * <p>Why these settings: the product of eq. 16 replaces UᵀU by its diagonal (eq. 15), which assumes the
  * n held directions are nearly orthogonal, i.e. n ≪ d. The canonical problems are tiny (d = 10 and
