@@ -7,12 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.descent.io.Safetensors;
-import dev.descent.tensor.Tensor;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -59,10 +56,7 @@ class FineTuneConfigTest {
         // fixed evaluation batches) is the pre-trained run's, while its train loss is that of the held-out slice.
         Path ft = tmp.resolve("ft");
         Trainer.Result b = new Trainer(tiny(ft, 0, "train_start=0.9", "init_from=" + pre), TrainListener.NONE).run(null);
-        Map<String, Tensor> wa = Safetensors.read(pre.resolve(Checkpoint.DIR).resolve("model.safetensors")).tensors();
-        Map<String, Tensor> wb = Safetensors.read(ft.resolve(Checkpoint.DIR).resolve("model.safetensors")).tensors();
-        assertEquals(wa.keySet(), wb.keySet());
-        for (String k : wa.keySet()) assertArrayEquals(wa.get(k).toArray(), wb.get(k).toArray(), k);
+        RunOutputs.assertSameWeights(RunOutputs.weights(pre), RunOutputs.weights(ft), "init_from");
         assertEquals(a.finalValLoss(), b.finalValLoss(), 0.0);
         assertNotEquals(a.finalTrainLoss(), b.finalTrainLoss());
         assertEquals(0, Checkpoint.info(ft).step());

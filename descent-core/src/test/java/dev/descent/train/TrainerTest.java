@@ -1,5 +1,6 @@
 package dev.descent.train;
 
+import static dev.descent.train.TinyConfigs.tiny;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -19,17 +20,6 @@ class TrainerTest {
     @TempDir
     Path tmp;
 
-    private TrainConfig tiny(Path out, int maxIters, String... more) {
-        return TinyConfigs.tiny(out, maxIters, more);
-    }
-
-
-
-    private static void assertSameWeights(Map<String, Tensor> a, Map<String, Tensor> b) {
-        assertEquals(a.keySet(), b.keySet());
-        for (String k : a.keySet()) assertArrayEquals(a.get(k).toArray(), b.get(k).toArray(), k);
-    }
-
     @Test
     void resumedRunEqualsStraightRunBitForBit() throws Exception {
         Path straight = tmp.resolve("straight");
@@ -43,7 +33,7 @@ class TrainerTest {
         List<String> b = RunOutputs.losses(split);
         assertEquals(12, a.size());
         assertEquals(a, b);
-        assertSameWeights(RunOutputs.weights(straight), RunOutputs.weights(split));
+        RunOutputs.assertSameWeights(RunOutputs.weights(straight), RunOutputs.weights(split), "split");
     }
 
     @Test
@@ -57,7 +47,7 @@ class TrainerTest {
         assertEquals("0.02", resumed.optimizerArgs().get("gamma"));
         new Trainer(resumed, TrainListener.NONE).run(split);
         assertEquals(RunOutputs.losses(straight), RunOutputs.losses(split));
-        assertSameWeights(RunOutputs.weights(straight), RunOutputs.weights(split));
+        RunOutputs.assertSameWeights(RunOutputs.weights(straight), RunOutputs.weights(split), "split");
     }
 
     @Test
@@ -87,7 +77,7 @@ class TrainerTest {
 
         new Trainer(Trainer.configOf(run), TrainListener.NONE).run(run);
         assertEquals(RunOutputs.losses(straight), RunOutputs.losses(run));
-        assertSameWeights(RunOutputs.weights(straight), RunOutputs.weights(run));
+        RunOutputs.assertSameWeights(RunOutputs.weights(straight), RunOutputs.weights(run), "run");
     }
 
     @Test

@@ -1,6 +1,5 @@
 package dev.descent.train;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -31,8 +30,6 @@ class ZerothOrderConfigTest {
         return TinyConfigs.tiny(out, maxIters, o.toArray(String[]::new));
     }
 
-
-
     /**
      * Straight N steps, and N/2 steps then resumed to N: finite losses, the weights after N/2 differ
      * from those after N (the updates reach the parameters), and the two runs agree bit for bit.
@@ -61,8 +58,7 @@ class ZerothOrderConfigTest {
 
         new Trainer(Trainer.configOf(split).with(List.of("max_iters=" + STEPS)), TrainListener.NONE).run(split);
         assertEquals(a, RunOutputs.losses(split), label + " losses after resume");
-        Map<String, Tensor> wb = RunOutputs.weights(split);
-        for (String k : wa.keySet()) assertArrayEquals(wa.get(k).toArray(), wb.get(k).toArray(), label + " " + k);
+        RunOutputs.assertSameWeights(wa, RunOutputs.weights(split), label);
     }
 
     /** ZO-SGD with torch momentum 0.9: the momentum buffer goes through the checkpoint. */

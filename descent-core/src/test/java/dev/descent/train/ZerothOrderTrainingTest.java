@@ -1,6 +1,5 @@
 package dev.descent.train;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,7 +11,6 @@ import dev.descent.optim.HyperParams;
 import dev.descent.optim.Optimizer;
 import dev.descent.optim.OptimizerRegistry;
 import dev.descent.tensor.Philox;
-import dev.descent.tensor.Tensor;
 import dev.descent.zo.ZoContext;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -62,8 +60,6 @@ class ZerothOrderTrainingTest {
         assertEquals(120.0, opt.scalars().get("queries"));
     }
 
-
-
     /** Like TrainerTest's registry-optimizer resume check, for MeZO (no state tensors) and ZO-AdaMM (moments through the gradient buffer). */
     @Test
     void zerothOrderRunsResumeBitForBit() throws Exception {
@@ -77,9 +73,7 @@ class ZerothOrderTrainingTest {
             List<String> a = RunOutputs.losses(straight);
             assertEquals(8, a.size(), name);
             assertEquals(a, RunOutputs.losses(split), name);
-            Map<String, Tensor> wa = RunOutputs.weights(straight);
-            Map<String, Tensor> wb = RunOutputs.weights(split);
-            for (String k : wa.keySet()) assertArrayEquals(wa.get(k).toArray(), wb.get(k).toArray(), name + " " + k);
+            RunOutputs.assertSameWeights(RunOutputs.weights(straight), RunOutputs.weights(split), name);
             assertFalse(a.get(0).endsWith("=NaN"), name);
         }
     }
