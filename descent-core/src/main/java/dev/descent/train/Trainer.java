@@ -120,8 +120,10 @@ public final class Trainer {
         double lastTrain = Double.NaN;
         double lastVal = Double.NaN;
         long step = start;
-        double skippedSoFar = opt.scalars().getOrDefault("skipped", 0.0);
-        double queriesAtStart = opt.scalars().getOrDefault("queries", 0.0);
+        // Zeroth-order counters at the start (a resumed run continues them), for the skip messages and the MFU.
+        Map<String, Double> atStart = opt.scalars();
+        double skippedSoFar = atStart.getOrDefault("skipped", 0.0);
+        double queriesAtStart = atStart.getOrDefault("queries", 0.0);
         try (BufferedWriter metrics = Files.newBufferedWriter(runDir.resolve("metrics.jsonl"), StandardCharsets.UTF_8,
                 StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
             for (; step < maxIters; step++) {
