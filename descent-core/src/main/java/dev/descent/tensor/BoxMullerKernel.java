@@ -110,7 +110,11 @@ final class BoxMullerKernel {
     private static final long WARM_UP_LIMIT_NS = 15_000_000_000L;
     private static final AtomicBoolean warmUpStarted = new AtomicBoolean();
     private static volatile boolean compiled;
-    /** Values requested so far; updated without synchronisation, as it only decides when to start the warm-up. */
+    /**
+     * Values requested so far, a plain field on purpose: threads racing on it can lose each other's
+     * additions, which only delays the start of the warm-up (the compare-and-set on
+     * {@link #warmUpStarted} still starts it once), and the scalar path pays no synchronisation.
+     */
     private static long requested;
 
     private BoxMullerKernel() {}
