@@ -38,7 +38,9 @@ public final class ClassifierInstance implements ProblemInstance {
     private final EpochSampler sampler;
     private final Tensor batchX;
     private final int[] batchY;
-    private int[] batchIndices;
+    /** Training-row indices of the current batch, refilled in place by each {@link #setBatch}. */
+    private final int[] batchIndices;
+    private boolean hasBatch;
 
     /**
      * @param model     the classifier, already initialised from the run's seed
@@ -60,6 +62,7 @@ public final class ClassifierInstance implements ProblemInstance {
         this.sampler = new EpochSampler(train.rows(), batchSize, seed);
         this.batchX = Tensor.zeros(batchSize, train.cols());
         this.batchY = new int[batchSize];
+        this.batchIndices = new int[batchSize];
     }
 
     public MlpClassifier model() { return model; }
@@ -69,7 +72,7 @@ public final class ClassifierInstance implements ProblemInstance {
     public ClassificationData test() { return test; }
 
     /** Training-row indices of the current batch (a copy), or null before the first {@link #setBatch}. */
-    public int[] batchIndices() { return batchIndices == null ? null : batchIndices.clone(); }
+    public int[] batchIndices() { return hasBatch ? batchIndices.clone() : null; }
 
     @Override
     public ParamSet params() { return params; }
@@ -79,7 +82,8 @@ public final class ClassifierInstance implements ProblemInstance {
 
     @Override
     public void setBatch(long step) {
-        batchIndices = sampler.batch(step);
+        sampler.batch(step, batchIndices);
+        hasBatch = true;
         int cols = train.cols();
         for (int k = 0; k < batchIndices.length; k++) {
             int i = batchIndices[k];
@@ -89,7 +93,7 @@ public final class ClassifierInstance implements ProblemInstance {
     }
 
     private void requireBatch() {
-        if (batchIndices == null) throw new IllegalStateException("call setBatch(step) before evaluating the loss");
+        if (!hasBatch) throw new IllegalStateException("call setBatch(step) before evaluating the loss");
     }
 
     private Variable batchLogits() {

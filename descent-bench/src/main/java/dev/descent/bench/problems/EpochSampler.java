@@ -39,13 +39,22 @@ public final class EpochSampler {
 
     /** The example indices of step {@code step} (≥ 0), in order. */
     public int[] batch(long step) {
-        if (step < 0) throw new IllegalArgumentException("step must be non-negative, got " + step);
         int[] out = new int[batchSize];
+        batch(step, out);
+        return out;
+    }
+
+    /**
+     * Writes the example indices of step {@code step} (≥ 0) into {@code out} (length {@link #batchSize()}),
+     * so that a training loop can reuse one buffer for every step.
+     */
+    public void batch(long step, int[] out) {
+        if (step < 0) throw new IllegalArgumentException("step must be non-negative, got " + step);
+        if (out.length != batchSize) throw new IllegalArgumentException("out has length " + out.length + ", batch_size is " + batchSize);
         long position = step * batchSize;
         for (int k = 0; k < batchSize; k++, position++) {
             out[k] = permutation(position / rows)[(int) (position % rows)];
         }
-        return out;
     }
 
     /** π_e, the shuffle of epoch {@code epoch}. */

@@ -197,7 +197,7 @@ public final class HtmlReport {
         b.append(chart(p, charted, "loss-time", "Training loss vs wall-clock time", "training time (s)", "training loss", curves::loss, true));
         b.append(chart(p, charted, "metric-step", metric + " vs step", "step", metric, curves::metric, false));
         b.append("</div>\n");
-        table(b, p);
+        table(b, p, charted);
         failures(b, p);
         b.append("</section>\n");
     }
@@ -224,7 +224,7 @@ public final class HtmlReport {
                 .render(series, "c" + chartCount, notDrawn);
     }
 
-    private void table(StringBuilder b, ProblemSummary p) {
+    private void table(StringBuilder b, ProblemSummary p, List<Setting> charted) {
         String m = esc(p.metricName());
         b.append("<table class=\"results\">\n<thead><tr><th>#</th><th>optimizer</th><th>hyperparameters</th><th>seeds</th>")
                 .append("<th>final ").append(m).append("<br><small>mean ± std</small></th><th>best ").append(m).append("<br><small>mean</small></th>")
@@ -233,7 +233,7 @@ public final class HtmlReport {
         int rank = 0;
         for (Setting s : p.settings()) {
             rank++;
-            boolean isCharted = p.charted().contains(s);
+            boolean isCharted = charted.contains(s);
             Stats fin = s.finalMetric(), best = s.bestMetric(), target = s.stepsToTarget();
             b.append("<tr data-optimizer=\"").append(esc(s.optimizer())).append("\" data-hyper=\"").append(esc(s.hyperLabel())).append('"')
                     .append(isCharted ? " class=\"charted\"" : "").append(">");

@@ -155,7 +155,7 @@ public final class SvgLineChart {
         // y grid, ticks and labels
         b.append("<g class=\"axis y-axis\">\n");
         for (Axis.Tick t : y.ticks()) {
-            double py = TOP + PLOT_H * (1 - y.fraction(t.value()));
+            double py = yPx(y, t.value());
             if (py < TOP - 0.5 || py > TOP + PLOT_H + 0.5) continue;
             b.append("<line class=\"").append(t.major() ? "grid" : "grid minor").append("\" x1=\"").append(LEFT)
                     .append("\" x2=\"").append(LEFT + plotW).append("\" y1=\"").append(px(py)).append("\" y2=\"").append(px(py)).append("\"/>");
@@ -169,7 +169,7 @@ public final class SvgLineChart {
         }
         b.append("</g>\n<g class=\"axis x-axis\">\n");
         for (Axis.Tick t : x.ticks()) {
-            double pxv = LEFT + plotW * x.fraction(t.value());
+            double pxv = xPx(x, t.value(), plotW);
             if (pxv < LEFT - 0.5 || pxv > LEFT + plotW + 0.5) continue;
             b.append("<line class=\"grid\" x1=\"").append(px(pxv)).append("\" x2=\"").append(px(pxv)).append("\" y1=\"").append(TOP)
                     .append("\" y2=\"").append(TOP + PLOT_H).append("\"/>");

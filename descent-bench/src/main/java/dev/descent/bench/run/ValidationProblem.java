@@ -15,6 +15,8 @@ final class ValidationProblem implements Problem {
     private static final double[][] X = {{1, 0, 0.5}, {0, 1, -0.5}, {1, 1, 1}, {-1, 0.5, 0}};
     private static final double[][] W_STAR = {{0.5, -1, 0.25}, {1, 0.5, -0.5}};
     private static final double[] B_STAR = {0.1, -0.2};
+    /** y_j = W* x_j + b*, the targets. */
+    private static final double[][] Y = targets();
 
     @Override
     public String name() { return "validation"; }
@@ -28,12 +30,25 @@ final class ValidationProblem implements Problem {
     @Override
     public float[] start() { return new float[OUT * IN + OUT]; }
 
-    private static double[][] apply(float[] p, double[][] w, boolean bias) {
+    private static double[][] targets() {
+        double[][] y = new double[X.length][OUT];
+        for (int j = 0; j < X.length; j++) {
+            for (int o = 0; o < OUT; o++) {
+                double s = 0;
+                for (int i = 0; i < IN; i++) s += W_STAR[o][i] * X[j][i];
+                y[j][o] = s + B_STAR[o];
+            }
+        }
+        return y;
+    }
+
+    /** W x_j + b for the parameters (or direction) {@code p} laid out as [w, b]. */
+    private static double[][] predict(float[] p) {
         double[][] r = new double[X.length][OUT];
         for (int j = 0; j < X.length; j++) {
             for (int o = 0; o < OUT; o++) {
-                double s = bias ? p[OUT * IN + o] : 0;
-                for (int i = 0; i < IN; i++) s += (w == null ? p[o * IN + i] : w[o][i]) * X[j][i];
+                double s = p[OUT * IN + o];
+                for (int i = 0; i < IN; i++) s += p[o * IN + i] * X[j][i];
                 r[j][o] = s;
             }
         }
@@ -41,9 +56,8 @@ final class ValidationProblem implements Problem {
     }
 
     private static double[][] residual(float[] p) {
-        double[][] r = apply(p, null, true);
-        double[][] t = apply(new float[OUT * IN + OUT], W_STAR, false);
-        for (int j = 0; j < X.length; j++) for (int o = 0; o < OUT; o++) r[j][o] -= t[j][o] + B_STAR[o];
+        double[][] r = predict(p);
+        for (int j = 0; j < X.length; j++) for (int o = 0; o < OUT; o++) r[j][o] -= Y[j][o];
         return r;
     }
 
@@ -81,7 +95,7 @@ final class ValidationProblem implements Problem {
     /** H v = Jᵀ J v (the problem is linear in its parameters). */
     @Override
     public void hessianVectorProduct(float[] p, float[] v, float[] out) {
-        jt(apply(v, null, true), out);
+        jt(predict(v), out);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.descent.bench.store;
 
+import dev.descent.bench.report.Stats;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -76,18 +77,9 @@ public final class Comparison {
                 spsCount++;
             }
         }
-        Double mean = null;
-        Double std = null;
-        if (!metrics.isEmpty()) {
-            double s = 0;
-            for (double m : metrics) s += m;
-            mean = s / metrics.size();
-            if (metrics.size() > 1) {
-                double ss = 0;
-                for (double m : metrics) ss += (m - mean) * (m - mean);
-                std = Math.sqrt(ss / (metrics.size() - 1));
-            }
-        }
+        Stats stats = Stats.of(metrics.stream().mapToDouble(Double::doubleValue).toArray());
+        Double mean = stats.n() > 0 ? stats.mean() : null;
+        Double std = stats.n() > 1 ? stats.std() : null;
         return new Group(first.problem(), first.optimizer(), first.hyperJson(), first.metricName(), first.higherIsBetter(), g.size(), finished,
                 diverged, failed, mean, std, reached, reached > 0 ? stepsSum / reached : null, stateSum / g.size(),
                 spsCount > 0 ? spsSum / spsCount : null);

@@ -31,13 +31,8 @@ final class DigitsMlp implements ReplicatedObjective {
 
     /** The batch of rows {@code rows} of {@code data}. */
     static Batch batch(ClassificationData data, int[] rows) {
-        float[] x = new float[rows.length * data.cols()];
-        int[] y = new int[rows.length];
-        for (int k = 0; k < rows.length; k++) {
-            System.arraycopy(data.features(), rows[k] * data.cols(), x, k * data.cols(), data.cols());
-            y[k] = data.labels()[rows[k]];
-        }
-        return new Batch(Tensor.of(x, rows.length, data.cols()), y);
+        ClassificationData b = data.subset(data.name(), rows);
+        return new Batch(Tensor.of(b.features(), b.rows(), b.cols()), b.labels());
     }
 
     void setBatch(Batch b) { batch = b; }
@@ -80,14 +75,12 @@ final class DigitsMlp implements ReplicatedObjective {
      * classes only (task-aware evaluation of a shared head).
      */
     double accuracy(ClassificationData data, int[] among) {
-        int[] all = new int[data.rows()];
-        for (int i = 0; i < all.length; i++) all[i] = i;
-        Batch b = batch(data, all);
+        int[] labels = data.labels();
         try (NoGrad ignored = NoGrad.open()) {
-            Tensor z = model.forward(Variable.constant(b.x())).value();
+            Tensor z = model.forward(Variable.constant(Tensor.of(data.features(), data.rows(), data.cols()))).value();
             int c = z.dim(1);
             int correct = 0;
-            for (int i = 0; i < b.y().length; i++) {
+            for (int i = 0; i < labels.length; i++) {
                 int best = -1;
                 double bestV = Double.NEGATIVE_INFINITY;
                 for (int j = 0; j < c; j++) {
@@ -98,9 +91,9 @@ final class DigitsMlp implements ReplicatedObjective {
                         best = j;
                     }
                 }
-                if (best == b.y()[i]) correct++;
+                if (best == labels[i]) correct++;
             }
-            return correct / (double) b.y().length;
+            return correct / (double) labels.length;
         }
     }
 

@@ -39,6 +39,10 @@ class EpochSamplerTest {
         assertArrayEquals(late, b.batch(57));
         assertFalse(Arrays.equals(late, new EpochSampler(100, 32, 10).batch(57)));
         assertEquals(32, late.length);
+        int[] reused = new int[32];
+        b.batch(3, reused);
+        b.batch(57, reused);
+        assertArrayEquals(late, reused);
     }
 
     @Test
@@ -55,5 +59,6 @@ class EpochSamplerTest {
         assertThrows(IllegalArgumentException.class, () -> new EpochSampler(0, 1, 0));
         assertThrows(IllegalArgumentException.class, () -> new EpochSampler(5, 0, 0));
         assertThrows(IllegalArgumentException.class, () -> new EpochSampler(5, 2, 0).batch(-1));
+        assertThrows(IllegalArgumentException.class, () -> new EpochSampler(5, 2, 0).batch(0, new int[3]));
     }
 }

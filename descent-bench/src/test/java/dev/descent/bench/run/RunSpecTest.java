@@ -13,6 +13,8 @@ class RunSpecTest {
      *   d = {'problem': 'rosenbrock', 'optimizer': 'adamw', 'hyper': {'weight_decay': '0', 'lr': '0.01'},
      *        'seed': 1, 'steps': 300, 'eval_every': 50}
      *   s = json.dumps(d, sort_keys=True, separators=(',', ':')); hashlib.sha256(s.encode()).hexdigest()
+     * and likewise for the second, d = {'problem': 'quadratic', 'optimizer': 'sgd', 'hyper': {}, 'seed': 0,
+     * 'steps': 200, 'eval_every': 20}.
      */
     @Test
     void runIdIsTheSha256OfTheCanonicalJson() {
