@@ -173,16 +173,24 @@ public final class CoordinateGradientEstimator implements GradientEstimator {
         }
         int k = coordinatesPerEstimate(m);
         if (k == m) return k;
-        Philox rng = Philox.stream(seed, "cge/coords").derive(step);
-        for (int j = 0; j < k; j++) {
-            // Lemire's multiply-shift on word j of the stream: uniform in [0, m − j).
-            if ((j & 3) == 0) rng.block(j >>> 2, word);
-            int r = j + (int) (((word[j & 3] & 0xFFFFFFFFL) * (m - j)) >>> 32);
-            int t = chosen[j];
-            chosen[j] = chosen[r];
-            chosen[r] = t;
-        }
+        partialShuffle(chosen, m, k, Philox.stream(seed, "cge/coords").derive(step), word);
         return k;
+    }
+
+    /**
+     * The first k steps of a Fisher–Yates shuffle of {@code items[0, n)}: position j (j = 0 … k − 1)
+     * swaps with j + r, r uniform in [0, n − j) by Lemire's multiply-shift on word j of {@code rng}
+     * ((word · (n − j)) ≫ 32, as {@link Philox#nextInt}), so {@code items[0, k)} is a uniform random
+     * k-subset in random order. {@code word} is a four-word scratch; nothing is allocated.
+     */
+    static void partialShuffle(int[] items, int n, int k, Philox rng, int[] word) {
+        for (int j = 0; j < k; j++) {
+            if ((j & 3) == 0) rng.block(j >>> 2, word);
+            int r = j + (int) (((word[j & 3] & 0xFFFFFFFFL) * (n - j)) >>> 32);
+            int t = items[j];
+            items[j] = items[r];
+            items[r] = t;
+        }
     }
 
     /** This step's coordinates (for tests): a copy of {@code chosen[0, k)}. */

@@ -4,6 +4,7 @@ import dev.descent.optim.Hyper;
 import dev.descent.optim.Optimizer;
 import dev.descent.optim.ParamSet;
 import dev.descent.optim.ParamSlot;
+import dev.descent.tensor.Reductions;
 import dev.descent.tensor.Tensor;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -103,9 +104,7 @@ public final class DeepZeroOptimizer implements Optimizer {
         progress.steps++;
         progress.loss = f0;
         boolean finite = Double.isFinite(f0);
-        for (ParamSlot s : params.slots()) {
-            for (int i = 0; finite && i < s.size(); i++) finite = Float.isFinite(grads[s.offset() + i]);
-        }
+        for (ParamSlot s : params.slots()) finite &= Reductions.allFinite(grads, s.offset(), s.size());
         if (!finite) {
             progress.skip();
             return;

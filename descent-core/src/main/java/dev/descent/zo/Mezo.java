@@ -59,6 +59,8 @@ public final class Mezo implements Optimizer {
     private Directions directions;
     private final boolean[] decayed;
     private final double[] projected;
+    /** The q directions of the current step, kept from the queries for the update (a sphere direction's norm is computed once). */
+    private final Direction[] queried;
     private double lr;
     private double mu;
     private double weightDecay;
@@ -94,6 +96,7 @@ public final class Mezo implements Optimizer {
         this.mu = mu;
         this.weightDecay = weightDecay;
         this.projected = new double[q];
+        this.queried = new Direction[q];
         List<ParamSlot> slots = params.slots();
         this.decayed = new boolean[slots.size()];
         for (ParamSlot s : slots) decayed[s.index()] = decays(s.name());
@@ -117,7 +120,7 @@ public final class Mezo implements Optimizer {
         double plusSum = 0;
         boolean finite = true;
         for (int j = 0; j < q; j++) {
-            Direction z = directions.at(progress.steps, j, d);
+            Direction z = queried[j] = directions.at(progress.steps, j, d);
             Perturbation.add(values, m, z);
             double plus = objective.loss();
             Perturbation.add(values, -2 * m, z);
@@ -129,16 +132,16 @@ public final class Mezo implements Optimizer {
         }
         progress.queries += 2L * q;
         progress.loss = plusSum / q;
-        long t = progress.steps++;
+        progress.steps++;
         if (!finite) {
             progress.skip();
             return;
         }
         if (fuse) {
-            update(directions.at(t, 0, d), (float) projected[0], true, m);
+            update(queried[0], (float) projected[0], true, m);
             return;
         }
-        for (int j = 0; j < q; j++) update(directions.at(t, j, d), (float) (projected[j] / q), j == 0, 0f);
+        for (int j = 0; j < q; j++) update(queried[j], (float) (projected[j] / q), j == 0, 0f);
     }
 
     /**

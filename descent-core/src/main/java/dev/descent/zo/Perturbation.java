@@ -63,18 +63,33 @@ public final class Perturbation {
      * nothing proportional to the length (also used to accumulate c·z into a gradient buffer).
      */
     public static void add(float[] buffer, float c, Direction z) {
-        add(buffer, 0, buffer.length, c, z);
-    }
-
-    /** {@link #add(float[], float, Direction)} over {@code buffer[off, off+n)}, with z indexed from 0 at {@code off}. */
-    public static void add(float[] buffer, int off, int n, float c, Direction z) {
-        Parallel.forRange(n, GRAIN, (from, to) -> {
+        Parallel.forRange(buffer.length, GRAIN, (from, to) -> {
             float[] piece = Scratch.get().z;
             for (int k = from; k < to; k += Scratch.PIECE) {
                 int len = Math.min(Scratch.PIECE, to - k);
                 z.fill(piece, 0, len, k);
-                int base = off + k;
-                for (int j = 0; j < len; j++) buffer[base + j] += c * piece[j];
+                for (int j = 0; j < len; j++) buffer[k + j] += c * piece[j];
+            }
+        });
+    }
+
+    /**
+     * {@code a[i] ← a[i] + fl(ca·z[i])} and {@code b[i] ← b[i] + fl(cb·z[i])} in one pass, z
+     * regenerated once: element for element the same operations as two calls of
+     * {@link #add(float[], float, Direction)}, so the same bits (e.g. restoring the parameters and
+     * accumulating c·z into a gradient buffer of the same length).
+     */
+    public static void add(float[] a, float ca, float[] b, float cb, Direction z) {
+        if (a.length != b.length) throw new IllegalArgumentException("buffers of " + a.length + " and " + b.length + " elements");
+        Parallel.forRange(a.length, GRAIN, (from, to) -> {
+            float[] piece = Scratch.get().z;
+            for (int k = from; k < to; k += Scratch.PIECE) {
+                int len = Math.min(Scratch.PIECE, to - k);
+                z.fill(piece, 0, len, k);
+                for (int j = 0; j < len; j++) {
+                    a[k + j] += ca * piece[j];
+                    b[k + j] += cb * piece[j];
+                }
             }
         });
     }

@@ -32,7 +32,8 @@ import java.util.Locale;
  * of its value before. If an evaluation is NaN or infinite, the remaining evaluations still run and
  * the parameters are still restored; the returned loss estimate is then non-finite, which callers
  * take as "skip this step". The estimate in {@code grad} is computed in float32 (each query adds
- * fl(φ·coefⱼ/q)·zⱼ); the coefficients are computed in float64.
+ * fl(φ·coefⱼ/q)·zⱼ, in the same pass over the buffers as the restoring addition, so z is regenerated
+ * three times per central query and twice otherwise); the coefficients are computed in float64.
  *
  * <p>Randomness: direction j of step t is {@code directions.at(t, j, d)}; nothing else is random.
  */
@@ -55,7 +56,6 @@ public final class SpsaEstimator implements GradientEstimator {
     private double mu;
     private final int q;
     private final double seed;
-    private double lastDifference;
 
     /**
      * @param kind       the directions' distribution (fixes the dimension factor φ)
@@ -100,9 +100,6 @@ public final class SpsaEstimator implements GradientEstimator {
 
     public int q() { return q; }
 
-    /** The finite-difference coefficient of the last query of the last estimate (for tests and logging). */
-    public double lastDifference() { return lastDifference; }
-
     @Override
     public long queriesPerEstimate() {
         return scheme == Scheme.FORWARD ? q + 1L : scheme == Scheme.CENTRAL ? 2L * q : q;
@@ -120,24 +117,22 @@ public final class SpsaEstimator implements GradientEstimator {
         long evaluations = scheme == Scheme.FORWARD ? 1 : 0;
         for (int j = 0; j < q; j++) {
             Direction z = directions.at(step, j, d);
-            double coef;
             Perturbation.add(params, m, z);
             double plus = objective.loss();
+            // The last pass restores θ and adds fl(φ·coefⱼ/q)·zⱼ to ĝ together: one regeneration of z fewer.
             if (scheme == Scheme.CENTRAL) {
                 Perturbation.add(params, -2 * m, z);
                 double minus = objective.loss();
-                Perturbation.add(params, m, z);
-                coef = (plus - minus) / (2 * mu);
+                double coef = (plus - minus) / (2 * mu);
+                Perturbation.add(params, m, grad, (float) (phi * coef / q), z);
                 lossSum += plus + minus;
                 evaluations += 2;
             } else {
-                Perturbation.add(params, -m, z);
-                coef = scheme == Scheme.FORWARD ? (plus - base) / mu : plus / mu;
+                double coef = scheme == Scheme.FORWARD ? (plus - base) / mu : plus / mu;
+                Perturbation.add(params, -m, grad, (float) (phi * coef / q), z);
                 lossSum += plus;
                 evaluations += 1;
             }
-            lastDifference = coef;
-            Perturbation.add(grad, (float) (phi * coef / q), z);
         }
         return lossSum / evaluations;
     }

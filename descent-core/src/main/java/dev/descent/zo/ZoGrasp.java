@@ -133,15 +133,7 @@ public final class ZoGrasp {
             if (kept == n) continue;
             int[] order = new int[n];
             for (int i = 0; i < n; i++) order[i] = i;
-            Philox rng = base.derive(s.index());
-            int[] w = new int[4];
-            for (int j = 0; j < kept; j++) {
-                if ((j & 3) == 0) rng.block(j >>> 2, w);
-                int r = j + (int) (((w[j & 3] & 0xFFFFFFFFL) * (n - j)) >>> 32);
-                int t = order[j];
-                order[j] = order[r];
-                order[r] = t;
-            }
+            CoordinateGradientEstimator.partialShuffle(order, n, kept, base.derive(s.index()), new int[4]);
             Arrays.fill(out, off, off + n, 0f);
             for (int j = 0; j < kept; j++) out[off + order[j]] = 1f;
         }

@@ -77,15 +77,6 @@ public final class ZoOptimizer implements Optimizer {
         return progress.lastSkipReason(skippedForLoss ? "a loss evaluation was not finite" : "the gradient estimate is not finite");
     }
 
-    /** The estimator this optimizer queries. */
-    public GradientEstimator estimator() { return estimator; }
-
-    /** Reads a hyperparameter or counter of the transformation by dotted path (or unique last name). */
-    public double hyper(String path) { return inner.hyper(path); }
-
-    /** Changes a hyperparameter of the transformation between steps. */
-    public void setHyper(String path, double value) { inner.setHyper(path, value); }
-
     @Override
     public void zeroGrad() { inner.zeroGrad(); }
 

@@ -197,7 +197,7 @@ public final class ZovhBlockDiagonal implements Optimizer {
 
     /** λ from now on (the reference switches 0.5 → 1.0 at {@code hess_scheduler_step}). */
     public void setLambda(double lambda) {
-        if (!(lambda > 0) || !Double.isFinite(lambda)) throw new IllegalArgumentException("lambda_hess must be > 0, got " + lambda);
+        ZovhOptimizer.checkLambda(lambda);
         this.lambda = lambda;
     }
 
@@ -214,7 +214,7 @@ public final class ZovhBlockDiagonal implements Optimizer {
 
     @Override
     public void setLearningRate(double lr) {
-        if (!(lr >= 0) || !Double.isFinite(lr)) throw new IllegalArgumentException("lr must be >= 0, got " + lr);
+        ZovhOptimizer.checkLearningRate(lr);
         this.lr = lr;
     }
 

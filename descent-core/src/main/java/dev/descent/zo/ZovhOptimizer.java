@@ -61,6 +61,8 @@ public final class ZovhOptimizer implements Optimizer {
     private final ZovhQueryRing ring;
     private final float[] saved;
     private final double[] gradient;
+    /** Per held pair j: a_j·e_j of the latest step. */
+    private final double[] coefficients;
     private final ZoProgress progress = new ZoProgress();
 
     public ZovhOptimizer(ParamSet params, float[] grads, ZoObjective objective, double lr, double mu, double lambda,
@@ -83,6 +85,7 @@ public final class ZovhOptimizer implements Optimizer {
         this.ring = new ZovhQueryRing(histories, k);
         this.saved = new float[size];
         this.gradient = new double[size];
+        this.coefficients = new double[histories * k];
     }
 
     @Override
@@ -127,7 +130,6 @@ public final class ZovhOptimizer implements Optimizer {
         // p = (ĝ − Σ_j a_j e_j u_j)/λ, accumulated into the gradient buffer: first the coefficients
         // (they need ĝ untouched), then the subtraction.
         double[] coef = coefficients;
-        if (coef.length < n) coef = coefficients = new double[histories * k];
         for (int j = 0; j < n; j++) {
             double r = (ring.value(j) - b) / mu;
             double nu = r / mu;
@@ -152,16 +154,22 @@ public final class ZovhOptimizer implements Optimizer {
         }
     }
 
-    private double[] coefficients = new double[0];
-
-    /** Refuses settings outside the method's domain, naming the hyperparameter. */
+    /** Refuses settings outside the method's domain, naming the hyperparameter (both ZoVH variants). */
     static void checkSettings(double lr, double mu, double lambda, int k, int histories, double weightDecay) {
-        if (!(lr >= 0) || !Double.isFinite(lr)) throw new IllegalArgumentException("lr must be >= 0, got " + lr);
+        checkLearningRate(lr);
         if (!(mu > 0) || !Double.isFinite(mu)) throw new IllegalArgumentException("mu must be > 0, got " + mu);
-        if (!(lambda > 0) || !Double.isFinite(lambda)) throw new IllegalArgumentException("lambda_hess must be > 0, got " + lambda);
+        checkLambda(lambda);
         if (k < 3) throw new IllegalArgumentException("num_queries must be >= 3 (eq. 16 divides by n - 2 and the first step has n = num_queries), got " + k);
         if (histories < 1) throw new IllegalArgumentException("num_histories must be >= 0, got " + (histories - 1));
         if (!(weightDecay >= 0) || !Double.isFinite(weightDecay)) throw new IllegalArgumentException("weight_decay must be >= 0, got " + weightDecay);
+    }
+
+    static void checkLearningRate(double lr) {
+        if (!(lr >= 0) || !Double.isFinite(lr)) throw new IllegalArgumentException("lr must be >= 0, got " + lr);
+    }
+
+    static void checkLambda(double lambda) {
+        if (!(lambda > 0) || !Double.isFinite(lambda)) throw new IllegalArgumentException("lambda_hess must be > 0, got " + lambda);
     }
 
     /** Fills slot {@code slot} with query {@code q} of step {@code step} (and its squared norm). */
@@ -186,7 +194,7 @@ public final class ZovhOptimizer implements Optimizer {
 
     @Override
     public void setLearningRate(double lr) {
-        if (!(lr >= 0) || !Double.isFinite(lr)) throw new IllegalArgumentException("lr must be >= 0, got " + lr);
+        checkLearningRate(lr);
         this.lr = lr;
     }
 

@@ -43,10 +43,8 @@ public final class ZovhOptimizers implements OptimizerFamily {
 
     /** Builds the block-diagonal variant over {@code params} with an explicit objective (null: the one of {@link ZoContext}). */
     public static ZovhBlockDiagonal createBlockDiagonal(dev.descent.optim.ParamSet params, float[] grads, HyperParams hyper, ZoObjective objective) {
-        int histories = hyper.getInt("num_histories", 3);
-        if (histories < 0) throw new IllegalArgumentException("num_histories must be >= 0, got " + histories);
         return new ZovhBlockDiagonal(params, grads, objective, hyper.getDouble("lr", 1e-3), hyper.getDouble("mu", 0.1),
-                hyper.getDouble("lambda_hess", 0.1), hyper.getInt("num_queries", 3), histories + 1,
+                hyper.getDouble("lambda_hess", 0.1), hyper.getInt("num_queries", 3), hyper.getInt("num_histories", 3) + 1,
                 hyper.getDouble("weight_decay", 0), (long) hyper.getDouble("seed", 0));
     }
 
@@ -56,8 +54,7 @@ public final class ZovhOptimizers implements OptimizerFamily {
         double mu = hyper.getDouble("mu", 0.1);
         double lambda = hyper.getDouble("lambda_hess", 0.1);
         int k = hyper.getInt("num_queries", 3);
-        int histories = hyper.getInt("num_histories", 3);
-        if (histories < 0) throw new IllegalArgumentException("num_histories must be >= 0, got " + histories);
+        int histories = hyper.getInt("num_histories", 3); // N − 1; the constructor refuses a negative one
         double wd = hyper.getDouble("weight_decay", 0);
         long seed = (long) hyper.getDouble("seed", 0);
         return new ZovhOptimizer(params, grads, objective, lr, mu, lambda, k, histories + 1, wd, seed);

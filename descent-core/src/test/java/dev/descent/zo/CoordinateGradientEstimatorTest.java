@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.descent.tensor.Parallel;
+import dev.descent.tensor.Philox;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Set;
@@ -205,6 +206,30 @@ class CoordinateGradientEstimatorTest {
         var central = new CoordinateGradientEstimator(1e-3, CoordinateGradientEstimator.Difference.CENTRAL, 3, 42);
         central.setEligible(eligible, eligible.length);
         assertEquals(7, central.queriesPerEstimate());
+    }
+
+    /**
+     * The subset is the documented draw, recomputed here through {@link Philox#nextInt}: position j
+     * (j &lt; k) of the ascending eligible list swaps with j + nextInt(j, m − j) of the stream
+     * (seed, "cge/coords") derived by the step, and the first k positions are the subset.
+     */
+    @Test
+    void subsetIsThePartialFisherYatesShuffleOfTheDocumentedStream() {
+        int[] eligible = {1, 4, 5, 8, 11, 12, 13, 19};
+        int k = 5;
+        var cge = new CoordinateGradientEstimator(1e-3, CoordinateGradientEstimator.Difference.FORWARD, k, 42);
+        cge.setEligible(eligible, eligible.length);
+        for (long step = 0; step < 6; step++) {
+            int[] order = eligible.clone();
+            Philox rng = Philox.stream(42, "cge/coords").derive(step);
+            for (int j = 0; j < k; j++) {
+                int r = j + rng.nextInt(j, order.length - j);
+                int t = order[j];
+                order[j] = order[r];
+                order[r] = t;
+            }
+            assertArrayEquals(Arrays.copyOf(order, k), cge.coordinates(20, step), "step " + step);
+        }
     }
 
     @Test

@@ -81,6 +81,22 @@ class PerturbationTest {
     }
 
     @Test
+    void oneFusedPassGivesTheBitsOfTwoSeparateAdditions() {
+        int d = 50_000;
+        Direction z = Directions.seeded(DirectionKind.GAUSSIAN, 6).at(3, 1, d);
+        float[] a = params(d), b = new float[d];
+        for (int i = 0; i < d; i++) b[i] = (float) Math.cos(i);
+        float[] a2 = a.clone(), b2 = b.clone();
+        Perturbation.add(a, 0.7f, b, -3.1e-2f, z);
+        Perturbation.add(a2, 0.7f, z);
+        Perturbation.add(b2, -3.1e-2f, z);
+        for (int i = 0; i < d; i++) {
+            assertEquals(Float.floatToRawIntBits(a2[i]), Float.floatToRawIntBits(a[i]), "first buffer, element " + i);
+            assertEquals(Float.floatToRawIntBits(b2[i]), Float.floatToRawIntBits(b[i]), "second buffer, element " + i);
+        }
+    }
+
+    @Test
     void noParameterCopyIsAllocated() {
         ThreadMXBean mx = (ThreadMXBean) ManagementFactory.getThreadMXBean();
         int threads = Parallel.threads();

@@ -142,6 +142,33 @@ class ZoGraspTest {
         assertTrue(corr > 0.95, "correlation " + corr);
     }
 
+    /**
+     * layer_random, recomputed through {@link Philox#nextInt}: in each prunable tensor with n entries of
+     * which the reference keeps c, the kept ones are the first c positions of a partial Fisher–Yates
+     * shuffle of 0 … n − 1 (position j swaps with j + nextInt(j, n − j)) driven by the stream
+     * (seed, "zograsp/layer_random") derived by the draw and then by the tensor's index.
+     */
+    @Test
+    void layerRandomMaskIsTheDocumentedShuffle() {
+        float[] reference = new float[N];
+        for (int i = 0; i < N; i++) reference[i] = i % 3 == 0 ? 0f : 1f; // w keeps 8 of 12
+        float[] out = new float[N];
+        ZoGrasp.layerRandomMask(reference, set(start()), ZoGrasp.MATRICES, 9, 4, out);
+        int[] order = new int[P];
+        for (int i = 0; i < P; i++) order[i] = i;
+        Philox rng = Philox.stream(9, "zograsp/layer_random").derive(4).derive(0);
+        for (int j = 0; j < 8; j++) {
+            int r = j + rng.nextInt(j, P - j);
+            int t = order[j];
+            order[j] = order[r];
+            order[r] = t;
+        }
+        float[] expected = new float[N];
+        for (int j = 0; j < 8; j++) expected[order[j]] = 1f;
+        expected[12] = expected[13] = 1f;
+        for (int i = 0; i < N; i++) assertEquals(expected[i], out[i], "entry " + i);
+    }
+
     /** The mask drops round(s·n) of the prunable coordinates, those of smallest |S|, and keeps every bias. */
     @Test
     void maskKeepsTheDocumentedFraction() {
