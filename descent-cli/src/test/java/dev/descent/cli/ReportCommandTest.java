@@ -110,6 +110,13 @@ class ReportCommandTest {
         CliRun list = run("runs", "list", "--db", db.toString());
         assertEquals(0, list.exit(), list.err());
         assertTrue(list.out().lines().skip(1).findFirst().orElseThrow().startsWith("r1 "), "a short id is shown whole: " + list.out());
+        // The hand-made run's config is "{}": show takes the steps asked from the run's row (given a hex id, as show needs).
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement s = c.createStatement()) {
+            for (String table : new String[] {"runs", "steps", "evals"}) s.executeUpdate("UPDATE " + table + " SET run_id = 'ab1'");
+        }
+        CliRun show = run("runs", "show", "ab", "--db", db.toString());
+        assertEquals(0, show.exit(), show.err());
+        assertTrue(show.out().contains("steps (2 stored, 2 asked; first and last five)"), show.out());
     }
 
     @Test
