@@ -12,6 +12,7 @@ import dev.descent.zo.HessianEstimator;
 import dev.descent.zo.HessianRosenbrock;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,6 +38,16 @@ class ZoCommandTest {
         CliRun r = run("zo", "hessian", "--function", "quadratic", "--dim", "5", "--queries", "20", "--estimator", "stein3");
         assertEquals(0, r.exit(), r.err());
         assertTrue(r.out().contains("19 of 20 queries") && r.out().contains("relative Frobenius error of the Hessian"), r.out());
+        // Numbers are printed the same in every locale (a German one would write 0,100000).
+        Locale before = Locale.getDefault();
+        try {
+            Locale.setDefault(Locale.GERMANY);
+            CliRun de = run("zo", "hessian", "--function", "quadratic", "--dim", "5", "--queries", "20", "--estimator", "stein3");
+            assertEquals(r.out(), de.out());
+            assertTrue(de.out().contains("mu=0.100000"), de.out());
+        } finally {
+            Locale.setDefault(before);
+        }
     }
 
     @Test
@@ -66,6 +77,7 @@ class ZoCommandTest {
         run("zo", "bench", "--claim", "convergence", "--budget", "999", "--out", out).assertBadInput("--budget must be >= 1000, got 999");
         run("zo", "bench", "--claim", "hessian", "--mu", "0", "--out", out).assertBadInput("--mu must be > 0, got 0");
         run("zo", "bench", "--claim", "hessian", "--lambda", "-1", "--out", out).assertBadInput("--lambda must be > 0, got -1");
+        run("zo", "bench", "--claim", "hessian", "--mu", "Infinity", "--out", out).assertBadInput("--mu must be > 0, got Infinity");
         assertFalse(Files.exists(dir.resolve("zovh")), "nothing is written before the settings are valid");
     }
 }
