@@ -37,9 +37,10 @@ public final class Descent implements Runnable {
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Descent());
         cl.setExecutionExceptionHandler(new Errors());
+        // One line, like every other bad input; it names the full subcommand (e.g. "descent bench run").
         cl.setParameterExceptionHandler((ex, args) -> {
-            ex.getCommandLine().getErr().println("descent: " + ex.getMessage());
-            ex.getCommandLine().getErr().println("(see: descent " + ex.getCommandLine().getCommandName() + " --help)");
+            CommandLine c = ex.getCommandLine();
+            c.getErr().println("descent: " + ex.getMessage() + " (see: " + c.getCommandSpec().qualifiedName() + " --help)");
             return BAD_INPUT;
         });
         return cl;

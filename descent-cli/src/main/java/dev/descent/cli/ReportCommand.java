@@ -2,6 +2,7 @@ package dev.descent.cli;
 
 import dev.descent.bench.report.HtmlReport;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -30,7 +31,7 @@ final class ReportCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         HtmlReport.Written w = HtmlReport.write(db, out, maxPoints);
-        spec.commandLine().getOut().printf("wrote %s: %d runs, %d problems, %d charts, %.1f KB%n",
+        spec.commandLine().getOut().printf(Locale.ROOT, "wrote %s: %d runs, %d problems, %d charts, %.1f KB%n",
                 w.out(), w.runs(), w.problems(), w.charts(), w.bytes() / 1024.0);
         return 0;
     }

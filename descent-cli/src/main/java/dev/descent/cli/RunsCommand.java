@@ -1,7 +1,5 @@
 package dev.descent.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.descent.bench.store.Comparison;
 import dev.descent.bench.store.EvalRow;
 import dev.descent.bench.store.RunRow;
@@ -138,7 +136,6 @@ final class RunsCommand implements Runnable {
                         + (rows.size() > 5 ? ", …" : "") + "); give more characters");
             }
             RunRow r = rows.get(0);
-            ObjectMapper json = new ObjectMapper();
             out.println("run " + r.runId());
             out.println("config  " + r.configJson());
             out.println("env     " + r.envJson());
@@ -150,11 +147,10 @@ final class RunsCommand implements Runnable {
                     r.params(), r.stepsDone(), r.steps(), num(r.finalLoss()), r.metricName(), num(r.finalMetric()), num(r.bestMetric()),
                     r.higherIsBetter() ? "higher" : "lower", num(r.lossTarget()), r.stepsToTarget() == null ? "never" : r.stepsToTarget(),
                     r.stateBytesPerParam());
-            JsonNode cfg = json.readTree(r.configJson());
             out.println("evals");
             for (EvalRow e : store.evals(r.runId())) out.printf(Locale.ROOT, "  step %6d  %-16s %s%n", e.step(), e.name(), num(e.value()));
             List<StepRow> steps = store.steps(r.runId(), -1);
-            out.println("steps (" + steps.size() + " stored, " + cfg.get("steps").asInt() + " asked; first and last five)");
+            out.println("steps (" + steps.size() + " stored, " + r.steps() + " asked; first and last five)");
             for (int i = 0; i < steps.size(); i++) {
                 if (i >= 5 && i < steps.size() - 5) continue;
                 StepRow s = steps.get(i);

@@ -7,6 +7,7 @@ import dev.descent.zo.HessianEstimator;
 import dev.descent.zo.HessianFunction;
 import dev.descent.zo.HessianFunctions;
 import java.io.PrintWriter;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -23,6 +24,11 @@ final class ZoCommand implements Runnable {
     @Override
     public void run() {
         spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** Refuses a smoothing radius or ridge that is not a finite positive number. */
+    static void requirePositive(String option, double v) {
+        if (!(v > 0) || !Double.isFinite(v)) throw new IllegalArgumentException(option + " must be > 0, got " + v);
     }
 
     /**
@@ -70,8 +76,8 @@ final class ZoCommand implements Runnable {
         public Integer call() throws Exception {
             HessianEstimator e = HessianEstimator.byName(estimator);
             if (queries <= 0) throw new IllegalArgumentException("--queries must be > 0, got " + queries);
-            if (!(mu > 0) || !Double.isFinite(mu)) throw new IllegalArgumentException("--mu must be > 0, got " + mu);
-            if (!(lambda > 0) || !Double.isFinite(lambda)) throw new IllegalArgumentException("--lambda must be > 0, got " + lambda);
+            requirePositive("--mu", mu);
+            requirePositive("--lambda", lambda);
             if (dim != null && dim < 1) throw new IllegalArgumentException("--dim must be >= 1, got " + dim);
             if (queries < e.minQueries()) throw new IllegalArgumentException("--queries must be >= " + e.minQueries() + " for " + estimator + ", got " + queries);
             HessianFunction f = HessianFunctions.byName(function, dim, condition);
@@ -86,14 +92,14 @@ final class ZoCommand implements Runnable {
                 if (!Double.isNaN(c.inverseEq15Error())) o.put("inverse_eq15_error", c.inverseEq15Error()).put("product_eq16_error", c.productEq16Error());
                 out.println(o);
             } else {
-                out.printf("%s (d=%d) at its documented point, %s with %d of %d queries, mu=%g, lambda=%g, seed=%d%n",
+                out.printf(Locale.ROOT, "%s (d=%d) at its documented point, %s with %d of %d queries, mu=%g, lambda=%g, seed=%d%n",
                         c.function(), c.dim(), c.estimator(), c.queriesUsed(), c.queries(), c.mu(), c.lambda(), c.seed());
-                out.printf("  relative Frobenius error of the Hessian:                 %.6g%n", c.hessianError());
-                out.printf("  relative Frobenius error of (H+lambda I)^-1:             %.6g%n", c.inverseError());
-                if (!Double.isNaN(c.inverseEq15Error())) out.printf("  relative Frobenius error of the eq. 15 approximate inverse: %.6g%n", c.inverseEq15Error());
-                out.printf("  relative error of the product (H+lambda I)^-1 g:         %.6g%n", c.productError());
-                if (!Double.isNaN(c.productEq16Error())) out.printf("  relative error of the eq. 16 bias-corrected product:     %.6g%n", c.productEq16Error());
-                out.printf("  relative error of the gradient estimate:                 %.6g%n", c.gradientError());
+                out.printf(Locale.ROOT, "  relative Frobenius error of the Hessian:                 %.6g%n", c.hessianError());
+                out.printf(Locale.ROOT, "  relative Frobenius error of (H+lambda I)^-1:             %.6g%n", c.inverseError());
+                if (!Double.isNaN(c.inverseEq15Error())) out.printf(Locale.ROOT, "  relative Frobenius error of the eq. 15 approximate inverse: %.6g%n", c.inverseEq15Error());
+                out.printf(Locale.ROOT, "  relative error of the product (H+lambda I)^-1 g:         %.6g%n", c.productError());
+                if (!Double.isNaN(c.productEq16Error())) out.printf(Locale.ROOT, "  relative error of the eq. 16 bias-corrected product:     %.6g%n", c.productEq16Error());
+                out.printf(Locale.ROOT, "  relative error of the gradient estimate:                 %.6g%n", c.gradientError());
             }
             out.flush();
             return 0;
@@ -130,8 +136,8 @@ final class ZoCommand implements Runnable {
         public Integer call() throws Exception {
             if (seeds < 1) throw new IllegalArgumentException("--seeds must be >= 1, got " + seeds);
             if (budget < 1000) throw new IllegalArgumentException("--budget must be >= 1000, got " + budget);
-            if (!(mu > 0)) throw new IllegalArgumentException("--mu must be > 0, got " + mu);
-            if (!(lambda > 0)) throw new IllegalArgumentException("--lambda must be > 0, got " + lambda);
+            requirePositive("--mu", mu);
+            requirePositive("--lambda", lambda);
             String md = switch (claim) {
                 case "hessian" -> dev.descent.bench.zo.ZovhHessianBenchmark.run(out, seeds, mu, lambda, 100);
                 case "convergence" -> dev.descent.bench.zo.ZovhConvergenceBenchmark.run(out, seeds, budget);

@@ -1,5 +1,8 @@
 package dev.descent.cli;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -38,5 +41,18 @@ record CliRun(int exit, String out, String err) {
         } finally {
             System.setOut(old);
         }
+    }
+
+    /**
+     * Asserts the answer to bad input: exit code 2, nothing on stdout, and one line on stderr that
+     * starts with {@code descent: } and contains each of {@code expected}.
+     */
+    CliRun assertBadInput(String... expected) {
+        assertEquals(Descent.BAD_INPUT, exit, "exit code; out: " + out + "err: " + err);
+        assertEquals("", out, "bad input prints nothing on stdout");
+        assertEquals(1, err.strip().lines().count(), err);
+        assertTrue(err.startsWith("descent: "), err);
+        for (String e : expected) assertTrue(err.contains(e), "expected '" + e + "' in: " + err);
+        return this;
     }
 }

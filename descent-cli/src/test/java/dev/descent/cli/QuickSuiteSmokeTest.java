@@ -31,6 +31,7 @@ class QuickSuiteSmokeTest {
         assertEquals(0, bench.exit(), bench.out() + "\n" + bench.err());
 
         int optimizers = OptimizerRegistry.defaults().all().size();
+        assertTrue(bench.out().contains("quick: " + 5 * optimizers * 3 + " runs in "), bench.out());
         Path db = out.resolve("runs.db");
         Map<String, Integer> finishedPerProblem = new HashMap<>();
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement s = c.createStatement()) {
@@ -49,6 +50,7 @@ class QuickSuiteSmokeTest {
         Path html = dir.resolve("report.html");
         CliRun report = CliRun.run("report", "--db", db.toString(), "--out", html.toString());
         assertEquals(0, report.exit(), report.err());
+        assertTrue(report.out().startsWith("wrote " + html + ": " + 5 * optimizers * 3 + " runs, 5 problems, 15 charts"), report.out());
         String page = Files.readString(html);
         Matcher m = Pattern.compile("<svg class=\"chart\"[^>]*data-series=\"(\\d+)\" data-problem=\"([^\"]+)\" data-kind=\"loss-step\"").matcher(page);
         int charts = 0;

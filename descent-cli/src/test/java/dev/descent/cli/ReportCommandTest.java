@@ -56,36 +56,20 @@ class ReportCommandTest {
     @Test
     void missingStoreIsBadInput() {
         CliRun r = run("report", "--db", dir.resolve("missing.sqlite").toString(), "--out", dir.resolve("r.html").toString());
-        assertEquals(Descent.BAD_INPUT, r.exit());
+        r.assertBadInput("run store not found: " + dir.resolve("missing.sqlite"));
         assertTrue(r.err().startsWith("descent: run store not found: "), r.err());
-        assertEquals(1, r.err().strip().lines().count(), r.err());
     }
 
     @Test
     void corruptStoreIsBadInput() throws Exception {
         Path junk = dir.resolve("junk.sqlite");
         Files.writeString(junk, "this is not a database, just text that is long enough to look like a header\n".repeat(100));
-        CliRun r = run("report", "--db", junk.toString(), "--out", dir.resolve("r.html").toString());
-        assertEquals(Descent.BAD_INPUT, r.exit());
-        assertTrue(r.err().contains("not a database"), r.err());
-        assertEquals(1, r.err().strip().lines().count(), r.err());
+        run("report", "--db", junk.toString(), "--out", dir.resolve("r.html").toString()).assertBadInput("not a database");
     }
 
     @Test
     void emptyStoreIsBadInput() throws Exception {
-        CliRun r = run("report", "--db", store(true).toString(), "--out", dir.resolve("r.html").toString());
-        assertEquals(Descent.BAD_INPUT, r.exit());
-        assertTrue(r.err().contains("holds no runs"), r.err());
-        assertEquals(1, r.err().strip().lines().count(), r.err());
-    }
-
-    /** Bad input: exit 2, nothing on stdout, one line on stderr starting "descent: " and containing {@code expected}. */
-    private static void oneLine(CliRun r, String expected) {
-        assertEquals(Descent.BAD_INPUT, r.exit(), r.out() + r.err());
-        assertEquals("", r.out());
-        assertEquals(1, r.err().strip().lines().count(), r.err());
-        assertTrue(r.err().startsWith("descent: "), r.err());
-        assertTrue(r.err().contains(expected), r.err());
+        run("report", "--db", store(true).toString(), "--out", dir.resolve("r.html").toString()).assertBadInput("holds no runs");
     }
 
     @Test
@@ -95,12 +79,12 @@ class ReportCommandTest {
         // The fixture keeps SQLite's rollback journal, where an exclusive lock keeps readers out too.
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement s = c.createStatement()) {
             s.execute("BEGIN EXCLUSIVE");
-            oneLine(run("report", "--db", db.toString(), "--out", html.toString()), "locked");
+            run("report", "--db", db.toString(), "--out", html.toString()).assertBadInput("locked");
             for (String[] cmd : new String[][] {{"runs", "list"}, {"runs", "compare"}, {"runs", "show", "ab"}}) {
                 String[] args = java.util.stream.Stream.concat(java.util.Arrays.stream(cmd), java.util.stream.Stream.of("--db", db.toString()))
                         .toArray(String[]::new);
                 CliRun r = run(args);
-                oneLine(r, db + " is locked by another process (SQLITE_BUSY); wait for it to finish and try again");
+                r.assertBadInput(db + " is locked by another process (SQLITE_BUSY); wait for it to finish and try again");
                 assertFalse(r.err().contains("--out"), "a reader takes no --out: " + r.err());
             }
             s.execute("ROLLBACK");
@@ -110,22 +94,18 @@ class ReportCommandTest {
         CliRun list = run("runs", "list", "--db", db.toString());
         assertEquals(0, list.exit(), list.err());
         assertTrue(list.out().lines().skip(1).findFirst().orElseThrow().startsWith("r1 "), "a short id is shown whole: " + list.out());
+        // The hand-made run's config is "{}": show takes the steps asked from the run's row (given a hex id, as show needs).
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement s = c.createStatement()) {
+            for (String table : new String[] {"runs", "steps", "evals"}) s.executeUpdate("UPDATE " + table + " SET run_id = 'ab1'");
+        }
+        CliRun show = run("runs", "show", "ab", "--db", db.toString());
+        assertEquals(0, show.exit(), show.err());
+        assertTrue(show.out().contains("steps (2 stored, 2 asked; first and last five)"), show.out());
     }
 
     @Test
     void aTruncatedRealStoreIsOneLine() throws Exception {
-        Path cfg = dir.resolve("tiny.yaml");
-        Files.writeString(cfg, """
-                name: tiny
-                seeds: 2
-                eval_every: 10
-                optimizers:
-                  - {name: sgd, hyper: {lr: 0.05}}
-                  - {name: adamw, hyper: {lr: 0.05}}
-                problems:
-                  - {name: quadratic, steps: 40}
-                  - {name: rosenbrock, steps: 40}
-                """);
+        Path cfg = BenchRunCommandTest.config(dir, BenchRunCommandTest.CONFIG.replace("steps: 20", "steps: 40"));
         Path out = dir.resolve("bench");
         CliRun bench = run("bench", "run", "--config", cfg.toString(), "--out", out.toString(), "--jobs", "1");
         assertEquals(0, bench.exit(), bench.err());
@@ -139,28 +119,26 @@ class ReportCommandTest {
         }
         Path html = dir.resolve("half.html");
         // Measured: "cannot read run store …/runs.db: [SQLITE_CORRUPT] The database disk image is malformed (…)".
-        oneLine(run("report", "--db", db.toString(), "--out", html.toString()), "cannot read run store " + db + ": ");
+        run("report", "--db", db.toString(), "--out", html.toString()).assertBadInput("cannot read run store " + db + ": ");
         assertFalse(Files.exists(html));
     }
 
     @Test
     void unwritableOutputIsBadInput() throws Exception {
         Path out = dir.resolve("missing-folder").resolve("r.html");
-        CliRun r = run("report", "--db", store(false).toString(), "--out", out.toString());
-        assertEquals(Descent.BAD_INPUT, r.exit());
-        assertTrue(r.err().contains("cannot write report"), r.err());
+        run("report", "--db", store(false).toString(), "--out", out.toString()).assertBadInput("cannot write report");
         assertFalse(Files.exists(out));
     }
 
     @Test
     void tooFewPointsIsBadInput() throws Exception {
-        CliRun r = run("report", "--db", store(false).toString(), "--out", dir.resolve("r.html").toString(), "--max-points", "2");
-        assertEquals(Descent.BAD_INPUT, r.exit());
-        assertTrue(r.err().contains("--max-points must be at least 3, got 2"), r.err());
+        run("report", "--db", store(false).toString(), "--out", dir.resolve("r.html").toString(), "--max-points", "2")
+                .assertBadInput("--max-points must be at least 3, got 2");
     }
 
     @Test
     void dbAndOutAreRequired() {
-        assertEquals(Descent.BAD_INPUT, run("report", "--out", "x.html").exit());
+        run("report", "--out", "x.html").assertBadInput("Missing required option: '--db=FILE'", "(see: descent report --help)");
+        run("report", "--db", "x.sqlite").assertBadInput("Missing required option: '--out=FILE'");
     }
 }
