@@ -3,8 +3,11 @@ package dev.descent.nn;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.descent.optim.LayerwiseScaling;
+import dev.descent.optim.MatrixOptimizers;
 import dev.descent.optim.ParamSet;
 import dev.descent.optim.ParamSlot;
+import dev.descent.zo.Mezo;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -12,7 +15,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Roles given by the models select exactly the parameters the name rules selected before parameters
- * carried roles, so routing by role changes no result. The name rules below are verbatim copies of
+ * carried roles, so routing by role changes no result: the optimizers' role predicates are compared
+ * with the old name rules on every parameter of the models. The name rules below are verbatim copies of
  * the rules the optimizers applied (Muon's hidden-matrix test, μP's matrix-like test, MeZO's decay
  * mask; nanoGPT's decay mask was already rank ≥ 2).
  */
@@ -43,10 +47,9 @@ class ParameterRoleTest {
         assertTrue(!slots.isEmpty());
         for (ParamSlot s : slots) {
             ParameterRole r = s.role();
-            assertEquals(oldMuonHidden(s.name(), s.rank()), r == ParameterRole.HIDDEN_MATRIX, s.name() + " (Muon)");
-            assertEquals(oldMatrixLike(s.name(), s.rank()), s.rank() >= 2 && r != ParameterRole.EMBEDDING && r != ParameterRole.HEAD,
-                    s.name() + " (μP)");
-            assertEquals(oldMezoDecays(s.name()), !r.isGainOrBias(), s.name() + " (MeZO decay)");
+            assertEquals(oldMuonHidden(s.name(), s.rank()), MatrixOptimizers.hiddenMatrix(s), s.name() + " (Muon)");
+            assertEquals(oldMatrixLike(s.name(), s.rank()), LayerwiseScaling.DEFAULT_MATRIX_LIKE.test(s), s.name() + " (μP)");
+            assertEquals(oldMezoDecays(s.name()), Mezo.decays(s), s.name() + " (MeZO decay)");
             assertEquals(s.rank() >= 2, r.isMatrixRole(), s.name() + " (nanoGPT decay)");
             // A set built from the same names and shapes without the model infers the same roles.
             assertEquals(r, ParameterRole.infer(s.name(), s.rank()), s.name() + " (inferred)");
