@@ -116,11 +116,9 @@ public abstract class Module {
         String local = path.substring(dot + 1);
         Module old = parent.get(local);
         if (replacement.isFlattened()) throw new IllegalArgumentException("the replacement for '" + path + "' is already flattened");
-        for (Class<?> kind : old.getClass().getInterfaces()) {
-            if (kind.getPackage() == Layer.class.getPackage() && !kind.isInstance(replacement)) {
-                throw new IllegalArgumentException("module '" + path + "' is a " + kind.getSimpleName() + "; its replacement "
-                        + replacement.getClass().getSimpleName() + " is not");
-            }
+        if (old instanceof Layer && !(replacement instanceof Layer)) {
+            throw new IllegalArgumentException("module '" + path + "' is a Layer; its replacement "
+                    + replacement.getClass().getSimpleName() + " is not");
         }
         replacement.train(old.isTraining());
         parent.children.put(local, replacement);

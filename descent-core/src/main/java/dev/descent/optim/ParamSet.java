@@ -4,9 +4,13 @@ import dev.descent.nn.FlatParameters;
 import dev.descent.nn.Parameter;
 import dev.descent.tensor.Parallel;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Predicate;
+import java.util.stream.IntStream;
 
 /**
  * The parameters a gradient transformation updates: slots over the model's flat value buffer.
@@ -49,13 +53,13 @@ public final class ParamSet {
      * The trainable parameters named {@code names}, in model order (state offsets dense over them). A
      * frozen or unknown name, or no name at all, is an error that says which.
      */
-    public static ParamSet of(FlatParameters params, java.util.Collection<String> names) {
+    public static ParamSet of(FlatParameters params, Collection<String> names) {
         requireTrainable(params);
         if (names.isEmpty()) throw new IllegalArgumentException("no parameters named: an optimizer needs at least one trainable parameter");
-        java.util.Set<Parameter> wanted = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        Set<Parameter> wanted = Collections.newSetFromMap(new IdentityHashMap<>());
         for (String n : names) wanted.add(params.trainable(n));
         List<Parameter> list = params.list();
-        ParamSet all = new ParamSet(params.values(), java.util.stream.IntStream.range(0, list.size()).mapToObj(i -> slot(params, i)).toList());
+        ParamSet all = new ParamSet(params.values(), IntStream.range(0, list.size()).mapToObj(i -> slot(params, i)).toList());
         return all.subset(s -> wanted.contains(list.get(s.index())));
     }
 
