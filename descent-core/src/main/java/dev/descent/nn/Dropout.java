@@ -4,7 +4,7 @@ import dev.descent.autograd.F;
 import dev.descent.autograd.Variable;
 
 /** Inverted dropout with probability {@code p}, active only in training mode. */
-public final class Dropout extends Module {
+public final class Dropout extends Module implements Layer {
     private final float p;
     private final DropoutStreams streams;
 
@@ -14,6 +14,7 @@ public final class Dropout extends Module {
         this.streams = streams;
     }
 
+    @Override
     public Variable forward(Variable x) {
         if (!isTraining() || p == 0) return x;
         return F.dropout(x, p, streams.next());

@@ -8,7 +8,7 @@ import dev.descent.autograd.Variable;
  * The weight's role is {@link ParameterRole#HIDDEN_MATRIX} unless the model says otherwise (an output
  * head passes {@link ParameterRole#HEAD}); the bias is a {@link ParameterRole#BIAS}.
  */
-public final class Linear extends Module {
+public final class Linear extends Module implements Layer {
     public final Parameter weight;
     public final Parameter bias;
 
@@ -22,6 +22,7 @@ public final class Linear extends Module {
         this.bias = bias ? parameter("bias", ParameterRole.BIAS, out) : null;
     }
 
+    @Override
     public Variable forward(Variable x) {
         return F.linear(x, weight, bias);
     }

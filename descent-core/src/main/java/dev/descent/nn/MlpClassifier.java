@@ -18,41 +18,48 @@ import dev.descent.tensor.Tensor;
  */
 public final class MlpClassifier extends Module {
     private final ModuleList<Module> net;
-    private final FlatParameters parameters;
 
-    /** @param sizes input width, hidden widths…, number of classes */
+    /**
+     * Builds and initialises the module tree (not flattened: modules may be replaced and parameters
+     * frozen until {@link #flatten()} or the first {@link #parameters()}).
+     *
+     * @param sizes input width, hidden widths…, number of classes
+     */
     public MlpClassifier(long seed, int... sizes) {
         if (sizes.length < 2) throw new IllegalArgumentException("need at least input and output sizes");
         net = module("net", new ModuleList<>());
         for (int i = 0; i + 1 < sizes.length; i++) {
-            net.add(new Linear(sizes[i], sizes[i + 1], true));
+            Linear layer = new Linear(sizes[i], sizes[i + 1], true);
+            net.add(layer);
+            String prefix = "net." + (net.size() - 1) + ".";
+            int fanIn = sizes[i];
+            initUniform(layer.weight, prefix + "weight", fanIn, seed);
+            initUniform(layer.bias, prefix + "bias", fanIn, seed);
             if (i + 2 < sizes.length) net.add(new Relu());
         }
-        parameters = FlatParameters.of(this);
-        for (Parameter p : parameters.list()) {
-            int fanIn = p.name().endsWith(".weight") ? p.value().dim(1) : findFanIn(p.name());
-            float bound = (float) (1.0 / Math.sqrt(fanIn));
-            Tensor v = p.value();
-            Philox.stream(seed, "init/" + p.name()).fillUniform(v.data(), v.offset(), v.size(), 0);
-            for (int i = 0; i < v.size(); i++) v.data()[v.offset() + i] = (v.data()[v.offset() + i] * 2 - 1) * bound;
-        }
     }
 
-    private int findFanIn(String biasName) {
-        return parameters.get(biasName.substring(0, biasName.length() - "bias".length()) + "weight").value().dim(1);
+    /** U(−1/√fan_in, 1/√fan_in) from the stream keyed by (seed, "init/" + name). */
+    private static void initUniform(Parameter p, String name, int fanIn, long seed) {
+        float bound = (float) (1.0 / Math.sqrt(fanIn));
+        Tensor v = p.value();
+        Philox.stream(seed, "init/" + name).fillUniform(v.data(), v.offset(), v.size(), 0);
+        for (int i = 0; i < v.size(); i++) v.data()[v.offset() + i] = (v.data()[v.offset() + i] * 2 - 1) * bound;
     }
 
-    public FlatParameters parameters() { return parameters; }
+    /** The flat parameters, flattening the model on the first call (see {@link Module#flatten()}). */
+    public FlatParameters parameters() { return flatten(); }
 
     /** Logits {@code [n, classes]} for inputs {@code [n, features]}. */
     public Variable forward(Variable x) {
-        for (Module m : net.items()) {
-            x = m instanceof Linear l ? l.forward(x) : F.relu(x);
-        }
+        for (Module m : net.modules()) x = ((Layer) m).forward(x);
         return x;
     }
 
-    /** A parameter-free marker module for the ReLU positions of the sequence. */
-    static final class Relu extends Module {}
+    /** A parameter-free ReLU at its position in the sequence. */
+    static final class Relu extends Module implements Layer {
+        @Override
+        public Variable forward(Variable x) { return F.relu(x); }
+    }
 
 }

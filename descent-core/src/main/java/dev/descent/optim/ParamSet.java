@@ -4,9 +4,13 @@ import dev.descent.nn.FlatParameters;
 import dev.descent.nn.Parameter;
 import dev.descent.tensor.Parallel;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Predicate;
+import java.util.stream.IntStream;
 
 /**
  * The parameters a gradient transformation updates: slots over the model's flat value buffer.
@@ -33,15 +37,42 @@ public final class ParamSet {
         this.wholeBuffer = whole && n == values.length;
     }
 
-    /** All parameters of a model. */
+    /**
+     * All trainable parameters of a model (frozen ones are not optimized). A model with none is an
+     * error: there would be nothing to optimize.
+     */
     public static ParamSet of(FlatParameters params) {
+        requireTrainable(params);
         List<ParamSlot> slots = new ArrayList<>();
         List<Parameter> list = params.list();
-        for (int i = 0; i < list.size(); i++) {
-            Parameter p = list.get(i);
-            slots.add(new ParamSlot(i, p.name(), p.shape(), p.role(), params.offset(i), params.offset(i), p.size()));
-        }
+        for (int i = 0; i < list.size(); i++) slots.add(slot(params, i));
         return new ParamSet(params.values(), slots);
+    }
+
+    /**
+     * The trainable parameters named {@code names}, in model order (state offsets dense over them). A
+     * frozen or unknown name, or no name at all, is an error that says which.
+     */
+    public static ParamSet of(FlatParameters params, Collection<String> names) {
+        requireTrainable(params);
+        if (names.isEmpty()) throw new IllegalArgumentException("no parameters named: an optimizer needs at least one trainable parameter");
+        Set<Parameter> wanted = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (String n : names) wanted.add(params.trainable(n));
+        List<Parameter> list = params.list();
+        ParamSet all = new ParamSet(params.values(), IntStream.range(0, list.size()).mapToObj(i -> slot(params, i)).toList());
+        return all.subset(s -> wanted.contains(list.get(s.index())));
+    }
+
+    private static ParamSlot slot(FlatParameters params, int i) {
+        Parameter p = params.list().get(i);
+        return new ParamSlot(i, p.name(), p.shape(), p.role(), params.offset(i), params.offset(i), p.size());
+    }
+
+    private static void requireTrainable(FlatParameters params) {
+        if (params.list().isEmpty()) {
+            throw new IllegalArgumentException("no trainable parameters: all " + params.frozen().size()
+                    + " parameters of the model are frozen, so an optimizer has nothing to update");
+        }
     }
 
     /**
