@@ -55,6 +55,9 @@ public final class Codebook {
     /** A copy of the 16 levels. */
     public float[] levels() { return levels.clone(); }
 
+    /** The levels themselves (not a copy), for kernels. */
+    float[] levelsArray() { return levels; }
+
     /** The code whose level is nearest to {@code t} (ties to the lower code). */
     public int encode(float t) {
         int best = 0;

@@ -1,6 +1,12 @@
 package dev.descent.tensor;
 
+import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorShuffle;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * 4-bit codes in blocks with a float32 scale per block: code c of an element decodes to
@@ -13,12 +19,18 @@ import jdk.incubator.vector.FloatVector;
  * bytes; element j &lt; 16 sits in the low nibble of byte j, element j + 16 in its high nibble. An
  * all-zero block stores scale 0 and decodes to zeros, never NaN. NaN and infinities are refused.
  *
- * <p>The kernel decodes a block into a 32-float tile by table lookup (the 16 levels pre-multiplied by
- * the block's scale, so each element costs one load) and fuses the tile with x in vector lanes; a
- * 16-entry lookup has no portable Vector API form for 4 or 8 lanes, and decoding is cheap next to
- * the 16 bytes read per block.
+ * <p>The kernel multiplies the 16 levels by the block's scale once per block, then decodes L codes
+ * at a time by a table lookup in vector registers: the levels sit in one float vector (16 lanes) or
+ * two (8 lanes: codes 8..15 are the "exceptional" shuffle indexes that
+ * {@code rearrange(shuffle, second)} takes from the second vector), and the decoded lanes are fused
+ * with x. With 4 lanes it decodes a block into a 32-float tile with scalar lookups instead. Both
+ * compute level · scale exactly as {@link #get} does.
  */
 public final class Int4BlockTensor extends StoredTensor {
+    /** L byte lanes when the levels fit one or two float vectors (L = 8 or 16), else none (tile path). */
+    private static final VectorSpecies<Byte> B = L == 8 || L == 16 ? VectorSpecies.of(byte.class, VectorShape.forBitSize(L * 8)) : null;
+    private static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, S.vectorShape());
+
     private final byte[] packed;
     private final float[] scales;
     private final Codebook codebook;
@@ -98,15 +110,45 @@ public final class Int4BlockTensor extends StoredTensor {
     public float dot(int from, float[] x, int xo, int n) {
         checkBlocks("dot", from, n);
         checkVector("x", x, xo, n);
+        if (B == null) return dotThroughTiles(from, x, xo, n);
+        FloatVector acc = FloatVector.zero(S);
+        float[] levels = codebook.levelsArray();
+        FloatVector lowLevels = FloatVector.fromArray(S, levels, 0);
+        FloatVector highLevels = L == 16 ? lowLevels : FloatVector.fromArray(S, levels, 8);
+        for (int k = 0; k < n; k += BLOCK) {
+            int block = (from + k) / BLOCK;
+            float scale = scales[block];
+            FloatVector low = lowLevels.mul(scale);
+            FloatVector high = highLevels.mul(scale);
+            int base = block * (BLOCK / 2);
+            // elements in order, as Reductions.dot feeds them: low nibbles (elements 0..15), then high (16..31)
+            for (int shift = 0; shift <= 4; shift += 4) {
+                for (int j = 0; j < BLOCK / 2; j += L) {
+                    ByteVector codes = ByteVector.fromArray(B, packed, base + j).lanewise(VectorOperators.LSHR, shift).and((byte) 0xF);
+                    int e = k + (shift == 0 ? 0 : BLOCK / 2) + j;
+                    acc = lookup(codes, low, high).fma(FloatVector.fromArray(S, x, xo + e), acc);
+                }
+            }
+        }
+        return VectorMath.sumLanes(acc);
+    }
+
+    /** The same dot with blocks decoded into a tile by scalar lookups (the path for 4 lanes). */
+    float dotThroughTiles(int from, float[] x, int xo, int n) {
         float[] lookup = new float[16];
         float[] tile = new float[BLOCK];
         FloatVector acc = FloatVector.zero(S);
         for (int k = 0; k < n; k += BLOCK) {
-            int block = (from + k) / BLOCK;
-            decodeBlock(block, lookup, tile);
+            decodeBlock((from + k) / BLOCK, lookup, tile);
             acc = fmaBlock(tile, x, xo + k, acc);
         }
         return VectorMath.sumLanes(acc);
+    }
+
+    /** The scaled level of each code lane: lanes of {@code low} for codes below L, of {@code high} for the rest. */
+    private static FloatVector lookup(ByteVector codes, FloatVector low, FloatVector high) {
+        VectorShuffle<Float> shuffle = ((IntVector) codes.convertShape(VectorOperators.B2I, I, 0)).toShuffle().cast(S);
+        return L == 16 ? low.rearrange(shuffle) : low.rearrange(shuffle, high);
     }
 
     /** Writes block {@code block}'s 32 decoded values into {@code tile}, using {@code lookup} for the scaled levels. */

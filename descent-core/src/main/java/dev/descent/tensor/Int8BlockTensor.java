@@ -92,20 +92,26 @@ public final class Int8BlockTensor extends StoredTensor {
     public float dot(int from, float[] x, int xo, int n) {
         checkBlocks("dot", from, n);
         checkVector("x", x, xo, n);
+        if (B == null) return dotThroughTiles(from, x, xo, n);
         FloatVector acc = FloatVector.zero(S);
-        float[] tile = B == null ? new float[BLOCK] : null;
         for (int k = 0; k < n; k += BLOCK) {
             int at = from + k;
             float d = scales[at / BLOCK];
-            if (B == null) {
-                dequantize(at, tile, 0, BLOCK);
-                acc = fmaBlock(tile, x, xo + k, acc);
-                continue;
-            }
             for (int j = 0; j < BLOCK; j += L) {
                 FloatVector w = ((FloatVector) ByteVector.fromArray(B, codes, at + j).convertShape(VectorOperators.B2F, S, 0)).mul(d);
                 acc = w.fma(FloatVector.fromArray(S, x, xo + k + j), acc);
             }
+        }
+        return VectorMath.sumLanes(acc);
+    }
+
+    /** The same dot with blocks decoded into a tile first (the path for 4 lanes). */
+    float dotThroughTiles(int from, float[] x, int xo, int n) {
+        float[] tile = new float[BLOCK];
+        FloatVector acc = FloatVector.zero(S);
+        for (int k = 0; k < n; k += BLOCK) {
+            dequantize(from + k, tile, 0, BLOCK);
+            acc = fmaBlock(tile, x, xo + k, acc);
         }
         return VectorMath.sumLanes(acc);
     }

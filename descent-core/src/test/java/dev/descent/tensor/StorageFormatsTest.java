@@ -210,6 +210,11 @@ class StorageFormatsTest {
                 assertEquals(exact, expected, cols * 0x1p-24 * magnitude, f + " row " + row + " vs float64");
             }
             for (int i = 0; i < w.size(); i += 97) assertEquals(decoded[i], q.get(i), f + " get " + i);
+            for (int row = 0; row < rows; row += 5) { // the tile path that machines with 4 lanes take
+                float vector = q.dot(row * cols, x, xo, cols);
+                if (q instanceof Int8BlockTensor b) assertEquals(vector, b.dotThroughTiles(row * cols, x, xo, cols), "Q8 tiles");
+                if (q instanceof Int4BlockTensor b) assertEquals(vector, b.dotThroughTiles(row * cols, x, xo, cols), "Q4 tiles");
+            }
         }
     }
 
