@@ -342,7 +342,7 @@ public final class Safetensors {
             if (d.name().equals(name)) return d;
         }
         if (KNOWN_UNSUPPORTED.contains(name)) {
-            throw new FormatException(at + ": unsupported dtype \"" + name + "\" (cannot convert to float32 here)");
+            throw new FormatException(at + ": unsupported dtype \"" + name + "\" (Descent reads " + Arrays.toString(DType.values()) + ")");
         }
         throw new FormatException(at + ": unknown dtype \"" + name + "\"");
     }
