@@ -2,6 +2,8 @@ package dev.descent.data;
 
 import dev.descent.tensor.Philox;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.Arrays;
 
 /**
@@ -24,6 +26,14 @@ public record ClassificationData(String name, float[] features, int[] labels, in
         for (int i = 0; i < rows; i++) {
             if (labels[i] < 0 || labels[i] >= classes) throw new IllegalArgumentException(name + ": label " + labels[i] + " of row " + i + " is outside [0, " + classes + ")");
         }
+    }
+
+    /**
+     * Features (N, D) float32/float64 and integer labels (N,) from two {@code .npy} files, as
+     * {@code np.save} writes them; classes = largest label + 1 (see {@link NpyDataset}).
+     */
+    public static ClassificationData fromNpy(Path features, Path labels) throws IOException {
+        return NpyDataset.load(features, labels);
     }
 
     /** The examples at {@code indices}, in that order. */

@@ -3,7 +3,8 @@ package dev.descent.io;
 import java.nio.ByteBuffer;
 
 /**
- * Element encodings that the readers of {@link Safetensors} and {@link Npy} convert to float32.
+ * Element encodings of {@link Safetensors} and {@link Npy} files. {@link TypedTensor} keeps the
+ * stored encoding; the float32 readers and {@link TypedTensor#toFloat32()} convert as follows.
  *
  * <p>Constant names are the safetensors dtype names. Integers convert exactly where float32 can hold
  * them and round to nearest otherwise; {@code BOOL} reads any non-zero byte as {@code 1.0f}; F16 and

@@ -36,12 +36,18 @@ import java.util.Set;
  * optional {@code "__metadata__"} object of string values; then the data buffer, where each tensor
  * occupies {@code [begin, end)} (relative to the buffer start) in little-endian, row-major order.
  *
- * <p><b>Writing</b> stores float32 ({@code F32}) tensors in the map's iteration order, both in the
- * header and in the buffer (readers do not depend on the order), with {@code __metadata__} first
- * when non-empty, and pads the header with spaces to a multiple of 8 bytes as the reference writer
- * does. Files are replaced atomically through {@link AtomicFiles}.
+ * <p><b>Writing</b> stores tensors in the map's iteration order, both in the header and in the
+ * buffer (readers do not depend on the order), with {@code __metadata__} first when non-empty, as
+ * compact JSON padded with spaces to a multiple of 8 bytes as the reference writer does: float32
+ * {@link Tensor}s as {@code F32} ({@link #write}), or {@link TypedTensor}s each in its own dtype
+ * ({@link #writeTyped}), so that reading a file with {@link #readTyped} and writing it back gives
+ * the same bytes (for files laid out this way). Files are replaced atomically through
+ * {@link AtomicFiles}.
  *
- * <p><b>Reading</b> converts every supported {@link DType} to float32. It validates the whole header
+ * <p><b>Reading</b> keeps the stored dtype ({@link #readTyped}: every tensor as a {@link TypedTensor}
+ * holding its bytes) or converts every supported {@link DType} to float32 ({@link #read}, what the
+ * float32 loaders such as checkpoints use; equal to {@code readTyped} then
+ * {@link TypedTensor#toFloat32()} per tensor). Both validate the whole header
  * before reading any data, like the reference implementation: the header length must fit the file
  * and the {@value #MAX_HEADER_BYTES}-byte cap; the header must be strict UTF-8 JSON without
  * duplicate names; every entry needs a known dtype, a shape of non-negative integers and two
@@ -124,6 +130,21 @@ public final class Safetensors {
      */
     public record Contents(Map<String, Tensor> tensors, Map<String, String> metadata) {}
 
+    /**
+     * A file's content in its stored dtypes.
+     *
+     * @param tensors tensors by name, in header order (unmodifiable), each with its own bytes
+     * @param metadata the {@code __metadata__} strings, empty when absent (unmodifiable)
+     */
+    public record TypedContents(Map<String, TypedTensor> tensors, Map<String, String> metadata) {
+        /** Every tensor converted to float32 ({@link TypedTensor#toFloat32()}). */
+        public Contents toFloat32() {
+            Map<String, Tensor> out = new LinkedHashMap<>();
+            tensors.forEach((name, t) -> out.put(name, t.toFloat32()));
+            return new Contents(Collections.unmodifiableMap(out), metadata);
+        }
+    }
+
     // ------------------------------------------------------------------ reading
 
     /** Reads and validates only the header of {@code file}; no tensor data is read. */
@@ -144,6 +165,38 @@ public final class Safetensors {
     /** Reads every tensor of an in-memory safetensors file, converted to float32, and its metadata. */
     public static Contents read(byte[] bytes) throws FormatException {
         return ByteSource.parseBytes("safetensors bytes", bytes, Safetensors::readAll);
+    }
+
+    /** Reads every tensor of {@code file} in its stored dtype, and its metadata. */
+    public static TypedContents readTyped(Path file) throws IOException {
+        return ByteSource.parseFile(file, Safetensors::readAllTyped);
+    }
+
+    /** Reads every tensor of an in-memory safetensors file in its stored dtype, and its metadata. */
+    public static TypedContents readTyped(byte[] bytes) throws FormatException {
+        return ByteSource.parseBytes("safetensors bytes", bytes, Safetensors::readAllTyped);
+    }
+
+    private static TypedContents readAllTyped(ByteSource src) throws IOException {
+        Header h = parseHeader(src);
+        Map<String, TypedTensor> out = new LinkedHashMap<>();
+        for (TensorInfo info : h.tensors().values()) {
+            long n = info.elements();
+            long bytes = info.end() - info.begin();
+            if (n > Integer.MAX_VALUE - 16 || bytes > Integer.MAX_VALUE - 16) {
+                throw new FormatException(src.name + ": tensor '" + info.name() + "' has " + n + " elements in "
+                        + bytes + " bytes, more than a Descent tensor can hold (2^31 - 17)");
+            }
+            byte[] raw = src.read(h.dataStart() + info.begin(), (int) bytes);
+            try {
+                out.put(info.name(), TypedTensor.of(info.dtype(), info.shape(), raw));
+            } catch (IllegalArgumentException e) { // e.g. [2147483647, 0]: a partial product too large
+                throw new FormatException(src.name + ": tensor '" + info.name() + "' shape "
+                        + Arrays.toString(info.shape()) + " cannot be represented as a Descent tensor: "
+                        + e.getMessage(), e);
+            }
+        }
+        return new TypedContents(Collections.unmodifiableMap(out), h.metadata());
     }
 
     private static Contents readAll(ByteSource src) throws IOException {
@@ -289,7 +342,7 @@ public final class Safetensors {
             if (d.name().equals(name)) return d;
         }
         if (KNOWN_UNSUPPORTED.contains(name)) {
-            throw new FormatException(at + ": unsupported dtype \"" + name + "\" (cannot convert to float32 here)");
+            throw new FormatException(at + ": unsupported dtype \"" + name + "\" (Descent reads " + Arrays.toString(DType.values()) + ")");
         }
         throw new FormatException(at + ": unknown dtype \"" + name + "\"");
     }
@@ -347,13 +400,13 @@ public final class Safetensors {
      *     name {@code "__metadata__"}
      */
     public static void write(Path file, Map<String, Tensor> tensors, Map<String, String> metadata) throws IOException {
-        byte[] header = headerBytes(tensors, metadata);
+        byte[] header = headerBytes(float32Entries(tensors), metadata);
         AtomicFiles.write(file, out -> writeTo(out, header, tensors));
     }
 
     /** The bytes of the file {@link #write(Path, Map, Map)} would produce (at most 2 GiB). */
     public static byte[] toBytes(Map<String, Tensor> tensors, Map<String, String> metadata) {
-        byte[] header = headerBytes(tensors, metadata);
+        byte[] header = headerBytes(float32Entries(tensors), metadata);
         long total = header.length + 8L;
         for (Tensor t : tensors.values()) total += 4L * t.size();
         if (total > Integer.MAX_VALUE - 16) {
@@ -368,8 +421,61 @@ public final class Safetensors {
         return bos.toByteArray();
     }
 
+    /**
+     * Writes {@code tensors}, each in its own dtype and byte for byte, in iteration order, plus string
+     * {@code metadata} (may be empty), replacing {@code file} atomically.
+     *
+     * @throws IllegalArgumentException for a null name, tensor or metadata entry, or the reserved
+     *     name {@code "__metadata__"}
+     */
+    public static void writeTyped(Path file, Map<String, TypedTensor> tensors, Map<String, String> metadata)
+            throws IOException {
+        byte[] header = headerBytes(typedEntries(tensors), metadata);
+        AtomicFiles.write(file, out -> writeTypedTo(out, header, tensors));
+    }
+
+    /** The bytes of the file {@link #writeTyped} would produce (at most 2 GiB). */
+    public static byte[] toBytesTyped(Map<String, TypedTensor> tensors, Map<String, String> metadata) {
+        byte[] header = headerBytes(typedEntries(tensors), metadata);
+        long total = header.length + 8L;
+        for (TypedTensor t : tensors.values()) total += t.bytes().length;
+        if (total > Integer.MAX_VALUE - 16) {
+            throw new IllegalArgumentException("safetensors file of " + total + " bytes does not fit a byte array");
+        }
+        ByteArrayOutputStream bos = new ByteArrayOutputStream((int) total);
+        try {
+            writeTypedTo(Channels.newChannel(bos), header, tensors);
+        } catch (IOException e) {
+            throw new AssertionError("in-memory writes do not fail", e);
+        }
+        return bos.toByteArray();
+    }
+
+    /** What the header says about one tensor. */
+    private record Entry(String name, DType dtype, int[] shape, long bytes) {}
+
+    private static List<Entry> float32Entries(Map<String, Tensor> tensors) {
+        List<Entry> out = new ArrayList<>();
+        for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
+            Tensor t = e.getValue();
+            if (e.getKey() == null || t == null) throw new IllegalArgumentException("tensor names and tensors must not be null");
+            out.add(new Entry(e.getKey(), DType.F32, t.shape(), 4L * t.size()));
+        }
+        return out;
+    }
+
+    private static List<Entry> typedEntries(Map<String, TypedTensor> tensors) {
+        List<Entry> out = new ArrayList<>();
+        for (Map.Entry<String, TypedTensor> e : tensors.entrySet()) {
+            TypedTensor t = e.getValue();
+            if (e.getKey() == null || t == null) throw new IllegalArgumentException("tensor names and tensors must not be null");
+            out.add(new Entry(e.getKey(), t.dtype(), t.shape(), t.bytes().length));
+        }
+        return out;
+    }
+
     /** The JSON header, padded with spaces to a multiple of 8 bytes. */
-    private static byte[] headerBytes(Map<String, Tensor> tensors, Map<String, String> metadata) {
+    private static byte[] headerBytes(List<Entry> tensors, Map<String, String> metadata) {
         ObjectNode root = JsonNodeFactory.instance.objectNode();
         if (metadata != null && !metadata.isEmpty()) {
             ObjectNode m = root.putObject(METADATA_KEY);
@@ -381,16 +487,14 @@ public final class Safetensors {
             }
         }
         long offset = 0;
-        for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
-            String name = e.getKey();
-            Tensor t = e.getValue();
-            if (name == null || t == null) throw new IllegalArgumentException("tensor names and tensors must not be null");
+        for (Entry t : tensors) {
+            String name = t.name();
             if (name.equals(METADATA_KEY)) throw new IllegalArgumentException("'" + METADATA_KEY + "' is reserved");
             ObjectNode entry = root.putObject(name);
-            entry.put("dtype", "F32");
+            entry.put("dtype", t.dtype().name());
             ArrayNode shape = entry.putArray("shape");
             for (int d : t.shape()) shape.add(d);
-            long end = offset + 4L * t.size();
+            long end = offset + t.bytes();
             entry.putArray("data_offsets").add(offset).add(end);
             offset = end;
         }
@@ -427,5 +531,13 @@ public final class Safetensors {
                 done += n;
             }
         }
+    }
+
+    private static void writeTypedTo(WritableByteChannel out, byte[] header, Map<String, TypedTensor> tensors)
+            throws IOException {
+        ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(header.length).flip();
+        AtomicFiles.writeFully(out, len);
+        AtomicFiles.writeFully(out, ByteBuffer.wrap(header));
+        for (TypedTensor t : tensors.values()) AtomicFiles.writeFully(out, ByteBuffer.wrap(t.bytes()));
     }
 }

@@ -4,6 +4,9 @@ import static dev.descent.io.NpyPropertiesTest.assertSameBits;
 import static dev.descent.io.TestBytes.forEachCase;
 import static dev.descent.io.TestBytes.pick;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.descent.tensor.Tensor;
@@ -66,8 +69,10 @@ class SafetensorsPropertiesTest {
     void mutatedFilesParseOrFailCleanly() {
         forEachCase("safetensors.mutation", 2000, r -> {
             byte[] b = TestBytes.mutate(validFile(r), r, 0, 8); // the u64 header length is at 0
+            Safetensors.TypedContents typed = readTypedOrNull(b);
             try {
                 Safetensors.Contents c = Safetensors.read(b);
+                assertSameAsFloat32(c, typed);
                 Safetensors.Header h = Safetensors.readHeader(b);
                 assertEquals(h.tensors().keySet(), c.tensors().keySet(), "names");
                 long covered = 0;
@@ -75,6 +80,7 @@ class SafetensorsPropertiesTest {
                 assertEquals(b.length - h.dataStart(), covered, "the tensors cover the data buffer");
             } catch (FormatException expected) {
                 assertTrue(expected.getMessage() != null && !expected.getMessage().isBlank(), "message");
+                assertNull(typed, "readTyped refuses what read refuses");
             }
         });
     }
@@ -151,15 +157,37 @@ class SafetensorsPropertiesTest {
             List<String> parts = new ArrayList<>();
             for (Entry e : entries) parts.add(e.json());
             byte[] b = TestBytes.safetensors("{" + String.join(",", parts) + "}", dataLength);
+            Safetensors.TypedContents typed = readTypedOrNull(b);
             try {
                 Safetensors.Contents c = Safetensors.read(b);
+                assertSameAsFloat32(c, typed);
                 long total = 0;
                 for (Safetensors.TensorInfo t : Safetensors.readHeader(b).tensors().values()) total += t.end() - t.begin();
                 assertEquals(dataLength, total, "the tensors cover the data buffer");
                 assertEquals(entries.size(), c.tensors().size(), "tensor count");
             } catch (FormatException expected) {
                 assertTrue(!expected.getMessage().isBlank(), "message");
+                assertNull(typed, "readTyped refuses what read refuses");
             }
+        });
+    }
+
+    private static Safetensors.TypedContents readTypedOrNull(byte[] b) {
+        try {
+            return Safetensors.readTyped(b);
+        } catch (FormatException e) {
+            return null;
+        }
+    }
+
+    /** The typed reader accepted the file too, and its float32 conversion is what read gave. */
+    private static void assertSameAsFloat32(Safetensors.Contents c, Safetensors.TypedContents typed) {
+        assertNotNull(typed, "readTyped accepts what read accepts");
+        assertEquals(c.metadata(), typed.metadata());
+        assertEquals(List.copyOf(c.tensors().keySet()), List.copyOf(typed.tensors().keySet()));
+        c.tensors().forEach((name, t) -> {
+            assertArrayEquals(t.shape(), typed.tensors().get(name).shape(), name);
+            assertArrayEquals(t.toArray(), typed.tensors().get(name).toFloat32().toArray(), name);
         });
     }
 }

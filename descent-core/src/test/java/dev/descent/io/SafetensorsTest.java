@@ -164,6 +164,8 @@ class SafetensorsTest {
         FormatException e = assertThrows(FormatException.class, () -> Safetensors.read(b));
         FormatException h = assertThrows(FormatException.class, () -> Safetensors.readHeader(b));
         assertEquals(e.getMessage(), h.getMessage());
+        FormatException typed = assertThrows(FormatException.class, () -> Safetensors.readTyped(b));
+        assertEquals(e.getMessage(), typed.getMessage());
         assertTrue(e.getMessage().contains(word), () -> "message \"" + e.getMessage() + "\" lacks \"" + word + "\"");
     }
 
