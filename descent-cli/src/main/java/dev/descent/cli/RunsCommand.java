@@ -102,10 +102,10 @@ final class RunsCommand implements Runnable {
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "One line per stored run.")
     static final class ListRuns extends StoreReader {
-        @Option(names = "--problem", paramLabel = "P")
+        @Option(names = "--problem", paramLabel = "P", description = "only runs of this problem (a name from `bin/descent runs list`)")
         String problem;
 
-        @Option(names = "--optimizer", paramLabel = "O")
+        @Option(names = "--optimizer", paramLabel = "O", description = "only runs of this optimizer (a name from `bin/descent optimizers`)")
         String optimizer;
 
         @Override
@@ -163,7 +163,7 @@ final class RunsCommand implements Runnable {
             description = "Per problem and optimizer setting: final metric mean +- std over seeds, steps to the loss target, "
                     + "optimizer state bytes per parameter and time per step; best first.")
     static final class Compare extends StoreReader {
-        @Option(names = "--problem", paramLabel = "P")
+        @Option(names = "--problem", paramLabel = "P", description = "only this problem (default: every stored problem)")
         String problem;
 
         @Override
