@@ -228,7 +228,7 @@ public final class HtmlReport {
         String m = esc(p.metricName());
         b.append("<table class=\"results\">\n<thead><tr><th>#</th><th>optimizer</th><th>hyperparameters</th><th>seeds</th>")
                 .append("<th>final ").append(m).append("<br><small>mean ± std</small></th><th>best ").append(m).append("<br><small>mean</small></th>")
-                .append("<th>steps to target<br><small>mean of reached</small></th><th>reached</th><th>state<br><small>bytes/param</small></th>")
+                .append("<th>steps to target<br><small>mean of reached</small></th><th>reached</th><th title=\"the tensors of the optimizer state a checkpoint saves, at this run's settings, divided by the parameter count; bin/descent optimizers lists each optimizer's working memory instead\">saved state<br><small>bytes/param, measured</small></th>")
                 .append("<th>time/step<br><small>ms</small></th><th>throughput</th><th>status</th></tr></thead>\n<tbody>\n");
         int rank = 0;
         for (Setting s : p.settings()) {
