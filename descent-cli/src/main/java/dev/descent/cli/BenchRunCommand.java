@@ -59,7 +59,8 @@ final class BenchRunCommand implements Callable<Integer> {
         BenchRunner runner = new BenchRunner(registry, n);
         runner.validate(specs);
 
-        Path dir = out != null ? out : Path.of("bench-results", cfg.name());
+        // Normalised, so that a/../b does not first create a (the suite name cannot escape: SuiteConfig refuses dots-only names).
+        Path dir = (out != null ? out : Path.of("bench-results", cfg.name())).normalize();
         try {
             Files.createDirectories(dir);
         } catch (FileSystemException e) {
@@ -88,10 +89,10 @@ final class BenchRunCommand implements Callable<Integer> {
             console.printf(java.util.Locale.ROOT, "%s: %d run%s in %.1f s: %d finished, %d diverged, %d failed%s; results in %s%n", cfg.name(),
                     o.total(), o.total() == 1 ? "" : "s", (System.nanoTime() - t0) / 1e9, o.finished(), o.diverged(), o.failed(),
                     o.skipped() > 0 ? " (" + o.skipped() + " skipped, already stored)" : "", db);
-            console.println("compare: descent runs compare --db " + db);
+            console.println("compare: bin/descent runs compare --db " + db);
             console.flush();
             if (o.failed() > 0) {
-                spec.commandLine().getErr().println("descent: " + o.failed() + " run" + (o.failed() == 1 ? "" : "s") + " failed with an exception; see: descent runs list --db " + db);
+                spec.commandLine().getErr().println("descent: " + o.failed() + " run" + (o.failed() == 1 ? "" : "s") + " failed with an exception; see: bin/descent runs list --db " + db);
                 return 1;
             }
             return 0;

@@ -1,7 +1,7 @@
 package dev.descent.cli;
 
 import dev.descent.io.FormatException;
-import dev.descent.train.ConfigException;
+import dev.descent.config.ConfigException;
 import dev.descent.train.TrainingStopped;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;

@@ -102,10 +102,10 @@ final class RunsCommand implements Runnable {
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "One line per stored run.")
     static final class ListRuns extends StoreReader {
-        @Option(names = "--problem", paramLabel = "P")
+        @Option(names = "--problem", paramLabel = "P", description = "only runs of this problem (a name from `bin/descent runs list`)")
         String problem;
 
-        @Option(names = "--optimizer", paramLabel = "O")
+        @Option(names = "--optimizer", paramLabel = "O", description = "only runs of this optimizer (a name from `bin/descent optimizers`)")
         String optimizer;
 
         @Override
@@ -143,7 +143,7 @@ final class RunsCommand implements Runnable {
             out.printf(Locale.ROOT, "time    %s .. %s: %.3f s training, %s s/step, %s %s/s%n", r.startedAt(), r.finishedAt(), r.wallSeconds(),
                     num(r.secondsPerStep()), num(r.throughput()), r.throughputUnit());
             out.printf(Locale.ROOT, "summary %d parameters, %d/%d steps, final loss %s, %s final %s best %s (%s is better), "
-                            + "loss target %s reached at step %s, optimizer state %.2f bytes/param%n",
+                            + "loss target %s reached at step %s, saved optimizer state %.2f bytes/param (measured)%n",
                     r.params(), r.stepsDone(), r.steps(), num(r.finalLoss()), r.metricName(), num(r.finalMetric()), num(r.bestMetric()),
                     r.higherIsBetter() ? "higher" : "lower", num(r.lossTarget()), r.stepsToTarget() == null ? "never" : r.stepsToTarget(),
                     r.stateBytesPerParam());
@@ -161,9 +161,10 @@ final class RunsCommand implements Runnable {
 
     @Command(name = "compare", mixinStandardHelpOptions = true,
             description = "Per problem and optimizer setting: final metric mean +- std over seeds, steps to the loss target, "
-                    + "optimizer state bytes per parameter and time per step; best first.")
+                    + "saved optimizer state bytes per parameter (the checkpointed state tensors at the run's settings, measured; "
+                    + "`bin/descent optimizers` lists each optimizer's working memory) and time per step; best first.")
     static final class Compare extends StoreReader {
-        @Option(names = "--problem", paramLabel = "P")
+        @Option(names = "--problem", paramLabel = "P", description = "only this problem (default: every stored problem)")
         String problem;
 
         @Override

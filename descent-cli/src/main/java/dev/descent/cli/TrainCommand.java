@@ -32,7 +32,7 @@ final class TrainCommand implements Callable<Integer> {
         TrainConfig cfg;
         if (resume != null) {
             cfg = Trainer.configOf(resume);
-            if (config != null) cfg = cfg.merge(java.nio.file.Files.readString(config), config.toString());
+            if (config != null) cfg = cfg.mergeFile(config);
         } else {
             cfg = config != null ? TrainConfig.load(config) : TrainConfig.defaults();
         }

@@ -47,6 +47,7 @@ class BenchRunCommandTest {
         assertEquals("8 runs to do", lines.get(0));
         assertEquals(8, lines.stream().filter(l -> l.matches("\\[\\d/8\\] .*: (finished|diverged), loss .*")).count(), r.out());
         assertTrue(r.out().contains("tiny: 8 runs in "), r.out());
+        assertTrue(r.out().contains("compare: bin/descent runs compare --db "), r.out());
         Path db = out.resolve("runs.db");
         assertTrue(Files.isRegularFile(db));
 
@@ -155,5 +156,17 @@ class BenchRunCommandTest {
         run("runs", "compare", "--db", db).assertBadInput("holds no runs");
         run("runs", "show", "abc", "--db", db).assertBadInput("no run in " + db + " has an id starting with 'abc'");
         run("runs", "show", "xyz", "--db", db).assertBadInput("run id prefix 'xyz' must be hexadecimal");
+    }
+
+    @Test
+    void aGridTooLargeIsRefusedWithItsSize() {
+        run("bench", "run", "--suite", "quick", "--seeds", "100000000").assertBadInput("makes quick a grid of", "runs; the limit is 100000");
+    }
+
+    @Test
+    void runsListOptionsHaveHelp() {
+        CliRun r = run("runs", "list", "--help");
+        assertTrue(r.out().lines().anyMatch(l -> l.contains("--optimizer=O") && l.contains("only runs of this optimizer")), r.out());
+        assertTrue(r.out().lines().anyMatch(l -> l.contains("--problem=P") && l.contains("only runs of this problem")), r.out());
     }
 }

@@ -141,4 +141,15 @@ class ReportCommandTest {
         run("report", "--out", "x.html").assertBadInput("Missing required option: '--db=FILE'", "(see: descent report --help)");
         run("report", "--db", "x.sqlite").assertBadInput("Missing required option: '--out=FILE'");
     }
+
+    @Test
+    void optimizersAndFamiliesCanBeChosen() throws Exception {
+        Path out = dir.resolve("chosen.html");
+        Path db = store(false);
+        run("report", "--db", db.toString(), "--out", out.toString(), "--optimizers", "adamz")
+                .assertBadInput("--optimizers: 'adamz' has no run in ", "; stored: sgd");
+        CliRun r = run("report", "--db", db.toString(), "--out", out.toString(), "--optimizers", "sgd", "--by-family");
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(Files.readString(out).contains("<h3 class=\"family\">Classic optimizers</h3>"));
+    }
 }

@@ -63,4 +63,16 @@ class TrainCommandTest {
         run("sample", "--run", runDir.toString(), "--tokens", "-1").assertBadInput("--tokens must be >= 0, got -1");
         run("sample", "--run", runDir.toString(), "--temperature", "0").assertBadInput("--temperature must be > 0, got 0");
     }
+
+    @Test
+    void inputsThatWouldExhaustTheMachineAreRefusedInOneLine() throws Exception {
+        run("train", "--set", "dataset=/dev/zero").assertBadInput("data file /dev/zero is not a regular file");
+        run("train", "--set", "n_embd=8192", "--set", "n_layer=8", "--set", "n_head=8")
+                .assertBadInput("needs about", "of heap", "the parameters and optimizer state alone do not fit");
+        run("train", "--set", "batch_size=65536", "--set", "block_size=65536").assertBadInput("needs about", "batch_size=1");
+        run("train", "--set", "batch_size=99999999999").assertBadInput("'batch_size' = 99999999999 is out of range");
+        java.nio.file.Path cfg = tmp.resolve("binary.yaml");
+        java.nio.file.Files.write(cfg, new byte[] {(byte) 0x89, 'P', 'N', 'G', 0, 0});
+        run("train", "--config", cfg.toString()).assertBadInput("binary.yaml is not UTF-8 text");
+    }
 }

@@ -1,6 +1,7 @@
 package dev.descent.data;
 
 import dev.descent.io.FormatException;
+import dev.descent.io.TextFiles;
 
 import java.io.BufferedReader;
 import java.io.DataInputStream;
@@ -55,8 +56,16 @@ public final class Datasets {
         }
     }
 
+    /**
+     * Largest file the file readers accept: 64 MiB (MNIST's full training images are 9.5 MiB gzipped,
+     * the largest bundled CSV 0.5 MiB). A device, pipe or folder is refused before it is opened, so
+     * {@code /dev/zero} fails at once instead of filling the heap.
+     */
+    public static final long MAX_FILE_BYTES = 64L << 20;
+
     /** Reads a scikit-learn-style CSV (header {@code n,features,classnames…}) from a file. */
     public static ClassificationData readSklearnCsv(Path file) throws IOException {
+        TextFiles.checkReadable(file, MAX_FILE_BYTES, "data file");
         try (InputStream in = Files.newInputStream(file)) {
             return readCsv(file.toString(), in, Format.SKLEARN_CSV);
         }
@@ -64,6 +73,7 @@ public final class Datasets {
 
     /** Reads an optdigits-style CSV (no header, label last) from a file; the class count is max label + 1. */
     public static ClassificationData readLabelLastCsv(Path file) throws IOException {
+        TextFiles.checkReadable(file, MAX_FILE_BYTES, "data file");
         try (InputStream in = Files.newInputStream(file)) {
             return readCsv(file.toString(), in, Format.OPTDIGITS_CSV);
         }
@@ -71,6 +81,8 @@ public final class Datasets {
 
     /** Reads gzip-compressed IDX image and label files (MNIST's format). */
     public static ClassificationData readIdx(Path imagesGz, Path labelsGz) throws IOException {
+        TextFiles.checkReadable(imagesGz, MAX_FILE_BYTES, "image file");
+        TextFiles.checkReadable(labelsGz, MAX_FILE_BYTES, "label file");
         try (InputStream images = Files.newInputStream(imagesGz); InputStream labels = Files.newInputStream(labelsGz)) {
             return readIdx(imagesGz.getFileName().toString(), images, labels);
         }

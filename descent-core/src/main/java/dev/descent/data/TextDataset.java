@@ -1,12 +1,11 @@
 package dev.descent.data;
 
+import dev.descent.io.TextFiles;
 import dev.descent.tensor.Philox;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
 /**
@@ -43,17 +42,22 @@ public final class TextDataset {
         }
     }
 
-    /** A UTF-8 text file. */
+    /**
+     * Largest text file read by {@link #fromFile(Path)}: 64 MiB, 60 times Tiny Shakespeare. Reading a
+     * corpus takes about 10 bytes of heap per character at its peak (the text, its token ids, and the
+     * two splits), so 64 MiB needs about 700 MB; a larger corpus belongs in a tokenised, memory-mapped
+     * format, which this character-level reader is not.
+     */
+    public static final long MAX_FILE_BYTES = 64L << 20;
+
+    /** A UTF-8 text file of at most {@link #MAX_FILE_BYTES}; devices, pipes and folders are refused. */
     public static TextDataset fromFile(Path path) {
-        try {
-            return new TextDataset(Files.readString(path, StandardCharsets.UTF_8));
-        } catch (NoSuchFileException e) {
-            throw new IllegalArgumentException("data file not found: " + path);
-        } catch (java.nio.charset.CharacterCodingException e) {
-            throw new IllegalArgumentException("data file " + path + " is not UTF-8 text");
-        } catch (IOException e) {
-            throw new IllegalArgumentException("cannot read data file " + path + ": " + e.getMessage());
-        }
+        return fromFile(path, MAX_FILE_BYTES);
+    }
+
+    /** A UTF-8 text file of at most {@code maxBytes} (a regular file: a device such as /dev/zero would never end). */
+    public static TextDataset fromFile(Path path, long maxBytes) {
+        return new TextDataset(TextFiles.readUtf8(path, maxBytes, "data file"));
     }
 
     public CharTokenizer tokenizer() { return tokenizer; }
@@ -70,12 +74,17 @@ public final class TextDataset {
         if (data.length <= block + 1) {
             throw new IllegalArgumentException("split of " + data.length + " tokens is too short for block_size " + block);
         }
-        int[] x = new int[batch * block];
-        int[] y = new int[batch * block];
+        long tokens = (long) batch * block;
+        if (tokens > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("batch_size " + batch + " x block_size " + block + " = " + tokens
+                    + " tokens per batch; a batch holds at most " + (Integer.MAX_VALUE - 8));
+        }
+        int[] x = new int[(int) tokens];
+        int[] y = new int[(int) tokens];
         int range = data.length - block;
         for (int b = 0; b < batch; b++) {
             int start = rng.nextInt(n * batch + b, range);
-            System.arraycopy(data, start, x, b * block, block);
+            System.arraycopy(data, start, x, b * block, block); // b * block < tokens, checked above
             System.arraycopy(data, start + 1, y, b * block, block);
         }
         return new Batch(x, y, batch, block);

@@ -41,6 +41,25 @@ public final class OptimizerRegistry {
         return r;
     }
 
+    /**
+     * The default optimizers grouped by the family that registers them, in registration order: family
+     * name (the family class's simple name without "Optimizers": Classic, Matrix, Seed, Sophia,
+     * ZerothOrder, Zovh, DeepZero) to optimizer names. Reports group their charts by it.
+     */
+    public static Map<String, List<String>> defaultFamilies() {
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        for (String f : FAMILIES) {
+            OptimizerRegistry r = new OptimizerRegistry();
+            try {
+                ((OptimizerFamily) Class.forName(f).getDeclaredConstructor().newInstance()).register(r);
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException("cannot register optimizer family " + f, e);
+            }
+            out.put(f.substring(f.lastIndexOf('.') + 1).replaceFirst("Optimizers$", ""), List.copyOf(r.entries.keySet()));
+        }
+        return out;
+    }
+
     public void add(OptimizerInfo info) {
         if (entries.putIfAbsent(info.name(), info) != null) throw new IllegalStateException("optimizer '" + info.name() + "' registered twice");
     }

@@ -1,13 +1,11 @@
 package dev.descent.train;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import dev.descent.config.Field;
+import dev.descent.config.Schema;
+import dev.descent.config.YamlConfig;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,30 +14,15 @@ import java.util.Map;
 /**
  * A training configuration in nanoGPT's spirit: a flat map of keys, read from YAML, overridden by
  * {@code key=value} pairs, and checked completely before any work starts. Every key has a type, a
- * range and a default (nanoGPT's {@code train_shakespeare_char.py} values where it has one).
+ * range and a default (nanoGPT's {@code train_shakespeare_char.py} values where it has one). Reading
+ * and binding go through {@link YamlConfig} and {@link Schema}, the same binder the benchmark suites use
+ * (size limit, strict UTF-8, duplicate keys, aliases and extra documents refused).
  */
 public final class TrainConfig {
-    /** The definition of one key. */
-    public record Key(String name, Class<?> type, Object defaultValue, double min, double max, List<String> choices,
-                      String help) {
-        String allowed() {
-            if (choices != null) return "one of " + choices;
-            if (type == Boolean.class) return "true or false";
-            if (type == String.class) return "a string";
-            if (type == Map.class) return "a mapping of hyperparameter names to values";
-            String kind = type == Integer.class ? "an integer" : "a number";
-            if (max == Double.POSITIVE_INFINITY) return kind + " >= " + fmt(min);
-            return kind + " in [" + fmt(min) + ", " + fmt(max) + (type == Double.class && max == 1 ? ")" : "]");
-        }
-
-        private static String fmt(double d) {
-            return d == Math.rint(d) && Math.abs(d) < 1e15 ? Long.toString((long) d) : Double.toString(d);
-        }
-    }
-
     private static final double INF = Double.POSITIVE_INFINITY;
+    private static final Schema SCHEMA = new Schema();
     /** All keys, in the order they are printed. */
-    public static final Map<String, Key> KEYS = new LinkedHashMap<>();
+    public static final Map<String, Field> KEYS = SCHEMA.fields();
 
     static {
         def("dataset", String.class, "shakespeare_char", 0, 0, null,
@@ -83,7 +66,7 @@ public final class TrainConfig {
     }
 
     private static void def(String name, Class<?> type, Object dflt, double min, double max, List<String> choices, String help) {
-        KEYS.put(name, new Key(name, type, dflt, min, max, choices, help));
+        SCHEMA.add(new Field(name, type, dflt, min, max, choices, help));
     }
 
     private final Map<String, Object> values;
@@ -93,140 +76,60 @@ public final class TrainConfig {
     }
 
     public static TrainConfig defaults() {
-        Map<String, Object> v = new LinkedHashMap<>();
-        for (Key k : KEYS.values()) v.put(k.name(), k.defaultValue());
-        return new TrainConfig(v);
+        return new TrainConfig(SCHEMA.defaults());
     }
-
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER));
 
     /** Reads a YAML file of key: value pairs over the defaults. */
     public static TrainConfig load(Path file) {
-        String text;
-        try {
-            text = Files.readString(file);
-        } catch (NoSuchFileException e) {
-            throw new ConfigException("config file not found: " + file);
-        } catch (IOException e) {
-            throw new ConfigException("cannot read config file " + file + ": " + e.getMessage());
-        }
-        return defaults().merge(text, file.toString());
+        return defaults().mergeFile(file);
+    }
+
+    /** Applies the YAML file {@code file} over this configuration. */
+    public TrainConfig mergeFile(Path file) {
+        return bindWith(out -> SCHEMA.bind(YamlConfig.read(file), file.toString(), out));
     }
 
     /** Applies the YAML mapping in {@code text} over this configuration. */
     public TrainConfig merge(String text, String source) {
-        JsonNode root;
-        try {
-            root = YAML.readTree(text);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new ConfigException(source + " is not valid YAML: " + e.getOriginalMessage());
-        } catch (IOException e) {
-            throw new ConfigException("cannot read " + source + ": " + e.getMessage());
-        }
-        TrainConfig out = new TrainConfig(new LinkedHashMap<>(values));
-        if (root == null || root.isMissingNode() || root.isNull()) return out;
-        if (!root.isObject()) throw new ConfigException(source + " must be a mapping of key: value pairs");
-        var it = root.fields();
-        while (it.hasNext()) {
-            var e = it.next();
-            if (e.getKey().equals(ARGS)) {
-                if (!e.getValue().isObject()) throw new ConfigException("config key '" + ARGS + "' must be a mapping of name: value");
-                Map<String, String> args = new LinkedHashMap<>(out.optimizerArgs());
-                var f = e.getValue().fields();
-                while (f.hasNext()) {
-                    var a = f.next();
-                    args.put(a.getKey(), scalarText(a.getKey(), a.getValue()));
-                }
-                out.values.put(ARGS, args);
-            } else {
-                out.values.put(e.getKey(), convert(e.getKey(), e.getValue()));
-            }
-        }
-        return out;
+        return bindWith(out -> SCHEMA.bind(YamlConfig.parse(text, source), source, out));
     }
 
     /** Applies {@code key=value} overrides (values in YAML scalar syntax). */
     public TrainConfig with(List<String> overrides) {
-        TrainConfig out = new TrainConfig(new LinkedHashMap<>(values));
-        for (String o : overrides) {
-            int eq = o.indexOf('=');
-            if (eq <= 0) throw new ConfigException("override '" + o + "' must have the form key=value");
-            String key = o.substring(0, eq).trim();
-            String raw = o.substring(eq + 1).trim();
-            if (key.startsWith(ARGS + ".") && key.length() > ARGS.length() + 1) {
-                Map<String, String> args = new LinkedHashMap<>(out.optimizerArgs());
-                args.put(key.substring(ARGS.length() + 1), raw);
-                out.values.put(ARGS, args);
-                continue;
-            }
-            JsonNode node;
-            try {
-                node = raw.isEmpty() ? YAML.getNodeFactory().textNode("") : YAML.readTree(raw);
-            } catch (IOException e) {
-                node = YAML.getNodeFactory().textNode(raw);
-            }
-            out.values.put(key, convert(key, node));
+        return bindWith(out -> SCHEMA.override(overrides, out));
+    }
+
+    /** A copy of this configuration changed by {@code change}; binder errors become this package's {@link ConfigException}. */
+    private TrainConfig bindWith(java.util.function.Consumer<Map<String, Object>> change) {
+        Map<String, Object> out = new LinkedHashMap<>(values);
+        try {
+            change.accept(out);
+        } catch (ConfigException e) {
+            throw e;
+        } catch (dev.descent.config.ConfigException e) {
+            throw new ConfigException(e.getMessage());
         }
-        return out;
+        // A run folder given as /tmp/a/../b is /tmp/b: creating the literal path would first create /tmp/a.
+        out.computeIfPresent("out_dir", (k, v) -> normalized((String) v));
+        return new TrainConfig(out);
     }
 
     private static final String ARGS = "optimizer_args";
 
-    private static String scalarText(String key, JsonNode node) {
-        if (node.isArray()) {
-            StringBuilder b = new StringBuilder();
-            for (JsonNode n : node) b.append(b.length() == 0 ? "" : ",").append(scalarText(key, n));
-            return b.toString();
+    private static String normalized(String path) {
+        String n;
+        try {
+            n = Path.of(path).normalize().toString();
+        } catch (java.nio.file.InvalidPathException e) {
+            throw new ConfigException("config key 'out_dir' = " + path + " is not a valid path: " + e.getReason());
         }
-        if (!node.isValueNode() || node.isNull()) throw new ConfigException("optimizer_args." + key + " must be a number, a boolean, a word or a list");
-        return node.asText();
+        return n.isEmpty() ? "." : n;
     }
 
     /** The optimizer's hyperparameters as given (name → text), validated by the optimizer itself. */
     @SuppressWarnings("unchecked")
     public Map<String, String> optimizerArgs() {
         return (Map<String, String>) values.getOrDefault(ARGS, Map.of());
-    }
-
-    private static Object convert(String key, JsonNode node) {
-        Key k = KEYS.get(key);
-        if (k == null) {
-            throw new ConfigException("unknown config key '" + key + "'; valid keys: " + String.join(", ", KEYS.keySet()));
-        }
-        Object v;
-        if (k.type() == Map.class) {
-            throw new ConfigException("config key '" + ARGS + "' takes a mapping in YAML, or --set " + ARGS + ".NAME=value");
-        } else if (k.type() == Integer.class) {
-            if (!node.isIntegralNumber() || !node.canConvertToInt()) throw bad(k, node);
-            v = node.intValue();
-            check(k, node.intValue());
-        } else if (k.type() == Double.class) {
-            if (!node.isNumber()) throw bad(k, node);
-            double d = node.doubleValue();
-            if (!Double.isFinite(d)) throw bad(k, node);
-            check(k, d);
-            v = d;
-        } else if (k.type() == Boolean.class) {
-            if (!node.isBoolean()) throw bad(k, node);
-            v = node.booleanValue();
-        } else {
-            if (!node.isValueNode() || node.isNull()) throw bad(k, node);
-            v = node.asText();
-            if (k.choices() != null && !k.choices().contains(v)) throw bad(k, node);
-            if (k.choices() == null && ((String) v).isBlank()) throw bad(k, node);
-        }
-        return v;
-    }
-
-    private static void check(Key k, double v) {
-        boolean upperOpen = k.type() == Double.class && k.max() == 1;
-        if (v < k.min() || (upperOpen ? v >= k.max() : v > k.max())) {
-            throw new ConfigException("config key '" + k.name() + "' = " + v + " is out of range; allowed: " + k.allowed());
-        }
-    }
-
-    private static ConfigException bad(Key k, JsonNode node) {
-        return new ConfigException("config key '" + k.name() + "' = " + node + " has the wrong type; allowed: " + k.allowed());
     }
 
     /** Checks relations between keys (after all overrides). */
@@ -266,10 +169,11 @@ public final class TrainConfig {
 
     /** The resolved configuration as YAML text (written into every run folder). */
     public String toYaml() {
-        ObjectNode node = YAML.createObjectNode();
-        for (var e : values.entrySet()) node.set(e.getKey(), YAML.valueToTree(e.getValue()));
+        ObjectMapper yaml = YamlConfig.mapper();
+        ObjectNode node = yaml.createObjectNode();
+        for (var e : values.entrySet()) node.set(e.getKey(), yaml.valueToTree(e.getValue()));
         try {
-            return YAML.writeValueAsString(node);
+            return yaml.writeValueAsString(node);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }

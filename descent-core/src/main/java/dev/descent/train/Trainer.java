@@ -74,6 +74,7 @@ public final class Trainer {
         GptConfig gc = new GptConfig(tok.vocabSize(), block, config.getInt("n_layer"), config.getInt("n_head"),
                 config.getInt("n_embd"), (float) config.getDouble("dropout"), config.getBool("bias"));
         long seed = config.getInt("seed");
+        TrainingMemory.check(config, tok.vocabSize());
         Gpt model = new Gpt(gc, seed);
         int[] trainTokens = trainSlice(data.train(), config.getDouble("train_start"), config.getDouble("train_end"));
         BatchObjective zoObjective = new BatchObjective(model, batch, block);

@@ -131,4 +131,38 @@ class TrainConfigTest {
         assertThrows(ConfigException.class, () -> TrainConfig.defaults().merge("n_layer: [1\n", "bad.yaml"));
         assertEquals(TrainConfig.defaults().asMap(), TrainConfig.defaults().merge("", "empty").asMap());
     }
+
+    @Test
+    void integersOutOfRangeAreRangeErrorsPrintedAsWritten() {
+        ConfigException e = fails(List.of("batch_size=99999999999"));
+        assertTrue(e.getMessage().equals("config key 'batch_size' = 99999999999 is out of range; allowed: an integer in [1, 1048576]"), e.getMessage());
+        e = fails(List.of("n_layer=-1"));
+        assertTrue(e.getMessage().equals("config key 'n_layer' = -1 is out of range; allowed: an integer in [1, 256]"), e.getMessage());
+        e = fails(List.of("dropout=1"));
+        assertTrue(e.getMessage().startsWith("config key 'dropout' = 1 is out of range"), e.getMessage());
+    }
+
+    @Test
+    void outDirIsNormalised() {
+        assertEquals("/tmp/x/run", TrainConfig.defaults().with(List.of("out_dir=/tmp/nope/../x/./run")).getString("out_dir"));
+        assertEquals("runs/a", TrainConfig.defaults().merge("out_dir: ./runs/b/../a\n", "t").getString("out_dir"));
+        assertEquals(".", TrainConfig.defaults().with(List.of("out_dir=a/..")).getString("out_dir"));
+    }
+
+    @Test
+    void yamlAliasesAndDuplicateKeysAreRefusedByKey(@TempDir Path dir) throws Exception {
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> TrainConfig.defaults().merge("learning_rate: &lr 0.001\nmin_lr: *lr\n", "a.yaml"));
+        assertTrue(e.getMessage().contains("min_lr: YAML aliases (*lr) are not supported"), e.getMessage());
+        e = assertThrows(ConfigException.class, () -> TrainConfig.defaults().merge("n_layer: 2\nn_layer: 4\n", "d.yaml"));
+        assertTrue(e.getMessage().contains("Duplicate") && e.getMessage().contains("n_layer"), e.getMessage());
+        Path binary = dir.resolve("b.yaml");
+        Files.write(binary, new byte[] {(byte) 0xc3, 0x28});
+        e = assertThrows(ConfigException.class, () -> TrainConfig.load(binary));
+        assertTrue(e.getMessage().endsWith("b.yaml is not UTF-8 text (a binary file?)"), e.getMessage());
+        Path big = dir.resolve("big.yaml");
+        Files.writeString(big, "dataset: \"" + "x".repeat(2 << 20) + "\"\n");
+        e = assertThrows(ConfigException.class, () -> TrainConfig.defaults().mergeFile(big));
+        assertTrue(e.getMessage().contains("the limit is 1 MiB"), e.getMessage());
+    }
 }

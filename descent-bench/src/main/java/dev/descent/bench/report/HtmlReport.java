@@ -38,19 +38,72 @@ public final class HtmlReport {
     public static final int DEFAULT_MAX_POINTS = 400;
     static final String BAND_NOTE = "min–max over seeds";
 
+    /** A wall-clock curve ending later than this many times the median end is an outlier: the time axis turns logarithmic. */
+    static final double TIME_OUTLIER = 5;
+
+    /**
+     * What to show: {@code optimizers} (empty: every optimizer in the store) and whether each problem's
+     * charts are split by optimizer family ({@link dev.descent.optim.OptimizerRegistry#defaultFamilies()}),
+     * so thirty optimizers make several readable charts instead of one crowded one.
+     */
+    public record Options(int maxPoints, java.util.Set<String> optimizers, boolean byFamily) {
+        public Options {
+            if (maxPoints < 3) throw new IllegalArgumentException("--max-points must be at least 3, got " + maxPoints);
+            optimizers = java.util.Set.copyOf(optimizers);
+        }
+    }
+
     private final ReportData data;
     private final int maxPoints;
+    private final boolean byFamily;
     private final Instant generatedAt;
     private final Map<String, SeriesStyle> styles = new LinkedHashMap<>();
+    /** Optimizer name to family name (only with {@code byFamily}); optimizers not registered by default go to "other". */
+    private final Map<String, String> familyOf = new LinkedHashMap<>();
     private int chartCount;
 
     public HtmlReport(ReportData data, int maxPoints, Instant generatedAt) {
-        if (maxPoints < 3) throw new IllegalArgumentException("--max-points must be at least 3, got " + maxPoints);
-        this.data = data;
-        this.maxPoints = maxPoints;
+        this(data, new Options(maxPoints, java.util.Set.of(), false), generatedAt);
+    }
+
+    public HtmlReport(ReportData data, Options options, Instant generatedAt) {
+        this.data = select(data, options.optimizers());
+        this.maxPoints = options.maxPoints();
+        this.byFamily = options.byFamily();
         this.generatedAt = generatedAt;
-        int i = 0;
-        for (String opt : new TreeSet<>(data.runs().stream().map(RunRecord::optimizer).toList())) styles.put(opt, SeriesStyle.of(i++));
+        TreeSet<String> names = new TreeSet<>(this.data.runs().stream().map(RunRecord::optimizer).toList());
+        if (byFamily) {
+            // Styles are numbered within a family, so the lines of one chart never share a colour.
+            for (var f : dev.descent.optim.OptimizerRegistry.defaultFamilies().entrySet()) {
+                int i = 0;
+                for (String opt : f.getValue()) {
+                    if (!names.contains(opt)) continue;
+                    familyOf.put(opt, f.getKey());
+                    styles.put(opt, SeriesStyle.of(i++));
+                }
+            }
+            int i = 0;
+            for (String opt : names) {
+                if (familyOf.containsKey(opt)) continue;
+                familyOf.put(opt, "other");
+                styles.put(opt, SeriesStyle.of(i++));
+            }
+        } else {
+            int i = 0;
+            for (String opt : names) styles.put(opt, SeriesStyle.of(i++));
+        }
+    }
+
+    /** The runs of the chosen optimizers; a name the store does not hold is refused with the names it does. */
+    private static ReportData select(ReportData data, java.util.Set<String> optimizers) {
+        if (optimizers.isEmpty()) return data;
+        TreeSet<String> stored = new TreeSet<>(data.runs().stream().map(RunRecord::optimizer).toList());
+        for (String o : new TreeSet<>(optimizers)) {
+            if (!stored.contains(o)) {
+                throw new IllegalArgumentException("--optimizers: '" + o + "' has no run in " + data.db() + "; stored: " + String.join(", ", stored));
+            }
+        }
+        return new ReportData(data.db(), data.meta(), data.runs().stream().filter(r -> optimizers.contains(r.optimizer())).toList());
     }
 
     /** What {@link #write(Path, Path, int)} produced. */
@@ -58,14 +111,18 @@ public final class HtmlReport {
 
     /** Reads {@code db} and writes the report to {@code out} (atomically). */
     public static Written write(Path db, Path out, int maxPoints) {
-        if (maxPoints < 3) throw new IllegalArgumentException("--max-points must be at least 3, got " + maxPoints);
+        return write(db, out, new Options(maxPoints, java.util.Set.of(), false));
+    }
+
+    /** Reads {@code db} and writes the report chosen by {@code options} to {@code out} (atomically). */
+    public static Written write(Path db, Path out, Options options) {
         Path parent = out.toAbsolutePath().getParent();
         if (parent == null || !Files.isDirectory(parent)) {
             throw new IllegalArgumentException("cannot write report " + out + ": folder " + parent + " does not exist");
         }
         if (Files.isDirectory(out)) throw new IllegalArgumentException("cannot write report " + out + ": it is a folder");
         ReportData data = ReportData.load(db);
-        HtmlReport report = new HtmlReport(data, maxPoints, Instant.now());
+        HtmlReport report = new HtmlReport(data, options, Instant.now());
         byte[] html = report.render().getBytes(StandardCharsets.UTF_8);
         try {
             AtomicFiles.write(out, html);
@@ -73,7 +130,7 @@ public final class HtmlReport {
             throw new IllegalArgumentException("cannot write report " + out + ": " + e.getClass().getSimpleName() + " " + e.getMessage(), e);
         }
         makeReadable(out);
-        return new Written(out, html.length, data.runs().size(), ProblemSummary.of(data.runs()).size(), report.chartCount);
+        return new Written(out, html.length, report.data.runs().size(), ProblemSummary.of(report.data.runs()).size(), report.chartCount);
     }
 
     /**
@@ -126,7 +183,9 @@ public final class HtmlReport {
                 + "minimum and maximum. Diverged and failed runs are not drawn; they are counted in the tables and listed under each "
                 + "problem. Curves longer than ").append(maxPoints).append(" points are downsampled by averaging consecutive steps in ")
                 .append(maxPoints).append(" buckets (first and last point kept). A y axis turns logarithmic when the values span more "
-                        + "than two decades. Final and best metrics are means ± sample standard deviations over finished runs; steps to "
+                        + "than two decades; a time axis turns logarithmic when one optimizer's run takes more than " + (int) TIME_OUTLIER
+                        + " times the median, and the outliers are named under the chart. Runs whose training loss grew more than a "
+                        + "thousandfold (or stopped being a number) count as diverged. Timing starts after an untimed warm-up run per problem. Final and best metrics are means ± sample standard deviations over finished runs; steps to "
                         + "target average the runs that reached the problem's loss target.</p>\n");
         b.append("<nav><b>Problems:</b> ");
         for (ProblemSummary p : problems) b.append("<a href=\"#").append(anchor(p.problem())).append("\">").append(esc(p.problem())).append("</a> ");
@@ -192,24 +251,43 @@ public final class HtmlReport {
 
         List<Setting> charted = p.charted();
         ReportData.Curves curves = data.curves(p.problem());
-        b.append("<div class=\"charts\">\n");
-        b.append(chart(p, charted, "loss-step", "Training loss vs step", "step", "training loss", curves::loss, false));
-        b.append(chart(p, charted, "loss-time", "Training loss vs wall-clock time", "training time (s)", "training loss", curves::loss, true));
-        b.append(chart(p, charted, "metric-step", metric + " vs step", "step", metric, curves::metric, false));
-        b.append("</div>\n");
+        if (!byFamily) {
+            charts(b, p, charted, curves, null);
+        } else {
+            for (String family : new java.util.LinkedHashSet<>(familyOf.values())) {
+                if (p.bestPerOptimizer().stream().noneMatch(s -> family.equals(familyOf.get(s.optimizer())))) continue;
+                b.append("<h3 class=\"family\">").append(esc(family)).append(" optimizers</h3>\n");
+                charts(b, p, charted, curves, family);
+            }
+        }
         table(b, p, charted);
         failures(b, p);
         b.append("</section>\n");
     }
 
-    private String chart(ProblemSummary p, List<Setting> charted, String kind, String title, String xLabel, String yLabel,
+    /** The three charts of a problem, for every optimizer or for one {@code family}'s (null: all). */
+    private void charts(StringBuilder b, ProblemSummary p, List<Setting> charted, ReportData.Curves curves, String family) {
+        String metric = p.metricName();
+        String suffix = family == null ? "" : " (" + family + ")";
+        String kind = family == null ? "" : "-" + family;
+        b.append("<div class=\"charts\">\n");
+        b.append(chart(p, charted, family, "loss-step" + kind, "Training loss vs step" + suffix, "step", "training loss", curves::loss, false));
+        b.append(chart(p, charted, family, "loss-time" + kind, "Training loss vs wall-clock time" + suffix, "training time (s)", "training loss",
+                curves::loss, true));
+        b.append(chart(p, charted, family, "metric-step" + kind, metric + " vs step" + suffix, "step", metric, curves::metric, false));
+        b.append("</div>\n");
+    }
+
+    private String chart(ProblemSummary p, List<Setting> charted, String family, String kind, String title, String xLabel, String yLabel,
                          Function<String, RunSeries> seriesOf, boolean wallClock) {
         List<SvgLineChart.Series> series = new ArrayList<>();
         List<String> notDrawn = new ArrayList<>();
+        java.util.function.Predicate<Setting> inFamily = s -> family == null || family.equals(familyOf.get(s.optimizer()));
         for (Setting s : p.bestPerOptimizer()) {
-            if (!charted.contains(s)) notDrawn.add(s.optimizer() + " (no finished run)");
+            if (inFamily.test(s) && !charted.contains(s)) notDrawn.add(s.optimizer() + " (no finished run)");
         }
         for (Setting s : charted) {
+            if (!inFamily.test(s)) continue;
             List<RunSeries> seeds = s.finishedRuns().stream().map(r -> seriesOf.apply(r.runId())).toList();
             MeanCurve curve = MeanCurve.overSeeds(seeds, wallClock).downsample(maxPoints);
             if (curve.size() == 0) {
@@ -220,15 +298,39 @@ public final class HtmlReport {
                     styles.get(s.optimizer()), curve));
         }
         chartCount++;
-        return new SvgLineChart(title + " — " + p.problem(), xLabel, yLabel, p.problem(), kind, BAND_NOTE)
-                .render(series, "c" + chartCount, notDrawn);
+        SvgLineChart chart = new SvgLineChart(title + " — " + p.problem(), xLabel, yLabel, p.problem(), kind, BAND_NOTE);
+        if (wallClock) {
+            List<String> slow = timeOutliers(series);
+            if (!slow.isEmpty()) chart = chart.withLogX().withLineNote("log time axis; slow: " + String.join(", ", slow));
+        }
+        return chart.render(series, "c" + chartCount, notDrawn);
+    }
+
+    /**
+     * The series whose curve ends more than {@link #TIME_OUTLIER} times later than the median end
+     * (deepzero's 10 s beside others' 0.5 s squeezed every other line against the axis), each with its
+     * end time and the ratio.
+     */
+    static List<String> timeOutliers(List<SvgLineChart.Series> series) {
+        double[] ends = series.stream().mapToDouble(s -> s.curve().x()[s.curve().size() - 1]).sorted().toArray();
+        if (ends.length < 3) return List.of();
+        double median = ends.length % 2 == 1 ? ends[ends.length / 2] : (ends[ends.length / 2 - 1] + ends[ends.length / 2]) / 2;
+        if (!(median > 0)) return List.of();
+        List<String> out = new ArrayList<>();
+        for (SvgLineChart.Series s : series) {
+            double end = s.curve().x()[s.curve().size() - 1];
+            if (end > TIME_OUTLIER * median) {
+                out.add(s.optimizer() + " " + sig(end, 3) + " s (" + String.format(java.util.Locale.ROOT, "%.0f", end / median) + "× the median)");
+            }
+        }
+        return out;
     }
 
     private void table(StringBuilder b, ProblemSummary p, List<Setting> charted) {
         String m = esc(p.metricName());
         b.append("<table class=\"results\">\n<thead><tr><th>#</th><th>optimizer</th><th>hyperparameters</th><th>seeds</th>")
                 .append("<th>final ").append(m).append("<br><small>mean ± std</small></th><th>best ").append(m).append("<br><small>mean</small></th>")
-                .append("<th>steps to target<br><small>mean of reached</small></th><th>reached</th><th>state<br><small>bytes/param</small></th>")
+                .append("<th>steps to target<br><small>mean of reached</small></th><th>reached</th><th title=\"the tensors of the optimizer state a checkpoint saves, at this run's settings, divided by the parameter count; bin/descent optimizers lists each optimizer's working memory instead\">saved state<br><small>bytes/param, measured</small></th>")
                 .append("<th>time/step<br><small>ms</small></th><th>throughput</th><th>status</th></tr></thead>\n<tbody>\n");
         int rank = 0;
         for (Setting s : p.settings()) {

@@ -1,5 +1,6 @@
 package dev.descent.bench.report;
 
+import dev.descent.bench.run.Divergence;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -105,15 +106,25 @@ public record ReportData(Path db, Map<String, String> meta, List<RunRecord> runs
         List<RunRecord> runs = new ArrayList<>();
         String sql = "SELECT run_id, suite, problem, optimizer, hyper_json, seed, steps, env_json, status, error, params, "
                 + "steps_done, final_loss, metric_name, higher_is_better, final_metric, best_metric, loss_target, "
-                + "steps_to_target, state_bytes_per_param, wall_seconds, seconds_per_step, throughput, throughput_unit "
+                + "steps_to_target, state_bytes_per_param, wall_seconds, seconds_per_step, throughput, throughput_unit, "
+                + "(SELECT s.loss FROM steps s WHERE s.run_id = runs.run_id ORDER BY s.step LIMIT 1) AS first_loss "
                 + "FROM runs ORDER BY problem, optimizer, hyper_json, seed";
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
             while (rs.next()) {
                 long toTarget = rs.getLong("steps_to_target");
                 Long stepsToTarget = rs.wasNull() ? null : toTarget;
+                String status = rs.getString("status");
+                String error = rs.getString("error");
+                // Stores written before the runner applied the divergence rule: the same rule, applied here.
+                String grew = RunRecord.FINISHED.equals(status)
+                        ? Divergence.reason(real(rs, "first_loss"), real(rs, "final_loss"), rs.getLong("steps_done")) : null;
+                if (grew != null) {
+                    status = "diverged";
+                    error = grew;
+                }
                 runs.add(new RunRecord(rs.getString("run_id"), rs.getString("suite"), rs.getString("problem"),
                         rs.getString("optimizer"), rs.getString("hyper_json"), rs.getLong("seed"), rs.getLong("steps"),
-                        rs.getString("env_json"), rs.getString("status"), rs.getString("error"), rs.getLong("params"),
+                        rs.getString("env_json"), status, error, rs.getLong("params"),
                         rs.getLong("steps_done"), real(rs, "final_loss"), rs.getString("metric_name"),
                         rs.getInt("higher_is_better") != 0, real(rs, "final_metric"), real(rs, "best_metric"),
                         real(rs, "loss_target"), stepsToTarget, real(rs, "state_bytes_per_param"),

@@ -54,6 +54,7 @@ public final class RunExecutor {
         long params = 0;
         int done = 0;
         double lastLoss = Double.NaN;
+        double firstLoss = Double.NaN;
         Integer stepsToTarget = null;
         long trainNanos = 0;
         long examplesPerStep = 0;
@@ -112,6 +113,7 @@ public final class RunExecutor {
                 trainNanos += stepNanos;
                 done = k;
                 lastLoss = loss;
+                if (k == 1) firstLoss = loss;
                 Double throughput = stepNanos > 0 ? examplesPerStep / (stepNanos / 1e9) : null;
                 steps.add(new StepRow(k, RunResult.finite(loss), opt.learningRate(), trainNanos / 1e9, throughput));
                 if (!Double.isFinite(loss)) {
@@ -145,6 +147,11 @@ public final class RunExecutor {
             if (r.value() != null && (best == null || (problem.higherIsBetter() ? r.value() > best : r.value() < best))) best = r.value();
         }
         if (status.equals(RunRow.FINISHED) && finalMetric == null) status = RunRow.DIVERGED;
+        String grew = status.equals(RunRow.FINISHED) ? Divergence.reason(firstLoss, lastLoss, done) : null;
+        if (grew != null) {
+            status = RunRow.DIVERGED;
+            error = grew;
+        }
         double stateBytes = 0;
         if (opt != null && params > 0) {
             long floats = 0;

@@ -1,22 +1,19 @@
 package dev.descent.bench.run;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.descent.bench.problems.BenchProblem;
 import dev.descent.bench.problems.BenchProblems;
 import dev.descent.optim.OptimizerInfo;
 import dev.descent.optim.OptimizerRegistry;
-import dev.descent.train.ConfigException;
+import dev.descent.config.ConfigException;
+import dev.descent.config.Schema;
+import dev.descent.config.YamlConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -58,7 +55,11 @@ public final class SuiteConfig {
     private static final Set<String> TOP_KEYS = new LinkedHashSet<>(List.of("name", "description", "seeds", "steps", "eval_every", "optimizers", "overrides", "problems"));
     private static final Set<String> PROBLEM_KEYS = new LinkedHashSet<>(List.of("name", "steps", "eval_every", "hyper", "overrides", "optimizers"));
     private static final Set<String> OPTIMIZER_KEYS = new LinkedHashSet<>(List.of("name", "hyper"));
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    /**
+     * The most runs one grid may expand to. The full suite is about a thousand runs; a grid far larger
+     * is a typo ({@code --seeds 100000000}) that would fill the heap before the first run starts.
+     */
+    public static final int MAX_RUNS = 100_000;
 
     /** An optimizer setting: a name and hyperparameters whose values are one or more strings. */
     record OptimizerEntry(String name, Map<String, List<String>> hyper) {}
@@ -84,18 +85,11 @@ public final class SuiteConfig {
     /** Where the YAML came from (a path or {@code suite:NAME}). */
     public String source() { return source; }
 
-    /** Reads a config file. */
+    /** Reads a config file (at most {@link YamlConfig#MAX_BYTES}, UTF-8, one document, no aliases or duplicate keys). */
     public static SuiteConfig load(Path file, OptimizerRegistry registry) {
-        String text;
-        try {
-            text = Files.readString(file);
-        } catch (NoSuchFileException e) {
-            throw new ConfigException("config file not found: " + file);
-        } catch (IOException e) {
-            throw new ConfigException("cannot read config file " + file + ": " + e.getMessage());
-        }
+        JsonNode root = YamlConfig.read(file);
         String base = file.getFileName().toString().replaceFirst("\\.ya?ml$", "");
-        return parse(text, file.toString(), base, registry);
+        return bind(root, file.toString(), base, registry);
     }
 
     /** Reads a shipped suite by name. */
@@ -112,19 +106,18 @@ public final class SuiteConfig {
 
     /** Parses YAML text; {@code source} names it in messages, {@code defaultName} applies when it has no {@code name}. */
     public static SuiteConfig parse(String text, String source, String defaultName, OptimizerRegistry registry) {
-        JsonNode root;
-        try {
-            root = YAML.readTree(text);
-        } catch (JsonProcessingException e) {
-            throw new ConfigException(source + " is not valid YAML: " + e.getOriginalMessage());
-        } catch (IOException e) {
-            throw new ConfigException("cannot read " + source + ": " + e.getMessage());
-        }
+        return bind(YamlConfig.parse(text, source), source, defaultName, registry);
+    }
+
+    private static SuiteConfig bind(JsonNode root, String source, String defaultName, OptimizerRegistry registry) {
         if (root == null || !root.isObject()) throw new ConfigException(source + " must be a mapping with at least 'problems' and 'optimizers'");
         Parser p = new Parser(source, registry);
         p.checkKeys(root, "", TOP_KEYS);
         String name = root.has("name") ? p.string(root.get("name"), "name") : defaultName;
-        if (!name.matches("[A-Za-z0-9._-]+")) throw new ConfigException(source + ": name '" + name + "' may only use letters, digits, '.', '_' and '-'");
+        if (!name.matches("[A-Za-z0-9._-]+") || name.matches("\\.+")) {
+            // The name becomes a folder (bench-results/<name>): '.' or '..' would write outside it.
+            throw new ConfigException(source + ": name '" + name + "' may only use letters, digits, '.', '_' and '-', and not be only dots");
+        }
         List<Long> seeds = root.has("seeds") ? p.seeds(root.get("seeds")) : List.of(0L);
         Integer steps = root.has("steps") ? p.positive(root.get("steps"), "steps") : null;
         Integer evalEvery = root.has("eval_every") ? p.positive(root.get("eval_every"), "eval_every") : null;
@@ -137,7 +130,12 @@ public final class SuiteConfig {
         if (!ps.isArray() || ps.isEmpty()) throw new ConfigException(source + ": 'problems' must be a non-empty list");
         List<ProblemEntry> problems = new ArrayList<>();
         for (int i = 0; i < ps.size(); i++) problems.add(p.problem(ps.get(i), "problems[" + i + "]", steps, evalEvery, optimizers, overrides));
-        return new SuiteConfig(name, source, seeds, problems);
+        SuiteConfig c = new SuiteConfig(name, source, seeds, problems);
+        long runs = c.size(seeds.size());
+        if (runs > MAX_RUNS) {
+            throw new ConfigException(source + ": the grid has " + runs + " runs (problems x optimizers x hyperparameter points x seeds); the limit is " + MAX_RUNS);
+        }
+        return c;
     }
 
     private static Set<String> names(List<OptimizerEntry> list) {
@@ -155,6 +153,11 @@ public final class SuiteConfig {
         List<Long> useSeeds = seeds;
         if (seedsOverride != null) {
             if (seedsOverride < 1) throw new IllegalArgumentException("--seeds must be >= 1, got " + seedsOverride);
+            long runs = size(seedsOverride);
+            if (runs > MAX_RUNS) {
+                throw new IllegalArgumentException("--seeds " + seedsOverride + " makes " + name + " a grid of " + runs + " runs; the limit is "
+                        + MAX_RUNS + " (at most " + Math.max(1, MAX_RUNS / size(1)) + " seeds for this grid)");
+            }
             useSeeds = new ArrayList<>();
             for (long s = 0; s < seedsOverride; s++) useSeeds.add(s);
         }
@@ -173,6 +176,31 @@ public final class SuiteConfig {
             }
         }
         return new ArrayList<>(out.values());
+    }
+
+    /** The number of runs of the grid with {@code seedCount} seeds, before identical points are merged (saturates at Long.MAX_VALUE). */
+    public long size(long seedCount) {
+        long total = 0;
+        for (ProblemEntry pe : problems) {
+            for (OptimizerEntry oe : pe.optimizers()) total = saturatedAdd(total, saturatedMultiply(gridSize(oe.hyper()), seedCount));
+        }
+        return total;
+    }
+
+    private static long gridSize(Map<String, List<String>> hyper) {
+        long n = 1;
+        for (List<String> values : hyper.values()) n = saturatedMultiply(n, values.size());
+        return n;
+    }
+
+    private static long saturatedMultiply(long a, long b) {
+        long hi = Math.multiplyHigh(a, b);
+        return hi != 0 || a * b < 0 ? Long.MAX_VALUE : a * b;
+    }
+
+    private static long saturatedAdd(long a, long b) {
+        long s = a + b;
+        return s < 0 ? Long.MAX_VALUE : s;
     }
 
     /** Cartesian product of list-valued hyperparameters, keys in alphabetical order. */
@@ -208,14 +236,7 @@ public final class SuiteConfig {
         }
 
         void checkKeys(JsonNode node, String path, Set<String> valid) {
-            Iterator<String> it = node.fieldNames();
-            while (it.hasNext()) {
-                String k = it.next();
-                if (!valid.contains(k)) {
-                    String at = path.isEmpty() ? k : path + "." + k;
-                    throw new ConfigException(source + ": unknown key '" + k + "' at " + at + "; valid keys there: " + String.join(", ", valid));
-                }
-            }
+            Schema.checkKeys(node, path, valid, source);
         }
 
         String string(JsonNode n, String path) {
@@ -232,6 +253,7 @@ public final class SuiteConfig {
             List<Long> out = new ArrayList<>();
             if (n.isIntegralNumber()) {
                 int k = positive(n, "seeds");
+                if (k > MAX_RUNS) throw error("seeds", "must be at most " + MAX_RUNS + " (the grid's run limit), got " + k);
                 for (long s = 0; s < k; s++) out.add(s);
                 return out;
             }

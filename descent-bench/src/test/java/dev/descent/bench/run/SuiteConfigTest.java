@@ -2,12 +2,13 @@ package dev.descent.bench.run;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.descent.bench.problems.BenchProblems;
 import dev.descent.optim.OptimizerInfo;
 import dev.descent.optim.OptimizerRegistry;
-import dev.descent.train.ConfigException;
+import dev.descent.config.ConfigException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -177,6 +178,52 @@ class SuiteConfigTest {
         assertTrue(e.getMessage().contains("config file not found: /nonexistent/suite.yaml"), e.getMessage());
         assertTrue(assertThrows(IllegalArgumentException.class, () -> SuiteConfig.suite("quik", REGISTRY)).getMessage()
                 .contains("unknown suite 'quik'; valid: quick, standard, full"));
+    }
+
+    @Test
+    void theGridIsBoundedBeforeItIsBuilt() {
+        // --seeds 100000000 used to fill 6.3 GB in 40 s without a line of output.
+        SuiteConfig quick = SuiteConfig.suite("quick", REGISTRY);
+        long perSeed = quick.size(1);
+        String m = assertTimeoutPreemptively(java.time.Duration.ofSeconds(2),
+                () -> assertThrows(IllegalArgumentException.class, () -> quick.expand(100_000_000)).getMessage());
+        assertTrue(m.equals("--seeds 100000000 makes quick a grid of " + perSeed * 100_000_000L + " runs; the limit is "
+                + SuiteConfig.MAX_RUNS + " (at most " + SuiteConfig.MAX_RUNS / perSeed + " seeds for this grid)"), m);
+        assertEquals(perSeed * 3, quick.size(3));
+        assertEquals(quick.expand(3).size(), quick.size(3)); // the quick suite has no duplicate points
+        // A grid too large in the file itself: 20 x 20 x 20 x 20 points x 2 seeds = 320,000 runs.
+        String big = "seeds: 2\noptimizers: [{name: sgd, hyper: {lr: [" + list(20) + "], momentum: [" + list(20) + "], dampening: ["
+                + list(20) + "], weight_decay: [" + list(20) + "]}}]\nproblems: [quadratic]\n";
+        m = assertThrows(ConfigException.class, () -> SuiteConfig.parse(big, "big.yaml", "big", REGISTRY)).getMessage();
+        assertTrue(m.equals("big.yaml: the grid has 320000 runs (problems x optimizers x hyperparameter points x seeds); the limit is 100000"), m);
+        m = assertThrows(ConfigException.class, () -> SuiteConfig.parse("seeds: 100000000\noptimizers: [sgd]\nproblems: [quadratic]\n",
+                "s.yaml", "s", REGISTRY)).getMessage();
+        assertTrue(m.contains("seeds: must be at most 100000"), m);
+    }
+
+    private static String list(int n) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 1; i <= n; i++) b.append(i > 1 ? ", " : "").append("0.0").append(i);
+        return b.toString();
+    }
+
+    @Test
+    void namesThatEscapeTheirFolderAndYamlTricksAreRefused(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        // A suite named '..' wrote runs.db into the project root (bench-results/..).
+        for (String name : new String[] {"..", ".", "a/b"}) {
+            String m = assertThrows(ConfigException.class,
+                    () -> SuiteConfig.parse("name: '" + name + "'\noptimizers: [sgd]\nproblems: [quadratic]\n", "n.yaml", "n", REGISTRY)).getMessage();
+            assertTrue(m.contains("name '" + name + "' may only use letters, digits"), m);
+        }
+        Path dots = dir.resolve("...yaml");
+        java.nio.file.Files.writeString(dots, "optimizers: [sgd]\nproblems: [quadratic]\n");
+        assertTrue(assertThrows(ConfigException.class, () -> SuiteConfig.load(dots, REGISTRY)).getMessage().contains("name '..'"));
+        String m = assertThrows(ConfigException.class, () -> SuiteConfig.parse(
+                "optimizers: [{name: sgd, hyper: &h {lr: 0.1}}]\noverrides: {sgd: *h}\nproblems: [quadratic]\n", "a.yaml", "a", REGISTRY)).getMessage();
+        assertTrue(m.contains("a.yaml: overrides.sgd: YAML aliases (*h) are not supported"), m);
+        m = assertThrows(ConfigException.class, () -> SuiteConfig.parse(
+                "optimizers: [sgd]\nproblems: [quadratic]\nproblems: [rosenbrock]\n", "d.yaml", "d", REGISTRY)).getMessage();
+        assertTrue(m.contains("d.yaml is not valid YAML") && m.contains("problems"), m);
     }
 
     /** The shipped suites parse, expand and validate: every problem, optimizer and setting they name exists. */
