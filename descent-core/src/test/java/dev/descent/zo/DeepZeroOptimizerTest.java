@@ -1,5 +1,6 @@
 package dev.descent.zo;
 
+import dev.descent.optim.Objective;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -26,7 +27,7 @@ class DeepZeroOptimizerTest {
         return f;
     }
 
-    private static Optimizer create(String name, ParamSet set, float[] grads, ZoObjective f, Map<String, String> hyper) {
+    private static Optimizer create(String name, ParamSet set, float[] grads, Objective f, Map<String, String> hyper) {
         try (var scope = ZoContext.use(f)) {
             return OptimizerRegistry.defaults().create(name, set, grads, new HyperParams(hyper));
         }
@@ -143,7 +144,7 @@ class DeepZeroOptimizerTest {
             float[][] out = new float[3][];
             for (int run = 0; run < 3; run++) {
                 TwoTensors m = new TwoTensors();
-                ZoObjective f = run == 2 ? m::loss : new ReplicatedObjective() {
+                Objective f = run == 2 ? m::loss : new ReplicatedObjective() {
                     @Override
                     public double loss() { return m.loss(); }
 

@@ -1,5 +1,6 @@
 package dev.descent.zo;
 
+import dev.descent.optim.Objective;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -104,7 +105,7 @@ class ZovhBlockDiagonalTest {
         return v;
     }
 
-    private static ZovhBlockDiagonal seeded(float[] x, Map<String, String> h, ZoObjective f) {
+    private static ZovhBlockDiagonal seeded(float[] x, Map<String, String> h, Objective f) {
         int d = x.length;
         return ZovhOptimizers.createBlockDiagonal(ParamSet.of(x, List.of("a", "b"), List.of(new int[] {d / 2}, new int[] {d - d / 2})),
                 new float[d], new HyperParams(h), f);

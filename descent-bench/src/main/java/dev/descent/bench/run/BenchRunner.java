@@ -52,7 +52,7 @@ public final class BenchRunner {
 
     /**
      * Checks every distinct (optimizer, hyperparameters) of the grid by building the optimizer over a
-     * tiny two-parameter problem (a matrix and a vector) inside the problem's optimizer context, so a
+     * tiny two-parameter problem (a matrix and a vector) with the problem's curvature estimators, so a
      * misspelt or ill-typed hyperparameter fails before any run starts. Only the optimizer's own
      * validation errors (IllegalArgumentException) count; anything else is left to the run.
      */
@@ -61,8 +61,8 @@ public final class BenchRunner {
         ToyProblem tiny = new ToyProblem(ValidationProblem::new, 1, 1);
         for (RunSpec s : specs) {
             if (!seen.add(s.optimizer() + " " + s.hyperJson())) continue;
-            try (ProblemInstance inst = tiny.instantiate(0); ProblemInstance.Scope scope = inst.optimizerContext(0)) {
-                registry.create(s.optimizer(), inst.params(), inst.grads(), new HyperParams(s.hyper()));
+            try (ProblemInstance inst = tiny.instantiate(0)) {
+                registry.create(s.optimizer(), inst.params(), inst.grads(), new HyperParams(s.hyper()), inst.curvature(0));
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException(s.optimizer() + (s.hyper().isEmpty() ? "" : " " + s.hyper()) + " on " + s.problem() + ": " + e.getMessage());
             } catch (RuntimeException e) {

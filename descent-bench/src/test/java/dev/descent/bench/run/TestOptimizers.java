@@ -1,11 +1,11 @@
 package dev.descent.bench.run;
 
+import dev.descent.optim.Objective;
 import dev.descent.optim.Optimizer;
 import dev.descent.optim.OptimizerInfo;
 import dev.descent.optim.OptimizerRegistry;
 import dev.descent.tensor.Tensor;
 import dev.descent.zo.ZoContext;
-import dev.descent.zo.ZoObjective;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -90,11 +90,11 @@ final class TestOptimizers {
      */
     static final class CoordinateZo extends Base {
         private final float[] x;
-        private final ZoObjective f;
+        private final Objective f;
         private final boolean publish;
         private double lastLoss = Double.NaN;
 
-        CoordinateZo(float[] x, double lr, boolean publish, ZoObjective f) {
+        CoordinateZo(float[] x, double lr, boolean publish, Objective f) {
             this.x = x;
             this.lr = lr;
             this.publish = publish;
