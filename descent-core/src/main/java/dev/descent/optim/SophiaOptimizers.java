@@ -100,9 +100,9 @@ public final class SophiaOptimizers implements OptimizerFamily {
         CurvatureEstimator est = gaussNewton ? curvature.gaussNewtonBartlett() : curvature.hutchinson();
         if (est == null) {
             String kind = gaussNewton ? "a Gauss-Newton-Bartlett curvature estimator" : "a Hutchinson (Hessian) curvature estimator";
-            throw new IllegalStateException(optimizer + " needs " + kind + ": pass it with OptimizerRegistry.create(name, params, grads, "
-                    + "hyper, curvature) (a training loop passes objective.curvature()), or build with SophiaOptimizers.withEstimator(\""
-                    + optimizer + "\", estimator)");
+            throw new IllegalStateException(optimizer + " needs a curvature estimator: " + kind + " passed with OptimizerRegistry.create(name, "
+                    + "params, grads, hyper, curvature) (a training loop passes objective.curvature()), or built with "
+                    + "SophiaOptimizers.withEstimator(\"" + optimizer + "\", estimator)");
         }
         return est;
     }

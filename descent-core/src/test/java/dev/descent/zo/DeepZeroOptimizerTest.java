@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.descent.optim.BoundOptimizer;
 import dev.descent.optim.HyperParams;
+import dev.descent.optim.StepReport;
 import dev.descent.optim.Optimizer;
 import dev.descent.optim.OptimizerRegistry;
 import dev.descent.optim.ParamSet;
@@ -28,9 +30,8 @@ class DeepZeroOptimizerTest {
     }
 
     private static Optimizer create(String name, ParamSet set, float[] grads, Objective f, Map<String, String> hyper) {
-        try (var scope = ZoContext.use(f)) {
-            return OptimizerRegistry.defaults().create(name, set, grads, new HyperParams(hyper));
-        }
+        // Built by name (so the registry's checks run), then bound to f so that step() evaluates it.
+        return new BoundOptimizer(OptimizerRegistry.defaults().create(name, set, grads, new HyperParams(hyper)), f);
     }
 
     /**
@@ -200,8 +201,9 @@ class DeepZeroOptimizerTest {
             var e = assertThrows(IllegalArgumentException.class, () -> create("deepzero", m.set, m.g, m::loss, Map.of(kv[0], kv[1])), kv[0] + "=" + kv[1]);
             assertTrue(e.getMessage().contains(kv[0]), e.getMessage());
         }
-        // Without a loss in the context: a clear IllegalStateException naming ZoContext.
-        var e = assertThrows(IllegalStateException.class, () -> OptimizerRegistry.defaults().create("deepzero", m.set, m.g, HyperParams.empty()));
-        assertTrue(e.getMessage().contains("ZoContext"));
+        // Built by name it holds no loss: a plain step() fails with a clear IllegalStateException.
+        Optimizer unbound = OptimizerRegistry.defaults().create("deepzero", m.set, m.g, HyperParams.empty());
+        var e = assertThrows(IllegalStateException.class, unbound::step);
+        assertTrue(e.getMessage().contains("step(objective)"), e.getMessage());
     }
 }

@@ -8,7 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.descent.optim.BoundOptimizer;
 import dev.descent.optim.HyperParams;
+import dev.descent.optim.StepReport;
 import dev.descent.optim.Optimizer;
 import dev.descent.optim.OptimizerRegistry;
 import dev.descent.optim.ParamSet;
@@ -228,16 +230,17 @@ class MezoTest {
     }
 
     @Test
-    void buildingByNameNeedsTheContext() {
+    void builtByNameItStepsOnlyWithAnObjective() {
         float[] t = new float[4];
-        IllegalStateException e = assertThrows(IllegalStateException.class,
-                () -> OptimizerRegistry.defaults().create("mezo", set(t, "w"), new float[4], HyperParams.empty()));
-        assertTrue(e.getMessage().contains("ZoContext"), e.getMessage());
-        try (var scope = ZoContext.use(() -> 0.0)) {
-            Optimizer o = OptimizerRegistry.defaults().create("mezo", set(t, "w"), new float[4], HyperParams.empty());
-            assertFalse(o.needsGradients());
-            assertTrue(o.state().isEmpty(), "mezo keeps no state tensors");
-        }
+        Optimizer o = OptimizerRegistry.defaults().create("mezo", set(t, "w"), new float[4], HyperParams.empty());
+        IllegalStateException e = assertThrows(IllegalStateException.class, o::step);
+        assertTrue(e.getMessage().contains("zeroth-order") && e.getMessage().contains("step(objective)"), e.getMessage());
+        assertFalse(o.needsGradients());
+        assertTrue(o.state().isEmpty(), "mezo keeps no state tensors");
+        StepReport r = o.step(() -> 0.0);
+        assertEquals(2, r.queries());
+        assertEquals(0.0, r.loss());
+        assertFalse(r.wasSkipped());
     }
 
     @Test

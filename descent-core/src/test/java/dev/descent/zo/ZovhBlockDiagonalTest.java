@@ -9,7 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.management.ThreadMXBean;
+import dev.descent.optim.BoundOptimizer;
 import dev.descent.optim.HyperParams;
+import dev.descent.optim.StepReport;
 import dev.descent.optim.Optimizer;
 import dev.descent.optim.OptimizerRegistry;
 import dev.descent.optim.ParamSet;
@@ -215,9 +217,10 @@ class ZovhBlockDiagonalTest {
     void registryBuildsItAndRefusesBadSettings() {
         float[] x = start(10);
         ParamSet ps = ParamSet.of(x, List.of("a"), List.of(new int[] {10}));
-        try (var scope = ZoContext.use(() -> quadratic(x))) {
-            Optimizer o = OptimizerRegistry.defaults().create("zovh", ps, new float[10], HyperParams.parse(List.of("blocks=tensor", "num_histories=0")));
-            assertTrue(o instanceof ZovhBlockDiagonal);
+        {
+            Optimizer built = OptimizerRegistry.defaults().create("zovh", ps, new float[10], HyperParams.parse(List.of("blocks=tensor", "num_histories=0")));
+            assertTrue(built instanceof ZovhBlockDiagonal);
+            Optimizer o = new BoundOptimizer(built, () -> quadratic(x));
             assertFalse(o.needsGradients());
             double before = quadratic(x);
             for (int i = 0; i < 200; i++) o.step();
