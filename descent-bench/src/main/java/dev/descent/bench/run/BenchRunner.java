@@ -100,7 +100,8 @@ public final class BenchRunner {
         AtomicInteger failed = new AtomicInteger();
         AtomicReference<RuntimeException> fatal = new AtomicReference<>();
         AtomicInteger nextWorker = new AtomicInteger();
-        ThreadLocal<Integer> workerId = ThreadLocal.withInitial(nextWorker::getAndIncrement);
+        // Worker numbers for progress lines: each pool thread gets the next number on its first run.
+        java.util.Map<Thread, Integer> workerIds = new java.util.concurrent.ConcurrentHashMap<>();
         ExecutorService pool = Executors.newFixedThreadPool(jobs, r -> {
             Thread t = new Thread(r, "bench-run");
             t.setDaemon(true);
@@ -111,7 +112,7 @@ public final class BenchRunner {
             for (RunSpec spec : todo) {
                 futures.add(pool.submit(() -> {
                     if (stop.get()) return;
-                    int w = workerId.get();
+                    int w = workerIds.computeIfAbsent(Thread.currentThread(), t -> nextWorker.getAndIncrement());
                     listener.onRunStart(w, spec);
                     RunResult r;
                     try {
