@@ -135,4 +135,32 @@ class TrainCommandTest {
             p.destroyForcibly();
         }
     }
+
+    /**
+     * A checkpoint write that fails for lack of space (here the file-size limit, {@code ulimit -f},
+     * which fails a write with "File too large" as a full disk fails it with "No space left on
+     * device") names the file it was writing and says that the previous checkpoint is intact; it is.
+     */
+    @Test
+    void aFailedCheckpointWriteNamesTheFileAndKeepsThePreviousCheckpoint() throws Exception {
+        Path runDir = tmp.resolve("full");
+        assertEquals(0, run(tinyRun(runDir)).exit());
+        byte[] before = Files.readAllBytes(runDir.resolve("checkpoint/model.safetensors"));
+        assertTrue(before.length > 16 * 1024, "the model file is larger than the limit below");
+        String javaBin = ProcessHandle.current().info().command().orElseThrow();
+        String cmd = "ulimit -f 16; exec '" + javaBin + "' -XX:-UsePerfData --add-modules jdk.incubator.vector -cp '"
+                + System.getProperty("java.class.path") + "' dev.descent.cli.Descent train --resume '" + runDir + "' --set max_iters=4";
+        Process p = new ProcessBuilder("bash", "-c", cmd).redirectErrorStream(true).redirectOutput(tmp.resolve("log.txt").toFile()).start();
+        assertTrue(p.waitFor(300, java.util.concurrent.TimeUnit.SECONDS));
+        String log = Files.readString(tmp.resolve("log.txt"));
+        assertEquals(Descent.BAD_INPUT, p.exitValue(), log);
+        String last = log.strip().lines().reduce((a, b) -> b).orElseThrow();
+        assertTrue(last.startsWith("descent: I/O error: cannot write checkpoint file " + runDir.resolve("checkpoint.tmp-")), last);
+        assertTrue(last.contains("model.safetensors: "), last);
+        assertTrue(last.endsWith("; the previous checkpoint in " + runDir.resolve("checkpoint") + " is intact"), last);
+        assertTrue(java.util.Arrays.equals(before, Files.readAllBytes(runDir.resolve("checkpoint/model.safetensors"))));
+        try (var s = Files.list(runDir)) {
+            assertTrue(s.noneMatch(f -> f.getFileName().toString().startsWith("checkpoint.tmp-")), "the partial write is removed");
+        }
+    }
 }

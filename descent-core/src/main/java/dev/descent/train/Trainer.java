@@ -108,6 +108,12 @@ public final class Trainer {
         int[] trainTokens = trainSlice(data.train(), config.getDouble("train_start"), config.getDouble("train_end"));
         GptObjective objective = new GptObjective(model, trainTokens, batch, block, seed, config.getDouble("grad_clip"));
         Optimizer opt = buildOptimizer(model, objective);
+        LrSchedule schedule = new LrSchedule(config.getDouble("learning_rate"), config.getDouble("min_lr"),
+                config.getInt("warmup_iters"), config.getInt("lr_decay_iters"), config.getBool("decay_lr"));
+        // The schedule reads the optimizer's configured learning rates now, before a checkpoint replaces them.
+        TrainingLoop l = new TrainingLoop(opt, objective, model.parameters().grads())
+                .schedule(schedule::at, config.getDouble("learning_rate"))
+                .clip(config.getDouble("grad_clip"));
         long start = 0;
         Path lastGood = null;
         if (resumeDir != null) {
@@ -134,8 +140,6 @@ public final class Trainer {
             RunFolder.prepare(runDir, overwrite);
         }
         Files.writeString(runDir.resolve("config.yaml"), config.toYaml());
-        LrSchedule schedule = new LrSchedule(config.getDouble("learning_rate"), config.getDouble("min_lr"),
-                config.getInt("warmup_iters"), config.getInt("lr_decay_iters"), config.getBool("decay_lr"));
         int maxIters = config.getInt("max_iters");
 
         long nonEmbedding = model.parameterCount() - (long) block * gc.nEmbd();
@@ -148,10 +152,7 @@ public final class Trainer {
         listener.onMessage(String.format("model: %,d parameters; %d threads", model.parameterCount(), Parallel.threads()));
 
         Recipe recipe = new Recipe(runDir, model, opt, tok, data, trainTokens, start, lastGood);
-        TrainingLoop l = new TrainingLoop(opt, objective, model.parameters().grads())
-                .schedule(schedule::at, config.getDouble("learning_rate"))
-                .clip(config.getDouble("grad_clip"))
-                .callback(recipe);
+        l.callback(recipe);
         loop = l;
         if (stopRequested) l.requestStop();
         TrainingLoop.Outcome outcome;
@@ -176,8 +177,8 @@ public final class Trainer {
             double[] ls = evaluate(model, trainTokens, data.val(), block, batch, seed, finalIters > 0 ? finalIters : config.getInt("eval_iters"));
             lastTrain = ls[0];
             lastVal = ls[1];
-            recipe.logEval(maxIters, ls);
-            recipe.save(maxIters, ls);
+            recipe.logEval(outcome.next(), ls);
+            recipe.save(outcome.next(), ls);
         } finally {
             training = false;
         }

@@ -65,8 +65,9 @@ public final class TrainingLoop {
     /**
      * How the run ended.
      *
-     * @param next        the index of the next step to take: the end index when the run finished,
-     *                    the diverging step's index when it diverged
+     * @param next        the index of the next step to take: the end index when the run finished
+     *                    ({@code first} when there was nothing to do), the diverging step's index
+     *                    when it diverged
      * @param last        the last step taken (the diverging one when it diverged), or null when none was
      * @param diverged    stopped by a non-finite loss ({@link NonFinite#STOP})
      * @param interrupted stopped by {@link #requestStop()}
@@ -108,7 +109,8 @@ public final class TrainingLoop {
     /**
      * Sets the learning rate of step k to {@code lrAt.applyAsDouble(k)} before the step; {@code peak}
      * is the schedule's largest value, against which an optimizer with several learning rates scales
-     * each of them. Without a schedule the optimizer's learning rate is left alone.
+     * each of them: their configured values are read now, so set the schedule before restoring the
+     * optimizer's state from a checkpoint. Without a schedule the optimizer's learning rate is left alone.
      */
     public TrainingLoop schedule(LongToDoubleFunction lrAt, double peak) {
         this.schedule = lrAt;
@@ -164,7 +166,7 @@ public final class TrainingLoop {
             for (Callback c : callbacks) c.afterStep(last);
             if (stopRequested.get()) return new Outcome(k + 1, last, false, true);
         }
-        return new Outcome(end, last, false, false);
+        return new Outcome(Math.max(first, end), last, false, false);
     }
 
     private StepReport takeStep() {

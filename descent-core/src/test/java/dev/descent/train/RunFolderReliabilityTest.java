@@ -84,8 +84,8 @@ class RunFolderReliabilityTest {
         Map<Long, Double> val = new LinkedHashMap<>();
         for (String line : Files.readAllLines(run.resolve("metrics.jsonl"))) {
             if (!line.contains("val_loss")) continue;
-            var n = json.readTree(line.replace("NaN", "null").replace("Infinity", "null"));
-            val.put(n.get("step").asLong(), n.get("val_loss").isNull() ? Double.NaN : n.get("val_loss").asDouble());
+            var v = json.readTree(line).get("val_loss"); // Jackson writes a non-finite double as a string ("NaN")
+            val.put(json.readTree(line).get("step").asLong(), v.isTextual() ? Double.parseDouble(v.asText()) : v.asDouble());
         }
         assertTrue(val.values().stream().anyMatch(v -> !Double.isFinite(v)), "the configuration makes a validation loss non-finite: " + val);
         if (Files.exists(run.resolve(Checkpoint.DIR))) {
@@ -111,26 +111,6 @@ class RunFolderReliabilityTest {
         try (var s = Files.list(resumed)) {
             assertTrue(s.noneMatch(p -> p.getFileName().toString().startsWith("checkpoint.tmp-")));
         }
-    }
-
-    @Test
-    void aFailedCheckpointWriteNamesTheFileAndKeepsThePreviousCheckpoint() throws Exception {
-        Path run = tmp.resolve("readonly");
-        new Trainer(tiny(run, 2), TrainListener.NONE).run(null);
-        byte[] before = Files.readAllBytes(run.resolve("checkpoint/model.safetensors"));
-        Set<PosixFilePermission> mode = Files.getPosixFilePermissions(run);
-        Files.setPosixFilePermissions(run, PosixFilePermissions.fromString("r-xr-xr-x"));
-        try {
-            var trainer = new dev.descent.nn.Gpt(new dev.descent.nn.GptConfig(8, 4, 1, 1, 4, 0f, false), 1);
-            var opt = dev.descent.optim.AdamW.nanoGpt(trainer.parameters(), 1e-3, 0.9, 0.99, 0.0);
-            java.io.IOException e = assertThrows(java.io.IOException.class, () -> Checkpoint.save(run, trainer.parameters(), Map.of(), opt, 5,
-                    "ab", TrainConfig.defaults()));
-            assertTrue(e.getMessage().startsWith("cannot write checkpoint file " + run.resolve("checkpoint.tmp-")), e.getMessage());
-            assertTrue(e.getMessage().endsWith("the previous checkpoint in " + run.resolve("checkpoint") + " is intact"), e.getMessage());
-        } finally {
-            Files.setPosixFilePermissions(run, mode);
-        }
-        assertTrue(java.util.Arrays.equals(before, Files.readAllBytes(run.resolve("checkpoint/model.safetensors"))));
     }
 
     @Test
