@@ -84,7 +84,7 @@ class DeepZeroOptimizerTest {
         Optimizer opt = create("deepzero", m.set, m.g, m::loss, Map.of("sparsity", "0.9", "grasp_queries", "16", "momentum", "0", "lr", "0.05"));
         double start = m.loss();
         for (int i = 0; i < 5; i++) opt.step();
-        float[] mask = ((DeepZeroOptimizer) opt).mask();
+        float[] mask = ((DeepZeroOptimizer) ((BoundOptimizer) opt).inner()).mask();
         int keptWeights = 0;
         for (int i = 0; i < 20; i++) {
             keptWeights += (int) mask[i];
