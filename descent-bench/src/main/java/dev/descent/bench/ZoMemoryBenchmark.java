@@ -1,5 +1,6 @@
 package dev.descent.bench;
 
+import dev.descent.optim.Objective;
 import dev.descent.autograd.NoGrad;
 import dev.descent.autograd.Variable;
 import dev.descent.data.TextDataset;
@@ -16,7 +17,6 @@ import dev.descent.zo.DirectionKind;
 import dev.descent.zo.Mezo;
 import dev.descent.zo.ZerothOrderOptimizers;
 import dev.descent.zo.ZovhOptimizers;
-import dev.descent.zo.ZoObjective;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -158,7 +158,7 @@ public final class ZoMemoryBenchmark {
         Philox order = Philox.stream(1337, "data/train");
         TextDataset.Batch[] current = {TextDataset.batch(tokens, batch, block, order, 0)};
         AtomicLong peak = new AtomicLong();
-        ZoObjective f = () -> {
+        Objective f = () -> {
             try (NoGrad ignored = NoGrad.open()) {
                 return model.loss(current[0].x(), current[0].y(), batch, block).item();
             }

@@ -25,7 +25,8 @@ final class DemoCommand implements Callable<Integer> {
         TrainConfig cfg = TrainConfig.defaults().merge(yaml, "demo.yaml").with(List.of("out_dir=" + out)).validate();
         System.out.println("Descent demo: training a " + cfg.getInt("n_layer") + "-layer character GPT on Tiny Shakespeare for "
                 + cfg.getInt("max_iters") + " steps.");
-        Trainer.Result r = TrainCommand.run(cfg, null);
+        // The demo replaces an earlier demo in its folder: it is a one-shot, not a run to resume.
+        Trainer.Result r = TrainCommand.run(cfg, null, true);
         System.out.printf("%nvalidation loss %.4f after %d steps (%.1f s of training, %,.0f tokens/s)%n",
                 r.finalValLoss(), r.iters(), r.trainSeconds(), r.tokensPerSecond());
         System.out.println("sample:");

@@ -8,7 +8,9 @@ import dev.descent.optim.Optimizer;
 import dev.descent.optim.OptimizerRegistry;
 import dev.descent.optim.ParamSet;
 import dev.descent.optim.problems.Problem;
+import dev.descent.optim.problems.ProblemObjective;
 import dev.descent.optim.problems.Problems;
+import dev.descent.train.TrainingLoop;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,8 +33,9 @@ final class OptimCommand implements Runnable {
     }
 
     /**
-     * {@code descent optim run}: N full-batch float32 steps from the problem's fixed start; each step
-     * overwrites the gradient buffer with the problem's exact gradient, then steps. Prints the loss at
+     * {@code descent optim run}: N full-batch float32 steps from the problem's fixed start on the
+     * {@link TrainingLoop}: each step writes the problem's exact gradient, then steps (a zeroth-order
+     * optimizer evaluates the loss itself). Prints the loss at
      * the final parameters (evaluated in double) and the parameters (row-major, one after another).
      */
     @Command(name = "run", mixinStandardHelpOptions = true,
@@ -62,7 +65,7 @@ final class OptimCommand implements Runnable {
         boolean json;
 
         @Override
-        public Integer call() {
+        public Integer call() throws java.io.IOException {
             if (steps < 0) throw new IllegalArgumentException("--steps must be >= 0, got " + steps);
             OptimizerRegistry registry = OptimizerRegistry.defaults();
             if (registry.all().isEmpty()) throw new IllegalArgumentException("unknown optimizer '" + optimizer + "': no optimizer is registered");
@@ -73,16 +76,10 @@ final class OptimCommand implements Runnable {
             float[] values = p.start();
             float[] grads = new float[values.length];
             ParamSet params = ParamSet.of(values, p.names(), p.shapes());
-            Optimizer opt;
-            try (ProblemContext context = ProblemContext.open(p, values, seed)) {
-                opt = registry.create(optimizer, params, grads, hyper);
-            }
-            boolean backward = opt.needsGradients(); // zeroth-order optimizers evaluate the loss themselves
-            for (int i = 0; i < steps; i++) {
-                opt.zeroGrad();
-                if (backward) p.lossAndGradient(values, grads);
-                opt.step();
-            }
+            ProblemObjective objective = new ProblemObjective(p, values, grads, seed);
+            Optimizer opt = registry.create(optimizer, params, grads, hyper, objective.curvature());
+            // Every step is taken, as a plain script would: a diverging run shows in the final loss.
+            new TrainingLoop(opt, objective, grads).onNonFinite(TrainingLoop.NonFinite.CONTINUE).run(0, steps);
             double loss = p.loss(values);
 
             PrintWriter out = spec.commandLine().getOut();

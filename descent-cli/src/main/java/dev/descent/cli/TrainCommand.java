@@ -27,6 +27,9 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print a JSON summary as the last line of standard output")
     boolean json;
 
+    @Option(names = "--overwrite", description = "replace the run already in out_dir (its checkpoints and metrics are deleted)")
+    boolean overwrite;
+
     @Override
     public Integer call() throws Exception {
         TrainConfig cfg;
@@ -37,7 +40,8 @@ final class TrainCommand implements Callable<Integer> {
             cfg = config != null ? TrainConfig.load(config) : TrainConfig.defaults();
         }
         cfg = cfg.with(overrides).validate();
-        Trainer.Result r = run(cfg, resume);
+        if (overwrite && resume != null) throw new IllegalArgumentException("--overwrite starts a new run; it cannot be combined with --resume");
+        Trainer.Result r = run(cfg, resume, overwrite);
         System.out.printf("done: %d iters, train loss %.4f, val loss %.4f, %.1f s training, %,.0f tok/s, MFU %.1f%%%n",
                 r.iters(), r.finalTrainLoss(), r.finalValLoss(), r.trainSeconds(), r.tokensPerSecond(), 100 * r.mfu());
         System.out.println("run folder: " + r.runDir().toAbsolutePath());
@@ -45,13 +49,21 @@ final class TrainCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Runs {@code cfg}, drawing progress on standard error and saving a checkpoint on Ctrl-C. */
+    /**
+     * Runs {@code cfg}, drawing progress on standard error and saving a checkpoint on Ctrl-C or
+     * SIGTERM. The signal handler waits (up to a minute) for that checkpoint only once training has
+     * started; while the run still reads its input (a FIFO dataset may block) the process exits at once.
+     */
     static Trainer.Result run(TrainConfig cfg, Path resume) throws Exception {
+        return run(cfg, resume, false);
+    }
+
+    static Trainer.Result run(TrainConfig cfg, Path resume, boolean overwrite) throws Exception {
         Trainer trainer = new Trainer(cfg, new ProgressBar(System.err));
         Thread main = Thread.currentThread();
         java.util.concurrent.CountDownLatch finished = new java.util.concurrent.CountDownLatch(1);
         Thread hook = new Thread(() -> {
-            trainer.requestStop();
+            if (!trainer.requestStop()) return; // still reading input: nothing to save
             try {
                 finished.await(60, java.util.concurrent.TimeUnit.SECONDS);
             } catch (InterruptedException ignored) {
@@ -60,7 +72,7 @@ final class TrainCommand implements Callable<Integer> {
         }, "descent-stop");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
-            return trainer.run(resume);
+            return trainer.run(resume, overwrite);
         } finally {
             finished.countDown();
             try {

@@ -75,4 +75,104 @@ class TrainCommandTest {
         java.nio.file.Files.write(cfg, new byte[] {(byte) 0x89, 'P', 'N', 'G', 0, 0});
         run("train", "--config", cfg.toString()).assertBadInput("binary.yaml is not UTF-8 text");
     }
+
+    private static String[] tinyRun(Path out, String... more) {
+        java.util.List<String> a = new java.util.ArrayList<>(java.util.List.of("train", "--set", "n_layer=1", "--set", "n_head=2", "--set", "n_embd=16",
+                "--set", "block_size=16", "--set", "batch_size=4", "--set", "max_iters=2", "--set", "eval_iters=1", "--set", "eval_interval=2",
+                "--set", "sample_tokens=0", "--set", "threads=1", "--set", "out_dir=" + out));
+        a.addAll(java.util.List.of(more));
+        return a.toArray(String[]::new);
+    }
+
+    @Test
+    void aSecondTrainIntoTheSameRunFolderIsRefusedWithTheWaysOn() throws Exception {
+        Path runDir = tmp.resolve("run");
+        assertEquals(0, run(tinyRun(runDir)).exit());
+        byte[] first = Files.readAllBytes(runDir.resolve("checkpoint/model.safetensors"));
+        run(tinyRun(runDir, "--set", "seed=5")).assertBadInput("already holds a run", "--resume " + runDir, "fresh out_dir", "--overwrite");
+        assertTrue(java.util.Arrays.equals(first, Files.readAllBytes(runDir.resolve("checkpoint/model.safetensors"))));
+        assertEquals(0, run(tinyRun(runDir, "--set", "seed=5", "--overwrite")).exit());
+        run(tinyRun(tmp.resolve("ft"), "--set", "init_from=" + tmp.resolve("ft"))).assertBadInput("init_from and out_dir are the same folder");
+        run("train", "--resume", runDir.toString(), "--overwrite").assertBadInput("--overwrite", "--resume");
+    }
+
+    @Test
+    void sampleFromWeightsThatAreNotFiniteFailsClearly() throws Exception {
+        Path runDir = tmp.resolve("nan");
+        assertEquals(0, run(tinyRun(runDir)).exit());
+        Path file = runDir.resolve("checkpoint/model.safetensors");
+        var contents = dev.descent.io.Safetensors.read(file);
+        java.util.Map<String, dev.descent.tensor.Tensor> nan = new java.util.LinkedHashMap<>();
+        for (var t : contents.tensors().entrySet()) {
+            var c = dev.descent.tensor.Tensor.zeros(t.getValue().shape());
+            java.util.Arrays.fill(c.data(), Float.NaN);
+            nan.put(t.getKey(), c);
+        }
+        dev.descent.io.Safetensors.write(file, nan, contents.metadata());
+        run("sample", "--run", runDir.toString(), "--tokens", "5").assertBadInput(file + " are not finite");
+    }
+
+    /**
+     * SIGTERM while the run still reads its dataset from a FIFO (nothing written yet) ends the process
+     * at once: there is nothing to checkpoint, so the signal handler does not wait for the run.
+     */
+    @Test
+    void sigtermWhileReadingAFifoDatasetExitsPromptly() throws Exception {
+        Path fifo = tmp.resolve("data.fifo");
+        Process mk = new ProcessBuilder("mkfifo", fifo.toString()).start();
+        org.junit.jupiter.api.Assumptions.assumeTrue(mk.waitFor() == 0, "mkfifo is not available");
+        String javaBin = ProcessHandle.current().info().command().orElseThrow();
+        Process p = new ProcessBuilder(javaBin, "--add-modules", "jdk.incubator.vector", "-cp", System.getProperty("java.class.path"),
+                "dev.descent.cli.Descent", "train", "--set", "dataset=" + fifo, "--set", "out_dir=" + tmp.resolve("out"))
+                .redirectErrorStream(true).redirectOutput(tmp.resolve("log.txt").toFile()).start();
+        try {
+            // Opening the FIFO for writing blocks until the run opens it for reading: the run is then in its read.
+            var opening = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    return new java.io.FileOutputStream(fifo.toFile());
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            try (var writer = opening.get(120, java.util.concurrent.TimeUnit.SECONDS)) {
+                Thread.sleep(200);
+                long t0 = System.nanoTime();
+                p.destroy(); // SIGTERM
+                boolean exited = p.waitFor(20, java.util.concurrent.TimeUnit.SECONDS);
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                assertTrue(exited, "still running 20 s after SIGTERM; log: " + Files.readString(tmp.resolve("log.txt")));
+                assertTrue(seconds < 10, "exited after " + seconds + " s");
+            }
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
+    /**
+     * A checkpoint write that fails for lack of space (here the file-size limit, {@code ulimit -f},
+     * which fails a write with "File too large" as a full disk fails it with "No space left on
+     * device") names the file it was writing and says that the previous checkpoint is intact; it is.
+     */
+    @Test
+    void aFailedCheckpointWriteNamesTheFileAndKeepsThePreviousCheckpoint() throws Exception {
+        Path runDir = tmp.resolve("full");
+        assertEquals(0, run(tinyRun(runDir)).exit());
+        byte[] before = Files.readAllBytes(runDir.resolve("checkpoint/model.safetensors"));
+        assertTrue(before.length > 16 * 1024, "the model file is larger than the limit below");
+        String javaBin = ProcessHandle.current().info().command().orElseThrow();
+        String cmd = "ulimit -f 16; exec '" + javaBin + "' -XX:-UsePerfData --add-modules jdk.incubator.vector -cp '"
+                + System.getProperty("java.class.path") + "' dev.descent.cli.Descent train --resume '" + runDir + "' --set max_iters=4";
+        Process p = new ProcessBuilder("bash", "-c", cmd).redirectErrorStream(true).redirectOutput(tmp.resolve("log.txt").toFile()).start();
+        assertTrue(p.waitFor(300, java.util.concurrent.TimeUnit.SECONDS));
+        String log = Files.readString(tmp.resolve("log.txt"));
+        assertEquals(Descent.BAD_INPUT, p.exitValue(), log);
+        String last = log.strip().lines().reduce((a, b) -> b).orElseThrow();
+        assertTrue(last.startsWith("descent: I/O error: cannot write checkpoint file " + runDir.resolve("checkpoint.tmp-")), last);
+        assertTrue(last.contains("model.safetensors: "), last);
+        assertTrue(last.endsWith("; the previous checkpoint in " + runDir.resolve("checkpoint") + " is intact"), last);
+        assertTrue(java.util.Arrays.equals(before, Files.readAllBytes(runDir.resolve("checkpoint/model.safetensors"))));
+        try (var s = Files.list(runDir)) {
+            assertTrue(s.noneMatch(f -> f.getFileName().toString().startsWith("checkpoint.tmp-")), "the partial write is removed");
+        }
+    }
 }

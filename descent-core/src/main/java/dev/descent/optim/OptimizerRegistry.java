@@ -74,9 +74,17 @@ public final class OptimizerRegistry {
 
     public boolean contains(String name) { return entries.containsKey(name); }
 
-    /** Builds {@code name} over a parameter set; unknown hyperparameter names are refused. */
+    /** Builds {@code name} over a parameter set, without curvature estimators; unknown hyperparameter names are refused. */
     public Optimizer create(String name, ParamSet params, float[] grads, HyperParams hyper) {
-        Optimizer o = info(name).factory().create(params, grads, hyper);
+        return create(name, params, grads, hyper, Curvature.NONE);
+    }
+
+    /**
+     * Builds {@code name} over a parameter set with the curvature estimators of the loss (typically
+     * {@code objective.curvature()}), which only Sophia uses; unknown hyperparameter names are refused.
+     */
+    public Optimizer create(String name, ParamSet params, float[] grads, HyperParams hyper, Curvature curvature) {
+        Optimizer o = info(name).factory().create(params, grads, hyper, java.util.Objects.requireNonNull(curvature, "curvature"));
         hyper.checkAllUsed(name);
         return o;
     }

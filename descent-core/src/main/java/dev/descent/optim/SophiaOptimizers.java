@@ -2,8 +2,10 @@ package dev.descent.optim;
 
 /**
  * Registers {@code sophiag} and {@code sophiah} ({@link Sophia}). Both need a
- * {@link CurvatureEstimator}: by name they take it from the {@link CurvatureContext} of the calling
- * thread; programmatically, {@link #withEstimator} builds them with an explicit one.
+ * {@link CurvatureEstimator}: by name they take it from the {@link Curvature} argument of
+ * {@link OptimizerRegistry#create(String, ParamSet, float[], HyperParams, Curvature)} (a training
+ * loop passes {@code objective.curvature()}); programmatically, {@link #withEstimator} builds them
+ * with an explicit one.
  *
  * <p>Hyperparameters (defaults):
  * <ul>
@@ -28,24 +30,39 @@ public final class SophiaOptimizers implements OptimizerFamily {
                 "SophiaG: EMA of gradients over rho*bs*EMA of Gauss-Newton-Bartlett diagonal curvature, clipped to [-1,1]; "
                         + "curvature refreshed every hess_interval steps",
                 PAPER, "Liuhong99/Sophia @ a7e15722 sophia.py (SophiaG), train_sophiag.py", "MIT", 3, false,
-                (params, grads, hyper) -> build("sophiag", params, grads, hyper, null)));
+                byName("sophiag")));
         registry.add(new OptimizerInfo("sophiah",
                 "SophiaH: EMA of gradients over max(rho*EMA of Hutchinson diagonal Hessian, eps), clipped to [-1,1]; "
                         + "curvature refreshed every hess_interval steps",
                 PAPER, "paper algorithm (Hutchinson variant; not in Liuhong99/Sophia, whose code is MIT)", "none (no reference code)", 4, false,
-                (params, grads, hyper) -> build("sophiah", params, grads, hyper, null)));
+                byName("sophiah")));
+    }
+
+    /** The registered factory: the estimator comes from the {@link Curvature} argument. */
+    private static OptimizerFactory byName(String name) {
+        return new OptimizerFactory() {
+            @Override
+            public Optimizer create(ParamSet params, float[] grads, HyperParams hyper) {
+                return create(params, grads, hyper, Curvature.NONE);
+            }
+
+            @Override
+            public Optimizer create(ParamSet params, float[] grads, HyperParams hyper, Curvature curvature) {
+                return build(name, params, grads, hyper, null, curvature);
+            }
+        };
     }
 
     /**
-     * A factory for {@code "sophiag"} or {@code "sophiah"} that uses {@code estimator} instead of the
-     * {@link CurvatureContext}; same hyperparameters as the registered entries.
+     * A factory for {@code "sophiag"} or {@code "sophiah"} that uses {@code estimator} whatever
+     * curvature it is given; same hyperparameters as the registered entries.
      */
     public static OptimizerFactory withEstimator(String name, CurvatureEstimator estimator) {
         java.util.Objects.requireNonNull(estimator, "estimator");
         if (!name.equals("sophiag") && !name.equals("sophiah")) {
             throw new IllegalArgumentException("unknown Sophia variant '" + name + "'; valid: sophiag, sophiah");
         }
-        return (params, grads, hyper) -> build(name, params, grads, hyper, estimator);
+        return (params, grads, hyper) -> build(name, params, grads, hyper, estimator, Curvature.NONE);
     }
 
     /** Builds {@code name} with an explicit estimator and refuses unknown hyperparameter names. */
@@ -55,7 +72,8 @@ public final class SophiaOptimizers implements OptimizerFamily {
         return o;
     }
 
-    private static Optimizer build(String name, ParamSet params, float[] grads, HyperParams hyper, CurvatureEstimator given) {
+    private static Optimizer build(String name, ParamSet params, float[] grads, HyperParams hyper, CurvatureEstimator given,
+                                   Curvature curvature) {
         boolean g = name.equals("sophiag");
         double lr = hyper.getDouble("lr", 1e-4);
         double[] betas = hyper.getBetas(0.965, 0.99);
@@ -71,11 +89,22 @@ public final class SophiaOptimizers implements OptimizerFamily {
         Hyper.nonNegative("weight_decay", wd);
         Hyper.positive(g ? "bs" : "eps", bsOrEps);
         Hyper.positiveCount("hess_interval", k);
-        CurvatureEstimator est = given != null ? given : CurvatureContext.require(name, g);
+        CurvatureEstimator est = given != null ? given : require(name, g, curvature);
         GradientTransformation tx = g
                 ? Sophia.sophiag(lr, betas[0], betas[1], rho, wd, bsOrEps, k, ParamSlot::isMatrix, est)
                 : Sophia.sophiah(lr, betas[0], betas[1], rho, bsOrEps, wd, k, ParamSlot::isMatrix, est);
         return new TransformOptimizer(name, params, grads, tx, "lr");
+    }
+
+    private static CurvatureEstimator require(String optimizer, boolean gaussNewton, Curvature curvature) {
+        CurvatureEstimator est = gaussNewton ? curvature.gaussNewtonBartlett() : curvature.hutchinson();
+        if (est == null) {
+            String kind = gaussNewton ? "a Gauss-Newton-Bartlett curvature estimator" : "a Hutchinson (Hessian) curvature estimator";
+            throw new IllegalStateException(optimizer + " needs a curvature estimator: " + kind + " passed with OptimizerRegistry.create(name, "
+                    + "params, grads, hyper, curvature) (a training loop passes objective.curvature()), or built with "
+                    + "SophiaOptimizers.withEstimator(\"" + optimizer + "\", estimator)");
+        }
+        return est;
     }
 
     private static void betaInRange(String name, int index, double v) {

@@ -3,6 +3,7 @@ package dev.descent.train;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.descent.io.AtomicFiles;
+import dev.descent.io.FormatException;
 import dev.descent.io.Safetensors;
 import dev.descent.nn.FlatParameters;
 import dev.descent.nn.Parameter;
@@ -31,11 +32,17 @@ import java.util.stream.Stream;
  * The three files are written into a fresh temporary folder which then replaces the previous
  * checkpoint by renames ({@code checkpoint → checkpoint.prev}, {@code tmp → checkpoint}, delete
  * {@code .prev}); a crash at any point leaves either the old or the new checkpoint complete, and
- * {@link #locate} finds it.
+ * {@link #locate} finds it. A write that fails (a full disk) deletes its temporary folder and says
+ * which file it was writing; the previous checkpoint is untouched. Temporary folders left by a killed
+ * process are removed when a run starts ({@link #removeLeftovers}). The files get the usual mode of
+ * new files (0644 under the common umask), as the rest of the run folder.
  */
 public final class Checkpoint {
     public static final String DIR = "checkpoint";
     private static final String PREV = "checkpoint.prev";
+    private static final String TMP_PREFIX = "checkpoint.tmp-";
+    /** The largest step a checkpoint may hold (max_iters is an int). */
+    private static final long MAX_STEP = Integer.MAX_VALUE;
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String SCALAR = "scalar.";
 
@@ -47,33 +54,68 @@ public final class Checkpoint {
     /** Writes a checkpoint of {@code params} and {@code optimizer} at {@code step} into {@code runDir}. */
     public static void save(Path runDir, FlatParameters params, Map<String, String> tied, Optimizer optimizer, long step,
                             String vocabulary, TrainConfig config) throws IOException {
-        Path tmp = runDir.resolve("checkpoint.tmp-" + System.nanoTime());
-        Files.createDirectories(tmp);
-        Map<String, Tensor> weights = new LinkedHashMap<>();
-        for (Parameter p : params.all()) weights.put(p.name(), p.value());
-        for (var e : tied.entrySet()) weights.put(e.getKey(), params.get(e.getValue()).value());
-        Map<String, String> meta = new LinkedHashMap<>();
-        meta.put("format", "pt");
-        meta.put("step", Long.toString(step));
-        Safetensors.write(tmp.resolve("model.safetensors"), weights, meta);
-        // Scalars (step counts, hyperparameters) travel as metadata strings: Double.toString round-trips exactly.
-        Map<String, String> optMeta = new LinkedHashMap<>();
-        for (var e : optimizer.scalars().entrySet()) optMeta.put(SCALAR + e.getKey(), Double.toString(e.getValue()));
-        Safetensors.write(tmp.resolve("optimizer.safetensors"), optimizer.state(), optMeta);
-        ObjectNode info = JSON.createObjectNode();
-        info.put("step", step);
-        info.put("optimizer", optimizer.name());
-        info.put("learning_rate", optimizer.learningRate());
-        info.put("vocabulary", vocabulary);
-        info.set("config", JSON.valueToTree(config.asMap()));
-        AtomicFiles.write(tmp.resolve("checkpoint.json"),
-                JSON.writerWithDefaultPrettyPrinter().writeValueAsString(info).getBytes(StandardCharsets.UTF_8));
+        Path tmp = runDir.resolve(TMP_PREFIX + System.nanoTime());
+        Path[] writing = {tmp};
+        try {
+            Files.createDirectories(tmp);
+            writeFiles(tmp, writing, params, tied, optimizer, step, vocabulary, config);
+        } catch (IOException e) {
+            try {
+                deleteTree(tmp);
+            } catch (IOException ignored) {
+                // the next start of the run removes it (removeLeftovers)
+            }
+            Path current = runDir.resolve(DIR);
+            String previous = Files.isDirectory(current) ? "the previous checkpoint in " + current + " is intact" : "no earlier checkpoint exists";
+            String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            if (e instanceof java.nio.file.FileSystemException fse && fse.getReason() != null) why = fse.getReason();
+            throw new IOException("cannot write checkpoint file " + writing[0] + ": " + why + "; " + previous, e);
+        }
         Path current = runDir.resolve(DIR);
         Path prev = runDir.resolve(PREV);
         deleteTree(prev);
         if (Files.exists(current)) Files.move(current, prev, StandardCopyOption.ATOMIC_MOVE);
         Files.move(tmp, current, StandardCopyOption.ATOMIC_MOVE);
         deleteTree(prev);
+    }
+
+    private static void writeFiles(Path tmp, Path[] writing, FlatParameters params, Map<String, String> tied, Optimizer optimizer,
+                                   long step, String vocabulary, TrainConfig config) throws IOException {
+        Map<String, Tensor> weights = new LinkedHashMap<>();
+        for (Parameter p : params.all()) weights.put(p.name(), p.value());
+        for (var e : tied.entrySet()) weights.put(e.getKey(), params.get(e.getValue()).value());
+        Map<String, String> meta = new LinkedHashMap<>();
+        meta.put("format", "pt");
+        meta.put("step", Long.toString(step));
+        writing[0] = tmp.resolve("model.safetensors");
+        Safetensors.write(writing[0], weights, meta);
+        // Scalars (step counts, hyperparameters) travel as metadata strings: Double.toString round-trips exactly.
+        Map<String, String> optMeta = new LinkedHashMap<>();
+        for (var e : optimizer.scalars().entrySet()) optMeta.put(SCALAR + e.getKey(), Double.toString(e.getValue()));
+        writing[0] = tmp.resolve("optimizer.safetensors");
+        Safetensors.write(writing[0], optimizer.state(), optMeta);
+        ObjectNode info = JSON.createObjectNode();
+        info.put("step", step);
+        info.put("optimizer", optimizer.name());
+        info.put("learning_rate", optimizer.learningRate());
+        info.put("vocabulary", vocabulary);
+        info.set("config", JSON.valueToTree(config.asMap()));
+        writing[0] = tmp.resolve("checkpoint.json");
+        AtomicFiles.write(writing[0], JSON.writerWithDefaultPrettyPrinter().writeValueAsString(info).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Removes the temporary folders ({@code checkpoint.tmp-*}) a killed or failed write left in {@code runDir}. */
+    public static void removeLeftovers(Path runDir) throws IOException {
+        if (!Files.isDirectory(runDir)) return;
+        try (Stream<Path> s = Files.list(runDir)) {
+            for (Path p : s.filter(p -> p.getFileName().toString().startsWith(TMP_PREFIX)).toList()) deleteTree(p);
+        }
+    }
+
+    /** Deletes the checkpoints of {@code runDir} (current and previous), for a run that replaces it. */
+    static void delete(Path runDir) throws IOException {
+        deleteTree(runDir.resolve(DIR));
+        deleteTree(runDir.resolve(PREV));
     }
 
     /** The complete checkpoint folder of a run, or an exception saying why there is none. */
@@ -88,16 +130,29 @@ public final class Checkpoint {
         throw new IllegalArgumentException("no checkpoint in " + runDir + " (expected " + runDir.resolve(DIR) + "/checkpoint.json)");
     }
 
-    /** Reads the description of the checkpoint in {@code runDir}. */
+    /**
+     * Reads the description of the checkpoint in {@code runDir}. A file that is not JSON, lacks a
+     * key, or whose step is not an integer in [0, 2³¹ − 1] is refused with a message naming it.
+     */
     @SuppressWarnings("unchecked")
     public static Info info(Path runDir) throws IOException {
-        Path d = locate(runDir);
-        var node = JSON.readTree(d.resolve("checkpoint.json").toFile());
-        if (node == null || !node.has("step") || !node.has("vocabulary") || !node.has("config")) {
-            throw new IOException("checkpoint description " + d.resolve("checkpoint.json") + " is incomplete");
+        Path file = locate(runDir).resolve("checkpoint.json");
+        com.fasterxml.jackson.databind.JsonNode node;
+        try {
+            node = JSON.readTree(file.toFile());
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new FormatException(file + " is not a valid checkpoint description (" + e.getOriginalMessage() + ")");
         }
+        if (node == null || !node.isObject() || !node.has("step") || !node.has("vocabulary") || !node.path("config").isObject()) {
+            throw new FormatException(file + " is incomplete: it needs \"step\", \"vocabulary\" and a \"config\" object");
+        }
+        var step = node.get("step");
+        if (!step.isIntegralNumber() || !step.canConvertToLong() || step.asLong() < 0 || step.asLong() > MAX_STEP) {
+            throw new FormatException(file + ": \"step\" must be an integer from 0 to " + MAX_STEP + ", got " + step);
+        }
+        if (!node.get("vocabulary").isTextual()) throw new FormatException(file + ": \"vocabulary\" must be a string");
         Map<String, Object> config = JSON.convertValue(node.get("config"), Map.class);
-        return new Info(node.get("step").asLong(), node.path("optimizer").asText("adamw"),
+        return new Info(step.asLong(), node.path("optimizer").asText("adamw"),
                 node.path("learning_rate").asDouble(), node.get("vocabulary").asText(), config);
     }
 

@@ -26,6 +26,11 @@ public final class Sampler {
                 num(c, "n_embd"), 0f, Boolean.TRUE.equals(c.get("bias")));
         Gpt model = new Gpt(gc, 0);
         Checkpoint.loadWeights(runDir, model.parameters());
+        float[] w = model.parameters().values();
+        if (!dev.descent.tensor.Reductions.allFinite(w, 0, w.length)) {
+            throw new IllegalArgumentException("the weights in " + Checkpoint.locate(runDir).resolve("model.safetensors")
+                    + " are not finite (NaN or infinite); this checkpoint cannot generate text");
+        }
         return new Sampler(model, tok);
     }
 

@@ -23,7 +23,7 @@ import java.util.function.LongFunction;
  *   var est = SophiaSupport.gaussNewtonBartlett(model, step -> TextDataset.batch(train, B, T, order, step), seed, 1.0);
  *   Optimizer opt = SophiaOptimizers.create("sophiag", ParamSet.of(model.parameters()),
  *           model.parameters().grads(), HyperParams.parse(List.of("lr=6e-4", "rho=0.05", "weight_decay=0.2")), est);
- *   // or: try (var s = CurvatureContext.use(est, null)) { opt = registry.create("sophiag", model.parameters(), hyper); }
+ *   // or: opt = registry.create("sophiag", params, grads, hyper, new Curvature(est, null));
  *   // each step: model.beginStep(step); loss.backward(); clip; opt.step(); opt.zeroGrad();
  * </pre>
  */
@@ -51,27 +51,29 @@ public final class SophiaSupport {
                                                                    double gradClip) {
         float[] values = model.parameters().values();
         float[] grads = model.parameters().grads();
-        float[] saved = new float[grads.length];
+        float[][] saved = new float[1][]; // allocated on first use: an estimator that is never called costs nothing
         Philox labels = Philox.stream(seed, "sophia/gnb-labels");
         int vocab = model.config().vocabSize();
-        float[] row = new float[vocab];
+        float[][] row = new float[1][];
         CurvatureEstimator.SampledLabelGradient sampled = (params, out, step) -> {
             if (params != values) {
                 throw new IllegalArgumentException("this estimator evaluates the GPT's own parameter buffer; build the optimizer over ParamSet.of(model.parameters())");
             }
             TextDataset.Batch b = batches.apply(step);
-            System.arraycopy(grads, 0, saved, 0, grads.length);
+            if (saved[0] == null) saved[0] = new float[grads.length];
+            System.arraycopy(grads, 0, saved[0], 0, grads.length);
             try {
                 Arrays.fill(grads, 0f);
                 Variable logits = model.forward(b.x(), b.batch(), b.block());
                 int rows = b.batch() * b.block();
-                int[] yHat = sampleLabels(logits.value(), rows, vocab, row, labels.derive(step));
+                if (row[0] == null) row[0] = new float[vocab];
+                int[] yHat = sampleLabels(logits.value(), rows, vocab, row[0], labels.derive(step));
                 F.crossEntropy(logits, yHat).backward();
                 if (gradClip > 0) clipGlobalNorm(grads, gradClip);
                 System.arraycopy(grads, 0, out, 0, grads.length);
                 return rows;
             } finally {
-                System.arraycopy(saved, 0, grads, 0, grads.length);
+                System.arraycopy(saved[0], 0, grads, 0, grads.length);
             }
         };
         return new GaussNewtonBartlettEstimator(values.length, sampled);

@@ -3,21 +3,17 @@ package dev.descent.train;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.descent.autograd.NoGrad;
-import dev.descent.autograd.Variable;
 import dev.descent.data.CharTokenizer;
 import dev.descent.data.TextDataset;
 import dev.descent.nn.Gpt;
 import dev.descent.nn.GptConfig;
 import dev.descent.optim.AdamW;
-import dev.descent.optim.CurvatureContext;
 import dev.descent.optim.HyperParams;
 import dev.descent.optim.OptimizerRegistry;
 import dev.descent.optim.Optimizer;
-import dev.descent.tensor.Elementwise;
 import dev.descent.tensor.Parallel;
 import dev.descent.tensor.Philox;
 import dev.descent.tensor.Reductions;
-import dev.descent.zo.ZoContext;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -25,14 +21,21 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The character-level GPT training run, read top to bottom as nanoGPT's {@code train.py}:
- * for each step, set the learning rate from the schedule, draw batch {@code step}, forward,
- * backward, clip the global gradient norm, step the optimizer (a zeroth-order optimizer instead
- * evaluates the step's batch itself, see {@link BatchObjective}: no backward, no clipping). Every {@code eval_interval} steps it
- * estimates train and validation loss on fixed evaluation batches and writes a checkpoint.
+ * The character-level GPT recipe, read top to bottom as nanoGPT's {@code train.py}: the
+ * {@link GptObjective} (batch {@code step} of the training tokens) and a callback on the
+ * {@link TrainingLoop}, which sets the learning rate from the schedule, takes the loss and gradient,
+ * clips the global gradient norm and steps the optimizer (a zeroth-order optimizer instead evaluates
+ * the step's batch itself: no backward, no clipping). Every {@code eval_interval} steps the callback
+ * estimates train and validation loss on fixed evaluation batches and writes a checkpoint; a
+ * checkpoint is written only when its weights and its evaluated losses are finite, so the last
+ * good one is never replaced by a diverged state.
+ *
+ * <p>Run folders: a new run refuses a folder that already holds a run unless asked to overwrite
+ * it, and never starts from its own folder ({@code init_from} = {@code out_dir}); leftovers of an
+ * interrupted checkpoint write are removed when a run starts; on resume, {@code metrics.jsonl} is
+ * cut back to the checkpoint's step.
  *
  * <p>Fine-tuning: {@code train_start}/{@code train_end} restrict the training batches and the train-loss
  * estimate to a slice of the training split ({@link #trainSlice}); {@code init_from} starts a new run
@@ -53,20 +56,47 @@ public final class Trainer {
 
     private final TrainConfig config;
     private final TrainListener listener;
-    private final AtomicBoolean stopRequested = new AtomicBoolean();
+    /** Set when a stop is asked; the loop, once it exists, is told too. */
+    private volatile boolean stopRequested;
+    private volatile TrainingLoop loop;
+    /** True from the moment all input is read until the run ends: a stop then writes a checkpoint. */
+    private volatile boolean training;
 
     public Trainer(TrainConfig config, TrainListener listener) {
         this.config = config.validate();
         this.listener = listener;
     }
 
-    /** Asks the run to write a checkpoint and stop after the current step (called from a signal handler). */
-    public void requestStop() { stopRequested.set(true); }
+    /**
+     * Asks the run to write a checkpoint and stop after the current step (called from a signal
+     * handler). Returns true when the run is training and will write that checkpoint (the caller
+     * may wait for it), false when it is still reading its input (nothing to save: the process may
+     * exit at once, even if a read blocks, e.g. on a FIFO).
+     */
+    public boolean requestStop() {
+        stopRequested = true;
+        TrainingLoop l = loop;
+        if (l != null) l.requestStop();
+        return training;
+    }
 
     /** Starts a new run in {@code out_dir}, or continues the run in {@code resumeDir} when it is not null. */
     public Result run(Path resumeDir) throws IOException {
+        return run(resumeDir, false);
+    }
+
+    /**
+     * Starts a new run in {@code out_dir} (replacing a run already there only when {@code overwrite}),
+     * or continues the run in {@code resumeDir} when it is not null.
+     */
+    public Result run(Path resumeDir, boolean overwrite) throws IOException {
         Parallel.setThreads(config.getInt("threads"));
         String dataset = config.getString("dataset");
+        Path runDir = resumeDir != null ? resumeDir : Path.of(config.getString("out_dir"));
+        String init = config.getString("init_from");
+        if (resumeDir == null && !init.equals("scratch") && RunFolder.same(Path.of(init), runDir)) {
+            throw new ConfigException("init_from and out_dir are the same folder (" + runDir + "); write the fine-tuned run to a fresh out_dir");
+        }
         TextDataset data = dataset.equals(TextDataset.SHAKESPEARE) ? TextDataset.shakespeare() : TextDataset.fromFile(Path.of(dataset));
         CharTokenizer tok = data.tokenizer();
         int block = config.getInt("block_size");
@@ -77,12 +107,18 @@ public final class Trainer {
         TrainingMemory.check(config, tok.vocabSize());
         Gpt model = new Gpt(gc, seed);
         int[] trainTokens = trainSlice(data.train(), config.getDouble("train_start"), config.getDouble("train_end"));
-        BatchObjective zoObjective = new BatchObjective(model, batch, block);
-        Optimizer opt = buildOptimizer(model, trainTokens, zoObjective);
-        LearningRates lrs = LearningRates.of(opt);
-        Path runDir = resumeDir != null ? resumeDir : Path.of(config.getString("out_dir"));
+        GptObjective objective = new GptObjective(model, trainTokens, batch, block, seed, config.getDouble("grad_clip"));
+        Optimizer opt = buildOptimizer(model, objective);
+        LrSchedule schedule = new LrSchedule(config.getDouble("learning_rate"), config.getDouble("min_lr"),
+                config.getInt("warmup_iters"), config.getInt("lr_decay_iters"), config.getBool("decay_lr"));
+        // The schedule reads the optimizer's configured learning rates now, before a checkpoint replaces them.
+        TrainingLoop l = new TrainingLoop(opt, objective, model.parameters().grads())
+                .schedule(schedule::at, config.getDouble("learning_rate"))
+                .clip(config.getDouble("grad_clip"));
         long start = 0;
+        Path lastGood = null;
         if (resumeDir != null) {
+            Checkpoint.removeLeftovers(resumeDir);
             Checkpoint.Info info = Checkpoint.info(resumeDir);
             if (!info.vocabulary().equals(tok.vocabulary())) {
                 throw new IllegalArgumentException("checkpoint in " + resumeDir + " was trained on another vocabulary");
@@ -90,8 +126,9 @@ public final class Trainer {
             Checkpoint.loadWeights(resumeDir, model.parameters());
             Checkpoint.loadOptimizer(resumeDir, opt);
             start = info.step();
+            lastGood = Checkpoint.locate(resumeDir);
+            RunFolder.truncateMetrics(resumeDir, start);
         } else {
-            String init = config.getString("init_from");
             if (!init.equals("scratch")) {
                 // Fine-tuning: the weights of another run, a fresh optimizer and step 0 (nanoGPT's init_from).
                 Path from = Path.of(init);
@@ -101,99 +138,52 @@ public final class Trainer {
                 }
                 Checkpoint.loadWeights(from, model.parameters());
             }
-            RunFolder.prepare(runDir);
+            RunFolder.prepare(runDir, overwrite);
         }
         Files.writeString(runDir.resolve("config.yaml"), config.toYaml());
-        LrSchedule schedule = new LrSchedule(config.getDouble("learning_rate"), config.getDouble("min_lr"),
-                config.getInt("warmup_iters"), config.getInt("lr_decay_iters"), config.getBool("decay_lr"));
         int maxIters = config.getInt("max_iters");
-        int evalInterval = config.getInt("eval_interval");
-        int logInterval = config.getInt("log_interval");
-        double clip = config.getDouble("grad_clip");
-        Philox trainOrder = Philox.stream(seed, "data/train");
 
         long nonEmbedding = model.parameterCount() - (long) block * gc.nEmbd();
         double flopsPerIter = (6.0 * nonEmbedding + 12.0 * gc.nLayer() * gc.nEmbd() * block) * block * batch;
+        training = true;
+        // The machine's peak, measured before training (PeakFlops warms the kernel up itself), so that
+        // the run's utilisation is reported against a number known before it started.
+        double peak = PeakFlops.measureGflops();
         listener.onStart(start, maxIters, model.parameterCount());
         listener.onMessage(String.format("model: %,d parameters; %d threads", model.parameterCount(), Parallel.threads()));
 
-        double trainSeconds = 0;
-        double lastTrain = Double.NaN;
-        double lastVal = Double.NaN;
-        long step = start;
-        // Zeroth-order counters at the start (a resumed run continues them), for the skip messages and the MFU.
-        Map<String, Double> atStart = opt.scalars();
-        double skippedSoFar = atStart.getOrDefault("skipped", 0.0);
-        double queriesAtStart = atStart.getOrDefault("queries", 0.0);
+        Recipe recipe = new Recipe(runDir, model, opt, tok, data, trainTokens, start, lastGood);
+        l.callback(recipe);
+        loop = l;
+        if (stopRequested) l.requestStop();
+        TrainingLoop.Outcome outcome;
+        double lastTrain;
+        double lastVal;
         try (BufferedWriter metrics = Files.newBufferedWriter(runDir.resolve("metrics.jsonl"), StandardCharsets.UTF_8,
                 StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
-            for (; step < maxIters; step++) {
-                if (step % evalInterval == 0 && step > start) {
-                    double[] l = evaluate(model, trainTokens, data.val(), block, batch, seed, config.getInt("eval_iters"));
-                    lastTrain = l[0];
-                    lastVal = l[1];
-                    logEval(metrics, step, l);
-                    save(runDir, model, opt, step, tok);
-                }
-                long t0 = System.nanoTime();
-                double lr = schedule.at(step);
-                lrs.follow(lr, config.getDouble("learning_rate"));
-                model.beginStep(step);
-                TextDataset.Batch b = TextDataset.batch(trainTokens, batch, block, trainOrder, step);
-                float lossValue;
-                if (opt.needsGradients()) {
-                    Variable loss = model.loss(b.x(), b.y(), batch, block);
-                    lossValue = loss.item();
-                    checkFinite(lossValue, step, runDir);
-                    loss.backward();
-                    if (clip > 0) clipGlobalNorm(model.parameters().grads(), clip);
-                    opt.step();
-                    opt.zeroGrad();
-                } else {
-                    // Zeroth-order: the optimizer evaluates the batch itself (no tape, no backward); the
-                    // loss logged is its own estimate (MeZO: f(θ + μz)). A non-finite one stops the run
-                    // like a non-finite loss does; the optimizer has already restored the parameters.
-                    zoObjective.select(b);
-                    opt.step();
-                    Map<String, Double> scalars = opt.scalars();
-                    double skippedNow = scalars.getOrDefault("skipped", 0.0);
-                    if (skippedNow > skippedSoFar) {
-                        listener.onMessage("step " + (step + 1) + ": zeroth-order update skipped (a loss evaluation was not finite); parameters restored");
-                    }
-                    skippedSoFar = skippedNow;
-                    lossValue = (float) (double) scalars.getOrDefault("loss", Double.NaN);
-                    checkFinite(lossValue, step, runDir);
-                }
-                double dt = (System.nanoTime() - t0) * 1e-9;
-                trainSeconds += dt;
-                double tps = batch * block / dt;
-                listener.onStep(step + 1, maxIters, lossValue, lr, tps, trainSeconds);
-                if ((step + 1) % logInterval == 0 || step == start) {
-                    ObjectNode line = JSON.createObjectNode();
-                    line.put("step", step + 1);
-                    line.put("loss", lossValue);
-                    line.put("lr", lr);
-                    line.put("step_seconds", dt);
-                    line.put("tokens_per_second", tps);
-                    metrics.write(JSON.writeValueAsString(line));
-                    metrics.newLine();
-                    metrics.flush();
-                }
-                if (stopRequested.get()) {
-                    save(runDir, model, opt, step + 1, tok);
-                    throw new TrainingStopped("interrupted after step " + (step + 1) + "; checkpoint written to "
-                            + runDir.resolve(Checkpoint.DIR) + "; continue with --resume " + runDir, step + 1, true);
-                }
+            recipe.metrics = metrics;
+            outcome = l.run(start, maxIters);
+            if (outcome.diverged()) {
+                long k = outcome.next();
+                throw new TrainingStopped("loss became " + (float) outcome.last().report().loss() + " at step " + k + "; "
+                        + recipe.lastGoodMessage(), k, false);
+            }
+            if (outcome.interrupted()) {
+                long done = outcome.next();
+                recipe.save(done, null);
+                throw new TrainingStopped("interrupted after step " + done + "; checkpoint written to "
+                        + runDir.resolve(Checkpoint.DIR) + "; continue with --resume " + runDir, done, true);
             }
             int finalIters = config.getInt("final_eval_iters");
-            double[] l = evaluate(model, trainTokens, data.val(), block, batch, seed, finalIters > 0 ? finalIters : config.getInt("eval_iters"));
-            lastTrain = l[0];
-            lastVal = l[1];
-            logEval(metrics, step, l);
+            double[] ls = evaluate(model, trainTokens, data.val(), block, batch, seed, finalIters > 0 ? finalIters : config.getInt("eval_iters"));
+            lastTrain = ls[0];
+            lastVal = ls[1];
+            recipe.logEval(outcome.next(), ls);
+            recipe.save(outcome.next(), ls);
+        } finally {
+            training = false;
         }
-        save(runDir, model, opt, step, tok);
-        // Measured after training, when the JIT has compiled the kernels (before, it reads low).
-        double peak = PeakFlops.measureGflops();
+        long step = outcome.next();
         String sample = "";
         int sampleTokens = config.getInt("sample_tokens");
         if (sampleTokens > 0) {
@@ -202,32 +192,123 @@ public final class Trainer {
             Files.writeString(runDir.resolve("samples.txt"), sample);
         }
         long steps = step - start;
+        double trainSeconds = l.trainSeconds();
         double tokensPerSecond = trainSeconds > 0 ? steps * (double) batch * block / trainSeconds : 0;
         if (!opt.needsGradients() && steps > 0) {
             // Zeroth-order steps are forward passes only: a third of forward + backward each, times the evaluations per step.
-            double evaluations = (opt.scalars().getOrDefault("queries", 0.0) - queriesAtStart) / steps;
+            double evaluations = (double) recipe.queries / steps;
             flopsPerIter = flopsPerIter / 3 * evaluations;
         }
         double mfu = trainSeconds > 0 ? steps * flopsPerIter / trainSeconds / (peak * 1e9) : 0;
         return new Result(runDir, step, lastTrain, lastVal, trainSeconds, tokensPerSecond, mfu, peak, sample);
     }
 
-    private static void checkFinite(float lossValue, long step, Path runDir) {
-        if (!Float.isFinite(lossValue)) {
-            throw new TrainingStopped("loss became " + lossValue + " at step " + step
-                    + "; the last good checkpoint is in " + runDir.resolve(Checkpoint.DIR), step, false);
+    /** The recipe's part of each step: logging, evaluation and checkpoints of the run folder. */
+    private final class Recipe implements TrainingLoop.Callback {
+        private final Path runDir;
+        private final Gpt model;
+        private final Optimizer opt;
+        private final CharTokenizer tok;
+        private final TextDataset data;
+        private final int[] trainTokens;
+        private final long start;
+        private final int evalInterval = config.getInt("eval_interval");
+        private final int logInterval = config.getInt("log_interval");
+        private final int tokensPerStep = config.getInt("batch_size") * config.getInt("block_size");
+        /** The folder of the last checkpoint written with finite weights and losses, or null while there is none. */
+        private Path lastGood;
+        private long lastGoodStep;
+        /** Objective evaluations of the steps of this run (for the zeroth-order MFU). */
+        long queries;
+        BufferedWriter metrics;
+
+        Recipe(Path runDir, Gpt model, Optimizer opt, CharTokenizer tok, TextDataset data, int[] trainTokens, long start, Path lastGood) {
+            this.runDir = runDir;
+            this.model = model;
+            this.opt = opt;
+            this.tok = tok;
+            this.data = data;
+            this.trainTokens = trainTokens;
+            this.start = start;
+            this.lastGood = lastGood;
+            this.lastGoodStep = start;
+        }
+
+        /** Every eval_interval steps (not at the first step of this run): estimate the losses, then checkpoint. */
+        @Override
+        public void beforeStep(long step) throws IOException {
+            if (step % evalInterval != 0 || step <= start) return;
+            double[] l = evaluate(model, trainTokens, data.val(), config.getInt("block_size"), config.getInt("batch_size"),
+                    config.getInt("seed"), config.getInt("eval_iters"));
+            logEval(step, l);
+            save(step, l);
+        }
+
+        @Override
+        public void afterStep(TrainingLoop.Step s) throws IOException {
+            queries += s.report().queries();
+            if (s.report().wasSkipped()) {
+                listener.onMessage("step " + s.number() + ": zeroth-order update skipped (" + s.report().skipped() + "); parameters restored");
+            }
+            float loss = (float) s.report().loss();
+            double tps = tokensPerStep / s.seconds();
+            listener.onStep(s.number(), config.getInt("max_iters"), loss, s.learningRate(), tps, s.trainSeconds());
+            if (s.number() % logInterval == 0 || s.index() == start) {
+                ObjectNode line = JSON.createObjectNode();
+                line.put("step", s.number());
+                line.put("loss", loss);
+                line.put("lr", s.learningRate());
+                line.put("step_seconds", s.seconds());
+                line.put("tokens_per_second", tps);
+                metrics.write(JSON.writeValueAsString(line));
+                metrics.newLine();
+                metrics.flush();
+            }
+        }
+
+        /**
+         * Writes the checkpoint of {@code step} if it is good: finite weights and, when given, finite
+         * evaluated losses. Otherwise the run stops and the last good checkpoint stays as it is.
+         */
+        void save(long step, double[] losses) throws IOException {
+            float[] values = model.parameters().values();
+            String bad = null;
+            if (!Reductions.allFinite(values, 0, values.length)) bad = "parameters became non-finite";
+            else if (losses != null && !Double.isFinite(losses[0])) bad = "train loss became " + losses[0];
+            else if (losses != null && !Double.isFinite(losses[1])) bad = "validation loss became " + losses[1];
+            if (bad != null) throw new TrainingStopped(bad + " at step " + step + "; " + lastGoodMessage(), step, false);
+            Checkpoint.save(runDir, model.parameters(), Gpt.TIED, opt, step, tok.vocabulary(), config);
+            lastGood = runDir.resolve(Checkpoint.DIR);
+            lastGoodStep = step;
+            listener.onCheckpoint(step, lastGood);
+        }
+
+        String lastGoodMessage() {
+            return lastGood == null
+                    ? "no checkpoint was written (none had finite weights and losses yet)"
+                    : "the last good checkpoint (step " + lastGoodStep + ") is in " + lastGood;
+        }
+
+        void logEval(long step, double[] l) throws IOException {
+            listener.onEval(step, l[0], l[1]);
+            ObjectNode line = JSON.createObjectNode();
+            line.put("step", step);
+            line.put("train_loss", l[0]);
+            line.put("val_loss", l[1]);
+            metrics.write(JSON.writeValueAsString(line));
+            metrics.newLine();
+            metrics.flush();
         }
     }
 
     /**
      * {@code adamw} is nanoGPT's AdamW (fused; decay on matrices; learning_rate, beta1, beta2,
      * weight_decay from the config). Any other registered optimizer is built from the registry with
-     * {@code optimizer_args}; its {@code lr} defaults to {@code learning_rate}. Zeroth-order optimizers
-     * ({@code mezo}, {@code zo_sgd}, {@code zo_adam}, …) capture {@code zoObjective}, the current
-     * batch's loss in no-grad evaluation mode, through {@link ZoContext}; the loop then skips the
-     * backward pass and gradient clipping for them.
+     * {@code optimizer_args} and the objective's curvature estimators (SophiaG's Gauss–Newton–Bartlett);
+     * its {@code lr} defaults to {@code learning_rate}. Zeroth-order optimizers ({@code mezo},
+     * {@code zo_sgd}, {@code zo_adam}, …) evaluate the objective the loop hands them at each step.
      */
-    private Optimizer buildOptimizer(Gpt model, int[] trainTokens, BatchObjective zoObjective) {
+    private Optimizer buildOptimizer(Gpt model, GptObjective objective) {
         String name = config.getString("optimizer");
         Map<String, String> args = new java.util.LinkedHashMap<>(config.optimizerArgs());
         if (name.equals("adamw") && args.isEmpty()) {
@@ -238,41 +319,12 @@ public final class Trainer {
         if (name.equals("sophiah")) {
             throw new ConfigException("optimizer sophiah needs Hessian-vector products, which the GPT does not provide; use sophiag");
         }
-        // SophiaG's Gauss-Newton-Bartlett estimate samples labels from the model on its own training batches.
-        long seed = config.getInt("seed");
-        int batch = config.getInt("batch_size");
-        int block = config.getInt("block_size");
-        Philox curvatureOrder = Philox.stream(seed, "data/curvature");
-        var gnb = name.equals("sophiag")
-                ? SophiaSupport.gaussNewtonBartlett(model, n -> TextDataset.batch(trainTokens, batch, block, curvatureOrder, n), seed,
-                        config.getDouble("grad_clip"))
-                : null;
-        try (var scope = CurvatureContext.use(gnb, null); var zo = ZoContext.use(zoObjective)) {
-            return OptimizerRegistry.defaults().create(name, model.parameters(), new HyperParams(args));
+        try {
+            return OptimizerRegistry.defaults().create(name, dev.descent.optim.ParamSet.of(model.parameters()), model.parameters().grads(),
+                    new HyperParams(args), objective.curvature());
         } catch (IllegalArgumentException e) {
             throw new ConfigException("optimizer " + name + ": " + e.getMessage());
         }
-    }
-
-    private void save(Path runDir, Gpt model, Optimizer opt, long step, CharTokenizer tok) throws IOException {
-        float[] values = model.parameters().values();
-        if (!Reductions.allFinite(values, 0, values.length)) {
-            throw new TrainingStopped("parameters became non-finite before step " + step + "; the last good checkpoint is in "
-                    + runDir.resolve(Checkpoint.DIR), step, false);
-        }
-        Checkpoint.save(runDir, model.parameters(), Gpt.TIED, opt, step, tok.vocabulary(), config);
-        listener.onCheckpoint(step, runDir.resolve(Checkpoint.DIR));
-    }
-
-    private void logEval(BufferedWriter metrics, long step, double[] l) throws IOException {
-        listener.onEval(step, l[0], l[1]);
-        ObjectNode line = JSON.createObjectNode();
-        line.put("step", step);
-        line.put("train_loss", l[0]);
-        line.put("val_loss", l[1]);
-        metrics.write(JSON.writeValueAsString(line));
-        metrics.newLine();
-        metrics.flush();
     }
 
     /**
@@ -311,17 +363,6 @@ public final class Trainer {
         int to = (int) (end * train.length);
         if (from == 0 && to == train.length) return train;
         return java.util.Arrays.copyOfRange(train, from, to);
-    }
-
-    /** {@code torch.nn.utils.clip_grad_norm_}: scale all gradients by max/(‖g‖ + 1e-6) when that is below 1. */
-    static double clipGlobalNorm(float[] grads, double max) {
-        double norm = Math.sqrt(Reductions.sumOfSquaresParallel(grads, 0, grads.length));
-        double coef = max / (norm + 1e-6);
-        if (coef < 1) {
-            float c = (float) coef;
-            Parallel.forRange(grads.length, 1 << 15, (from, to) -> Elementwise.scale(c, grads, from, to - from));
-        }
-        return norm;
     }
 
     /** The run configuration stored in a run folder, for {@code --resume}. */

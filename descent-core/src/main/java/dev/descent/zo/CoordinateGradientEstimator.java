@@ -1,5 +1,6 @@
 package dev.descent.zo;
 
+import dev.descent.optim.Objective;
 import dev.descent.optim.Hyper;
 import dev.descent.tensor.Parallel;
 import dev.descent.tensor.Philox;
@@ -99,7 +100,7 @@ public final class CoordinateGradientEstimator implements GradientEstimator {
 
     /** Estimates coordinate by coordinate on the caller's thread, perturbing {@code params} in place. */
     @Override
-    public double estimate(float[] params, ZoObjective objective, float[] grad, long step) {
+    public double estimate(float[] params, Objective objective, float[] grad, long step) {
         int k = select(params.length, step);
         Arrays.fill(grad, 0f);
         double f0 = objective.loss();
@@ -142,7 +143,7 @@ public final class CoordinateGradientEstimator implements GradientEstimator {
     }
 
     /** One coordinate's difference quotient; {@code p[i]} is restored to its exact old value. */
-    private float coordinate(float[] p, int i, ZoObjective f, double f0) {
+    private float coordinate(float[] p, int i, Objective f, double f0) {
         float old = p[i];
         float up = (float) (old + mu);
         try {

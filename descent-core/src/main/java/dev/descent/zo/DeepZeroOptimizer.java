@@ -1,5 +1,7 @@
 package dev.descent.zo;
 
+import dev.descent.optim.Objective;
+import dev.descent.optim.StepReport;
 import dev.descent.optim.Hyper;
 import dev.descent.optim.Optimizer;
 import dev.descent.optim.ParamSet;
@@ -33,7 +35,7 @@ import java.util.Map;
  * forward|central, {@code grasp_queries} 192 (reference), {@code mask} grasp|layer_random,
  * {@code mask_interval} 1000 steps, {@code seed} 0.
  *
- * <p>The loss comes from {@link ZoContext} (or the constructor); when it is a
+ * <p>The loss comes from {@link #step(Objective)} (or the constructor, for {@link #step()}); when it is a
  * {@link ReplicatedObjective}, coordinates are evaluated in parallel on replicas. A step whose f(θ)
  * or estimate is not finite changes nothing (parameters and momentum stay) and counts in
  * {@code skipped}. Scalars: {@code loss} (f(θ) of the latest step), {@code queries} (cumulative
@@ -67,7 +69,8 @@ public final class DeepZeroOptimizer implements Optimizer {
 
     private final ParamSet params;
     private final float[] grads;
-    private final ZoObjective objective;
+    /** The objective given at construction, used by {@link #step()}; null when built by name (then {@link #step(Objective)} only). */
+    private final Objective bound;
     private final Settings settings;
     private final CoordinateGradientEstimator cge;
     private final float[] momentumBuffer;
@@ -79,10 +82,10 @@ public final class DeepZeroOptimizer implements Optimizer {
     private boolean maskReady;
     private final ZoProgress progress = new ZoProgress();
 
-    public DeepZeroOptimizer(ParamSet params, float[] grads, ZoObjective objective, Settings settings) {
+    public DeepZeroOptimizer(ParamSet params, float[] grads, Objective objective, Settings settings) {
         this.params = params;
         this.grads = grads;
-        this.objective = objective;
+        this.bound = objective;
         this.settings = settings;
         this.lr = settings.lr();
         this.cge = new CoordinateGradientEstimator(settings.mu(), settings.difference(), settings.coordsPerStep(), settings.seed());
@@ -92,10 +95,24 @@ public final class DeepZeroOptimizer implements Optimizer {
         this.eligible = new int[params.elements()];
     }
 
+    /** One step with the objective given at construction; refused when none was given. */
     @Override
     public void step() {
+        if (bound == null) throw ZoProgress.unbound(name());
+        step(bound);
+    }
+
+    @Override
+    public StepReport step(Objective objective) {
+        long queriesBefore = progress.queries;
+        long skippedBefore = progress.skipped;
+        takeStep(objective);
+        return progress.report(queriesBefore, skippedBefore, "f(θ) or the estimate is not finite; parameters unchanged");
+    }
+
+    private void takeStep(Objective objective) {
         float[] theta = params.values();
-        if (!maskReady) buildGraspMask(theta);
+        if (!maskReady) buildGraspMask(theta, objective);
         refreshActiveMask();
         double f0 = objective instanceof ReplicatedObjective r
                 ? cge.estimate(theta, r, grads, progress.steps)
@@ -124,7 +141,7 @@ public final class DeepZeroOptimizer implements Optimizer {
         }
     }
 
-    private void buildGraspMask(float[] theta) {
+    private void buildGraspMask(float[] theta, Objective objective) {
         if (settings.sparsity() == 0 || ZoGrasp.prunableIndices(params, ZoGrasp.MATRICES).length == 0) {
             Arrays.fill(graspMask, 1f);
         } else {

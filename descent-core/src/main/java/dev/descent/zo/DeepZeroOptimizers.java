@@ -11,7 +11,7 @@ import dev.descent.optim.Transforms;
  * The DeepZero and RISE optimizers in the registry:
  * <ul>
  *   <li>{@code deepzero}: coordinate-wise ZO estimation on a ZO-GraSP sparse coordinate set + SGD
- *       with momentum ({@link DeepZeroOptimizer}); zeroth-order, takes its loss from {@link ZoContext}.</li>
+ *       with momentum ({@link DeepZeroOptimizer}); zeroth-order, evaluates the objective given to {@code step(objective)}.</li>
  *   <li>{@code rise_sgd}: RISE shaping of exact gradients ({@link Rise#shape}), then SGD with
  *       momentum: {@code chain(rise(q, block, directions, seed), trace(momentum), scale_by_learning_rate(lr))}.
  *       Defaults: lr 0.01, momentum 0, q 4, block row, directions gaussian, seed 0 (the abstract
@@ -24,12 +24,12 @@ public final class DeepZeroOptimizers implements OptimizerFamily {
     @Override
     public void register(OptimizerRegistry r) {
         r.add(new OptimizerInfo("deepzero",
-                "DeepZero: coordinate-wise finite-difference gradients on a ZO-GraSP sparse coordinate set, then SGD with momentum; zeroth-order (needs the loss via ZoContext)",
+                "DeepZero: coordinate-wise finite-difference gradients on a ZO-GraSP sparse coordinate set, then SGD with momentum; zeroth-order (evaluates the objective given at each step)",
                 "Chen et al., DeepZero: Scaling up Zeroth-Order Optimization for Deep Model Training, ICLR 2024 (arXiv 2310.02025)",
                 "OPTML-Group/DeepZero (algorithm/zoo/gradient_estimate.py, algorithm/prune/importance_scores.py)", "MIT", 2, true,
                 (params, grads, h) -> {
                     DeepZeroOptimizer.Settings s = settings(h); // bad settings fail first, with or without a loss
-                    return new DeepZeroOptimizer(params, grads, ZoContext.require("deepzero"), s);
+                    return new DeepZeroOptimizer(params, grads, null, s);
                 }));
         r.add(new OptimizerInfo("rise_sgd",
                 "RISE: exact gradients reshaped block by block by the calibrated zeroth-order random shape (norm-matched), then SGD with momentum",

@@ -1,5 +1,7 @@
 package dev.descent.zo;
 
+import dev.descent.optim.Objective;
+
 /**
  * A zeroth-order gradient estimator: from loss values alone (no backward pass) it writes an estimate
  * ĝ ≈ ∇f(θ) into a gradient buffer laid out like the flat parameter buffer, so that any gradient
@@ -21,7 +23,7 @@ public interface GradientEstimator {
      * @return the loss estimate at {@code params} this estimate produced (e.g. the mean of the two
      *         evaluations of a two-point estimator), for logging
      */
-    double estimate(float[] params, ZoObjective objective, float[] grad, long step);
+    double estimate(float[] params, Objective objective, float[] grad, long step);
 
     /** Objective evaluations one call of {@link #estimate} makes (for "loss vs function queries"). */
     long queriesPerEstimate();

@@ -1,6 +1,8 @@
 package dev.descent.zo;
 
 import dev.descent.nn.ParameterRole;
+import dev.descent.optim.Objective;
+import dev.descent.optim.StepReport;
 import dev.descent.optim.Hyper;
 import dev.descent.optim.Optimizer;
 import dev.descent.optim.ParamSet;
@@ -55,7 +57,8 @@ import java.util.Objects;
 public final class Mezo implements Optimizer {
     private final ParamSet params;
     private final float[] values;
-    private final ZoObjective objective;
+    /** The objective given at construction, used by {@link #step()}; null when built by name (then {@link #step(Objective)} only). */
+    private final Objective bound;
     private final DirectionKind kind;
     private Directions directions;
     private final boolean[] decayed;
@@ -69,16 +72,16 @@ public final class Mezo implements Optimizer {
     private final ZoProgress progress = new ZoProgress();
 
     /** MeZO with seeded directions of {@code kind}. */
-    public Mezo(ParamSet params, ZoObjective objective, double lr, double mu, double weightDecay, int q, long seed, DirectionKind kind) {
+    public Mezo(ParamSet params, Objective objective, double lr, double mu, double weightDecay, int q, long seed, DirectionKind kind) {
         this(params, objective, lr, mu, weightDecay, q, Directions.seeded(kind, seed), kind, seed);
     }
 
     /** MeZO with directions from {@code directions} (e.g. {@link Directions#fixed} for a worked example). */
-    public Mezo(ParamSet params, ZoObjective objective, double lr, double mu, double weightDecay, int q, Directions directions) {
+    public Mezo(ParamSet params, Objective objective, double lr, double mu, double weightDecay, int q, Directions directions) {
         this(params, objective, lr, mu, weightDecay, q, directions, null, Double.NaN);
     }
 
-    private Mezo(ParamSet params, ZoObjective objective, double lr, double mu, double weightDecay, int q, Directions directions,
+    private Mezo(ParamSet params, Objective objective, double lr, double mu, double weightDecay, int q, Directions directions,
                  DirectionKind kind, double seed) {
         Hyper.nonNegative("lr", lr);
         Hyper.positive("mu", mu);
@@ -89,7 +92,7 @@ public final class Mezo implements Optimizer {
         }
         this.params = params;
         this.values = params.values();
-        this.objective = Objects.requireNonNull(objective, "objective");
+        this.bound = objective;
         this.directions = Objects.requireNonNull(directions, "directions");
         this.kind = kind;
         this.seed = seed;
@@ -108,8 +111,22 @@ public final class Mezo implements Optimizer {
         return !slot.role().isGainOrBias();
     }
 
+    /** One step with the objective given at construction; refused when none was given. */
     @Override
     public void step() {
+        if (bound == null) throw ZoProgress.unbound(name());
+        step(bound);
+    }
+
+    @Override
+    public StepReport step(Objective objective) {
+        long queriesBefore = progress.queries;
+        long skippedBefore = progress.skipped;
+        takeStep(objective);
+        return progress.report(queriesBefore, skippedBefore, lastSkipReason());
+    }
+
+    private void takeStep(Objective objective) {
         int d = values.length;
         int q = projected.length;
         float m = (float) mu;

@@ -1,7 +1,9 @@
 package dev.descent.zo;
 
+import dev.descent.optim.Objective;
+
 /**
- * A {@link ZoObjective} that can also be evaluated on independent copies of the model, so that many
+ * A {@link Objective} that can also be evaluated on independent copies of the model, so that many
  * forward passes run at once (DeepZero's "forward parallelization"): each worker thread owns one
  * {@link Replica}, writes the parameters it wants into {@link Replica#params()} and calls
  * {@link Replica#objective()}, which reads only that buffer.
@@ -14,10 +16,10 @@ package dev.descent.zo;
  * results for any thread count (as long as one loss evaluation does not itself depend on the
  * thread count).
  */
-public interface ReplicatedObjective extends ZoObjective {
+public interface ReplicatedObjective extends Objective {
     /** An independent copy: its own parameter buffer (laid out like the model's) and the loss reading it. */
     Replica newReplica();
 
     /** One copy of the model: a parameter buffer and the loss at its current contents. */
-    record Replica(float[] params, ZoObjective objective) {}
+    record Replica(float[] params, Objective objective) {}
 }

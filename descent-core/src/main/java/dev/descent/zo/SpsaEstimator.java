@@ -1,5 +1,6 @@
 package dev.descent.zo;
 
+import dev.descent.optim.Objective;
 import dev.descent.optim.Hyper;
 import java.util.Arrays;
 import java.util.Locale;
@@ -7,7 +8,7 @@ import java.util.Locale;
 /**
  * Randomized finite-difference (SPSA-type) gradient estimators. With directions z₁ … z_q of step t
  * (from {@link Directions}, E[φ·zzᵀ] = I with φ the {@link DirectionKind#dimensionFactor}), smoothing
- * radius μ and f evaluated by the {@link ZoObjective}:
+ * radius μ and f evaluated by the {@link Objective}:
  * <pre>
  *   central   (two-point):  ĝ = (φ/q) Σⱼ [f(θ + μzⱼ) − f(θ − μzⱼ)] / (2μ) · zⱼ        2q evaluations
  *   forward   (two-point):  ĝ = (φ/q) Σⱼ [f(θ + μzⱼ) − f(θ)] / μ · zⱼ                 q + 1 evaluations
@@ -106,7 +107,7 @@ public final class SpsaEstimator implements GradientEstimator {
     }
 
     @Override
-    public double estimate(float[] params, ZoObjective objective, float[] grad, long step) {
+    public double estimate(float[] params, Objective objective, float[] grad, long step) {
         int d = params.length;
         if (grad.length != d) throw new IllegalArgumentException("gradient buffer has " + grad.length + " elements, parameters have " + d);
         Arrays.fill(grad, 0f);

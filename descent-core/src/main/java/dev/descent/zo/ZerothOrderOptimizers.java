@@ -1,5 +1,6 @@
 package dev.descent.zo;
 
+import dev.descent.optim.Objective;
 import dev.descent.optim.Classic;
 import dev.descent.optim.GradientTransformation;
 import dev.descent.optim.Hyper;
@@ -13,8 +14,8 @@ import dev.descent.optim.ParamSet;
 /**
  * The zeroth-order optimizers built from SPSA-type estimators: {@code mezo} ({@link Mezo}),
  * {@code zo_sgd} and {@code zo_adam} ({@link ZoOptimizer} = {@link SpsaEstimator} + a gradient
- * transformation). By name they evaluate the objective of the calling thread's {@link ZoContext},
- * captured when they are built; {@link #create} takes it explicitly. All report
+ * transformation). By name they are built without an objective and evaluate the one given to
+ * {@code step(objective)}; {@link #create} binds one for the plain {@code step()}. All report
  * {@code needsGradients() == false}.
  *
  * <p>Estimator hyperparameters (all three): {@code mu} (1e-3, the smoothing radius μ), {@code q}
@@ -61,15 +62,15 @@ public final class ZerothOrderOptimizers implements OptimizerFamily {
                 (params, grads, h) -> build("zo_adam", params, grads, h, null)));
     }
 
-    /** Builds {@code name} with an explicit objective (no {@link ZoContext}); unknown hyperparameters are refused. */
-    public static Optimizer create(String name, ParamSet params, float[] grads, HyperParams hyper, ZoObjective objective) {
+    /** Builds {@code name} bound to {@code objective} (used by {@code step()}); unknown hyperparameters are refused. */
+    public static Optimizer create(String name, ParamSet params, float[] grads, HyperParams hyper, Objective objective) {
         java.util.Objects.requireNonNull(objective, "objective");
         Optimizer o = build(name, params, grads, hyper, objective);
         hyper.checkAllUsed(name);
         return o;
     }
 
-    private static Optimizer build(String name, ParamSet params, float[] grads, HyperParams h, ZoObjective given) {
+    private static Optimizer build(String name, ParamSet params, float[] grads, HyperParams h, Objective given) {
         double mu = h.getDouble("mu", 1e-3);
         int q = h.getInt("q", 1);
         long seed = seed(h);
@@ -82,13 +83,13 @@ public final class ZerothOrderOptimizers implements OptimizerFamily {
                 double wd = h.getDouble("weight_decay", 0);
                 Hyper.nonNegative("lr", lr);
                 Hyper.nonNegative("weight_decay", wd);
-                ZoObjective f = given != null ? given : ZoContext.require(name);
+                Objective f = given;
                 return new Mezo(params, f, lr, mu, wd, q, seed, kind);
             }
             case "zo_sgd", "zo_adam" -> {
                 SpsaEstimator.Scheme scheme = SpsaEstimator.Scheme.parse("scheme", h.getString("scheme", "central"));
                 GradientTransformation tx = name.equals("zo_sgd") ? sgd(h) : adam(h);
-                ZoObjective f = given != null ? given : ZoContext.require(name);
+                Objective f = given;
                 return new ZoOptimizer(name, params, grads, SpsaEstimator.seeded(scheme, kind, seed, mu, q), tx, f, "lr");
             }
             default -> throw new IllegalArgumentException("unknown zeroth-order optimizer '" + name + "'; valid: mezo, zo_sgd, zo_adam");

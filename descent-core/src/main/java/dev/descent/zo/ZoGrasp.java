@@ -1,5 +1,6 @@
 package dev.descent.zo;
 
+import dev.descent.optim.Objective;
 import dev.descent.optim.ParamSet;
 import dev.descent.optim.ParamSlot;
 import dev.descent.tensor.Philox;
@@ -50,7 +51,7 @@ public final class ZoGrasp {
      * S = −θ ⊙ Ĥg on the prunable coordinates of {@code set} (0 elsewhere), evaluating
      * {@code objective} on {@code params} perturbed in place; {@code params} is restored exactly.
      */
-    public static float[] scores(float[] params, ZoObjective objective, ParamSet set, Predicate<ParamSlot> prunable,
+    public static float[] scores(float[] params, Objective objective, ParamSet set, Predicate<ParamSlot> prunable,
                                  int q, double mu, long seed) {
         if (q < 1) throw new IllegalArgumentException("grasp_queries must be a positive integer, got " + q);
         if (!(mu > 0) || Double.isInfinite(mu)) throw new IllegalArgumentException("mu must be a finite number > 0, got " + mu);
@@ -76,7 +77,7 @@ public final class ZoGrasp {
     }
 
     /** ĝ at the point {@code base} (prunable values), restoring the buffer to {@code base} after each query. */
-    private static double[] rge(float[] params, ZoObjective f, int[] idx, float[] base, Philox dirs, float[] u, int q, double mu) {
+    private static double[] rge(float[] params, Objective f, int[] idx, float[] base, Philox dirs, float[] u, int q, double mu) {
         int n = idx.length;
         for (int j = 0; j < n; j++) params[idx[j]] = base[j];
         double f0 = f.loss();

@@ -1,5 +1,7 @@
 package dev.descent.zo;
 
+import dev.descent.optim.Objective;
+import dev.descent.optim.StepReport;
 import dev.descent.optim.GradientTransformation;
 import dev.descent.optim.Optimizer;
 import dev.descent.optim.ParamSet;
@@ -34,7 +36,8 @@ public final class ZoOptimizer implements Optimizer {
     private final float[] values;
     private final float[] grads;
     private final GradientEstimator estimator;
-    private final ZoObjective objective;
+    /** The objective given at construction, used by {@link #step()}; null when built by name (then {@link #step(Objective)} only). */
+    private final Objective bound;
     private final TransformOptimizer inner;
     private final ZoProgress progress = new ZoProgress();
     private boolean skippedForLoss;
@@ -45,7 +48,7 @@ public final class ZoOptimizer implements Optimizer {
      * @param lrPath    the transformation's learning-rate scalar ("lr" when unique), or null
      */
     public ZoOptimizer(String name, ParamSet params, float[] grads, GradientEstimator estimator, GradientTransformation tx,
-                       ZoObjective objective, String lrPath) {
+                       Objective objective, String lrPath) {
         if (!params.isWholeBuffer()) {
             throw new IllegalArgumentException(name + " perturbs the whole flat parameter buffer; it cannot be built over a subset of the parameters");
         }
@@ -53,12 +56,26 @@ public final class ZoOptimizer implements Optimizer {
         this.values = params.values();
         this.grads = grads;
         this.estimator = Objects.requireNonNull(estimator, "estimator");
-        this.objective = Objects.requireNonNull(objective, "objective");
+        this.bound = objective;
         this.inner = new TransformOptimizer(name, params, grads, tx, lrPath);
     }
 
+    /** One step with the objective given at construction; refused when none was given. */
     @Override
     public void step() {
+        if (bound == null) throw ZoProgress.unbound(name());
+        step(bound);
+    }
+
+    @Override
+    public StepReport step(Objective objective) {
+        long queriesBefore = progress.queries;
+        long skippedBefore = progress.skipped;
+        takeStep(objective);
+        return progress.report(queriesBefore, skippedBefore, lastSkipReason());
+    }
+
+    private void takeStep(Objective objective) {
         double loss = estimator.estimate(values, objective, grads, progress.steps);
         progress.loss = loss;
         progress.queries += estimator.queriesPerEstimate();

@@ -1,5 +1,6 @@
 package dev.descent.zo;
 
+import dev.descent.optim.StepReport;
 import java.util.Map;
 
 /**
@@ -24,6 +25,21 @@ final class ZoProgress {
     /** "step N skipped: {@code why}; parameters restored" for the latest skipped step, or null when none was. */
     String lastSkipReason(String why) {
         return skippedStep == 0 ? null : "step " + skippedStep + " skipped: " + why + "; parameters restored";
+    }
+
+    /**
+     * The report of the step just taken, from the counters before it: the queries it made, its loss
+     * and, when it was skipped, {@code reason}.
+     */
+    StepReport report(long queriesBefore, long skippedBefore, String reason) {
+        long queries = this.queries - queriesBefore;
+        return skipped > skippedBefore ? StepReport.skipped(loss, queries, reason) : StepReport.applied(loss, queries);
+    }
+
+    /** The refusal of {@code step()} by a zeroth-order optimizer built without an objective. */
+    static IllegalStateException unbound(String optimizer) {
+        return new IllegalStateException(optimizer + " is a zeroth-order optimizer and evaluates the loss itself: call step(objective) "
+                + "with the objective to evaluate (built by name, it holds none)");
     }
 
     /** Puts the scalars {@code loss}, {@code queries} and {@code skipped}, in that order. */

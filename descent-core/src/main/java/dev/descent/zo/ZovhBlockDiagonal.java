@@ -1,5 +1,7 @@
 package dev.descent.zo;
 
+import dev.descent.optim.Objective;
+import dev.descent.optim.StepReport;
 import dev.descent.optim.Optimizer;
 import dev.descent.optim.ParamSet;
 import dev.descent.optim.ParamSlot;
@@ -46,7 +48,8 @@ public final class ZovhBlockDiagonal implements Optimizer {
     private final ParamSet params;
     private final float[] theta;
     private final float[] ghat;
-    private final ZoObjective objective;
+    /** The objective given at construction, used by {@link #step()}; null when built by name (then {@link #step(Objective)} only). */
+    private final Objective bound;
     private final Directions directions;
     private final List<ParamSlot> slots;
     private double lr;
@@ -62,7 +65,7 @@ public final class ZovhBlockDiagonal implements Optimizer {
     private final double[] norms;
 
     /** With Gaussian directions from the Philox stream (seed, "zo/direction") keyed by (step, query). */
-    public ZovhBlockDiagonal(ParamSet params, float[] grads, ZoObjective objective, double lr, double mu, double lambda,
+    public ZovhBlockDiagonal(ParamSet params, float[] grads, Objective objective, double lr, double mu, double lambda,
                              int k, int histories, double weightDecay, long seed) {
         this(params, grads, objective, lr, mu, lambda, k, histories, weightDecay, Directions.seeded(DirectionKind.GAUSSIAN, seed));
     }
@@ -71,7 +74,7 @@ public final class ZovhBlockDiagonal implements Optimizer {
      * With directions from {@code directions} (e.g. {@link Directions#fixed} for a worked example); a
      * held pair's direction is {@code directions.at(step that drew it, query, d)}.
      */
-    public ZovhBlockDiagonal(ParamSet params, float[] grads, ZoObjective objective, double lr, double mu, double lambda,
+    public ZovhBlockDiagonal(ParamSet params, float[] grads, Objective objective, double lr, double mu, double lambda,
                              int k, int histories, double weightDecay, Directions directions) {
         ZovhOptimizer.checkSettings(lr, mu, lambda, k, histories, weightDecay);
         if (!params.isWholeBuffer()) {
@@ -80,7 +83,7 @@ public final class ZovhBlockDiagonal implements Optimizer {
         this.params = params;
         this.theta = params.values();
         this.ghat = grads;
-        this.objective = objective != null ? objective : ZoContext.require("zovh");
+        this.bound = objective;
         this.directions = java.util.Objects.requireNonNull(directions, "directions");
         this.slots = params.slots();
         this.lr = lr;
@@ -94,8 +97,22 @@ public final class ZovhBlockDiagonal implements Optimizer {
         this.norms = new double[slots.size()];
     }
 
+    /** One step with the objective given at construction; refused when none was given. */
     @Override
     public void step() {
+        if (bound == null) throw ZoProgress.unbound(name());
+        step(bound);
+    }
+
+    @Override
+    public StepReport step(Objective objective) {
+        long queriesBefore = progress.queries;
+        long skippedBefore = progress.skipped;
+        takeStep(objective);
+        return progress.report(queriesBefore, skippedBefore, lastSkipReason());
+    }
+
+    private void takeStep(Objective objective) {
         int d = theta.length;
         long t = progress.steps++;
         ring.begin();

@@ -1,5 +1,7 @@
 package dev.descent.zo;
 
+import dev.descent.optim.Objective;
+import dev.descent.optim.StepReport;
 import dev.descent.optim.Optimizer;
 import dev.descent.optim.ParamSet;
 import dev.descent.optim.ParamSlot;
@@ -16,8 +18,8 @@ import java.util.Map;
  * <ol>
  *   <li>draws K directions u_{t,k} ~ N(0, I) ({@link HessianDirections}, key (seed, t, k), entries in
  *       the set's slot order);</li>
- *   <li>evaluates y_{t,k} = f(θ_t + μu_{t,k}) through the {@link ZoObjective} captured from
- *       {@link ZoContext} at construction, perturbing the buffer in place to
+ *   <li>evaluates y_{t,k} = f(θ_t + μu_{t,k}) through the {@link Objective} given to {@link #step(Objective)}
+ *       (or at construction, for {@link #step()}), perturbing the buffer in place to
  *       {@code (float) (θ_i + μ u_i)} and restoring it from a copy, bit for bit;</li>
  *   <li>keeps the last N·K (direction, value) pairs (query reuse, {@link ZovhQueryRing}: old values are not re-evaluated);</li>
  *   <li>θ ← θ − η (p + wd·θ) with p the bias-corrected product of eq. 16/122 over all n held pairs, in
@@ -46,7 +48,8 @@ import java.util.Map;
 public final class ZovhOptimizer implements Optimizer {
     private final ParamSet params;
     private final float[] grads;
-    private final ZoObjective objective;
+    /** The objective given at construction, used by {@link #step()}; null when built by name (then {@link #step(Objective)} only). */
+    private final Objective bound;
     private double lr;
     private final double mu;
     private final double lambda;
@@ -65,13 +68,13 @@ public final class ZovhOptimizer implements Optimizer {
     private final double[] coefficients;
     private final ZoProgress progress = new ZoProgress();
 
-    public ZovhOptimizer(ParamSet params, float[] grads, ZoObjective objective, double lr, double mu, double lambda,
+    public ZovhOptimizer(ParamSet params, float[] grads, Objective objective, double lr, double mu, double lambda,
                          int k, int histories, double weightDecay, long seed) {
         checkSettings(lr, mu, lambda, k, histories, weightDecay);
         this.params = params;
         this.grads = grads;
         // Checked after the hyperparameters, so a bad value is reported as such even without a context.
-        this.objective = objective != null ? objective : ZoContext.require("zovh");
+        this.bound = objective;
         this.lr = lr;
         this.mu = mu;
         this.lambda = lambda;
@@ -88,8 +91,22 @@ public final class ZovhOptimizer implements Optimizer {
         this.coefficients = new double[histories * k];
     }
 
+    /** One step with the objective given at construction; refused when none was given. */
     @Override
     public void step() {
+        if (bound == null) throw ZoProgress.unbound(name());
+        step(bound);
+    }
+
+    @Override
+    public StepReport step(Objective objective) {
+        long queriesBefore = progress.queries;
+        long skippedBefore = progress.skipped;
+        takeStep(objective);
+        return progress.report(queriesBefore, skippedBefore, lastSkipReason());
+    }
+
+    private void takeStep(Objective objective) {
         float[] theta = params.values();
         long t = progress.steps++;
         int first = ring.begin();

@@ -1,5 +1,6 @@
 package dev.descent.zo;
 
+import dev.descent.optim.Objective;
 import dev.descent.optim.HyperParams;
 import dev.descent.optim.OptimizerFamily;
 import dev.descent.optim.OptimizerInfo;
@@ -7,7 +8,7 @@ import dev.descent.optim.OptimizerRegistry;
 
 /**
  * Registers {@code zovh}, the curvature-aware zeroth-order optimizer of ZoVH ({@link ZovhOptimizer}).
- * By name it takes its objective from {@link ZoContext} (set around the registry call).
+ * By name it is built without an objective and evaluates the one given to {@code step(objective)}.
  * Hyperparameters (defaults): {@code lr} (1e-3), {@code mu} (0.1), {@code lambda_hess} (0.1),
  * {@code num_queries} (3), {@code num_histories} (3), {@code weight_decay} (0), {@code seed} (0),
  * {@code blocks} ({@code vector}: θ as one vector, the paper's and synthetic reference's form;
@@ -24,7 +25,7 @@ public final class ZovhOptimizers implements OptimizerFamily {
                         + "ICML 2026 (arXiv 2605.30960)",
                 "Qjbtiger/ZoVH @ 0d22908d synthetic_and_adversarial/optimizer/zo_hess.py (ZoHessVanilla, ZoARHess; eq. 16/122 as in the paper)",
                 "none (the reference repository has no license file)", 15, false,
-                (params, grads, hyper) -> build(params, grads, hyper, ZoContext.current())));
+                (params, grads, hyper) -> build(params, grads, hyper, null)));
     }
 
     /**
@@ -32,7 +33,7 @@ public final class ZovhOptimizers implements OptimizerFamily {
      * {@code tensor} ({@link ZovhBlockDiagonal}, the language-model variant: per-tensor eq. 16,
      * directions regenerated, memory of inference).
      */
-    public static dev.descent.optim.Optimizer build(dev.descent.optim.ParamSet params, float[] grads, HyperParams hyper, ZoObjective objective) {
+    public static dev.descent.optim.Optimizer build(dev.descent.optim.ParamSet params, float[] grads, HyperParams hyper, Objective objective) {
         String blocks = hyper.getString("blocks", "vector");
         return switch (blocks) {
             case "vector" -> create(params, grads, hyper, objective);
@@ -41,15 +42,15 @@ public final class ZovhOptimizers implements OptimizerFamily {
         };
     }
 
-    /** Builds the block-diagonal variant over {@code params} with an explicit objective (null: the one of {@link ZoContext}). */
-    public static ZovhBlockDiagonal createBlockDiagonal(dev.descent.optim.ParamSet params, float[] grads, HyperParams hyper, ZoObjective objective) {
+    /** Builds the block-diagonal variant over {@code params} with an objective bound for {@code step()} (null: none, {@code step(objective)} only). */
+    public static ZovhBlockDiagonal createBlockDiagonal(dev.descent.optim.ParamSet params, float[] grads, HyperParams hyper, Objective objective) {
         return new ZovhBlockDiagonal(params, grads, objective, hyper.getDouble("lr", 1e-3), hyper.getDouble("mu", 0.1),
                 hyper.getDouble("lambda_hess", 0.1), hyper.getInt("num_queries", 3), hyper.getInt("num_histories", 3) + 1,
                 hyper.getDouble("weight_decay", 0), (long) hyper.getDouble("seed", 0));
     }
 
-    /** Builds zovh over {@code params} with an explicit objective (null: the one of {@link ZoContext}, required then). */
-    public static ZovhOptimizer create(dev.descent.optim.ParamSet params, float[] grads, HyperParams hyper, ZoObjective objective) {
+    /** Builds zovh over {@code params} with an objective bound for {@code step()} (null: none, {@code step(objective)} only). */
+    public static ZovhOptimizer create(dev.descent.optim.ParamSet params, float[] grads, HyperParams hyper, Objective objective) {
         double lr = hyper.getDouble("lr", 1e-3);
         double mu = hyper.getDouble("mu", 0.1);
         double lambda = hyper.getDouble("lambda_hess", 0.1);

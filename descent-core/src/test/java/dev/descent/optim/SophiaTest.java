@@ -196,34 +196,18 @@ class SophiaTest {
 
     @Test
     void registryWithoutAnEstimatorFailsClearly() {
-        assertNull(CurvatureContext.current());
         Problem p = Problems.byName("quadratic");
         float[] x = p.start();
         ParamSet ps = ParamSet.of(x, p.names(), p.shapes());
         var e = assertThrows(IllegalStateException.class,
                 () -> OptimizerRegistry.defaults().create("sophiag", ps, new float[x.length], HyperParams.empty()));
         assertTrue(e.getMessage().startsWith("sophiag needs a curvature estimator: "), e.getMessage());
-        // The context for the other variant only does not help.
-        try (var s = CurvatureContext.use(null, HutchinsonEstimator.of(p, 1))) {
-            var e2 = assertThrows(IllegalStateException.class,
-                    () -> OptimizerRegistry.defaults().create("sophiag", ps, new float[x.length], HyperParams.empty()));
-            assertTrue(e2.getMessage().contains("Gauss-Newton-Bartlett"));
-            OptimizerRegistry.defaults().create("sophiah", ps, new float[x.length], HyperParams.empty());
-        }
-        assertNull(CurvatureContext.current(), "closing the scope restores the empty setting");
-    }
-
-    @Test
-    void scopesNestAndTheOptimizerKeepsItsEstimator() {
-        CurvatureEstimator a = (p, o, s) -> {};
-        CurvatureEstimator b = (p, o, s) -> {};
-        try (var outer = CurvatureContext.use(a, a)) {
-            try (var inner = CurvatureContext.use(b, b)) {
-                assertSame(b, CurvatureContext.current().gaussNewtonBartlett());
-            }
-            assertSame(a, CurvatureContext.current().hutchinson());
-        }
-        assertNull(CurvatureContext.current());
+        // The estimator of the other variant only does not help.
+        Curvature hutchinsonOnly = new Curvature(null, HutchinsonEstimator.of(p, 1));
+        var e2 = assertThrows(IllegalStateException.class,
+                () -> OptimizerRegistry.defaults().create("sophiag", ps, new float[x.length], HyperParams.empty(), hutchinsonOnly));
+        assertTrue(e2.getMessage().contains("Gauss-Newton-Bartlett"));
+        OptimizerRegistry.defaults().create("sophiah", ps, new float[x.length], HyperParams.empty(), hutchinsonOnly);
     }
 
     @Test
@@ -240,11 +224,9 @@ class SophiaTest {
                 assertTrue(ex.getMessage().contains(key), ex.getMessage());
             }
         }
-        try (var s = CurvatureContext.forProblem(p, 3)) {
-            var ex = assertThrows(IllegalArgumentException.class,
-                    () -> OptimizerRegistry.defaults().create("sophiah", ps, new float[2], HyperParams.parse(List.of("bs=10"))));
-            assertTrue(ex.getMessage().contains("unknown hyperparameter 'bs'"), ex.getMessage());
-        }
+        var ex = assertThrows(IllegalArgumentException.class,
+                () -> OptimizerRegistry.defaults().create("sophiah", ps, new float[2], HyperParams.parse(List.of("bs=10")), Curvature.forProblem(p, 3)));
+        assertTrue(ex.getMessage().contains("unknown hyperparameter 'bs'"), ex.getMessage());
     }
 
     @Test
@@ -265,10 +247,8 @@ class SophiaTest {
     // ------------------------------------------------------------------ state
 
     static Optimizer build(String name, Problem p, float[] x, float[] g, long seed) {
-        try (var s = CurvatureContext.forProblem(p, seed)) {
-            return OptimizerRegistry.defaults().create(name, ParamSet.of(x, p.names(), p.shapes()), g,
-                    new HyperParams(Map.of("lr", "0.01", "hess_interval", "3")));
-        }
+        return OptimizerRegistry.defaults().create(name, ParamSet.of(x, p.names(), p.shapes()), g,
+                new HyperParams(Map.of("lr", "0.01", "hess_interval", "3")), Curvature.forProblem(p, seed));
     }
 
     /** Saving after 7 steps and resuming into a fresh optimizer continues bit-identically (the probes are keyed by step). */

@@ -11,7 +11,7 @@ import dev.descent.optim.HyperParams;
 import dev.descent.optim.Optimizer;
 import dev.descent.optim.OptimizerRegistry;
 import dev.descent.tensor.Philox;
-import dev.descent.zo.ZoContext;
+import dev.descent.optim.Objective;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,19 +45,25 @@ class ZerothOrderTrainingTest {
             x[i] = r.nextInt(2 * i, 32);
             y[i] = (x[i] * 7 + 3) % 32; // a learnable map
         }
-        BatchObjective f = new BatchObjective(model, 4, 16);
-        f.select(new TextDataset.Batch(x, y, 4, 16));
-        Optimizer opt;
-        try (var scope = ZoContext.use(f)) {
-            opt = OptimizerRegistry.defaults().create("mezo", model.parameters(), new HyperParams(Map.of("lr", "1e-3", "mu", "1e-2")));
-        }
+        // The fixed batch without a tape and with dropout off, as GptObjective evaluates it.
+        Objective f = () -> {
+            model.train(false);
+            try (var ignored = dev.descent.autograd.NoGrad.open()) {
+                return model.loss(x, y, 4, 16).item();
+            } finally {
+                model.train(true);
+            }
+        };
+        Optimizer opt = OptimizerRegistry.defaults().create("mezo", model.parameters(), new HyperParams(Map.of("lr", "1e-3", "mu", "1e-2")));
         double start = f.loss();
         float[] grads = model.parameters().grads();
-        for (int s = 0; s < 60; s++) opt.step();
+        long queries = 0;
+        for (int s = 0; s < 60; s++) queries += opt.step(f).queries();
         double end = f.loss();
         assertTrue(end < start - 0.05, "loss " + start + " -> " + end);
         for (float g : grads) assertEquals(0f, g, "mezo never writes the gradient buffer");
         assertEquals(120.0, opt.scalars().get("queries"));
+        assertEquals(120, queries, "the step reports add up to the queries counter");
     }
 
     /** Like TrainerTest's registry-optimizer resume check, for MeZO (no state tensors) and ZO-AdaMM (moments through the gradient buffer). */

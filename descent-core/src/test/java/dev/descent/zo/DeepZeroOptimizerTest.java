@@ -1,11 +1,14 @@
 package dev.descent.zo;
 
+import dev.descent.optim.Objective;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.descent.optim.BoundOptimizer;
 import dev.descent.optim.HyperParams;
+import dev.descent.optim.StepReport;
 import dev.descent.optim.Optimizer;
 import dev.descent.optim.OptimizerRegistry;
 import dev.descent.optim.ParamSet;
@@ -26,10 +29,9 @@ class DeepZeroOptimizerTest {
         return f;
     }
 
-    private static Optimizer create(String name, ParamSet set, float[] grads, ZoObjective f, Map<String, String> hyper) {
-        try (var scope = ZoContext.use(f)) {
-            return OptimizerRegistry.defaults().create(name, set, grads, new HyperParams(hyper));
-        }
+    private static Optimizer create(String name, ParamSet set, float[] grads, Objective f, Map<String, String> hyper) {
+        // Built by name (so the registry's checks run), then bound to f so that step() evaluates it.
+        return new BoundOptimizer(OptimizerRegistry.defaults().create(name, set, grads, new HyperParams(hyper)), f);
     }
 
     /**
@@ -82,7 +84,7 @@ class DeepZeroOptimizerTest {
         Optimizer opt = create("deepzero", m.set, m.g, m::loss, Map.of("sparsity", "0.9", "grasp_queries", "16", "momentum", "0", "lr", "0.05"));
         double start = m.loss();
         for (int i = 0; i < 5; i++) opt.step();
-        float[] mask = ((DeepZeroOptimizer) opt).mask();
+        float[] mask = ((DeepZeroOptimizer) ((BoundOptimizer) opt).inner()).mask();
         int keptWeights = 0;
         for (int i = 0; i < 20; i++) {
             keptWeights += (int) mask[i];
@@ -143,7 +145,7 @@ class DeepZeroOptimizerTest {
             float[][] out = new float[3][];
             for (int run = 0; run < 3; run++) {
                 TwoTensors m = new TwoTensors();
-                ZoObjective f = run == 2 ? m::loss : new ReplicatedObjective() {
+                Objective f = run == 2 ? m::loss : new ReplicatedObjective() {
                     @Override
                     public double loss() { return m.loss(); }
 
@@ -199,8 +201,9 @@ class DeepZeroOptimizerTest {
             var e = assertThrows(IllegalArgumentException.class, () -> create("deepzero", m.set, m.g, m::loss, Map.of(kv[0], kv[1])), kv[0] + "=" + kv[1]);
             assertTrue(e.getMessage().contains(kv[0]), e.getMessage());
         }
-        // Without a loss in the context: a clear IllegalStateException naming ZoContext.
-        var e = assertThrows(IllegalStateException.class, () -> OptimizerRegistry.defaults().create("deepzero", m.set, m.g, HyperParams.empty()));
-        assertTrue(e.getMessage().contains("ZoContext"));
+        // Built by name it holds no loss: a plain step() fails with a clear IllegalStateException.
+        Optimizer unbound = OptimizerRegistry.defaults().create("deepzero", m.set, m.g, HyperParams.empty());
+        var e = assertThrows(IllegalStateException.class, unbound::step);
+        assertTrue(e.getMessage().contains("step(objective)"), e.getMessage());
     }
 }

@@ -1,5 +1,6 @@
 package dev.descent.zo;
 
+import dev.descent.optim.Objective;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -10,7 +11,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.descent.nn.FlatParameters;
 import dev.descent.nn.Gpt;
 import dev.descent.nn.GptConfig;
+import dev.descent.optim.BoundOptimizer;
 import dev.descent.optim.HyperParams;
+import dev.descent.optim.StepReport;
 import dev.descent.optim.Optimizer;
 import dev.descent.optim.OptimizerRegistry;
 import dev.descent.optim.ParamSet;
@@ -41,7 +44,7 @@ class MezoTest {
         double[] c = {0.5, -1, 0};
         double[] evals = new double[2];
         int[] n = {0};
-        ZoObjective f = () -> {
+        Objective f = () -> {
             double s = 0;
             for (int i = 0; i < 3; i++) s += 0.5 * diag[i] * theta[i] * theta[i] + c[i] * theta[i];
             if (n[0] < 2) evals[n[0]++] = s;
@@ -69,7 +72,7 @@ class MezoTest {
         float[] theta = {1f, -2f, 0.5f};
         double[] diag = {1, 2, 3};
         double[] c = {0.5, -1, 0};
-        ZoObjective f = () -> {
+        Objective f = () -> {
             double s = 0;
             for (int i = 0; i < 3; i++) s += 0.5 * diag[i] * theta[i] * theta[i] + c[i] * theta[i];
             return s;
@@ -109,7 +112,7 @@ class MezoTest {
         double[][] a = {{4, 1, 0, 0.5}, {1, 3, 0.2, 0}, {0, 0.2, 2, 0.3}, {0.5, 0, 0.3, 1}};
         double[] b = {0.5, -1, 0.25, 2};
         float[] t = {1f, -2f, 0.5f, 0.75f};
-        ZoObjective f = () -> {
+        Objective f = () -> {
             double s = 0;
             for (int i = 0; i < 4; i++) {
                 for (int j = 0; j < 4; j++) s += 0.5 * t[i] * a[i][j] * t[j];
@@ -143,8 +146,8 @@ class MezoTest {
         float[] x = new float[d];
         float[] y = new float[d];
         for (int i = 0; i < d; i++) x[i] = y[i] = (float) Math.cos(i);
-        ZoObjective fx = () -> quartic(x);
-        ZoObjective fy = () -> quartic(y);
+        Objective fx = () -> quartic(x);
+        Objective fy = () -> quartic(y);
         Map<String, String> h = Map.of("lr", "1e-3", "mu", "1e-2", "seed", "4");
         Optimizer mezo = ZerothOrderOptimizers.create("mezo", set(x, "w"), new float[d], new HyperParams(h), fx);
         Optimizer sgd = ZerothOrderOptimizers.create("zo_sgd", set(y, "w"), new float[d], new HyperParams(h), fy);
@@ -168,7 +171,7 @@ class MezoTest {
         float[] t = new float[d];
         for (int i = 0; i < d; i++) t[i] = (float) Math.sin(i + 1);
         int[] calls = {0};
-        ZoObjective f = () -> ++calls[0] == 6 ? Double.POSITIVE_INFINITY : quartic(t);
+        Objective f = () -> ++calls[0] == 6 ? Double.POSITIVE_INFINITY : quartic(t);
         Mezo m = new Mezo(set(t, "w"), f, 1e-2, 1e-2, 0, 1, 0, DirectionKind.GAUSSIAN);
         m.step();
         m.step();
@@ -195,7 +198,7 @@ class MezoTest {
         float[] t = new float[d];
         for (int i = 0; i < d; i++) t[i] = 0.1f * i;
         int[] calls = {0};
-        ZoObjective f = () -> ++calls[0] == 3 ? Double.NaN : quartic(t);
+        Objective f = () -> ++calls[0] == 3 ? Double.NaN : quartic(t);
         Optimizer adam = ZerothOrderOptimizers.create("zo_adam", set(t, "w"), new float[d], new HyperParams(Map.of("lr", "0.01")), f);
         adam.step();
         float[] m1 = adam.state().values().iterator().next().toArray();
@@ -216,7 +219,7 @@ class MezoTest {
         float[] t = new float[d];
         java.util.Arrays.fill(t, 1f);
         float[] grads = new float[d];
-        ZoObjective f = () -> {
+        Objective f = () -> {
             double s = 0;
             for (float v : t) s += 0.5 * v * v;
             return s;
@@ -231,16 +234,17 @@ class MezoTest {
     }
 
     @Test
-    void buildingByNameNeedsTheContext() {
+    void builtByNameItStepsOnlyWithAnObjective() {
         float[] t = new float[4];
-        IllegalStateException e = assertThrows(IllegalStateException.class,
-                () -> OptimizerRegistry.defaults().create("mezo", set(t, "w"), new float[4], HyperParams.empty()));
-        assertTrue(e.getMessage().contains("ZoContext"), e.getMessage());
-        try (var scope = ZoContext.use(() -> 0.0)) {
-            Optimizer o = OptimizerRegistry.defaults().create("mezo", set(t, "w"), new float[4], HyperParams.empty());
-            assertFalse(o.needsGradients());
-            assertTrue(o.state().isEmpty(), "mezo keeps no state tensors");
-        }
+        Optimizer o = OptimizerRegistry.defaults().create("mezo", set(t, "w"), new float[4], HyperParams.empty());
+        IllegalStateException e = assertThrows(IllegalStateException.class, o::step);
+        assertTrue(e.getMessage().contains("zeroth-order") && e.getMessage().contains("step(objective)"), e.getMessage());
+        assertFalse(o.needsGradients());
+        assertTrue(o.state().isEmpty(), "mezo keeps no state tensors");
+        StepReport r = o.step(() -> 0.0);
+        assertEquals(2, r.queries());
+        assertEquals(0.0, r.loss());
+        assertFalse(r.wasSkipped());
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.descent.zo;
 
+import dev.descent.optim.Objective;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -108,7 +109,7 @@ class ZerothOrderGoldenTest {
         float[] theta = {1.3f, -0.7f, 2.9f, 0.05f, -1.1f};
         float[] before = theta.clone();
         float[] grad = new float[5];
-        ZoObjective f = () -> logSumExpPlusQuartic(theta);
+        Objective f = () -> logSumExpPlusQuartic(theta);
         var all = new CoordinateGradientEstimator(1e-2, CoordinateGradientEstimator.Difference.CENTRAL, CoordinateGradientEstimator.ALL, 0);
         double f0 = all.estimate(theta, f, grad, 0);
         assertEquals(logSumExpPlusQuartic(before), f0, 0.0, "f(θ) is the step's loss");

@@ -1,5 +1,6 @@
 package dev.descent.zo;
 
+import dev.descent.optim.Objective;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -8,7 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.management.ThreadMXBean;
+import dev.descent.optim.BoundOptimizer;
 import dev.descent.optim.HyperParams;
+import dev.descent.optim.StepReport;
 import dev.descent.optim.Optimizer;
 import dev.descent.optim.OptimizerRegistry;
 import dev.descent.optim.ParamSet;
@@ -104,7 +107,7 @@ class ZovhBlockDiagonalTest {
         return v;
     }
 
-    private static ZovhBlockDiagonal seeded(float[] x, Map<String, String> h, ZoObjective f) {
+    private static ZovhBlockDiagonal seeded(float[] x, Map<String, String> h, Objective f) {
         int d = x.length;
         return ZovhOptimizers.createBlockDiagonal(ParamSet.of(x, List.of("a", "b"), List.of(new int[] {d / 2}, new int[] {d - d / 2})),
                 new float[d], new HyperParams(h), f);
@@ -214,9 +217,10 @@ class ZovhBlockDiagonalTest {
     void registryBuildsItAndRefusesBadSettings() {
         float[] x = start(10);
         ParamSet ps = ParamSet.of(x, List.of("a"), List.of(new int[] {10}));
-        try (var scope = ZoContext.use(() -> quadratic(x))) {
-            Optimizer o = OptimizerRegistry.defaults().create("zovh", ps, new float[10], HyperParams.parse(List.of("blocks=tensor", "num_histories=0")));
-            assertTrue(o instanceof ZovhBlockDiagonal);
+        {
+            Optimizer built = OptimizerRegistry.defaults().create("zovh", ps, new float[10], HyperParams.parse(List.of("blocks=tensor", "num_histories=0")));
+            assertTrue(built instanceof ZovhBlockDiagonal);
+            Optimizer o = new BoundOptimizer(built, () -> quadratic(x));
             assertFalse(o.needsGradients());
             double before = quadratic(x);
             for (int i = 0; i < 200; i++) o.step();

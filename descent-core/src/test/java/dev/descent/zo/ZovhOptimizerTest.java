@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.descent.optim.BoundOptimizer;
 import dev.descent.optim.HyperParams;
+import dev.descent.optim.StepReport;
 import dev.descent.optim.Optimizer;
 import dev.descent.optim.OptimizerRegistry;
 import dev.descent.optim.ParamSet;
@@ -139,13 +141,12 @@ class ZovhOptimizerTest {
                     () -> OptimizerRegistry.defaults().create("zovh", ps, new float[x.length], HyperParams.parse(List.of(bad))));
             assertTrue(e.getMessage().contains(key), bad + ": " + e.getMessage());
         }
-        var e = assertThrows(IllegalStateException.class,
-                () -> OptimizerRegistry.defaults().create("zovh", ps, new float[x.length], HyperParams.empty()));
-        assertTrue(e.getMessage().contains("ZoContext"), e.getMessage());
-        try (var scope = ZoContext.use(() -> p.loss(x))) {
-            Optimizer o = OptimizerRegistry.defaults().create("zovh", ps, new float[x.length], HyperParams.parse(List.of("lr=0.001")));
-            o.step();
-            assertEquals(1, o.stepCount());
-        }
+        Optimizer unbound = OptimizerRegistry.defaults().create("zovh", ps, new float[x.length], HyperParams.empty());
+        var e = assertThrows(IllegalStateException.class, unbound::step);
+        assertTrue(e.getMessage().contains("step(objective)"), e.getMessage());
+        Optimizer o = OptimizerRegistry.defaults().create("zovh", ps, new float[x.length], HyperParams.parse(List.of("lr=0.001")));
+        StepReport r = o.step(() -> p.loss(x));
+        assertEquals(1, o.stepCount());
+        assertEquals(3, r.queries(), "K = 3 queries per step");
     }
 }

@@ -1,5 +1,6 @@
 package dev.descent.bench.problems;
 
+import dev.descent.optim.Curvature;
 import dev.descent.autograd.F;
 import dev.descent.autograd.NoGrad;
 import dev.descent.autograd.Variable;
@@ -154,11 +155,11 @@ public final class ClassifierInstance implements ProblemInstance {
     public String throughputUnit() { return "examples"; }
 
     @Override
-    public Scope optimizerContext(long seed) {
+    public Curvature curvature(long seed) {
         var gnb = ClassifierCurvature.gaussNewtonBartlett(flat, () -> {
             requireBatch();
             return batchLogits();
         }, seed);
-        return BatchOptimizerContext.open(this, flat, gnb, seed);
+        return BatchCurvature.of(this, flat, gnb, seed);
     }
 }

@@ -1,5 +1,6 @@
 package dev.descent.bench.problems;
 
+import dev.descent.optim.Curvature;
 import dev.descent.autograd.NoGrad;
 import dev.descent.autograd.Variable;
 import dev.descent.data.TextDataset;
@@ -107,8 +108,8 @@ public final class GptInstance implements ProblemInstance {
     public String throughputUnit() { return "tokens"; }
 
     @Override
-    public Scope optimizerContext(long seed) {
+    public Curvature curvature(long seed) {
         var gnb = SophiaSupport.gaussNewtonBartlett(model, step -> requireBatch(), seed, 0);
-        return BatchOptimizerContext.open(this, flat, gnb, seed);
+        return BatchCurvature.of(this, flat, gnb, seed);
     }
 }

@@ -1,5 +1,7 @@
 package dev.descent.bench.problems;
 
+import dev.descent.optim.Curvature;
+import dev.descent.optim.Objective;
 import dev.descent.optim.ParamSet;
 
 import java.util.Map;
@@ -10,9 +12,9 @@ import java.util.Map;
  * the evaluation. Not thread-safe; a run owns its instance.
  *
  * <p>A training step is: {@link #setBatch(long)}, then either {@link #lossAndGradients()} and
- * {@code optimizer.step()} (first order), or {@code optimizer.step()} alone for an optimizer whose
- * {@code needsGradients()} is false (it calls {@link #loss()} through the zeroth-order context that
- * {@link #optimizerContext(long)} opens).
+ * {@code optimizer.step()} (first order), or {@code optimizer.step(objective)} for an optimizer whose
+ * {@code needsGradients()} is false (it calls {@link #loss()}); {@link #objective(long)} is the
+ * instance as the {@link Objective} a training loop runs.
  */
 public interface ProblemInstance extends AutoCloseable {
     /** The parameters (names and shapes as the model declares them) over the flat value buffer. */
@@ -43,16 +45,26 @@ public interface ProblemInstance extends AutoCloseable {
     String throughputUnit();
 
     /**
-     * Sets, on this thread, what optimizers built by name may need from the problem (Sophia's curvature
-     * estimators, the zeroth-order objective {@link #loss()}) until the returned scope closes. Build the
-     * optimizer inside it.
+     * The curvature estimators of this instance's loss (Sophia's), keyed by {@code seed}, over
+     * {@link #params()}' buffer; {@link Curvature#NONE} when it has none.
      */
-    Scope optimizerContext(long seed);
+    Curvature curvature(long seed);
 
-    /** Closes what {@link #optimizerContext} opened. */
-    interface Scope extends AutoCloseable {
-        @Override
-        void close();
+    /**
+     * This instance as a training objective: {@link Objective#prepare} selects the step's batch,
+     * {@link Objective#loss} and {@link Objective#lossAndGradient} are {@link #loss()} and
+     * {@link #lossAndGradients()}, and the curvature is {@link #curvature(long) curvature(seed)}
+     * (built once, here).
+     */
+    default Objective objective(long seed) {
+        Curvature curvature = curvature(seed);
+        ProblemInstance self = this;
+        return new Objective() {
+            @Override public double loss() { return self.loss(); }
+            @Override public double lossAndGradient() { return self.lossAndGradients(); }
+            @Override public Curvature curvature() { return curvature; }
+            @Override public void prepare(long step) { self.setBatch(step); }
+        };
     }
 
     @Override

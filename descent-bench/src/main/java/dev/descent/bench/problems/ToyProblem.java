@@ -1,9 +1,8 @@
 package dev.descent.bench.problems;
 
-import dev.descent.optim.CurvatureContext;
+import dev.descent.optim.Curvature;
 import dev.descent.optim.ParamSet;
 import dev.descent.optim.problems.Problem;
-import dev.descent.zo.ZoContext;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -14,8 +13,7 @@ import java.util.function.Supplier;
  * started at the problem's fixed point, metric {@code "loss"} (lower is better) evaluated in double.
  *
  * <p>The start point does not depend on the seed; the seed keys only the optimizer's own randomness
- * (Sophia's curvature estimates, zeroth-order perturbations), which {@link ProblemInstance#optimizerContext}
- * hands over through {@link CurvatureContext#forProblem} and {@link ZoContext#use}.
+ * (Sophia's curvature estimates, {@link Curvature#forProblem}, and zeroth-order perturbations).
  *
  * <p>The loss target ("steps to target") closes 99.9% of the gap from the start to the known
  * minimum: {@code f* + 1e-3 (f(x0) - f*)} — 0.0275 for the quadratic (f(x0) = 27.5), 0.0242 for
@@ -116,13 +114,6 @@ public final class ToyProblem implements BenchProblem {
         public String throughputUnit() { return "examples"; }
 
         @Override
-        public Scope optimizerContext(long seed) {
-            CurvatureContext.Scope curvature = CurvatureContext.forProblem(problem, seed);
-            ZoContext.Scope zo = ZoContext.use(this::loss);
-            return () -> {
-                zo.close();
-                curvature.close();
-            };
-        }
+        public Curvature curvature(long seed) { return Curvature.forProblem(problem, seed); }
     }
 }

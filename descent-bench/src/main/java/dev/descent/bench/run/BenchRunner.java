@@ -86,7 +86,7 @@ public final class BenchRunner {
 
     /**
      * Checks every distinct (optimizer, hyperparameters) of the grid by building the optimizer over a
-     * tiny two-parameter problem (a matrix and a vector) inside the problem's optimizer context, so a
+     * tiny two-parameter problem (a matrix and a vector) with the problem's curvature estimators, so a
      * misspelt or ill-typed hyperparameter fails before any run starts. Only the optimizer's own
      * validation errors (IllegalArgumentException) count; anything else is left to the run.
      */
@@ -95,8 +95,8 @@ public final class BenchRunner {
         ToyProblem tiny = new ToyProblem(ValidationProblem::new, 1, 1);
         for (RunSpec s : specs) {
             if (!seen.add(s.optimizer() + " " + s.hyperJson())) continue;
-            try (ProblemInstance inst = tiny.instantiate(0); ProblemInstance.Scope scope = inst.optimizerContext(0)) {
-                registry.create(s.optimizer(), inst.params(), inst.grads(), new HyperParams(s.hyper()));
+            try (ProblemInstance inst = tiny.instantiate(0)) {
+                registry.create(s.optimizer(), inst.params(), inst.grads(), new HyperParams(s.hyper()), inst.curvature(0));
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException(s.optimizer() + (s.hyper().isEmpty() ? "" : " " + s.hyper()) + " on " + s.problem() + ": " + e.getMessage());
             } catch (RuntimeException e) {
@@ -135,7 +135,8 @@ public final class BenchRunner {
         AtomicInteger failed = new AtomicInteger();
         AtomicReference<RuntimeException> fatal = new AtomicReference<>();
         AtomicInteger nextWorker = new AtomicInteger();
-        ThreadLocal<Integer> workerId = ThreadLocal.withInitial(nextWorker::getAndIncrement);
+        // Worker numbers for progress lines: each pool thread gets the next number on its first run.
+        java.util.Map<Thread, Integer> workerIds = new java.util.concurrent.ConcurrentHashMap<>();
         ExecutorService pool = Executors.newFixedThreadPool(jobs, r -> {
             Thread t = new Thread(r, "bench-run");
             t.setDaemon(true);
@@ -146,7 +147,7 @@ public final class BenchRunner {
             for (RunSpec spec : todo) {
                 futures.add(pool.submit(() -> {
                     if (stop.get()) return;
-                    int w = workerId.get();
+                    int w = workerIds.computeIfAbsent(Thread.currentThread(), t -> nextWorker.getAndIncrement());
                     listener.onRunStart(w, spec);
                     RunResult r;
                     try {

@@ -7,7 +7,6 @@ import dev.descent.optim.Optimizer;
 import dev.descent.optim.OptimizerRegistry;
 import dev.descent.tensor.Parallel;
 import dev.descent.tensor.Philox;
-import dev.descent.zo.ZoContext;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -63,9 +62,8 @@ public final class DeepZeroBench {
         DigitsMlp net = new DigitsMlp(seed, 64, 32, 10);
         Optimizer opt;
         HyperParams h = new HyperParams(withSeed(arm, seed));
-        try (var scope = ZoContext.use(net)) {
-            opt = OptimizerRegistry.defaults().create(arm.optimizer(), net.model.parameters(), h);
-        }
+        opt = OptimizerRegistry.defaults().create(arm.optimizer(), net.model.parameters(), h);
+        long queries = 0;
         int[] order = new int[0];
         int pos = train.rows();
         int epoch = 0;
@@ -79,10 +77,12 @@ public final class DeepZeroBench {
             if (opt.needsGradients()) {
                 opt.zeroGrad();
                 net.lossWithTape().backward();
+                opt.step();
+            } else {
+                queries += opt.step(net).queries(); // zeroth order: the optimizer evaluates the network (on replicas)
             }
-            opt.step();
         }
-        double passes = opt.needsGradients() ? steps : opt.scalars().get("queries");
+        double passes = opt.needsGradients() ? steps : queries;
         return new double[] {net.accuracy(test, null), passes};
     }
 

@@ -4,11 +4,13 @@ import dev.descent.data.ClassificationData;
 import dev.descent.data.Datasets;
 import dev.descent.nn.FlatParameters;
 import dev.descent.optim.GradientTransformation;
+import dev.descent.optim.Objective;
 import dev.descent.optim.ParamSet;
 import dev.descent.optim.TransformOptimizer;
 import dev.descent.optim.Transforms;
 import dev.descent.tensor.Parallel;
 import dev.descent.tensor.Philox;
+import dev.descent.train.TrainingLoop;
 import dev.descent.zo.Rise;
 import java.util.List;
 import java.util.Locale;
@@ -104,7 +106,6 @@ public final class RiseContinualBench {
         double[][] acc = new double[TASKS.length + 1][TASKS.length];
         ClassificationData[] taskTest = new ClassificationData[TASKS.length];
         for (int j = 0; j < TASKS.length; j++) taskTest[j] = DigitsMlp.onlyClasses(test, "test/" + j, TASKS[j]);
-        long globalStep = 0;
         for (int t = 0; t < TASKS.length; t++) {
             ClassificationData task = DigitsMlp.onlyClasses(train, "train/" + t, TASKS[t]);
             if (t > 0) {
@@ -114,24 +115,72 @@ public final class RiseContinualBench {
                 acc[TASKS.length][0] += k[0] / (TASKS.length - 1);
                 acc[TASKS.length][1] += k[1] / (TASKS.length - 1);
             }
-            int[] order = new int[0];
-            int pos = task.rows();
-            int epoch = 0;
-            for (int s = 0; s < steps; s++, globalStep++) {
-                if (pos + 32 > task.rows()) {
-                    order = DeepZeroBench.shuffle(task.rows(), seed * 100 + t, epoch++);
-                    pos = 0;
-                }
-                net.setBatch(DigitsMlp.batch(task, java.util.Arrays.copyOfRange(order, pos, pos + 32)));
-                pos += 32;
-                opt.zeroGrad();
-                if (zo) finiteDifferenceZo(net, params, q, seed, globalStep);
-                else net.lossWithTape().backward();
-                opt.step();
+            // The steps of task t are the loop's steps t·steps … (t+1)·steps − 1 (the ZO directions are keyed by them).
+            Objective objective = new TaskObjective(net, params, task, seed * 100 + t, (long) t * steps, zo, q, seed);
+            try {
+                new TrainingLoop(opt, objective, params.grads()).onNonFinite(TrainingLoop.NonFinite.CONTINUE)
+                        .run((long) t * steps, (long) (t + 1) * steps);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e); // no callback writes anything
             }
             for (int j = 0; j < TASKS.length; j++) acc[t][j] = net.accuracy(taskTest[j], taskAware ? TASKS[j] : null);
         }
         return acc;
+    }
+
+    /**
+     * One task's objective: step k's batch is the 32 rows at position (k − first) mod (epoch length)
+     * of the epoch's shuffle ({@link DeepZeroBench#shuffle} keyed by the task and the epoch); the
+     * gradient is exact, or for the norm-matched ZO arm the finite-difference estimate
+     * ({@link #finiteDifferenceZo}, whose loss is the mean of its f(θ + εu)).
+     */
+    private static final class TaskObjective implements Objective {
+        private final DigitsMlp net;
+        private final FlatParameters params;
+        private final ClassificationData task;
+        private final long shuffleSeed;
+        private final long first;
+        private final boolean zo;
+        private final int q;
+        private final long seed;
+        private int[] order = new int[0];
+        private long epoch = -1;
+        private long step;
+
+        TaskObjective(DigitsMlp net, FlatParameters params, ClassificationData task, long shuffleSeed, long first, boolean zo, int q, long seed) {
+            this.net = net;
+            this.params = params;
+            this.task = task;
+            this.shuffleSeed = shuffleSeed;
+            this.first = first;
+            this.zo = zo;
+            this.q = q;
+            this.seed = seed;
+        }
+
+        @Override
+        public void prepare(long k) {
+            step = k;
+            long perEpoch = task.rows() / 32;
+            long e = (k - first) / perEpoch;
+            if (e != epoch) {
+                order = DeepZeroBench.shuffle(task.rows(), shuffleSeed, (int) e);
+                epoch = e;
+            }
+            int pos = (int) ((k - first) % perEpoch) * 32;
+            net.setBatch(DigitsMlp.batch(task, java.util.Arrays.copyOfRange(order, pos, pos + 32)));
+        }
+
+        @Override
+        public double loss() { return net.loss(); }
+
+        @Override
+        public double lossAndGradient() {
+            if (zo) return finiteDifferenceZo(net, params, q, seed, step);
+            var loss = net.lossWithTape();
+            loss.backward();
+            return loss.item();
+        }
     }
 
     /** {κ_g, κ̄} of the retention loss on {@code retention} for the gradient of {@code task} (see the class comment). */
@@ -186,8 +235,8 @@ public final class RiseContinualBench {
         return out;
     }
 
-    /** Writes the norm-matched central-difference ZO estimate into the gradient buffer. */
-    static void finiteDifferenceZo(DigitsMlp net, FlatParameters params, int q, long seed, long step) {
+    /** Writes the norm-matched central-difference ZO estimate into the gradient buffer; returns the mean of f(θ + εu_i). */
+    static double finiteDifferenceZo(DigitsMlp net, FlatParameters params, int q, long seed, long step) {
         float[] theta = params.values();
         float[] g = params.grads();
         int d = theta.length;
@@ -195,11 +244,13 @@ public final class RiseContinualBench {
         float[] u = new float[d];
         double eps = 1e-3;
         double[] acc = new double[d];
+        double plusSum = 0;
         Philox rng = Philox.stream(seed, "bench/zo-directions").derive(step);
         for (int i = 0; i < q; i++) {
             rng.fillGaussian(u, 0, d, (long) i * d);
             for (int k = 0; k < d; k++) theta[k] = (float) (saved[k] + eps * u[k]);
             double plus = net.loss();
+            plusSum += plus;
             for (int k = 0; k < d; k++) theta[k] = (float) (saved[k] - eps * u[k]);
             double minus = net.loss();
             System.arraycopy(saved, 0, theta, 0, d);
@@ -208,5 +259,6 @@ public final class RiseContinualBench {
         }
         double c = Rise.normConstant(d, q, Rise.Directions.GAUSSIAN) / q;
         for (int k = 0; k < d; k++) g[k] = (float) (c * acc[k]);
+        return plusSum / q;
     }
 }

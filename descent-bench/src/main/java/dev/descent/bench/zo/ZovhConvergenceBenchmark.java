@@ -13,7 +13,7 @@ import dev.descent.optim.ParamSet;
 import dev.descent.zo.HessianFunction;
 import dev.descent.zo.HessianQuadratic;
 import dev.descent.zo.HessianRosenbrock;
-import dev.descent.zo.ZoContext;
+import dev.descent.optim.Objective;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,7 +28,7 @@ import java.util.Map;
  * Claim (b): ZoVH's curvature-aware ZO algorithm against ZO-SGD, ZO-AdaMM and MeZO on ill-conditioned
  * problems, loss − f* against function queries. Every method is the library's registered optimizer
  * ({@code zovh}, {@code zo_sgd}, {@code zo_adam}, {@code mezo}), built by
- * {@code OptimizerRegistry.defaults().create(...)} inside {@link ZoContext#use} over a float32
+ * {@code OptimizerRegistry.defaults().create(...)} and stepped with {@code step(objective)} over a float32
  * {@link ParamSet} holding the problem's x, whose objective evaluates the double-precision test
  * function at the (float) parameters. Queries are the optimizer's own {@code queries} scalar
  * (zo_sgd, zo_adam, mezo: 2 per step, central differences, q = 1); {@code zovh} has no such counter
@@ -92,13 +92,12 @@ public final class ZovhConvergenceBenchmark {
         double[] x = new double[d];
         Map<String, String> hyper = new LinkedHashMap<>(m.hyper());
         hyper.put("seed", Long.toString(seed));
-        Optimizer opt;
-        try (ZoContext.Scope ignored = ZoContext.use(() -> {
+        Objective objective = () -> {
             for (int i = 0; i < d; i++) x[i] = values[i];
             return f.value(x);
-        })) {
-            opt = OptimizerRegistry.defaults().create(m.optimizer(), params, new float[d], new HyperParams(hyper));
-        }
+        };
+        Optimizer opt = OptimizerRegistry.defaults().create(m.optimizer(), params, new float[d], new HyperParams(hyper));
+        long counted = 0;
         int perStep = m.queriesPerStepIfUncounted();
         int stepCost = perStep > 0 ? perStep : 2; // zo_sgd, zo_adam, mezo: central differences with q = 1
         double[] out = new double[cps.length];
@@ -107,8 +106,8 @@ public final class ZovhConvergenceBenchmark {
         long queries = 0;
         double gap = f.value(start) - f.minimum(); // after the latest step, i.e. after `queries` queries
         while (c < cps.length && queries + stepCost <= budget) {
-            opt.step();
-            long next = perStep > 0 ? perStep * opt.stepCount() : Math.round(opt.scalars().get("queries"));
+            counted += opt.step(objective).queries();
+            long next = perStep > 0 ? perStep * opt.stepCount() : counted;
             // checkpoints this step jumps over get the loss before it: loss after at most Q queries
             while (c < cps.length && cps[c] < next) out[c++] = gap;
             queries = next;

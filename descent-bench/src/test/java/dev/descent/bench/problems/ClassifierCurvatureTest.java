@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.descent.optim.CurvatureContext;
 import dev.descent.optim.ParamSlot;
 import org.junit.jupiter.api.Test;
 
@@ -41,8 +40,8 @@ class ClassifierCurvatureTest {
         double[] mean = new double[values.length];
         float[] out = new float[values.length];
         float[] grads = inst.grads().clone();
-        try (var scope = inst.optimizerContext(8)) {
-            var gnb = CurvatureContext.current().gaussNewtonBartlett();
+        {
+            var gnb = inst.curvature(8).gaussNewtonBartlett();
             for (int t = 0; t < draws; t++) {
                 gnb.estimate(values, out, t);
                 for (int i = 0; i < out.length; i++) mean[i] += out[i] / (double) draws;

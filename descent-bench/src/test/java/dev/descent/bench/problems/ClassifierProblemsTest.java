@@ -7,12 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.descent.optim.CurvatureContext;
 import dev.descent.optim.HyperParams;
 import dev.descent.optim.Optimizer;
 import dev.descent.optim.OptimizerInfo;
 import dev.descent.optim.OptimizerRegistry;
-import dev.descent.zo.ZoContext;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
@@ -134,8 +132,8 @@ class ClassifierProblemsTest {
         float[] values = inst.params().values().clone();
         double l1 = inst.loss();
         assertArrayEquals(grads, inst.grads());
-        try (var scope = inst.optimizerContext(4)) {
-            var est = CurvatureContext.current();
+        {
+            var est = inst.curvature(4);
             float[] out = new float[grads.length];
             est.gaussNewtonBartlett().estimate(inst.params().values(), out, 0);
             for (float v : out) assertTrue(v >= 0 && Float.isFinite(v));
@@ -144,11 +142,9 @@ class ClassifierProblemsTest {
             for (float v : out) assertTrue(Float.isFinite(v));
             assertArrayEquals(grads, inst.grads());
             assertArrayEquals(values, inst.params().values());
-            assertEquals(l1, ZoContext.current().loss());
+            assertEquals(l1, inst.objective(4).loss());
             assertArrayEquals(grads, inst.grads());
         }
-        assertEquals(null, CurvatureContext.current());
-        assertEquals(null, ZoContext.current());
     }
 
     @Test
@@ -164,16 +160,17 @@ class ClassifierProblemsTest {
         Set<String> ran = new HashSet<>();
         for (OptimizerInfo info : OptimizerRegistry.defaults().all()) {
             ClassifierInstance inst = p.instantiate(0);
-            Optimizer opt;
-            try (var scope = inst.optimizerContext(0)) {
-                opt = OptimizerRegistry.defaults().create(info.name(), inst.params(), inst.grads(), HyperParams.empty());
-            }
+            var objective = inst.objective(0);
+            Optimizer opt = OptimizerRegistry.defaults().create(info.name(), inst.params(), inst.grads(), HyperParams.empty(),
+                    objective.curvature());
             double first = Double.NaN;
             for (int step = 0; step < 12; step++) {
-                inst.setBatch(step);
-                double l = opt.needsGradients() ? inst.lossAndGradients() : inst.loss();
-                if (step == 0) first = l;
-                opt.step();
+                objective.prepare(step);
+                double l = opt.needsGradients() ? inst.loss() : Double.NaN;
+                double reported = opt.step(objective).loss();
+                if (opt.needsGradients()) assertEquals(l, reported, 1e-6 * Math.abs(l), info.name() + ": the step reports the batch loss");
+                opt.zeroGrad();
+                if (step == 0) first = reported;
             }
             for (float v : inst.params().values()) assertTrue(Float.isFinite(v), info.name() + " produced a non-finite parameter");
             assertTrue(Double.isFinite(first));
@@ -205,9 +202,7 @@ class ClassifierProblemsTest {
     }
 
     static Optimizer adamw(ClassifierInstance inst, String lr) {
-        try (var scope = inst.optimizerContext(0)) {
-            return OptimizerRegistry.defaults().create("adamw", inst.params(), inst.grads(), HyperParams.parse(List.of("lr=" + lr)));
-        }
+        return OptimizerRegistry.defaults().create("adamw", inst.params(), inst.grads(), HyperParams.parse(List.of("lr=" + lr)));
     }
 
     static void train(ClassifierInstance inst, Optimizer opt, int steps) {

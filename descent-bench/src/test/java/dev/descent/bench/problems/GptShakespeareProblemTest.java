@@ -5,11 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.descent.optim.CurvatureContext;
 import dev.descent.optim.HyperParams;
 import dev.descent.optim.Optimizer;
 import dev.descent.optim.OptimizerRegistry;
-import dev.descent.zo.ZoContext;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -94,14 +92,15 @@ class GptShakespeareProblemTest {
         float[] values = inst.params().values().clone();
         double l = inst.loss();
         assertArrayEquals(grads, inst.grads());
-        try (var scope = inst.optimizerContext(6)) {
+        {
             float[] out = new float[grads.length];
-            CurvatureContext.current().gaussNewtonBartlett().estimate(inst.params().values(), out, 1);
+            var curvature = inst.curvature(6);
+            curvature.gaussNewtonBartlett().estimate(inst.params().values(), out, 1);
             assertArrayEquals(grads, inst.grads());
-            CurvatureContext.current().hutchinson().estimate(inst.params().values(), out, 1);
+            curvature.hutchinson().estimate(inst.params().values(), out, 1);
             assertArrayEquals(grads, inst.grads());
             assertArrayEquals(values, inst.params().values());
-            assertEquals(l, ZoContext.current().loss());
+            assertEquals(l, inst.objective(6).loss());
         }
     }
 
@@ -109,10 +108,8 @@ class GptShakespeareProblemTest {
     void sophiaVariantsRunOnTheGpt() {
         for (String name : List.of("sophiag", "sophiah")) {
             GptInstance inst = tiny().instantiate(0);
-            Optimizer opt;
-            try (var scope = inst.optimizerContext(0)) {
-                opt = OptimizerRegistry.defaults().create(name, inst.params(), inst.grads(), HyperParams.parse(List.of("lr=1e-3")));
-            }
+            Optimizer opt = OptimizerRegistry.defaults().create(name, inst.params(), inst.grads(), HyperParams.parse(List.of("lr=1e-3")),
+                    inst.curvature(0));
             for (int step = 0; step < 12; step++) {
                 inst.setBatch(step);
                 assertTrue(Double.isFinite(inst.lossAndGradients()));

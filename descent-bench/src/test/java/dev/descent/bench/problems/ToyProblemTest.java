@@ -7,10 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.descent.optim.CurvatureContext;
 import dev.descent.optim.problems.MatrixFit;
 import dev.descent.optim.problems.Problems;
-import dev.descent.zo.ZoContext;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -53,18 +51,13 @@ class ToyProblemTest {
     }
 
     @Test
-    void theOptimizerContextSetsCurvatureAndTheZerothOrderObjectiveThenRestoresThem() {
+    void theObjectiveCarriesTheCurvatureAndReadsTheBufferAsItIsNow() {
         try (ProblemInstance inst = BenchProblems.byName("quadratic").instantiate(3)) {
-            assertNull(ZoContext.current());
-            assertNull(CurvatureContext.current());
-            try (ProblemInstance.Scope s = inst.optimizerContext(3)) {
-                assertNotNull(CurvatureContext.current().gaussNewtonBartlett());
-                assertNotNull(CurvatureContext.current().hutchinson());
-                inst.params().values()[0] = 3f; // the objective reads the buffer as it is now
-                assertEquals(inst.loss(), ZoContext.current().loss(), 0.0);
-            }
-            assertNull(ZoContext.current());
-            assertNull(CurvatureContext.current());
+            var objective = inst.objective(3);
+            assertNotNull(objective.curvature().gaussNewtonBartlett());
+            assertNotNull(objective.curvature().hutchinson());
+            inst.params().values()[0] = 3f; // the objective reads the buffer as it is now
+            assertEquals(inst.loss(), objective.loss(), 0.0);
         }
     }
 

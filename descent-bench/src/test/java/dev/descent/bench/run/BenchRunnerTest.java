@@ -143,7 +143,7 @@ class BenchRunnerTest {
     }
 
     @Test
-    void zerothOrderOptimizersRecordTheirPublishedLossOrTheLossBeforeTheStep(@TempDir Path dir) throws Exception {
+    void zerothOrderOptimizersRecordTheLossTheirStepReports(@TempDir Path dir) throws Exception {
         RunSpec published = RunSpec.of("rosenbrock", "test_zo", Map.of("lr", "0.001"), 0, 3, 3);
         RunSpec silent = RunSpec.of("rosenbrock", "test_zo", Map.of("lr", "0.001", "publish", "false"), 0, 3, 3);
         Path db = dir.resolve("runs.db");

@@ -1,11 +1,11 @@
 package dev.descent.bench.run;
 
+import dev.descent.optim.Objective;
 import dev.descent.optim.Optimizer;
 import dev.descent.optim.OptimizerInfo;
 import dev.descent.optim.OptimizerRegistry;
 import dev.descent.tensor.Tensor;
-import dev.descent.zo.ZoContext;
-import dev.descent.zo.ZoObjective;
+import dev.descent.optim.StepReport;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -18,7 +18,7 @@ final class TestOptimizers {
         OptimizerRegistry r = new OptimizerRegistry();
         for (String n : new String[] {"sgd", "adamw", "sophiag"}) r.add(defaults.info(n));
         r.add(new OptimizerInfo("test_zo", "coordinate central differences", "none", "none", "n/a", 0, false,
-                (params, grads, h) -> new CoordinateZo(params.values(), h.getDouble("lr", 0.01), h.getBool("publish", true), ZoContext.require("test_zo"))));
+                (params, grads, h) -> new CoordinateZo(params.values(), h.getDouble("lr", 0.01), h.getBool("publish", true))));
         r.add(new OptimizerInfo("test_throws", "throws at a given step", "none", "none", "n/a", 0, false,
                 (params, grads, h) -> new Throwing(h.getInt("at", 3))));
         r.add(new OptimizerInfo("test_slow", "gradient descent that sleeps after each step", "none", "none", "n/a", 0, false,
@@ -85,24 +85,29 @@ final class TestOptimizers {
     }
 
     /**
-     * x_i ← x_i − lr (f(x + μ e_i) − f(x − μ e_i)) / 2μ with i = step mod n, μ = 1e-3; publishes the
-     * scalar "loss" = (f₊ + f₋)/2 when {@code publish}.
+     * x_i ← x_i − lr (f(x + μ e_i) − f(x − μ e_i)) / 2μ with i = step mod n, μ = 1e-3; reports (and
+     * publishes as the scalar "loss") (f₊ + f₋)/2 when {@code publish}, otherwise reports f(x) before
+     * the step (one more query).
      */
     static final class CoordinateZo extends Base {
         private final float[] x;
-        private final ZoObjective f;
         private final boolean publish;
         private double lastLoss = Double.NaN;
 
-        CoordinateZo(float[] x, double lr, boolean publish, ZoObjective f) {
+        CoordinateZo(float[] x, double lr, boolean publish) {
             this.x = x;
             this.lr = lr;
             this.publish = publish;
-            this.f = f;
         }
 
         @Override
         public void step() {
+            throw new IllegalStateException("test_zo is zeroth-order: call step(objective)");
+        }
+
+        @Override
+        public StepReport step(Objective f) {
+            double before = publish ? Double.NaN : f.loss();
             int i = (int) (steps % x.length);
             float xi = x[i];
             double mu = 1e-3;
@@ -113,6 +118,7 @@ final class TestOptimizers {
             x[i] = (float) (xi - lr * (plus - minus) / (2 * mu));
             lastLoss = (plus + minus) / 2;
             steps++;
+            return publish ? StepReport.applied(lastLoss, 2) : StepReport.applied(before, 3);
         }
 
         @Override

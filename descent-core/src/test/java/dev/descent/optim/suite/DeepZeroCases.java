@@ -1,6 +1,5 @@
 package dev.descent.optim.suite;
 
-import dev.descent.zo.ZoContext;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -8,8 +7,8 @@ import java.util.Map;
 /**
  * Suite settings for {@code deepzero} and {@code rise_sgd}.
  *
- * <p>{@code deepzero} is zeroth-order: the battery must open {@link ZoContext} with the problem's
- * loss over the run's buffer around the registry call (as {@code OptimizerSuiteTest.Run} does) and need not compute
+ * <p>{@code deepzero} is zeroth-order: the battery hands it the problem's loss over the run's buffer at every
+ * step ({@code step(objective)}, as {@code OptimizerSuiteTest.Run}'s loop does) and need not compute
  * gradients. Its cases use central differences (exact on a quadratic, O(μ²) bias on Rosenbrock) and
  * {@code coords_per_step=4} so that a step on the ~100k-parameter allocation problem costs 9
  * evaluations, not 200k; {@code sparsity=0.5} with {@code grasp_queries=8} exercises the ZO-GraSP

@@ -7,17 +7,17 @@ import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
 import dev.descent.io.Safetensors;
-import dev.descent.optim.CurvatureContext;
 import dev.descent.optim.HyperParams;
 import dev.descent.optim.Optimizer;
 import dev.descent.optim.OptimizerInfo;
 import dev.descent.optim.OptimizerRegistry;
 import dev.descent.optim.ParamSet;
 import dev.descent.optim.problems.Problem;
+import dev.descent.optim.problems.ProblemObjective;
 import dev.descent.optim.problems.Problems;
 import dev.descent.tensor.Parallel;
 import dev.descent.tensor.Tensor;
-import dev.descent.zo.ZoContext;
+import dev.descent.train.TrainingLoop;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -39,10 +39,11 @@ import org.junit.jupiter.api.io.TempDir;
  * independently of the parameter count; invalid and unknown hyperparameters are refused with a
  * message naming the key; two identical runs give identical bits.
  *
- * <p>Every run is full-batch float32 from the problem's fixed start: each step overwrites the
- * gradient buffer with {@link Problem#lossAndGradient} and calls {@link Optimizer#step()}. Optimizers
- * that do not need gradients (zeroth-order) skip the gradient and evaluate {@link Problem#loss} on
- * the run's buffer through the {@link ZoContext} set when they are built.
+ * <p>Every run is full-batch float32 from the problem's fixed start on the {@link TrainingLoop} over
+ * the problem's {@link ProblemObjective}: each step writes the gradient buffer with
+ * {@link Problem#lossAndGradient} and calls {@link Optimizer#step()}. Optimizers that do not need
+ * gradients (zeroth-order) skip the gradient and evaluate {@link Problem#loss} on the run's buffer
+ * through the objective the loop hands to {@link Optimizer#step(dev.descent.optim.Objective)}.
  */
 class OptimizerSuiteTest {
     private static final OptimizerRegistry REGISTRY = OptimizerRegistry.defaults();
@@ -339,6 +340,8 @@ class OptimizerSuiteTest {
         final float[] values;
         final float[] grads;
         final Optimizer optimizer;
+        final TrainingLoop loop;
+        private long taken;
 
         Run(String name, Problem problem, Map<String, String> hyper) {
             this(name, problem, hyper, problem.start());
@@ -349,22 +352,21 @@ class OptimizerSuiteTest {
             this.values = values;
             this.grads = new float[values.length];
             ParamSet params = ParamSet.of(values, problem.names(), problem.shapes());
-            // Sophia's factories take their curvature estimators from this context (over this very
-            // buffer); the other optimizers ignore it.
-            // Zeroth-order optimizers capture the loss at the current contents of this buffer.
-            try (var curvature = CurvatureContext.forProblem(problem, CURVATURE_SEED);
-                 var objective = ZoContext.use(() -> problem.loss(values))) {
-                this.optimizer = REGISTRY.create(name, params, grads, new HyperParams(hyper));
-            }
+            // Sophia's factories take the problem's curvature estimators (over this very buffer); the
+            // other optimizers ignore them. Zeroth-order optimizers evaluate the loss at the current
+            // contents of this buffer through the objective the loop hands them.
+            ProblemObjective objective = new ProblemObjective(problem, values, grads, CURVATURE_SEED);
+            this.optimizer = REGISTRY.create(name, params, grads, new HyperParams(hyper), objective.curvature());
+            this.loop = new TrainingLoop(optimizer, objective, grads).onNonFinite(TrainingLoop.NonFinite.CONTINUE);
         }
 
         void steps(int n) {
-            boolean backward = optimizer.needsGradients();
-            for (int i = 0; i < n; i++) {
-                optimizer.zeroGrad();
-                if (backward) problem.lossAndGradient(values, grads);
-                optimizer.step();
+            try {
+                loop.run(taken, taken + n);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e); // no callback does I/O
             }
+            taken += n;
         }
 
         String describe() { return optimizer.name() + " with " + optimizer.scalars(); }

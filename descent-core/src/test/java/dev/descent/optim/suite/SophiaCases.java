@@ -1,6 +1,6 @@
 package dev.descent.optim.suite;
 
-import dev.descent.optim.CurvatureContext;
+import dev.descent.optim.Curvature;
 import dev.descent.optim.HyperParams;
 import dev.descent.optim.Optimizer;
 import dev.descent.optim.OptimizerRegistry;
@@ -13,18 +13,17 @@ import java.util.Map;
 /**
  * Suite settings for {@code sophiag} and {@code sophiah}.
  *
- * <p><b>The battery must set the curvature context</b> around the registry call, from the problem
+ * <p><b>The battery must pass the curvature estimators</b> to the registry call, from the problem
  * it is about to run and over the same parameter buffer it evaluates (see {@link #run}):
  * <pre>
  *   float[] x = problem.start();
- *   try (var scope = CurvatureContext.forProblem(problem, seed)) {
- *       opt = registry.create(name, ParamSet.of(x, problem.names(), problem.shapes()), grads, hyper);
- *   }
+ *   opt = registry.create(name, ParamSet.of(x, problem.names(), problem.shapes()), grads, hyper,
+ *           Curvature.forProblem(problem, seed));
  * </pre>
- * Setting it for every optimizer is harmless (only Sophia reads it). Any seed works; the thresholds
- * below hold for every one of 60 seeds tried. Without the context the Sophia factories throw
+ * Passing them to every optimizer is harmless (only Sophia reads them). Any seed works; the thresholds
+ * below hold for every one of 60 seeds tried. Without them the Sophia factories throw
  * IllegalStateException("sophiag needs a curvature estimator: …"); invalid settings throw
- * IllegalArgumentException with or without it.
+ * IllegalArgumentException with or without them.
  *
  * <p>Settings: the default β = (0.965, 0.99) and curvature refresh every k = 10 steps (the reference
  * setting, with the canonical problems' estimators: Gauss–Newton–Bartlett Jᵀε for sophiag,
@@ -64,10 +63,8 @@ public final class SophiaCases {
     public static double run(String name, Problem problem, Map<String, String> hyper, int steps, long seed) {
         float[] x = problem.start();
         float[] grads = new float[x.length];
-        Optimizer opt;
-        try (var scope = CurvatureContext.forProblem(problem, seed)) {
-            opt = OptimizerRegistry.defaults().create(name, ParamSet.of(x, problem.names(), problem.shapes()), grads, new HyperParams(hyper));
-        }
+        Optimizer opt = OptimizerRegistry.defaults().create(name, ParamSet.of(x, problem.names(), problem.shapes()), grads,
+                new HyperParams(hyper), Curvature.forProblem(problem, seed));
         for (int i = 0; i < steps; i++) {
             problem.lossAndGradient(x, grads);
             opt.step();

@@ -6,7 +6,7 @@ import java.util.Map;
 
 /**
  * Suite settings for {@code ZerothOrderOptimizers} ({@code mezo}, {@code zo_sgd}, {@code zo_adam}).
- * The battery builds them inside {@code ZoContext.use(() -> problem.loss(values))} and skips the
+ * The battery steps them with {@code step(objective)} over {@code problem.loss(values)} and skips the
  * gradient for them ({@code needsGradients() == false}); every step costs two loss evaluations.
  *
  * <p>Why these thresholds. A two-point estimate on these problems is a random rank-one projection
