@@ -7,7 +7,7 @@ import dev.descent.autograd.Variable;
  * Layer normalisation over the last dimension with a gain and an optional bias (nanoGPT's
  * {@code LayerNorm(ndim, bias)}; PyTorch's own has no "gain only" switch), eps 1e-5.
  */
-public final class LayerNorm extends Module {
+public final class LayerNorm extends Layer {
     public static final float EPS = 1e-5f;
     public final Parameter weight;
     public final Parameter bias;
@@ -18,6 +18,7 @@ public final class LayerNorm extends Module {
         weight.value().fill(1f);
     }
 
+    @Override
     public Variable forward(Variable x) {
         return F.layerNorm(x, weight, bias, EPS);
     }

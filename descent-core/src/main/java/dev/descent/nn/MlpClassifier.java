@@ -1,52 +1,33 @@
 package dev.descent.nn;
 
-import dev.descent.autograd.F;
 import dev.descent.autograd.Variable;
-import dev.descent.tensor.Philox;
-import dev.descent.tensor.Tensor;
 
 /**
  * A multi-layer perceptron classifier {@code Linear → ReLU → … → Linear}, named like
  * {@code torch.nn.Sequential} ({@code net.0.weight}, {@code net.2.weight}, …), initialised as
- * PyTorch's {@code nn.Linear} default: weight and bias uniform in ±1/√fan_in.
+ * PyTorch's {@code nn.Linear} default ({@link Init#torchDefault}): weight and bias uniform in ±1/√fan_in.
  */
 public final class MlpClassifier extends Module {
-    private final ModuleList<Module> net;
+    private final Sequential net;
     private final FlatParameters parameters;
 
     /** @param sizes input width, hidden widths…, number of classes */
     public MlpClassifier(long seed, int... sizes) {
         if (sizes.length < 2) throw new IllegalArgumentException("need at least input and output sizes");
-        net = module("net", new ModuleList<>());
+        Layer[] layers = new Layer[2 * sizes.length - 3];
         for (int i = 0; i + 1 < sizes.length; i++) {
-            net.add(new Linear(sizes[i], sizes[i + 1], true));
-            if (i + 2 < sizes.length) net.add(new Relu());
+            layers[2 * i] = new Linear(sizes[i], sizes[i + 1], true);
+            if (i + 2 < sizes.length) layers[2 * i + 1] = new ReLU();
         }
+        net = module("net", new Sequential(layers));
         parameters = FlatParameters.of(this);
-        for (Parameter p : parameters.list()) {
-            int fanIn = p.name().endsWith(".weight") ? p.value().dim(1) : findFanIn(p.name());
-            float bound = (float) (1.0 / Math.sqrt(fanIn));
-            Tensor v = p.value();
-            Philox.stream(seed, "init/" + p.name()).fillUniform(v.data(), v.offset(), v.size(), 0);
-            for (int i = 0; i < v.size(); i++) v.data()[v.offset() + i] = (v.data()[v.offset() + i] * 2 - 1) * bound;
-        }
-    }
-
-    private int findFanIn(String biasName) {
-        return parameters.get(biasName.substring(0, biasName.length() - "bias".length()) + "weight").value().dim(1);
+        Init.torchDefault(this, seed);
     }
 
     public FlatParameters parameters() { return parameters; }
 
     /** Logits {@code [n, classes]} for inputs {@code [n, features]}. */
     public Variable forward(Variable x) {
-        for (Module m : net.items()) {
-            x = m instanceof Linear l ? l.forward(x) : F.relu(x);
-        }
-        return x;
+        return net.forward(x);
     }
-
-    /** A parameter-free marker module for the ReLU positions of the sequence. */
-    static final class Relu extends Module {}
-
 }
