@@ -29,7 +29,7 @@ public class Variable {
 
     protected Tensor value;
     protected Tensor grad;
-    private final boolean requiresGrad;
+    private boolean requiresGrad;
     private Variable[] parents;
     private Backward backward;
 
@@ -72,6 +72,9 @@ public class Variable {
     public Tensor grad() { return grad; }
 
     public boolean requiresGrad() { return requiresGrad; }
+
+    /** Turns gradient collection for a leaf on or off (a frozen parameter); a leaf's owner decides when this is allowed. */
+    protected void setRequiresGrad(boolean on) { this.requiresGrad = on; }
 
     public int[] shape() { return value.shape(); }
 

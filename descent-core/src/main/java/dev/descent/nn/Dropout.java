@@ -8,7 +8,7 @@ import dev.descent.autograd.Variable;
  * is zeroed with probability p and the others scaled by 1/(1 − p); in evaluation mode
  * ({@code train(false)}) it is the identity.
  */
-public final class Dropout extends Layer {
+public final class Dropout extends Module implements Layer {
     private final float p;
     private final DropoutStreams streams;
 

@@ -24,6 +24,14 @@ import java.util.Map;
  * gains 1, and the residual projections ({@code c_proj.weight}) N(0, (0.02/√(2·n_layer))²). The
  * values come from the counter-based stream keyed by (seed, "init/" + parameter name), so a
  * parameter's initial value does not depend on the order of construction.
+ *
+ * <p>Roles: {@code wte} and {@code wpe} are {@link ParameterRole#EMBEDDING}s (wte is also the tied
+ * head's weight), the Linear weights {@link ParameterRole#HIDDEN_MATRIX}, LayerNorm gains
+ * {@link ParameterRole#NORM_GAIN}, biases {@link ParameterRole#BIAS}.
+ *
+ * <p>The constructor builds and initialises the module tree; it does not flatten it. Modules may be
+ * replaced and parameters frozen until {@link #flatten()} (or the first {@link #parameters()}, which
+ * flattens), as {@link Module} describes.
  */
 public final class Gpt extends Module {
     /** State-dict entries that alias another parameter (the tied LM head), as PyTorch's state_dict lists them. */
@@ -32,42 +40,45 @@ public final class Gpt extends Module {
     private final GptConfig config;
     private final Transformer transformer;
     private final DropoutStreams dropoutStreams;
-    private final FlatParameters parameters;
 
-    /** nanoGPT's {@code transformer} ModuleDict. */
+    /** nanoGPT's {@code transformer} ModuleDict: {@code wte}, {@code wpe}, {@code drop}, {@code h}, {@code ln_f}. */
     public static final class Transformer extends Module {
-        public final Embedding wte;
-        public final Embedding wpe;
-        public final Dropout drop;
-        public final ModuleList<Block> h;
-        public final LayerNorm lnF;
-
         Transformer(GptConfig c, DropoutStreams streams) {
-            wte = module("wte", new Embedding(c.vocabSize(), c.nEmbd()));
-            wpe = module("wpe", new Embedding(c.blockSize(), c.nEmbd()));
-            drop = module("drop", new Dropout(c.dropout(), streams));
-            h = module("h", new ModuleList<>());
+            module("wte", new Embedding(c.vocabSize(), c.nEmbd()));
+            module("wpe", new Embedding(c.blockSize(), c.nEmbd()));
+            module("drop", new Dropout(c.dropout(), streams));
+            ModuleList<Block> h = module("h", new ModuleList<>());
             for (int i = 0; i < c.nLayer(); i++) h.add(new Block(c, streams));
-            lnF = module("ln_f", new LayerNorm(c.nEmbd(), c.bias()));
+            module("ln_f", new LayerNorm(c.nEmbd(), c.bias()));
         }
+
+        /** The token embedding (whose weight the LM head shares). */
+        public Embedding wte() { return child("wte", Embedding.class); }
+
+        /** The position embedding. */
+        public Embedding wpe() { return child("wpe", Embedding.class); }
+
+        /** The blocks, in order. */
+        public ModuleList<?> h() { return child("h", ModuleList.class); }
     }
 
+    /** Builds and initialises the module tree (not flattened; see the class comment). */
     public Gpt(GptConfig config, long seed) {
         this.config = config;
         this.dropoutStreams = new DropoutStreams(seed);
         this.transformer = module("transformer", new Transformer(config, dropoutStreams));
-        this.parameters = FlatParameters.of(this);
         initialize(seed);
     }
 
     private void initialize(long seed) {
         float residualStd = (float) (0.02 / Math.sqrt(2.0 * config.nLayer()));
-        for (Parameter p : parameters.list()) {
-            String name = p.name();
+        for (var e : namedParameters().entrySet()) {
+            String name = e.getKey();
+            Parameter p = e.getValue();
             Tensor v = p.value();
-            if (name.endsWith(".bias")) {
+            if (p.role() == ParameterRole.BIAS) {
                 v.fill(0f);
-            } else if (name.contains(".ln_") && name.endsWith(".weight")) {
+            } else if (p.role() == ParameterRole.NORM_GAIN) {
                 v.fill(1f);
             } else {
                 float std = name.endsWith("c_proj.weight") ? residualStd : 0.02f;
@@ -79,7 +90,8 @@ public final class Gpt extends Module {
 
     public GptConfig config() { return config; }
 
-    public FlatParameters parameters() { return parameters; }
+    /** The flat parameters, flattening the model on the first call (see {@link Module#flatten()}). */
+    public FlatParameters parameters() { return flatten(); }
 
     public Transformer transformer() { return transformer; }
 
@@ -95,12 +107,13 @@ public final class Gpt extends Module {
         int c = config.nEmbd();
         int[] pos = new int[t];
         for (int i = 0; i < t; i++) pos[i] = i;
-        Variable tok = F.reshape(transformer.wte.forward(idx), batch, t, c);
-        Variable x = F.add(tok, transformer.wpe.forward(pos));
-        x = transformer.drop.forward(x);
-        for (Block b : transformer.h.items()) x = b.forward(x);
-        x = transformer.lnF.forward(x);
-        return F.linear(F.reshape(x, batch * t, c), transformer.wte.weight, null);
+        Embedding wte = transformer.wte();
+        Variable tok = F.reshape(wte.forward(idx), batch, t, c);
+        Variable x = F.add(tok, transformer.wpe().forward(pos));
+        x = transformer.layer("drop").forward(x);
+        for (Module b : transformer.h().modules()) x = ((Layer) b).forward(x);
+        x = transformer.layer("ln_f").forward(x);
+        return F.linear(F.reshape(x, batch * t, c), wte.weight, null);
     }
 
     /** Mean cross-entropy of next-token prediction. */

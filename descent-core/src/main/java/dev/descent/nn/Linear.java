@@ -5,9 +5,11 @@ import dev.descent.autograd.Variable;
 
 /**
  * {@code y = x Wᵀ + b}, weight {@code [out, in]} as in {@code torch.nn.Linear}; the bias is optional.
- * Parameters start at zero: {@link Init#torchDefault} (or the model that owns the layer) initialises them.
+ * The weight's role is {@link ParameterRole#HIDDEN_MATRIX} unless the model says otherwise (an output
+ * head passes {@link ParameterRole#HEAD}); the bias is a {@link ParameterRole#BIAS}. Parameters start at
+ * zero: {@link Init#torchDefault} (or the model that owns the layer) initialises them.
  */
-public final class Linear extends Layer {
+public final class Linear extends Module implements Layer {
     public final Parameter weight;
     public final Parameter bias;
 
@@ -17,9 +19,14 @@ public final class Linear extends Layer {
     }
 
     public Linear(int in, int out, boolean bias) {
+        this(in, out, bias, ParameterRole.HIDDEN_MATRIX);
+    }
+
+    /** A layer whose weight has role {@code weightRole} (e.g. {@link ParameterRole#HEAD} for an output head). */
+    public Linear(int in, int out, boolean bias, ParameterRole weightRole) {
         if (in < 1 || out < 1) throw new IllegalArgumentException("Linear sizes must be >= 1, got in=" + in + ", out=" + out);
-        this.weight = parameter("weight", out, in);
-        this.bias = bias ? parameter("bias", out) : null;
+        this.weight = parameter("weight", weightRole, out, in);
+        this.bias = bias ? parameter("bias", ParameterRole.BIAS, out) : null;
     }
 
     @Override

@@ -3,15 +3,25 @@ package dev.descent.nn;
 import dev.descent.autograd.Variable;
 
 /**
- * A multi-layer perceptron classifier {@code Linear → ReLU → … → Linear}, named like
- * {@code torch.nn.Sequential} ({@code net.0.weight}, {@code net.2.weight}, …), initialised as
- * PyTorch's {@code nn.Linear} default ({@link Init#torchDefault}): weight and bias uniform in ±1/√fan_in.
+ * A multi-layer perceptron classifier {@code Linear → ReLU → … → Linear}: a {@link Sequential} under the
+ * name {@code net} ({@code net.0.weight}, {@code net.2.weight}, …), initialised as PyTorch's
+ * {@code nn.Linear} default ({@link Init#torchDefault}): weight and bias uniform in ±1/√fan_in.
+ *
+ * <p>Roles: every Linear weight, the output layer's included, is a {@link ParameterRole#HIDDEN_MATRIX}
+ * and every bias a {@link ParameterRole#BIAS}. The output layer is a classifier head in spirit, but
+ * Muon-style optimizers have always treated it as a hidden matrix here (Muon's benchmark results on
+ * these models were measured that way), so it keeps that role; a head that should stay on AdamW is a
+ * {@code Linear} built with {@link ParameterRole#HEAD}.
  */
 public final class MlpClassifier extends Module {
     private final Sequential net;
-    private final FlatParameters parameters;
 
-    /** @param sizes input width, hidden widths…, number of classes */
+    /**
+     * Builds and initialises the module tree (not flattened: modules may be replaced and parameters
+     * frozen until {@link #flatten()} or the first {@link #parameters()}).
+     *
+     * @param sizes input width, hidden widths…, number of classes
+     */
     public MlpClassifier(long seed, int... sizes) {
         if (sizes.length < 2) throw new IllegalArgumentException("need at least input and output sizes");
         Layer[] layers = new Layer[2 * sizes.length - 3];
@@ -20,11 +30,11 @@ public final class MlpClassifier extends Module {
             if (i + 2 < sizes.length) layers[2 * i + 1] = new ReLU();
         }
         net = module("net", new Sequential(layers));
-        parameters = FlatParameters.of(this);
         Init.torchDefault(this, seed);
     }
 
-    public FlatParameters parameters() { return parameters; }
+    /** The flat parameters, flattening the model on the first call (see {@link Module#flatten()}). */
+    public FlatParameters parameters() { return flatten(); }
 
     /** Logits {@code [n, classes]} for inputs {@code [n, features]}. */
     public Variable forward(Variable x) {

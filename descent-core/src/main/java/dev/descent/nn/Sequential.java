@@ -2,44 +2,49 @@ package dev.descent.nn;
 
 import dev.descent.autograd.Variable;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 
 /**
  * Layers applied one after the other, as {@code torch.nn.Sequential}: the {@code i}-th layer is
  * registered under the name {@code "i"}, so parameters are named {@code 0.weight}, {@code 2.bias}, …
- * exactly as PyTorch's {@code state_dict()} of the same Sequential names them.
+ * exactly as PyTorch's {@code state_dict()} of the same Sequential names them. The forward calls the
+ * children as registered at that moment, so a layer replaced in the tree is the one that runs.
  *
  * <pre>{@code
- * var model = new Sequential(new Linear(64, 128), new ReLU(), new Linear(128, 10));
- * Init.torchDefault(model, 42);
+ * var model = Init.torchDefault(new Sequential(new Linear(64, 128), new ReLU(), new Linear(128, 10)), 42);
  * Variable logits = model.forward(x);
  * }</pre>
  */
-public final class Sequential extends Layer {
-    private final List<Layer> layers = new ArrayList<>();
-
+public final class Sequential extends Module implements Layer {
+    /** @param layers modules that are {@link Layer}s, in the order they apply */
     public Sequential(Layer... layers) {
         if (layers.length == 0) throw new IllegalArgumentException("a Sequential needs at least one layer");
-        for (Layer l : layers) add(l);
-    }
-
-    /** Appends {@code layer} under the next index and returns it. */
-    private void add(Layer layer) {
-        if (layer == null) throw new IllegalArgumentException("layer " + layers.size() + " of the Sequential is null");
-        module(Integer.toString(layers.size()), layer);
-        layers.add(layer);
+        for (int i = 0; i < layers.length; i++) {
+            if (!(layers[i] instanceof Module m)) {
+                throw new IllegalArgumentException("layer " + i + " of the Sequential is " + (layers[i] == null ? "null" : "not a Module"));
+            }
+            module(Integer.toString(i), m);
+        }
     }
 
     @Override
     public Variable forward(Variable x) {
-        for (Layer l : layers) x = l.forward(x);
+        for (Module m : children().values()) x = ((Layer) m).forward(x);
         return x;
     }
 
-    public Layer get(int i) { return layers.get(i); }
+    /** The {@code i}-th layer. */
+    public Layer get(int i) {
+        if (i < 0 || i >= size()) throw new IndexOutOfBoundsException("layer " + i + " of a Sequential of " + size());
+        return (Layer) children().get(Integer.toString(i));
+    }
 
-    public int size() { return layers.size(); }
+    public int size() { return children().size(); }
 
-    public List<Layer> layers() { return Collections.unmodifiableList(layers); }
+    /** The layers in order. */
+    public List<Layer> layers() {
+        List<Layer> out = new ArrayList<>(size());
+        for (Module m : children().values()) out.add((Layer) m);
+        return List.copyOf(out);
+    }
 }

@@ -12,7 +12,7 @@ import dev.descent.tensor.Tensor;
  * exponential is {@link StrictMath#exp}, computed in double: the same bits before and after the JIT
  * compiles this loop. {@code F} has no sigmoid; the operation lives here because only this layer uses it.
  */
-public final class Sigmoid extends Layer {
+public final class Sigmoid extends Module implements Layer {
     @Override
     public Variable forward(Variable x) {
         Tensor xv = x.value();

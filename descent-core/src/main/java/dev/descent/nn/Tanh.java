@@ -4,7 +4,7 @@ import dev.descent.autograd.F;
 import dev.descent.autograd.Variable;
 
 /** {@code tanh(x)} element-wise, as {@code torch.nn.Tanh}. */
-public final class Tanh extends Layer {
+public final class Tanh extends Module implements Layer {
     @Override
     public Variable forward(Variable x) { return F.tanh(x); }
 }

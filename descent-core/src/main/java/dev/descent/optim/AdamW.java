@@ -66,9 +66,12 @@ public final class AdamW extends FusedOptimizer {
         this.weightDecay = weightDecay;
     }
 
-    /** nanoGPT's decay rule: every parameter of rank ≥ 2 decays. */
+    /**
+     * nanoGPT's decay rule, "every parameter of rank ≥ 2 decays": the matrix roles (hidden matrices,
+     * embeddings, heads) decay, gains and biases do not.
+     */
     public static AdamW nanoGpt(FlatParameters params, double lr, double beta1, double beta2, double weightDecay) {
-        return new AdamW(params, lr, beta1, beta2, 1e-8, weightDecay, p -> p.rank() >= 2);
+        return new AdamW(params, lr, beta1, beta2, 1e-8, weightDecay, p -> p.role().isMatrixRole());
     }
 
     @Override

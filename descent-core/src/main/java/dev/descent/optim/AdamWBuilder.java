@@ -2,12 +2,14 @@ package dev.descent.optim;
 
 import dev.descent.nn.FlatParameters;
 import dev.descent.nn.Module;
+import dev.descent.nn.ParameterRole;
 import dev.descent.tensor.VectorSupport;
+import java.util.function.Predicate;
 
 /**
  * Builds the fused {@link AdamW} with {@code torch.optim.AdamW}'s hyperparameters and defaults: lr η = 1e-3,
  * betas (β₁, β₂) = (0.9, 0.999), eps ε = 1e-8, weight decay λ = 1e-2. As in torch.optim.AdamW (and the
- * registry's {@code adamw}) every parameter decays. Each setter checks its value and throws an
+ * registry's {@code adamw}) every parameter decays unless {@link #noDecayOnGainsAndBiases()} is set. Each setter checks its value and throws an
  * {@link IllegalArgumentException} naming it and the allowed range.
  */
 public final class AdamWBuilder {
@@ -16,6 +18,7 @@ public final class AdamWBuilder {
     private double beta2 = 0.999;
     private double eps = 1e-8;
     private double weightDecay = 1e-2;
+    private Predicate<ParamSlot> decay = slot -> true;
 
     AdamWBuilder() {}
 
@@ -49,19 +52,27 @@ public final class AdamWBuilder {
         return this;
     }
 
-    /** AdamW over a model's flat parameters and gradients. */
+    /**
+     * Leaves normalisation gains and biases ({@link ParameterRole#isGainOrBias()}) out of the weight decay, as
+     * nanoGPT and most transformer recipes do; by default (torch.optim.AdamW) every parameter decays.
+     */
+    public AdamWBuilder noDecayOnGainsAndBiases() {
+        this.decay = slot -> !slot.role().isGainOrBias();
+        return this;
+    }
+
+    /** AdamW over a flattened model's trainable parameters and their gradients. */
     public Optimizer build(FlatParameters params) {
         VectorSupport.require();
-        return new AdamW(ParamSet.of(params), params.grads(), lr, beta1, beta2, eps, weightDecay, slot -> true);
+        return new AdamW(ParamSet.of(params), params.grads(), lr, beta1, beta2, eps, weightDecay, decay);
     }
 
     /**
-     * AdamW over {@code model}, whose parameters this call moves into flat buffers
-     * ({@link FlatParameters#of}); do it once per model, and use {@link #build(FlatParameters)} when the model
-     * is already flat.
+     * AdamW over {@code model}'s trainable parameters, flattening it ({@link Module#flatten()}: the first call
+     * decides, so freeze or replace modules before building; an already flattened model keeps its buffers).
      */
     public Optimizer build(Module model) {
         VectorSupport.require();
-        return build(FlatParameters.of(model));
+        return build(model.flatten());
     }
 }

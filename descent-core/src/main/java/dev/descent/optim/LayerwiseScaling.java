@@ -1,5 +1,6 @@
 package dev.descent.optim;
 
+import dev.descent.nn.ParameterRole;
 import java.util.List;
 import java.util.function.Predicate;
 
@@ -17,9 +18,9 @@ import java.util.function.Predicate;
  * AdamW learning rate and weight decay (torch.optim.AdamW's convention: the decay factor is 1 − ηλ).
  *
  * <p>Choices where the abstract is open: "matrix-like" follows μP's classification (two dimensions
- * that scale with width); by default a parameter is matrix-like when its rank is ≥ 2 and its name
- * marks no embedding or output head ({@code wte}, {@code wpe}, {@code emb}, {@code lm_head}), whose
- * vocabulary/position dimension does not scale — pass another predicate for other models. The rule
+ * that scale with width); by default a parameter is matrix-like when the model gave it the role
+ * {@link ParameterRole#HIDDEN_MATRIX}: embeddings and output heads, whose vocabulary/position
+ * dimension does not scale, and vectors are not — pass another predicate for other rules. The rule
  * is a width rule only: the abstract gives no depth rule, so none is applied.
  *
  * <p>{@link #adamw} applies the multipliers in one chain with a single base learning rate (so a
@@ -29,12 +30,8 @@ import java.util.function.Predicate;
  * {@code weight_decay}.
  */
 public final class LayerwiseScaling {
-    /** μP's matrix-like parameters for Descent's modules: rank ≥ 2, not an embedding or output head. */
-    public static final Predicate<ParamSlot> DEFAULT_MATRIX_LIKE = s -> {
-        if (s.rank() < 2) return false;
-        String n = s.name();
-        return !(n.contains("wte") || n.contains("wpe") || n.contains("emb") || n.contains("lm_head"));
-    };
+    /** μP's matrix-like parameters: the hidden matrices (not an embedding or output head, not a vector). */
+    public static final Predicate<ParamSlot> DEFAULT_MATRIX_LIKE = s -> s.role() == ParameterRole.HIDDEN_MATRIX;
 
     private final double widthMultiplier;
     private final Predicate<ParamSlot> matrixLike;

@@ -1,5 +1,6 @@
 package dev.descent.optim;
 
+import dev.descent.nn.ParameterRole;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -37,19 +38,13 @@ import java.util.function.Function;
 public final class MatrixOptimizers implements OptimizerFamily {
     public MatrixOptimizers() {}
 
-    /** Name fragments that mark a matrix as an embedding or output head (kept on AdamW, as Muon's README asks). */
-    private static final String[] NOT_HIDDEN = {"wte", "wpe", "lm_head", "embed", "head"};
-
     /**
-     * True for the hidden weight matrices Muon-style methods apply to: rank ≥ 2 and a name that does
-     * not contain "wte", "wpe", "lm_head", "embed" or "head" (case-insensitive). Everything else
-     * (biases, gains, embeddings, the classifier/LM head) goes to AdamW.
+     * True for the hidden weight matrices Muon-style methods apply to: role
+     * {@link ParameterRole#HIDDEN_MATRIX}. Everything else (biases, gains, embeddings, output heads)
+     * goes to AdamW, as Muon's README asks.
      */
     public static boolean hiddenMatrix(ParamSlot p) {
-        if (!p.isMatrix()) return false;
-        String n = p.name().toLowerCase(Locale.ROOT);
-        for (String s : NOT_HIDDEN) if (n.contains(s)) return false;
-        return true;
+        return p.role() == ParameterRole.HIDDEN_MATRIX;
     }
 
     /** The partition label used by the hybrids: {@code matrixLabel} for hidden matrices, "adamw" otherwise. */

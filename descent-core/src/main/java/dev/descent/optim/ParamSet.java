@@ -33,18 +33,48 @@ public final class ParamSet {
         this.wholeBuffer = whole && n == values.length;
     }
 
-    /** All parameters of a model. */
+    /**
+     * All trainable parameters of a model (frozen ones are not optimized). A model with none is an
+     * error: there would be nothing to optimize.
+     */
     public static ParamSet of(FlatParameters params) {
+        requireTrainable(params);
         List<ParamSlot> slots = new ArrayList<>();
         List<Parameter> list = params.list();
-        for (int i = 0; i < list.size(); i++) {
-            Parameter p = list.get(i);
-            slots.add(new ParamSlot(i, p.name(), p.shape(), params.offset(i), params.offset(i), p.size()));
-        }
+        for (int i = 0; i < list.size(); i++) slots.add(slot(params, i));
         return new ParamSet(params.values(), slots);
     }
 
-    /** Parameters given as (name, shape) laid out one after another in {@code values}. */
+    /**
+     * The trainable parameters named {@code names}, in model order (state offsets dense over them). A
+     * frozen or unknown name, or no name at all, is an error that says which.
+     */
+    public static ParamSet of(FlatParameters params, java.util.Collection<String> names) {
+        requireTrainable(params);
+        if (names.isEmpty()) throw new IllegalArgumentException("no parameters named: an optimizer needs at least one trainable parameter");
+        java.util.Set<Parameter> wanted = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        for (String n : names) wanted.add(params.trainable(n));
+        List<Parameter> list = params.list();
+        ParamSet all = new ParamSet(params.values(), java.util.stream.IntStream.range(0, list.size()).mapToObj(i -> slot(params, i)).toList());
+        return all.subset(s -> wanted.contains(list.get(s.index())));
+    }
+
+    private static ParamSlot slot(FlatParameters params, int i) {
+        Parameter p = params.list().get(i);
+        return new ParamSlot(i, p.name(), p.shape(), p.role(), params.offset(i), params.offset(i), p.size());
+    }
+
+    private static void requireTrainable(FlatParameters params) {
+        if (params.list().isEmpty()) {
+            throw new IllegalArgumentException("no trainable parameters: all " + params.frozen().size()
+                    + " parameters of the model are frozen, so an optimizer has nothing to update");
+        }
+    }
+
+    /**
+     * Parameters given as (name, shape) laid out one after another in {@code values}; with no model to
+     * give their roles, each role is {@link dev.descent.nn.ParameterRole#infer inferred} from name and rank.
+     */
     public static ParamSet of(float[] values, List<String> names, List<int[]> shapes) {
         List<ParamSlot> slots = new ArrayList<>();
         int off = 0;
@@ -63,7 +93,7 @@ public final class ParamSet {
         int so = 0;
         for (ParamSlot s : slots) {
             if (keep.test(s)) {
-                out.add(new ParamSlot(s.index(), s.name(), s.shape(), s.offset(), so, s.size()));
+                out.add(new ParamSlot(s.index(), s.name(), s.shape(), s.role(), s.offset(), so, s.size()));
                 so += s.size();
             }
         }

@@ -52,15 +52,15 @@ public final class SgdBuilder {
         return this;
     }
 
-    /** SGD over a model's flat parameters and gradients. */
+    /** SGD over a flattened model's trainable parameters and their gradients. */
     public Optimizer build(FlatParameters params) {
         VectorSupport.require();
         return new SgdMomentum(ParamSet.of(params), params.grads(), lr, momentum, dampening, nesterov, weightDecay);
     }
 
-    /** SGD over {@code model}, whose parameters this call moves into flat buffers ({@link FlatParameters#of}); once per model. */
+    /** SGD over {@code model}'s trainable parameters, flattening it ({@link Module#flatten()}; see {@link AdamWBuilder#build(Module)}). */
     public Optimizer build(Module model) {
         VectorSupport.require();
-        return build(FlatParameters.of(model));
+        return build(model.flatten());
     }
 }

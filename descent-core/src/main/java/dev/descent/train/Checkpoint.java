@@ -21,7 +21,7 @@ import java.util.stream.Stream;
 /**
  * A training checkpoint: a folder with
  * <ul>
- *   <li>{@code model.safetensors}: the weights under their PyTorch names (tied entries such as
+ *   <li>{@code model.safetensors}: the weights, trainable and frozen, under their PyTorch names (tied entries such as
  *       nanoGPT's {@code lm_head.weight} written as well, so {@code model.load_state_dict(load_file(…))}
  *       works in PyTorch);</li>
  *   <li>{@code optimizer.safetensors}: the optimizer's state tensors;</li>
@@ -50,7 +50,7 @@ public final class Checkpoint {
         Path tmp = runDir.resolve("checkpoint.tmp-" + System.nanoTime());
         Files.createDirectories(tmp);
         Map<String, Tensor> weights = new LinkedHashMap<>();
-        for (Parameter p : params.list()) weights.put(p.name(), p.value());
+        for (Parameter p : params.all()) weights.put(p.name(), p.value());
         for (var e : tied.entrySet()) weights.put(e.getKey(), params.get(e.getValue()).value());
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("format", "pt");
@@ -125,7 +125,7 @@ public final class Checkpoint {
     }
 
     static void copyInto(Path file, Map<String, Tensor> weights, FlatParameters params) {
-        for (Parameter p : params.list()) {
+        for (Parameter p : params.all()) {
             Tensor t = weights.get(p.name());
             if (t == null) throw new IllegalArgumentException(file + " has no tensor '" + p.name() + "'");
             if (!t.sameShape(p.value())) {

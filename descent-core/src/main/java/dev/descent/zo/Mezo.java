@@ -1,5 +1,6 @@
 package dev.descent.zo;
 
+import dev.descent.nn.ParameterRole;
 import dev.descent.optim.Hyper;
 import dev.descent.optim.Optimizer;
 import dev.descent.optim.ParamSet;
@@ -34,9 +35,9 @@ import java.util.Objects;
  * The reference code implements q = 1 only; q &gt; 1 is the paper's n-SPSA (average of q two-point
  * estimates, equal in exact arithmetic to applying them in one pass).
  *
- * <p>Weight decay skips parameters whose name contains "bias", "layer_norm" or "layernorm" (the
- * reference's rule) or ".ln_"/"ln_" at a name component (this library's GPT names its LayerNorms
- * {@code ln_1}, {@code ln_2}, {@code ln_f}, as nanoGPT does).
+ * <p>Weight decay skips biases and normalisation gains (roles {@link ParameterRole#BIAS} and
+ * {@link ParameterRole#NORM_GAIN}): the reference's rule, which skips names containing "bias",
+ * "layer_norm" or "layernorm", read from the roles the model gives.
  *
  * <p>Differences from the reference, by choice: the reference draws a fresh integer seed per step
  * from numpy's global RNG; here the directions are keyed by (seed, step, query), so a resumed run
@@ -99,13 +100,12 @@ public final class Mezo implements Optimizer {
         this.queried = new Direction[q];
         List<ParamSlot> slots = params.slots();
         this.decayed = new boolean[slots.size()];
-        for (ParamSlot s : slots) decayed[s.index()] = decays(s.name());
+        for (ParamSlot s : slots) decayed[s.index()] = decays(s);
     }
 
-    /** True when weight decay applies to the parameter {@code name} (see the class comment). */
-    public static boolean decays(String name) {
-        String n = name.toLowerCase(java.util.Locale.ROOT);
-        return !(n.contains("bias") || n.contains("layer_norm") || n.contains("layernorm") || n.startsWith("ln_") || n.contains(".ln_"));
+    /** True when weight decay applies to the parameter (see the class comment): not a bias or a normalisation gain. */
+    public static boolean decays(ParamSlot slot) {
+        return !slot.role().isGainOrBias();
     }
 
     @Override

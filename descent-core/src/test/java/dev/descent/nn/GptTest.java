@@ -246,11 +246,11 @@ class GptTest {
         assertNotEquals(step0, step1);
         assertEquals(Float.floatToIntBits(step0), Float.floatToIntBits(step0again));
         drop.train(false);
-        assertTrue(!drop.isTraining() && !drop.transformer().h.get(1).attn.isTraining());
+        assertTrue(!drop.isTraining() && !drop.get("transformer.h.1.attn").isTraining());
         assertEquals(Float.floatToIntBits(reference), Float.floatToIntBits(drop.loss(x, y, 2, BLOCK).item()));
         assertEquals(Float.floatToIntBits(reference), Float.floatToIntBits(drop.loss(x, y, 2, BLOCK).item()));
         drop.train(true);
-        assertTrue(drop.transformer().h.get(1).mlp.isTraining());
+        assertTrue(drop.get("transformer.h.1.mlp").isTraining());
     }
 
     @Test

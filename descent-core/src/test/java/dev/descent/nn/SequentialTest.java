@@ -30,8 +30,32 @@ class SequentialTest {
         assertEquals(List.of("0.weight", "0.bias", "2.weight", "2.bias", "3.weight"), names);
         assertEquals(4, model.size());
         assertTrue(model.get(1) instanceof ReLU);
+        assertThrows(IndexOutOfBoundsException.class, () -> model.get(4));
         assertThrows(IllegalArgumentException.class, Sequential::new);
         assertThrows(IllegalArgumentException.class, () -> new Sequential(new ReLU(), null));
+    }
+
+    @Test
+    void rolesComeFromTheLayers() {
+        var model = new Sequential(new Linear(4, 8), new ReLU(), new LayerNorm(8, true), new Linear(8, 3, true, ParameterRole.HEAD));
+        var roles = new java.util.LinkedHashMap<String, ParameterRole>();
+        model.namedParameters().forEach((name, p) -> roles.put(name, p.role()));
+        assertEquals(java.util.Map.of("0.weight", ParameterRole.HIDDEN_MATRIX, "0.bias", ParameterRole.BIAS,
+                "2.weight", ParameterRole.NORM_GAIN, "2.bias", ParameterRole.BIAS,
+                "3.weight", ParameterRole.HEAD, "3.bias", ParameterRole.BIAS), roles);
+    }
+
+    @Test
+    void aReplacedLayerIsTheOneThatRuns() {
+        var model = Init.torchDefault(new Sequential(new Linear(3, 4), new ReLU(), new Linear(4, 2)), 8);
+        model.replace("1", new Tanh());
+        assertTrue(model.get(1) instanceof Tanh);
+        Variable x = Variable.constant(gaussian(5, 2, 3));
+        Linear a = (Linear) model.get(0);
+        Linear b = (Linear) model.get(2);
+        assertArrayEquals(b.forward(new Tanh().forward(a.forward(x))).value().toArray(), model.forward(x).value().toArray(), 0f);
+        model.flatten();
+        assertThrows(IllegalStateException.class, () -> model.replace("1", new ReLU()));
     }
 
     @Test
@@ -98,7 +122,7 @@ class SequentialTest {
         Init.torchDefault(again, 5);
         assertArrayEquals(FlatParameters.of(model).values(), flat.values(), 0f);
         var otherSeed = Init.torchDefault(new Sequential(new Linear(64, 32)), 6);
-        assertNotEquals(model.get(0).namedParameters().get("weight").value().get(0), otherSeed.get(0).namedParameters().get("weight").value().get(0));
+        assertNotEquals(model.namedParameters().get("0.weight").value().get(0), otherSeed.namedParameters().get("0.weight").value().get(0));
     }
 
     @Test

@@ -84,6 +84,25 @@ class OptimizersTest {
     }
 
     @Test
+    void noDecayOnGainsAndBiasesIsNanoGptsRule() {
+        // nanoGPT's rule decays the matrix roles; this model's other parameters are biases and a LayerNorm gain.
+        Object[] nanoGpt = train(p -> AdamW.nanoGpt(p, 3e-3, 0.8, 0.95, 0.5));
+        assertSameRun(nanoGpt, train(p -> Optimizers.adamw().lr(3e-3).betas(0.8, 0.95).weightDecay(0.5).noDecayOnGainsAndBiases().build(p)));
+        assertFalse(Arrays.equals((float[]) nanoGpt[0], (float[]) train(p -> Optimizers.adamw().lr(3e-3).betas(0.8, 0.95).weightDecay(0.5).build(p))[0]));
+    }
+
+    @Test
+    void frozenParametersAreLeftOut() {
+        Sequential m = model();
+        m.freeze((name, p) -> name.startsWith("0."));
+        Optimizer opt = Optimizers.adamw().build(m);
+        assertEquals(java.util.Set.of("2.weight.exp_avg", "2.weight.exp_avg_sq", "2.bias.exp_avg", "2.bias.exp_avg_sq",
+                "3.weight.exp_avg", "3.weight.exp_avg_sq", "3.bias.exp_avg", "3.bias.exp_avg_sq"), opt.state().keySet());
+        assertEquals(4, m.flatten().list().size(), "the model was flattened by build, trainable parameters");
+        assertEquals(2, m.flatten().frozen().size());
+    }
+
+    @Test
     void sgdEqualsTheRegistrySgd() {
         OptimizerRegistry r = OptimizerRegistry.defaults();
         assertSameRun(train(p -> r.create("sgd", p, hyper("lr=0.05", "momentum=0.9", "nesterov=true", "weight_decay=0.01"))),
@@ -97,13 +116,15 @@ class OptimizersTest {
     void buildFromAModuleFlattensIt() {
         Sequential m = model();
         Optimizer opt = Optimizers.adamw().lr(1e-2).build(m);
-        float[] before = m.get(0).namedParameters().get("weight").value().toArray();
+        float[] before = m.namedParameters().get("0.weight").value().toArray();
         Variable x = Variable.constant(Tensor.zeros(2, 6));
         F.crossEntropy(m.forward(x), new int[] {0, 1}).backward();
         opt.step();
         opt.zeroGrad();
         assertEquals(1, opt.stepCount());
-        assertFalse(Arrays.equals(before, m.get(0).namedParameters().get("weight").value().toArray()), "the step moved the model's own weights");
+        assertTrue(m.isFlattened());
+        assertEquals(m.flatten().size(), opt.state().values().stream().mapToInt(Tensor::size).sum() / 2, "moments over every parameter");
+        assertFalse(Arrays.equals(before, m.namedParameters().get("0.weight").value().toArray()), "the step moved the model's own weights");
     }
 
     @Test

@@ -7,10 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.descent.nn.FlatParameters;
+import dev.descent.nn.Gpt;
+import dev.descent.nn.GptConfig;
 import dev.descent.optim.HyperParams;
 import dev.descent.optim.Optimizer;
 import dev.descent.optim.OptimizerRegistry;
 import dev.descent.optim.ParamSet;
+import dev.descent.optim.ParamSlot;
 import dev.descent.optim.Transforms;
 import java.util.List;
 import java.util.Map;
@@ -241,11 +245,19 @@ class MezoTest {
 
     @Test
     void weightDecaySkipsBiasesAndLayerNorms() {
-        assertTrue(Mezo.decays("transformer.h.0.attn.c_attn.weight"));
-        assertFalse(Mezo.decays("transformer.h.0.attn.c_attn.bias"));
-        assertFalse(Mezo.decays("transformer.h.0.ln_1.weight"));
-        assertFalse(Mezo.decays("transformer.ln_f.weight"));
-        assertFalse(Mezo.decays("encoder.layer.0.output.LayerNorm.weight"));
+        // Roles from the model that built the parameters…
+        FlatParameters gpt = new Gpt(new GptConfig(11, 8, 1, 2, 16, 0f, true), 1).parameters();
+        ParamSet ps = ParamSet.of(gpt);
+        java.util.function.Function<String, ParamSlot> slot = n -> ps.slots().stream().filter(s -> s.name().equals(n)).findFirst().orElseThrow();
+        assertTrue(Mezo.decays(slot.apply("transformer.h.0.attn.c_attn.weight")));
+        assertTrue(Mezo.decays(slot.apply("transformer.wte.weight")));
+        assertFalse(Mezo.decays(slot.apply("transformer.h.0.attn.c_attn.bias")));
+        assertFalse(Mezo.decays(slot.apply("transformer.h.0.ln_1.weight")));
+        assertFalse(Mezo.decays(slot.apply("transformer.ln_f.weight")));
+        // …and inferred from name and shape when there is no model (the reference's own names).
+        assertFalse(Mezo.decays(new ParamSlot(0, "encoder.layer.0.output.LayerNorm.weight", new int[] {4}, 0, 0, 4)));
+        assertFalse(Mezo.decays(new ParamSlot(0, "encoder.layer.0.output.dense.bias", new int[] {4}, 0, 0, 4)));
+        assertTrue(Mezo.decays(new ParamSlot(0, "encoder.layer.0.output.dense.weight", new int[] {4, 4}, 0, 0, 16)));
     }
 
     /**
