@@ -10,8 +10,14 @@ import java.util.List;
  * exactly as PyTorch's {@code state_dict()} of the same Sequential names them. The forward calls the
  * children as registered at that moment, so a layer replaced in the tree is the one that runs.
  *
+ * <p>Roles are those the layers give their parameters; a Sequential does not guess which Linear is an
+ * output head (a classifier's last layer may be meant as a hidden matrix, as {@link MlpClassifier}'s is),
+ * so a head is built as one: {@code new Linear(in, classes, true, ParameterRole.HEAD)}.
+ *
  * <pre>{@code
- * var model = Init.torchDefault(new Sequential(new Linear(64, 128), new ReLU(), new Linear(128, 10)), 42);
+ * var model = Init.torchDefault(new Sequential(
+ *         new Linear(64, 128), new ReLU(),
+ *         new Linear(128, 10, true, ParameterRole.HEAD)), 42);
  * Variable logits = model.forward(x);
  * }</pre>
  */

@@ -7,6 +7,7 @@ import dev.descent.data.ClassificationData;
 import dev.descent.data.Datasets;
 import dev.descent.nn.Init;
 import dev.descent.nn.Linear;
+import dev.descent.nn.ParameterRole;
 import dev.descent.nn.ReLU;
 import dev.descent.nn.Sequential;
 import dev.descent.optim.Optimizer;
@@ -27,7 +28,7 @@ public final class DigitsClassifier {
 
         Sequential model = Init.torchDefault(new Sequential(
                 new Linear(64, 128), new ReLU(),
-                new Linear(128, 10)), 42);
+                new Linear(128, 10, true, ParameterRole.HEAD)), 42);
         Optimizer opt = Optimizers.adamw().lr(3e-3).weightDecay(1e-4).build(model);
 
         for (int epoch = 1; epoch <= 10; epoch++) {
