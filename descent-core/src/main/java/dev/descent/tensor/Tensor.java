@@ -19,6 +19,7 @@ public final class Tensor {
     private final int size;
 
     private Tensor(float[] data, int offset, int[] shape) {
+        VectorSupport.require(); // every tensor passes here: a missing Vector API is reported before any kernel loads
         this.data = data;
         this.offset = offset;
         this.shape = shape.clone();
