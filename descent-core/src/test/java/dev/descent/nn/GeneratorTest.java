@@ -117,18 +117,39 @@ class GeneratorTest {
         assertTrue(g.isTraining(), "the training flag is left alone");
     }
 
+    /** The scheme of Gpt.generate before the cache: re-run the cropped context, sample with uniform i of rng. */
+    static int[] sampleByRecomputation(Gpt g, int[] prompt, int count, float temperature, int topK, Philox rng) {
+        int block = g.config().blockSize();
+        int v = g.config().vocabSize();
+        int[] seq = Arrays.copyOf(prompt, prompt.length + count);
+        g.train(false);
+        try (NoGrad ignored = NoGrad.open()) {
+            for (int n = prompt.length; n < seq.length; n++) {
+                int[] ctx = Arrays.copyOfRange(seq, Math.max(0, n - block), n);
+                Tensor logits = g.forward(ctx, 1, ctx.length).value();
+                float[] last = Arrays.copyOfRange(logits.data(), logits.offset() + (ctx.length - 1) * v, logits.offset() + ctx.length * v);
+                seq[n] = Sampling.sample(last, temperature, topK, rng.uniform(n - prompt.length));
+            }
+        } finally {
+            g.train(true);
+        }
+        return seq;
+    }
+
     @Test
-    void sampledTokensEqualTodaysGenerateWithTheSameStream() {
-        // Gpt.generate recomputes the cropped context for every token; the generator, given the same
-        // stream, draws the same uniforms, so equal logits give equal tokens.
-        Gpt g = model(true, 11);
-        int[] prompt = tokens(12, 5);
-        for (int topK : new int[] {0, 5}) {
-            int[] old = g.generate(prompt, 40, 0.8f, topK, Philox.stream(1, "sample"));
-            Generation now = new Generator(g).generate(new int[][] {prompt},
-                    new GenerationConfig(40, 0.8f, topK, 1f, -1, 0, GenerationConfig.BlockLimit.CROP),
-                    new Philox[] {Philox.stream(1, "sample")});
-            assertArrayEquals(old, now.sequences()[0], "top_k " + topK);
+    void sampledTokensEqualFullRecomputationWithTheSameStream() {
+        // Gpt.generate (which now runs on the generator) against the loop it used before: equal
+        // logits and the same uniforms give the same tokens. Also on the recipe's shape (4 layers,
+        // 4 heads, n_embd 128, block 64, 65 tokens), past the block limit.
+        Gpt small = model(true, 11);
+        Gpt recipe = new Gpt(new GptConfig(65, 64, 4, 4, 128, 0.2f, false), 5);
+        GptTest.randomise(recipe, 6);
+        for (Gpt g : new Gpt[] {small, recipe}) {
+            int[] prompt = {1, 2, 3, 4, 5};
+            for (int topK : new int[] {0, 5}) {
+                int[] reference = sampleByRecomputation(g, prompt, 90, 0.8f, topK, Philox.stream(1, "sample"));
+                assertArrayEquals(reference, g.generate(prompt, 90, 0.8f, topK, Philox.stream(1, "sample")), "top_k " + topK);
+            }
         }
     }
 
