@@ -6,6 +6,8 @@ import dev.descent.tensor.LayerNormKernel;
 import dev.descent.tensor.Parallel;
 import dev.descent.tensor.Softmax;
 import dev.descent.tensor.Tensor;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The inference forward pass of a {@link Gpt} over new tokens appended to a {@link KvCache}: no
@@ -22,11 +24,19 @@ import dev.descent.tensor.Tensor;
  * Every step uses the kernels and the operation order of the taped {@link Gpt#forward}: embedding
  * sum {@code wte[t] + wpe[p]}, bias-initialised GEMMs, the same LayerNorm, GELU and softmax rows, and
  * {@code P V} over the full key range with the masked probabilities set to zero (adding an exact
- * zero). A row's logits therefore equal the full forward's logits at that position up to the
- * rounding differences the GEMM kernel makes between shapes, which for these shapes is none in the
- * tests we run (they compare within float rounding and require identical greedy tokens).
+ * zero). Attention runs as two vector loops per new row instead of GEMM calls (for one row the
+ * GEMM's small-problem path would be scalar, and a step's cost would grow with the context),
+ * accumulating each element in the order the GEMM kernel does: scores
+ * {@code s_j = scale · (fma chain over the head dimension)}, outputs {@code y = fma chain over keys}
+ * (the full forward's extra masked keys add exact zeros).
+ * A row's logits therefore equal the full forward's logits at that position up to the rounding
+ * differences the GEMM kernel itself makes between shapes (it sums products of more than 256 terms in
+ * blocks on its packed path); the tests require agreement within float rounding and identical
+ * sampled tokens, also on the recipe's shape.
  */
 final class CachedForward {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+
     private CachedForward() {}
 
     /**
@@ -143,6 +153,7 @@ final class CachedForward {
         float[] keys = cache.keys(layer);
         float[] values = cache.values(layer);
         int batch = cache.batch();
+        int capacity = cache.capacity();
         int[] active = new int[batch];
         int count = 0;
         int widest = 0;
@@ -150,13 +161,15 @@ final class CachedForward {
             int n = rowStart[b + 1] - rowStart[b];
             if (n == 0) continue;
             active[count++] = b;
-            widest = Math.max(widest, n * (cache.length(b) + n));
+            widest = Math.max(widest, cache.length(b) + n);
             for (int i = 0; i < n; i++) {
                 int r = rowStart[b] + i;
+                int pos = cache.length(b) + i;
                 for (int hd = 0; hd < heads; hd++) {
-                    int dst = cache.offset(b, hd, cache.length(b) + i);
-                    System.arraycopy(qkv, r * c3 + c + hd * d, keys, dst, d);
-                    System.arraycopy(qkv, r * c3 + 2 * c + hd * d, values, dst, d);
+                    int kt = cache.keyOffset(b, hd) + pos;
+                    int src = r * c3 + c + hd * d;
+                    for (int p = 0; p < d; p++) keys[kt + p * capacity] = qkv[src + p];
+                    System.arraycopy(qkv, r * c3 + 2 * c + hd * d, values, cache.valueOffset(b, hd, pos), d);
                 }
             }
         }
@@ -169,16 +182,53 @@ final class CachedForward {
                 int hd = pair % heads;
                 int n = rowStart[b + 1] - rowStart[b];
                 int past = cache.length(b);
-                int len = past + n;
-                int kv = cache.offset(b, hd, 0);
-                Gemm.gemm(false, true, n, len, d, scale, qkv, rowStart[b] * c3 + hd * d, c3, keys, kv, d, 0f, p, 0, len);
+                int kt = cache.keyOffset(b, hd);
+                int vo = cache.valueOffset(b, hd, 0);
+                int q = rowStart[b] * c3 + hd * d;
+                int yo = rowStart[b] * c + hd * d;
                 for (int i = 0; i < n; i++) {
-                    int row = i * len;
-                    Softmax.row(p, row, p, row, past + i + 1);
-                    java.util.Arrays.fill(p, row + past + i + 1, row + len, 0f);
+                    int keysSeen = past + i + 1; // causal: row i attends to positions 0 … past + i
+                    scores(qkv, q + i * c3, keys, kt, capacity, d, keysSeen, scale, p);
+                    Softmax.row(p, 0, p, 0, keysSeen);
+                    weightedSum(p, keysSeen, values, vo, d, y, yo + i * c);
                 }
-                Gemm.gemm(false, false, n, d, len, 1f, p, 0, len, values, kv, d, 0f, y, rowStart[b] * c + hd * d, c);
             }
         });
+    }
+
+    /**
+     * {@code s_j = scale · Σ_p q_p Kᵀ[p, j]} for keys {@code j < len}, each sum an FMA chain over p in
+     * order (as the GEMM kernel accumulates one element), vectorised across keys.
+     */
+    private static void scores(float[] q, int qo, float[] keys, int kt, int ldk, int d, int len, float scale, float[] s) {
+        java.util.Arrays.fill(s, 0, len, 0f);
+        int bound = S.loopBound(len);
+        for (int p = 0; p < d; p++) {
+            float qp = q[qo + p];
+            FloatVector vq = FloatVector.broadcast(S, qp);
+            int row = kt + p * ldk;
+            int j = 0;
+            for (; j < bound; j += S.length()) {
+                FloatVector.fromArray(S, keys, row + j).fma(vq, FloatVector.fromArray(S, s, j)).intoArray(s, j);
+            }
+            for (; j < len; j++) s[j] = Math.fma(qp, keys[row + j], s[j]);
+        }
+        for (int j = 0; j < len; j++) s[j] = scale * s[j];
+    }
+
+    /** {@code y = Σ_j p_j V[j, :]} over {@code len} value rows, an FMA chain over j in order per element, vectorised across the head dimension. */
+    private static void weightedSum(float[] p, int len, float[] values, int vo, int d, float[] y, int yo) {
+        java.util.Arrays.fill(y, yo, yo + d, 0f);
+        int bound = S.loopBound(d);
+        for (int j = 0; j < len; j++) {
+            float pj = p[j];
+            FloatVector vp = FloatVector.broadcast(S, pj);
+            int row = vo + j * d;
+            int i = 0;
+            for (; i < bound; i += S.length()) {
+                FloatVector.fromArray(S, values, row + i).fma(vp, FloatVector.fromArray(S, y, yo + i)).intoArray(y, yo + i);
+            }
+            for (; i < d; i++) y[yo + i] = Math.fma(pj, values[row + i], y[yo + i]);
+        }
     }
 }

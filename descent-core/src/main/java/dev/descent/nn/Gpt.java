@@ -101,6 +101,16 @@ public final class Gpt extends Module {
         return F.linear(F.reshape(x, batch * t, c), transformer.wte.weight, null);
     }
 
+    /**
+     * The inference forward over new tokens with a KV cache (no autograd tape, no dropout): appends
+     * {@code newTokens[b]} (null or empty: none) to sequence b of {@code cache} and returns logits
+     * {@code [rows, vocab]} row-major, one row per new token ({@code allRows}) or the last new token's
+     * row of each sequence that got tokens. See {@link CachedForward}.
+     */
+    public float[] forwardCached(KvCache cache, int[][] newTokens, boolean allRows) {
+        return CachedForward.extend(this, cache, newTokens, allRows);
+    }
+
     /** Mean cross-entropy of next-token prediction. */
     public Variable loss(int[] idx, int[] targets, int batch, int t) {
         return F.crossEntropy(forward(idx, batch, t), targets);

@@ -4,10 +4,12 @@ package dev.descent.nn;
  * The keys and values a {@link Gpt} has computed for the tokens of {@code batch} sequences, so that
  * the next token costs one row per layer instead of a forward pass over the whole context.
  *
- * <p>Layer l keeps {@code keys[l]} and {@code values[l]} laid out as {@code [B, nHead, capacity,
- * headDim]} (PyTorch's {@code k.view(B, T, nh, hs).transpose(1, 2)} layout, with room for
- * {@code capacity} positions): the keys of one (sequence, head) pair are a contiguous
- * {@code [positions, headDim]} matrix, which the attention GEMMs read directly. Sequence b holds
+ * <p>Layer l keeps {@code values[l]} laid out as {@code [B, nHead, capacity, headDim]} (PyTorch's
+ * {@code v.view(B, T, nh, hs).transpose(1, 2)}, with room for {@code capacity} positions) and
+ * {@code keys[l]} as its transpose per head, {@code [B, nHead, headDim, capacity]}: a decode step's
+ * scores {@code q Kᵀ} are then vector FMAs over contiguous keys, each score accumulated over the head
+ * dimension in the order the GEMM kernel uses (so the cached and the full forward agree bit for bit
+ * where the GEMM does), and {@code P V} is a vector FMA over contiguous value rows. Sequence b holds
  * {@link #length(int)} positions, {@code 0 … length − 1}; sequences have their own lengths, so prompts
  * of different lengths need no padding.
  */
@@ -51,13 +53,27 @@ public final class KvCache {
     /** Forgets sequence {@code b} (its next token goes to position 0). */
     public void reset(int b) { length[b] = 0; }
 
+    /**
+     * Keeps only the first {@code n} positions of sequence {@code b} (e.g. to sample several
+     * continuations of one cached prompt, or to time a step at a fixed length).
+     */
+    public void truncate(int b, int n) {
+        if (n < 0 || n > length[b]) throw new IllegalArgumentException("sequence " + b + " holds " + length[b] + " positions; cannot truncate to " + n);
+        length[b] = n;
+    }
+
     float[] keys(int layer) { return keys[layer]; }
 
     float[] values(int layer) { return values[layer]; }
 
-    /** Offset of position {@code pos} of (sequence b, head h) in a layer's key or value array. */
-    int offset(int b, int h, int pos) {
+    /** Offset of position {@code pos} of (sequence b, head h) in a layer's value array (a row of headDim). */
+    int valueOffset(int b, int h, int pos) {
         return ((b * heads + h) * capacity + pos) * headDim;
+    }
+
+    /** Offset of the {@code [headDim, capacity]} key matrix of (sequence b, head h) in a layer's key array. */
+    int keyOffset(int b, int h) {
+        return (b * heads + h) * headDim * capacity;
     }
 
     void advance(int b, int n) {
