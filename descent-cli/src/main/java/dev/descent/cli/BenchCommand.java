@@ -1,6 +1,7 @@
 package dev.descent.cli;
 
 import dev.descent.bench.GemmBenchmark;
+import dev.descent.bench.GenerateBenchmark;
 import dev.descent.bench.ZoMemoryBenchmark;
 import dev.descent.bench.jmh.OptimBench;
 import java.util.concurrent.Callable;
@@ -9,7 +10,7 @@ import picocli.CommandLine.Option;
 
 /** {@code descent bench …}: benchmarks. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks.",
-        subcommands = {BenchCommand.Gemm.class, BenchCommand.Optim.class, BenchCommand.Memory.class, BenchRunCommand.class})
+        subcommands = {BenchCommand.Gemm.class, BenchCommand.Optim.class, BenchCommand.Memory.class, BenchCommand.Generate.class, BenchRunCommand.class})
 final class BenchCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -65,6 +66,26 @@ final class BenchCommand implements Runnable {
         @Override
         public Integer call() {
             return ZoMemoryBenchmark.run(steps, initFrom, json, System.out);
+        }
+    }
+
+    @Command(name = "generate", mixinStandardHelpOptions = true,
+            description = "KV-cached generation vs recomputing the context per token (the old Gpt.generate) vs nanoGPT's "
+                    + "generate in PyTorch: 16 prompts x 64 tokens + 256 new tokens on the 4-layer recipe model with "
+                    + "block_size 320; tokens/s and the cost of a decode step at 16 vs 256 cached positions.")
+    static final class Generate implements Callable<Integer> {
+        @Option(names = "--rounds", defaultValue = "3", paramLabel = "N", description = "interleaved rounds; medians are reported (default: ${DEFAULT-VALUE})")
+        int rounds;
+
+        @Option(names = "--nanogpt", paramLabel = "DIR", description = "a nanoGPT checkout whose model.py bench/generate_nanogpt.py imports (python3 with torch)")
+        java.nio.file.Path nanoGpt;
+
+        @Option(names = "--json", description = "one JSON line instead of a table")
+        boolean json;
+
+        @Override
+        public Integer call() {
+            return GenerateBenchmark.run(rounds, nanoGpt, json, System.out);
         }
     }
 }

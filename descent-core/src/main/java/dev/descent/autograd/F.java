@@ -337,4 +337,35 @@ public final class F {
     public static Variable causalSelfAttention(Variable qkv, int heads, float dropout, Philox rng) {
         return CausalAttention.apply(qkv, heads, dropout, rng);
     }
+
+    // ---------------------------------------------------------------- per-token losses
+
+    /**
+     * {@code log_softmax(logits).gather(-1, targets)}: the log-probability of each row's target,
+     * shape {@code [n]}; a target of −1 gives 0 and no gradient. See {@link TargetLogProbs}.
+     */
+    public static Variable targetLogProbs(Variable logits, int[] targets) {
+        int[] rows = new int[targets.length];
+        for (int i = 0; i < rows.length; i++) rows[i] = i;
+        return TargetLogProbs.apply(logits, rows, targets);
+    }
+
+    /**
+     * Output i is {@code log_softmax(logits[rows[i]])[targets[i]]} (0 where the target is −1), shape
+     * {@code [n]}: a gather of log-probabilities from chosen rows, e.g. token t scored by the logits
+     * of position t − 1. Each row may feed at most one unmasked output.
+     */
+    public static Variable targetLogProbs(Variable logits, int[] rows, int[] targets) {
+        return TargetLogProbs.apply(logits, rows, targets);
+    }
+
+    /**
+     * Cross-entropy of {@code logits [B·T, V]} against {@code targets} with a weight and a 0/1 mask
+     * per token (both {@code [B, T]}, null: all ones; target −1 is masked), reduced as
+     * {@code reduction} says. See {@link WeightedCrossEntropy} for the equations.
+     */
+    public static Variable weightedCrossEntropy(Variable logits, int[] targets, float[] weights, float[] mask, int batch,
+                                                TokenReduction reduction) {
+        return WeightedCrossEntropy.apply(logits, targets, weights, mask, batch, reduction);
+    }
 }

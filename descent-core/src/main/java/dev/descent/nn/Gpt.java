@@ -1,11 +1,9 @@
 package dev.descent.nn;
 
 import dev.descent.autograd.F;
-import dev.descent.autograd.NoGrad;
 import dev.descent.autograd.Variable;
 import dev.descent.tensor.Philox;
 import dev.descent.tensor.Tensor;
-import java.util.Arrays;
 import java.util.Map;
 
 /**
@@ -116,6 +114,16 @@ public final class Gpt extends Module {
         return F.linear(F.reshape(x, batch * t, c), wte.weight, null);
     }
 
+    /**
+     * The inference forward over new tokens with a KV cache (no autograd tape, no dropout): appends
+     * {@code newTokens[b]} (null or empty: none) to sequence b of {@code cache} and returns logits
+     * {@code [rows, vocab]} row-major, one row per new token ({@code allRows}) or the last new token's
+     * row of each sequence that got tokens. See {@link CachedForward}.
+     */
+    public float[] forwardCached(KvCache cache, int[][] newTokens, boolean allRows) {
+        return CachedForward.extend(this, cache, newTokens, allRows);
+    }
+
     /** Mean cross-entropy of next-token prediction. */
     public Variable loss(int[] idx, int[] targets, int batch, int t) {
         return F.crossEntropy(forward(idx, batch, t), targets);
@@ -123,28 +131,16 @@ public final class Gpt extends Module {
 
     /**
      * Extends {@code prompt} by {@code count} tokens sampled at {@code temperature} from the
-     * {@code topK} most likely (topK ≤ 0: all), as nanoGPT's {@code generate}. Draw i uses uniform i
-     * of {@code rng}.
+     * {@code topK} most likely (topK ≤ 0: all), as nanoGPT's {@code generate}: the context is cropped
+     * to the last block_size tokens. Draw i uses uniform i of {@code rng}. Runs on the KV-cached
+     * {@link Generator} ({@link GenerationConfig.BlockLimit#CROP}), whose logits equal those of
+     * re-running the whole context for every token (the scheme this method used before the cache).
      */
     public int[] generate(int[] prompt, int count, float temperature, int topK, Philox rng) {
         if (prompt.length == 0) throw new IllegalArgumentException("the prompt must have at least one token");
         if (!(temperature > 0)) throw new IllegalArgumentException("temperature must be positive, got " + temperature);
-        boolean wasTraining = isTraining();
-        train(false);
-        int[] seq = Arrays.copyOf(prompt, prompt.length + count);
-        int v = config.vocabSize();
-        try (NoGrad ignored = NoGrad.open()) {
-            for (int n = prompt.length; n < seq.length; n++) {
-                int start = Math.max(0, n - config.blockSize());
-                int[] ctx = Arrays.copyOfRange(seq, start, n);
-                Tensor logits = forward(ctx, 1, ctx.length).value();
-                float[] last = Arrays.copyOfRange(logits.data(), logits.offset() + (ctx.length - 1) * v,
-                        logits.offset() + ctx.length * v);
-                seq[n] = Sampling.sample(last, temperature, topK, rng.uniform(n - prompt.length));
-            }
-        } finally {
-            train(wasTraining);
-        }
-        return seq;
+        if (count == 0) return prompt.clone();
+        GenerationConfig config = new GenerationConfig(count, temperature, topK, 1f, -1, 0, GenerationConfig.BlockLimit.CROP);
+        return new Generator(this).generate(new int[][] {prompt}, config, new Philox[] {rng}).sequences()[0];
     }
 }
