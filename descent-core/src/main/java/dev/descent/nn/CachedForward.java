@@ -73,8 +73,8 @@ final class CachedForward {
 
         Gpt.Transformer tr = model.transformer();
         float[] x = new float[rows * c];
-        Tensor wte = tr.wte.weight.value();
-        Tensor wpe = tr.wpe.weight.value();
+        Tensor wte = tr.wte().weight.value();
+        Tensor wpe = tr.wpe().weight.value();
         for (int b = 0; b < batch; b++) {
             for (int i = 0; i < rowStart[b + 1] - rowStart[b]; i++) {
                 int r = rowStart[b] + i;
@@ -92,21 +92,21 @@ final class CachedForward {
         float[] mean = new float[rows];
         float[] rstd = new float[rows];
         int layer = 0;
-        for (Block block : tr.h.items()) {
-            layerNorm(block.ln1, x, h, rows, mean, rstd);
-            linear(block.attn.cAttn, h, rows, qkv);
+        for (Module block : tr.h().modules()) {
+            layerNorm(part(block, "ln_1", LayerNorm.class), x, h, rows, mean, rstd);
+            linear(part(block, "attn.c_attn", Linear.class), h, rows, qkv);
             attention(cfg, cache, layer, chunks, rowStart, qkv, y);
-            linear(block.attn.cProj, y, rows, proj);
+            linear(part(block, "attn.c_proj", Linear.class), y, rows, proj);
             for (int i = 0; i < proj.length; i++) x[i] = x[i] + proj[i];
-            layerNorm(block.ln2, x, h, rows, mean, rstd);
-            linear(block.mlp.cFc, h, rows, fc);
+            layerNorm(part(block, "ln_2", LayerNorm.class), x, h, rows, mean, rstd);
+            linear(part(block, "mlp.c_fc", Linear.class), h, rows, fc);
             Gelu.forward(fc, 0, act, 0, fc.length);
-            linear(block.mlp.cProj, act, rows, proj);
+            linear(part(block, "mlp.c_proj", Linear.class), act, rows, proj);
             for (int i = 0; i < proj.length; i++) x[i] = x[i] + proj[i];
             layer++;
         }
         for (int b = 0; b < batch; b++) cache.advance(b, rowStart[b + 1] - rowStart[b]);
-        layerNorm(tr.lnF, x, h, rows, mean, rstd);
+        layerNorm(part(tr, "ln_f", LayerNorm.class), x, h, rows, mean, rstd);
         float[] selected = h;
         if (!allRows) {
             selected = new float[outRows * c];
@@ -118,6 +118,20 @@ final class CachedForward {
         float[] logits = new float[outRows * vocab];
         Gemm.gemm(false, true, outRows, vocab, c, 1f, selected, 0, c, wte.data(), wte.offset(), c, 0f, logits, 0, vocab);
         return logits;
+    }
+
+    /**
+     * The layer at {@code path} under {@code parent}, which the cached path computes with its own
+     * kernels: a module replaced by another kind (an adapter, a quantized layer) is refused by name
+     * rather than silently skipped.
+     */
+    private static <M extends Module> M part(Module parent, String path, Class<M> type) {
+        Module m = parent.get(path);
+        if (!type.isInstance(m)) {
+            throw new IllegalStateException("cached generation computes " + path + " as a " + type.getSimpleName()
+                    + "; this model has a " + m.getClass().getSimpleName() + " there");
+        }
+        return type.cast(m);
     }
 
     private static void layerNorm(LayerNorm ln, float[] in, float[] out, int rows, float[] mean, float[] rstd) {
