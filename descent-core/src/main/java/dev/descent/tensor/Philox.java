@@ -166,13 +166,10 @@ public final class Philox {
         return (bits >>> 8) * 0x1.0p-24f;
     }
 
-    /**
-     * {@code (float) (sqrt(-2 log u1) · cosTwoPi(u2))} with u1 = ((a >>> 8) + 1)·2⁻²⁴ in (0, 1],
-     * u2 = (b >>> 8)·2⁻²⁴, log being {@link StrictMath#log}; evaluated by {@link GaussianKernel},
-     * which gives the same bits without branching on the random bits.
-     */
     private static float boxMuller(int a, int b) {
-        return GaussianKernel.boxMuller(a, b);
+        double u1 = ((a >>> 8) + 1) * 0x1.0p-24; // (0, 1]
+        double u2 = (b >>> 8) * 0x1.0p-24;
+        return (float) (Math.sqrt(-2.0 * StrictMath.log(u1)) * cosTwoPi(u2));
     }
 
     /**
