@@ -160,6 +160,7 @@ public final class GemmBenchmark {
             pb.environment().remove("OPENBLAS_CORETYPE");
             pb.environment().remove("OPENBLAS_L2_SIZE");
             pb.environment().put("OPENBLAS_NUM_THREADS", String.valueOf(threads));
+            pb.environment().put("OMP_NUM_THREADS", String.valueOf(threads)); // an OpenMP build of OpenBLAS reads this one
             pb.redirectErrorStream(false);
             Process p;
             try {

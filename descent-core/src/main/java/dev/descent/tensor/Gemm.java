@@ -43,8 +43,9 @@ package dev.descent.tensor;
  *
  * <h2>Threads and determinism</h2>
  * Work is split over output tiles only, never over k. When C has at least two B micro-panels
- * (NR columns) per thread, the columns are split: each thread packs its own slice of op(B) into
- * its own buffer and runs the loops above on it (one fork-join per call, no sharing; A needs no
+ * (NR columns) per thread, the columns are split into two slices of whole micro-panels per thread,
+ * which the threads claim as they become free ({@link Parallel#split}); each slice's thread packs
+ * its own part of op(B) into its own buffer and runs the loops above on it (one fork-join per call, no sharing; A needs no
  * packing in the common case, so nothing is done twice). Otherwise (narrow C) the B block is packed
  * once, split over the pool, and the MR-aligned rows of C (or, when C is also short, the B
  * micro-panels) are split. Either way each tile is computed by exactly the same sequence of
@@ -204,8 +205,11 @@ public final class Gemm {
             // of op(B) and runs the serial blocked loops on it, so there is one fork-join per call
             // and no shared buffer. Tile boundaries stay multiples of NR from column 0 and the
             // k blocking depends on k only, so every tile is computed exactly as with one thread.
+            // Two chunks per thread, claimed at run time: when one thread is late (a worker waking
+            // up, or descheduled on a busy machine) the other takes over its second chunk.
             int nr = GemmKernels.NR;
-            Parallel.forRange(ceilDiv(n, nr), 1, (q0, q1) -> {
+            int panels = ceilDiv(n, nr);
+            Parallel.split(panels, Math.min(panels, 2 * threads), (chunk, q0, q1) -> {
                 int j0 = q0 * nr, j1 = Math.min(n, q1 * nr);
                 blocked(transA, transB, m, j1 - j0, k, alpha, a, aOff, lda,
                         b, bOff + (transB ? j0 * ldb : j0), ldb, beta, c, cOff + j0, ldc, 1);

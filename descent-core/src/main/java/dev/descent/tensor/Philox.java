@@ -107,15 +107,50 @@ public final class Philox {
 
     /** {@link #fillUniform(float[], int, int, long)} with a caller's 4-word scratch, for loops that must not allocate. */
     public void fillUniform(float[] out, int off, int n, long start, int[] w) {
-        long block = -1;
-        for (int j = 0; j < n; j++) {
-            long i = start + j;
-            if ((i >>> 2) != block) {
-                block = i >>> 2;
-                philox(block, w);
+        int j = 0;
+        // up to the first index that starts a block
+        for (; j < n && ((start + j) & 3) != 0; j++) out[off + j] = toUniform(bits(start + j, w));
+        // Whole blocks, two at a time: the words go straight to values, the counters stay in
+        // registers, and the two blocks' rounds are independent chains the CPU overlaps (one
+        // block's ten rounds are a chain of dependent multiplies, latency-bound on its own).
+        final int k0 = key0, k1 = key1, p0 = purpose0, p1 = purpose1;
+        for (; j + 8 <= n; j += 8) {
+            long block = (start + j) >>> 2;
+            int a0 = (int) block, a1 = (int) (block >>> 32), a2 = p0, a3 = p1;
+            int b0 = (int) (block + 1), b1 = (int) ((block + 1) >>> 32), b2 = p0, b3 = p1;
+            int ka = k0, kb = k1;
+            for (int r = 0; r < 10; r++) {
+                long ma = (M0 & 0xFFFFFFFFL) * (a0 & 0xFFFFFFFFL);
+                long na = (M1 & 0xFFFFFFFFL) * (a2 & 0xFFFFFFFFL);
+                long mb = (M0 & 0xFFFFFFFFL) * (b0 & 0xFFFFFFFFL);
+                long nb = (M1 & 0xFFFFFFFFL) * (b2 & 0xFFFFFFFFL);
+                a0 = (int) (na >>> 32) ^ a1 ^ ka;
+                a1 = (int) na;
+                a2 = (int) (ma >>> 32) ^ a3 ^ kb;
+                a3 = (int) ma;
+                b0 = (int) (nb >>> 32) ^ b1 ^ ka;
+                b1 = (int) nb;
+                b2 = (int) (mb >>> 32) ^ b3 ^ kb;
+                b3 = (int) mb;
+                ka += W0;
+                kb += W1;
             }
-            out[off + j] = toUniform(w[(int) (i & 3)]);
+            out[off + j] = toUniform(a0);
+            out[off + j + 1] = toUniform(a1);
+            out[off + j + 2] = toUniform(a2);
+            out[off + j + 3] = toUniform(a3);
+            out[off + j + 4] = toUniform(b0);
+            out[off + j + 5] = toUniform(b1);
+            out[off + j + 6] = toUniform(b2);
+            out[off + j + 7] = toUniform(b3);
         }
+        for (; j < n; j++) out[off + j] = toUniform(bits(start + j, w));
+    }
+
+    /** The 32-bit value at index {@code i}, using the caller's four-word scratch. */
+    private int bits(long i, int[] w) {
+        philox(i >>> 2, w);
+        return w[(int) (i & 3)];
     }
 
     /** Fills {@code out[off, off+n)} with standard normals at indices {@code start, start+1, …}. */
