@@ -1,5 +1,6 @@
 package dev.descent.optim;
 
+import dev.descent.linalg.PolarFactor;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -70,7 +71,7 @@ public final class MatrixOptimizers implements OptimizerFamily {
         final ParamSet params;
         final double[] d;
         NewtonSchulz ns;
-        JacobiSvd svd;
+        PolarFactor polar;
 
         Scratch(ParamSet params) {
             this.params = params;
@@ -84,9 +85,9 @@ public final class MatrixOptimizers implements OptimizerFamily {
             return ns;
         }
 
-        JacobiSvd svd() {
-            if (svd == null) svd = JacobiSvd.forParams(params);
-            return svd;
+        PolarFactor polar() {
+            if (polar == null) polar = new PolarFactor();
+            return polar;
         }
 
         void load(float[] u, int off, int n) {
@@ -423,7 +424,7 @@ public final class MatrixOptimizers implements OptimizerFamily {
      * nuclear norm). {@code nuclear = true} (default) takes that exact step — it shrinks with the
      * gradient, so the method converges at a fixed η like gradient descent; {@code nuclear = false}
      * takes −η U Vᵀ (Muon without momentum and with the exact polar factor: every singular direction
-     * moves by η). U Vᵀ is exact (float64 one-sided Jacobi SVD, {@link JacobiSvd}), not NS. Vectors are
+     * moves by η). U Vᵀ is exact (float64 SVD, {@link PolarFactor}), not NS. Vectors are
      * treated as 1×n matrices, whose spectral norm is the ℓ2 norm: their step is then plain gradient
      * descent −η g (nuclear) or −η g/‖g‖ (none). Optional momentum M (lerp form) is applied to G first.
      * State scalars: {@code momentum}, {@code nesterov}, {@code nuclear} (0/1), {@code last_nuclear_norm}.
@@ -435,7 +436,7 @@ public final class MatrixOptimizers implements OptimizerFamily {
         return momentumThen(momentum, nesterov, extra, (slot, u, off, st, sc) -> {
             int n = slot.size();
             sc.load(u, off, n);
-            double nuc = sc.svd().polar(sc.d, slot.rows(), slot.cols());
+            double nuc = sc.polar().polar(sc.d, slot.rows(), slot.cols());
             st.set("last_nuclear_norm", nuc);
             if (st.get("nuclear") != 0) for (int i = 0; i < n; i++) sc.d[i] *= nuc;
             sc.store(u, off, n);
