@@ -8,7 +8,7 @@ public final class Embedding extends Module {
     public final Parameter weight;
 
     public Embedding(int rows, int dim) {
-        this.weight = parameter("weight", rows, dim);
+        this.weight = parameter("weight", ParameterRole.EMBEDDING, rows, dim);
     }
 
     /** Rows for {@code idx}, shape {@code [idx.length, dim]}. */

@@ -13,8 +13,8 @@ public final class LayerNorm extends Module {
     public final Parameter bias;
 
     public LayerNorm(int dim, boolean bias) {
-        this.weight = parameter("weight", dim);
-        this.bias = bias ? parameter("bias", dim) : null;
+        this.weight = parameter("weight", ParameterRole.NORM_GAIN, dim);
+        this.bias = bias ? parameter("bias", ParameterRole.BIAS, dim) : null;
         weight.value().fill(1f);
     }
 

@@ -9,6 +9,12 @@ import dev.descent.tensor.Tensor;
  * A multi-layer perceptron classifier {@code Linear → ReLU → … → Linear}, named like
  * {@code torch.nn.Sequential} ({@code net.0.weight}, {@code net.2.weight}, …), initialised as
  * PyTorch's {@code nn.Linear} default: weight and bias uniform in ±1/√fan_in.
+ *
+ * <p>Roles: every Linear weight, the output layer's included, is a {@link ParameterRole#HIDDEN_MATRIX}
+ * and every bias a {@link ParameterRole#BIAS}. The output layer is a classifier head in spirit, but
+ * Muon-style optimizers have always treated it as a hidden matrix here (Muon's benchmark results on
+ * these models were measured that way), so it keeps that role; a head that should stay on AdamW is a
+ * {@code Linear} built with {@link ParameterRole#HEAD}.
  */
 public final class MlpClassifier extends Module {
     private final ModuleList<Module> net;

@@ -19,10 +19,10 @@ public abstract class Module {
         VectorSupport.require();
     }
 
-    /** Registers a new zero-initialised parameter under {@code name}. */
-    protected Parameter parameter(String name, int... shape) {
+    /** Registers a new zero-initialised parameter under {@code name} with the role this module gives it. */
+    protected Parameter parameter(String name, ParameterRole role, int... shape) {
         checkName(name);
-        Parameter p = new Parameter(name, shape);
+        Parameter p = new Parameter(name, role, shape);
         parameters.put(name, p);
         return p;
     }

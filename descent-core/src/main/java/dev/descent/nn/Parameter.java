@@ -10,12 +10,17 @@ import dev.descent.tensor.Tensor;
  */
 public final class Parameter extends Variable {
     private String name;
+    private final ParameterRole role;
 
-    Parameter(String localName, int... shape) {
+    Parameter(String localName, ParameterRole role, int... shape) {
         super(Tensor.zeros(shape), true);
         this.name = localName;
+        this.role = java.util.Objects.requireNonNull(role, "role");
         this.grad = Tensor.zeros(shape);
     }
+
+    /** What the parameter is for, as the model that built it says (optimizers route by it). */
+    public ParameterRole role() { return role; }
 
     /** The dotted name in the model, as PyTorch's {@code named_parameters()} gives it. */
     public String name() { return name; }
@@ -32,7 +37,7 @@ public final class Parameter extends Variable {
 
     public int rank() { return value.rank(); }
 
-    /** A matrix in the body of a network (rank ≥ 2); embeddings and heads are excluded by name rules of each model. */
+    /** True for parameters of rank ≥ 2 (hidden matrices, embeddings, heads; see {@link #role()} to tell them apart). */
     public boolean isMatrix() { return value.rank() >= 2; }
 
     /** The gradient view; never null for a parameter. */

@@ -39,12 +39,15 @@ public final class ParamSet {
         List<Parameter> list = params.list();
         for (int i = 0; i < list.size(); i++) {
             Parameter p = list.get(i);
-            slots.add(new ParamSlot(i, p.name(), p.shape(), params.offset(i), params.offset(i), p.size()));
+            slots.add(new ParamSlot(i, p.name(), p.shape(), p.role(), params.offset(i), params.offset(i), p.size()));
         }
         return new ParamSet(params.values(), slots);
     }
 
-    /** Parameters given as (name, shape) laid out one after another in {@code values}. */
+    /**
+     * Parameters given as (name, shape) laid out one after another in {@code values}; with no model to
+     * give their roles, each role is {@link dev.descent.nn.ParameterRole#infer inferred} from name and rank.
+     */
     public static ParamSet of(float[] values, List<String> names, List<int[]> shapes) {
         List<ParamSlot> slots = new ArrayList<>();
         int off = 0;
@@ -63,7 +66,7 @@ public final class ParamSet {
         int so = 0;
         for (ParamSlot s : slots) {
             if (keep.test(s)) {
-                out.add(new ParamSlot(s.index(), s.name(), s.shape(), s.offset(), so, s.size()));
+                out.add(new ParamSlot(s.index(), s.name(), s.shape(), s.role(), s.offset(), so, s.size()));
                 so += s.size();
             }
         }

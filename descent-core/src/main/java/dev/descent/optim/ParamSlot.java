@@ -1,18 +1,26 @@
 package dev.descent.optim;
 
+import dev.descent.nn.ParameterRole;
 import java.util.Arrays;
+import java.util.Objects;
 
 /**
- * One parameter as an optimizer sees it: its name, shape, place in the model's flat buffers
- * ({@code offset}) and place in the flat state buffers of the {@link ParamSet} it belongs to
- * ({@code stateOffset}).
+ * One parameter as an optimizer sees it: its name, shape, role (what it is for, from the model that
+ * built it), place in the model's flat buffers ({@code offset}) and place in the flat state buffers of
+ * the {@link ParamSet} it belongs to ({@code stateOffset}).
  *
  * <p>Shape-aware optimizers view a parameter of rank ≥ 2 as a matrix of {@link #rows()} ×
  * {@link #cols()} (the first dimension by the product of the others, as Muon flattens conv filters).
  */
-public record ParamSlot(int index, String name, int[] shape, int offset, int stateOffset, int size) {
+public record ParamSlot(int index, String name, int[] shape, ParameterRole role, int offset, int stateOffset, int size) {
     public ParamSlot {
         shape = shape.clone();
+        Objects.requireNonNull(role, "role");
+    }
+
+    /** A slot for a parameter known only by name and shape: its role is {@link ParameterRole#infer inferred}. */
+    public ParamSlot(int index, String name, int[] shape, int offset, int stateOffset, int size) {
+        this(index, name, shape, ParameterRole.infer(name, shape.length), offset, stateOffset, size);
     }
 
     public int rank() { return shape.length; }
@@ -35,7 +43,7 @@ public record ParamSlot(int index, String name, int[] shape, int offset, int sta
     @Override
     public boolean equals(Object o) {
         return o instanceof ParamSlot p && p.index == index && p.name.equals(name) && Arrays.equals(p.shape, shape)
-                && p.offset == offset && p.stateOffset == stateOffset;
+                && p.role == role && p.offset == offset && p.stateOffset == stateOffset;
     }
 
     @Override

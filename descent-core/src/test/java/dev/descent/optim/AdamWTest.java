@@ -10,6 +10,7 @@ import dev.descent.nn.Gpt;
 import dev.descent.nn.GptConfig;
 import dev.descent.nn.Module;
 import dev.descent.nn.Parameter;
+import dev.descent.nn.ParameterRole;
 import dev.descent.tensor.Tensor;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -18,8 +19,8 @@ import org.junit.jupiter.api.Test;
 class AdamWTest {
     /** A matrix "w" [4, 5] (decays under the nanoGPT rule) and a vector "b" [3] (does not). */
     static final class Two extends Module {
-        final Parameter w = parameter("w", 4, 5);
-        final Parameter b = parameter("b", 3);
+        final Parameter w = parameter("w", ParameterRole.HIDDEN_MATRIX, 4, 5);
+        final Parameter b = parameter("b", ParameterRole.BIAS, 3);
     }
 
     // Exactly representable in float32, and the same formulas in the Python script below.

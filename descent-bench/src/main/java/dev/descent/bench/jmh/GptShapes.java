@@ -3,6 +3,7 @@ package dev.descent.bench.jmh;
 import dev.descent.nn.FlatParameters;
 import dev.descent.nn.Module;
 import dev.descent.nn.Parameter;
+import dev.descent.nn.ParameterRole;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -88,7 +89,8 @@ public final class GptShapes {
 
         void add(String[] path, int at, int[] shape) {
             if (at == path.length - 1) {
-                Parameter p = parameter(path[at], shape);
+                // The names mirror Gpt's, so the roles a Gpt gives are the ones inferred from them.
+                Parameter p = parameter(path[at], ParameterRole.infer(String.join(".", path), shape.length), shape);
                 assert p != null;
                 return;
             }

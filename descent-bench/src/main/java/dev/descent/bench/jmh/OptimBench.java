@@ -2,6 +2,7 @@ package dev.descent.bench.jmh;
 
 import dev.descent.nn.FlatParameters;
 import dev.descent.nn.Module;
+import dev.descent.nn.ParameterRole;
 import dev.descent.optim.Optimizer;
 import dev.descent.optim.OptimizerInfo;
 import dev.descent.optim.OptimizerRegistry;
@@ -242,8 +243,8 @@ public final class OptimBench {
     /** A tiny model with a matrix and a vector, to build each optimizer cheaply in this JVM. */
     static final class Tiny extends Module {
         Tiny() {
-            parameter("weight", 64, 32);
-            parameter("bias", 32);
+            parameter("weight", ParameterRole.HIDDEN_MATRIX, 64, 32);
+            parameter("bias", ParameterRole.BIAS, 32);
         }
     }
 
