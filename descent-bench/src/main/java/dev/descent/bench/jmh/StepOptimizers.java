@@ -30,12 +30,12 @@ public final class StepOptimizers {
 
     /** The fused Lion (sign of the interpolated momentum, decoupled decay on matrices). */
     public static Optimizer lion(FlatParameters flat) {
-        return new LionFused(ParamSet.of(flat), flat.grads(), LION_LR, LION_B1, LION_B2, LION_WD, ParamSlot::isMatrix);
+        return LionFused.optimizer(ParamSet.of(flat), flat.grads(), LION_LR, LION_B1, LION_B2, LION_WD, ParamSlot::isMatrix);
     }
 
     /** The fused SGD with momentum 0.9 (torch.optim.SGD: no dampening, no Nesterov, no weight decay). */
     public static Optimizer sgdMomentum(FlatParameters flat) {
-        return new SgdMomentum(ParamSet.of(flat), flat.grads(), SGD_LR, SGD_MOMENTUM, 0, false, 0);
+        return SgdMomentum.optimizer(ParamSet.of(flat), flat.grads(), SGD_LR, SGD_MOMENTUM, 0, false, 0);
     }
 
     /** True when the step overwrites the gradient buffer (a composed chain), so the bench restores it between steps. */
