@@ -13,7 +13,6 @@ import dev.descent.optim.CurvatureContext;
 import dev.descent.optim.HyperParams;
 import dev.descent.optim.OptimizerRegistry;
 import dev.descent.optim.Optimizer;
-import dev.descent.tensor.Elementwise;
 import dev.descent.tensor.Parallel;
 import dev.descent.tensor.Philox;
 import dev.descent.tensor.Reductions;
@@ -103,8 +102,10 @@ public final class Trainer {
             RunFolder.prepare(runDir);
         }
         Files.writeString(runDir.resolve("config.yaml"), config.toYaml());
-        LrSchedule schedule = new LrSchedule(config.getDouble("learning_rate"), config.getDouble("min_lr"),
-                config.getInt("warmup_iters"), config.getInt("lr_decay_iters"), config.getBool("decay_lr"));
+        dev.descent.optim.Schedule schedule = config.getBool("decay_lr")
+                ? dev.descent.optim.Schedules.nanoGpt(config.getDouble("learning_rate"), config.getDouble("min_lr"),
+                        config.getInt("warmup_iters"), config.getInt("lr_decay_iters"))
+                : dev.descent.optim.Schedules.constant(config.getDouble("learning_rate"));
         int maxIters = config.getInt("max_iters");
         int evalInterval = config.getInt("eval_interval");
         int logInterval = config.getInt("log_interval");
@@ -314,13 +315,7 @@ public final class Trainer {
 
     /** {@code torch.nn.utils.clip_grad_norm_}: scale all gradients by max/(‖g‖ + 1e-6) when that is below 1. */
     static double clipGlobalNorm(float[] grads, double max) {
-        double norm = Math.sqrt(Reductions.sumOfSquaresParallel(grads, 0, grads.length));
-        double coef = max / (norm + 1e-6);
-        if (coef < 1) {
-            float c = (float) coef;
-            Parallel.forRange(grads.length, 1 << 15, (from, to) -> Elementwise.scale(c, grads, from, to - from));
-        }
-        return norm;
+        return dev.descent.optim.Transforms.clipGlobalNorm(grads, max);
     }
 
     /** The run configuration stored in a run folder, for {@code --resume}. */
