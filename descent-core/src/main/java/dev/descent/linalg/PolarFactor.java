@@ -50,10 +50,18 @@ public final class PolarFactor {
 
     /**
      * Overwrites the rows×cols row-major {@code g} with its polar factor U Vᵀ and returns the nuclear norm
-     * Σσ (over the kept singular values).
+     * Σσ (over the kept singular values). A matrix with a NaN or infinite value has no polar factor: it
+     * becomes all NaN and the norm is NaN (a diverged step stays visibly non-finite instead of throwing).
      */
     public double polar(double[] g, int rows, int cols) {
         Dense.checkShape(g, rows, cols);
+        for (int i = 0; i < rows * cols; i++) {
+            if (!Double.isFinite(g[i])) {
+                // no polar factor of a non-finite matrix: NaN out, as the rest of a diverged step, for the caller's finiteness check
+                java.util.Arrays.fill(g, 0, rows * cols, Double.NaN);
+                return Double.NaN;
+            }
+        }
         Shape s = shape(rows, cols);
         System.arraycopy(g, 0, s.a.data, 0, rows * cols);
         if (!s.svd.decompose(s.a)) throw new ArithmeticException("SVD of a " + rows + "x" + cols + " matrix did not converge");

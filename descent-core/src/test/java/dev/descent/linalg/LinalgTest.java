@@ -162,6 +162,17 @@ class LinalgTest {
     }
 
     @Test
+    void aNonFiniteMatrixHasANanPolarFactor() {
+        // a diverged step: the factor and the norm are NaN (no exception), so the caller's finiteness check sees it
+        for (double bad : new double[] {Double.NaN, Double.POSITIVE_INFINITY}) {
+            double[] g = {1, 2, bad, 4, 5, 6};
+            double nuclear = new PolarFactor().polar(g, 2, 3);
+            assertTrue(Double.isNaN(nuclear));
+            for (double v : g) assertTrue(Double.isNaN(v));
+        }
+    }
+
+    @Test
     void polarWorkspaceDoesNotAllocateAfterTheFirstCallPerShape() {
         Random rnd = new Random(23);
         double[] a = random(rnd, 48 * 16);

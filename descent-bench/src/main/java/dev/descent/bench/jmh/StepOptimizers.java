@@ -40,11 +40,17 @@ public final class StepOptimizers {
 
     /** True when the step overwrites the gradient buffer (a composed chain), so the bench restores it between steps. */
     public static boolean consumesGradients(Optimizer o) {
-        return o instanceof TransformOptimizer;
+        return o instanceof TransformOptimizer t && !isFused(t);
+    }
+
+    /** A fused kernel is a named transformation class (AdamW, LionFused, SgdMomentum); a composed chain is anonymous. */
+    private static boolean isFused(TransformOptimizer t) {
+        return !t.transformation().getClass().isAnonymousClass();
     }
 
     /** A label for the implementation measured: the class, and "composed" for a transformation chain. */
     public static String implementation(Optimizer o) {
-        return o instanceof TransformOptimizer t ? t.name() + " via TransformOptimizer" : o.getClass().getName();
+        if (!(o instanceof TransformOptimizer t)) return o.getClass().getName();
+        return isFused(t) ? t.transformation().getClass().getName() : t.name() + " via TransformOptimizer";
     }
 }
