@@ -192,7 +192,7 @@ public final class ZoMemoryBenchmark {
                 yield z::step;
             }
             case "adamw" -> {
-                AdamW opt = AdamW.nanoGpt(model.parameters(), 1e-3, 0.9, 0.99, 0.1);
+                var opt = AdamW.nanoGpt(model.parameters(), 1e-3, 0.9, 0.99, 0.1);
                 optimizer[0] = opt;
                 yield () -> {
                     Variable loss = model.loss(current[0].x(), current[0].y(), batch, block);

@@ -64,7 +64,7 @@ public final class AdamWBuilder {
     /** AdamW over a flattened model's trainable parameters and their gradients. */
     public Optimizer build(FlatParameters params) {
         VectorSupport.require();
-        return new AdamW(ParamSet.of(params), params.grads(), lr, beta1, beta2, eps, weightDecay, decay);
+        return AdamW.optimizer(ParamSet.of(params), params.grads(), lr, beta1, beta2, eps, weightDecay, decay);
     }
 
     /**

@@ -3,10 +3,10 @@ package dev.descent.optim;
 /**
  * The classic element-wise optimizers in the registry, with PyTorch's hyperparameter names and
  * defaults: {@code sgd}, {@code adam}, {@code adamw}, {@code amsgrad}, {@code adagrad},
- * {@code rmsprop}, {@code lion}, {@code lamb}. {@code sgd}, {@code adamw} and {@code lion} build the
- * fused kernels ({@link SgdMomentum}, {@link AdamW}, {@link LionFused}); the others build their
- * composition from {@link Classic} behind a {@link TransformOptimizer} (every hyperparameter
- * readable and settable between steps). {@code betas} is given as {@code betas=b1,b2} or as
+ * {@code rmsprop}, {@code lion}, {@code lamb}. Every one is a {@link TransformOptimizer} (every
+ * hyperparameter readable and settable between steps); {@code sgd}, {@code adamw} and {@code lion}
+ * run the fused kernels ({@link SgdMomentum}, {@link AdamW}, {@link LionFused}), whose state is that
+ * of their composition from {@link Classic}/{@link Adam}. {@code betas} is given as {@code betas=b1,b2} or as
  * {@code beta1}/{@code beta2}.
  */
 public final class ClassicOptimizers implements OptimizerFamily {
@@ -20,7 +20,7 @@ public final class ClassicOptimizers implements OptimizerFamily {
                 "stochastic gradient descent with optional (Nesterov) momentum, dampening and coupled weight decay; fused",
                 "Robbins & Monro, A Stochastic Approximation Method, 1951; momentum: Polyak 1964; Nesterov form: Sutskever et al., ICML 2013",
                 "torch.optim.SGD (pytorch/pytorch)", TORCH, 1, false,
-                (params, grads, h) -> new SgdMomentum(params, grads, h.getDouble("lr", 1e-3), h.getDouble("momentum", 0),
+                (params, grads, h) -> SgdMomentum.optimizer(params, grads, h.getDouble("lr", 1e-3), h.getDouble("momentum", 0),
                         h.getDouble("dampening", 0), h.getBool("nesterov", false), h.getDouble("weight_decay", 0))));
         r.add(new OptimizerInfo("adam",
                 "Adam with bias correction and coupled (L2) weight decay; amsgrad=true keeps the running maximum of v",
@@ -33,7 +33,7 @@ public final class ClassicOptimizers implements OptimizerFamily {
                 "torch.optim.AdamW (pytorch/pytorch), amsgrad=False", TORCH, 2, false,
                 (params, grads, h) -> {
                     double[] b = betas(h, 0.9, 0.999);
-                    return new AdamW(params, grads, h.getDouble("lr", 1e-3), b[0], b[1], h.getDouble("eps", 1e-8),
+                    return AdamW.optimizer(params, grads, h.getDouble("lr", 1e-3), b[0], b[1], h.getDouble("eps", 1e-8),
                             h.getDouble("weight_decay", 1e-2), p -> true);
                 }));
         r.add(new OptimizerInfo("amsgrad",
@@ -61,7 +61,7 @@ public final class ClassicOptimizers implements OptimizerFamily {
                 "google/automl lion/lion_pytorch.py", "Apache-2.0", 1, false,
                 (params, grads, h) -> {
                     double[] b = betas(h, 0.9, 0.99);
-                    return new LionFused(params, grads, h.getDouble("lr", 1e-4), b[0], b[1], h.getDouble("weight_decay", 0), p -> true);
+                    return LionFused.optimizer(params, grads, h.getDouble("lr", 1e-4), b[0], b[1], h.getDouble("weight_decay", 0), p -> true);
                 }));
         r.add(new OptimizerInfo("lamb",
                 "LAMB: Adam direction plus decoupled decay, scaled per tensor by the trust ratio ||theta||/||update||",

@@ -46,6 +46,9 @@ public final class Grams {
                         ? eta * Math.sqrt(1 - Math.pow(beta2, t)) / (1 - Math.pow(beta1, t)) : eta;
                 float fb1 = (float) beta1;
                 float fb2 = (float) beta2;
+                // 1 − β in double, rounded once (as Adam): in float, 1 − (float) 0.999 is off by 1.3e-5 relative
+                float c1 = (float) (1 - beta1);
+                float c2 = (float) (1 - beta2);
                 float e = (float) state.get("eps");
                 float decay = (float) (eta * state.get("weight_decay"));
                 float alpha = (float) step;
@@ -55,8 +58,8 @@ public final class Grams {
                 params.forEachPiece((slot, off, so, n) -> {
                     for (int i = 0; i < n; i++) {
                         float g = u[off + i];
-                        float mi = fb1 * m[so + i] + (1 - fb1) * g;
-                        float vi = fb2 * v[so + i] + (1 - fb2) * g * g;
+                        float mi = fb1 * m[so + i] + c1 * g;
+                        float vi = fb2 * v[so + i] + c2 * g * g;
                         m[so + i] = mi;
                         v[so + i] = vi;
                         float dir = Math.signum(g) * Math.abs(mi) / ((float) Math.sqrt(vi) + e);

@@ -1,6 +1,7 @@
 package dev.descent.optim;
 
 import dev.descent.nn.FlatParameters;
+import java.util.Map;
 import java.util.function.Predicate;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
@@ -18,48 +19,79 @@ import jdk.incubator.vector.VectorSpecies;
  *   m ← β₂ m + (1 − β₂) g
  * </pre>
  * No step counter enters the update (no bias correction). Defaults: η = 1e-4, β = (0.9, 0.99),
- * λ = 0. State: {@code <name>.exp_avg}, 4 bytes per parameter. The composed form is
- * {@link Classic#lion}; the interpolation and the momentum use the same float operations in both,
+ * λ = 0. State: the momentum m, 4 bytes per parameter.
+ *
+ * <p>This is a {@link FusedTransformation} of the composition {@code chain(scaleByLion, addDecayedWeights,
+ * scaleByLearningRate)} ({@link Classic#lion} when every parameter decays), with its state: buffer
+ * {@code 0.mu}; scalars {@code 0.b1}, {@code 0.b2}, {@code 1.masked.weight_decay}, {@code 2.lr},
+ * {@code 2.count}. The interpolation and the momentum use the same float operations in both forms,
  * so m and the signs agree bit for bit.
  */
-public final class LionFused extends FusedOptimizer {
+public final class LionFused extends FusedTransformation {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
 
-    private final float[] m;
-    private final boolean[] decays;
-    private final double beta1;
-    private final double beta2;
-    private final double weightDecay;
-    private float decayFactor;
+    private final Predicate<ParamSlot> decay;
 
-    public LionFused(FlatParameters params, double lr, double beta1, double beta2, double weightDecay) {
-        this(ParamSet.of(params), params.grads(), lr, beta1, beta2, weightDecay, p -> true);
-    }
-
-    public LionFused(ParamSet params, float[] grads, double lr, double beta1, double beta2, double weightDecay,
-                     Predicate<ParamSlot> decay) {
+    public LionFused(double lr, double beta1, double beta2, double weightDecay, Predicate<ParamSlot> decay) {
         Hyper.nonNegative("lr", lr);
         Hyper.unitInterval("beta1", beta1);
         Hyper.unitInterval("beta2", beta2);
         Hyper.nonNegative("weight_decay", weightDecay);
-        super("lion", params, grads, lr);
-        this.m = stateBuffer("exp_avg");
-        this.decays = new boolean[slots.length];
-        for (int i = 0; i < slots.length; i++) decays[i] = decay.test(slots[i]);
-        this.beta1 = beta1;
-        this.beta2 = beta2;
-        this.weightDecay = weightDecay;
+        super(Transforms.chain(Classic.scaleByLion(beta1, beta2), Transforms.addDecayedWeights(weightDecay, decay),
+                Transforms.scaleByLearningRate(lr)));
+        this.decay = decay;
+    }
+
+    /** The optimizer over a parameter set whose gradients are in {@code grads}; {@code decay} selects the parameters that decay. */
+    public static TransformOptimizer optimizer(ParamSet params, float[] grads, double lr, double beta1, double beta2, double weightDecay,
+                                               Predicate<ParamSlot> decay) {
+        return new TransformOptimizer("lion", params, grads, new LionFused(lr, beta1, beta2, weightDecay, decay), "lr");
+    }
+
+    /** The optimizer over a model's parameters, every one of them decaying. */
+    public static TransformOptimizer optimizer(FlatParameters params, double lr, double beta1, double beta2, double weightDecay) {
+        return optimizer(ParamSet.of(params), params.grads(), lr, beta1, beta2, weightDecay, p -> true);
     }
 
     @Override
-    protected void beforePass() {
-        decayFactor = (float) (1 - lr * weightDecay);
+    protected Map<String, String> legacyBuffers() {
+        return Map.of("exp_avg", "0.mu");
     }
 
     @Override
-    protected void piece(int slot, int off, int so, int n) {
-        kernel(params.values(), grads, off, m, so, n, decays[slot] ? decayFactor : 1f, (float) lr, (float) beta1,
-                (float) (1 - beta1), (float) beta2, (float) (1 - beta2));
+    protected Kernel kernel(OptState state, ParamSet params) {
+        return new Kernel(params) {
+            final OptState lion = state.child("0");
+            final OptState decayed = decayState(state.child("1"));
+            final OptState rate = state.child("2");
+            final float[] m = lion.buffer("mu");
+            final boolean[] decays = mask(decay);
+            // This step's scalars, written by beforePass() before the pass reads them.
+            float decayFactor;
+            float lr;
+            float b1;
+            float c1;
+            float b2;
+            float c2;
+
+            @Override
+            void beforePass() {
+                double eta = learningRateStep(rate);
+                decayFactor = (float) (1 - eta * decayed.get("weight_decay"));
+                lr = (float) eta;
+                double beta1 = lion.get("b1");
+                double beta2 = lion.get("b2");
+                b1 = (float) beta1;
+                c1 = (float) (1 - beta1);
+                b2 = (float) beta2;
+                c2 = (float) (1 - beta2);
+            }
+
+            @Override
+            void piece(int slot, int off, int so, int n) {
+                kernel(params.values(), grads, off, m, so, n, decays[slot] ? decayFactor : 1f, lr, b1, c1, b2, c2);
+            }
+        };
     }
 
     /** {@code c1} = 1 − β₁ and {@code c2} = 1 − β₂, rounded from double. */

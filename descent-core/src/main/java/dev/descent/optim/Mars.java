@@ -85,6 +85,10 @@ public final class Mars {
                 boolean all = state.get("optimize_1d") != 0;
                 float fb1 = (float) beta1;
                 float fb2 = (float) beta2;
+                // 1 − β in double, rounded once (as Adam): in float, 1 − (float) 0.99 is off by 1e-6 relative
+                // and 1 − (float) 0.999 by 1.3e-5
+                float c1 = (float) (1 - beta1);
+                float c2 = (float) (1 - beta2);
                 float k = (float) (state.get("gamma") * (beta1 / (1 - beta1)));
                 float e = (float) state.get("eps");
                 float lrF = (float) eta;
@@ -95,6 +99,8 @@ public final class Mars {
                 double b21d = state.get("b2_1d");
                 float fb11 = (float) b11d;
                 float fb21 = (float) b21d;
+                float c11 = (float) (1 - b11d);
+                float c21 = (float) (1 - b21d);
                 float lr1 = (float) (eta * state.get("lr_1d_factor"));
                 float wd1 = (float) state.get("weight_decay_1d");
                 float bc11 = (float) (1 - Math.pow(b11d, t));
@@ -132,13 +138,13 @@ public final class Mars {
                         float div = divisor[slot.index()];
                         for (int i = 0; i < n; i++) {
                             float c = div == 1f ? u[off + i] : u[off + i] / div;
-                            float mi = fb1 * m[so + i] + (1 - fb1) * c;
+                            float mi = fb1 * m[so + i] + c1 * c;
                             m[so + i] = mi;
                             float dir;
                             if (lion) {
                                 dir = Math.signum(mi);
                             } else {
-                                float vi = fb2 * v[so + i] + (1 - fb2) * c * c;
+                                float vi = fb2 * v[so + i] + c2 * c * c;
                                 v[so + i] = vi;
                                 if (vmax != null) {
                                     vi = Math.max(vmax[so + i], vi);
@@ -151,8 +157,8 @@ public final class Mars {
                     } else {
                         for (int i = 0; i < n; i++) {
                             float g = u[off + i];
-                            float mi = fb11 * m[so + i] + (1 - fb11) * g;
-                            float vi = fb21 * v[so + i] + (1 - fb21) * g * g;
+                            float mi = fb11 * m[so + i] + c11 * g;
+                            float vi = fb21 * v[so + i] + c21 * g * g;
                             m[so + i] = mi;
                             v[so + i] = vi;
                             if (vmax != null) {

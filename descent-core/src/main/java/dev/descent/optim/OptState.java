@@ -82,6 +82,12 @@ public final class OptState {
         return (T) cache.computeIfAbsent(key, k -> make.get());
     }
 
+    /** The value {@link #cached} holds under {@code key}, or null (a lookup that allocates nothing). */
+    @SuppressWarnings("unchecked")
+    public <T> T cachedOrNull(Object key) {
+        return (T) cache.get(key);
+    }
+
     /** Every buffer, as 1-D tensors under dotted names ({@code child.name}). */
     public Map<String, Tensor> tensors() {
         Map<String, Tensor> out = new LinkedHashMap<>();

@@ -42,6 +42,24 @@ public final class Schedules {
     }
 
     /**
+     * nanoGPT's learning-rate schedule ({@code get_lr} in train.py): linear warm-up
+     * {@code peak·(t + 1)/(warmup + 1)} for t &lt; {@code warmup}; then cosine decay
+     * {@code minLr + ½(1 + cos(π·(t − warmup)/(decayIters − warmup)))·(peak − minLr)} up to
+     * t = {@code decayIters}; {@code minLr} after. Unlike {@link #warmupCosine} (optax's), the warm-up
+     * starts at peak/(warmup + 1), not 0, and the decay ends at minLr, not at a fraction of the peak.
+     * The arithmetic (in double, in this order) is nanoGPT's, as the training loop has always used it.
+     */
+    public static Schedule nanoGpt(double peak, double minLr, long warmup, long decayIters) {
+        return step -> {
+            if (step < warmup) return peak * (step + 1) / (warmup + 1);
+            if (step > decayIters) return minLr;
+            double ratio = decayIters == warmup ? 1 : (double) (step - warmup) / (decayIters - warmup);
+            double coeff = 0.5 * (1.0 + Math.cos(Math.PI * ratio));
+            return minLr + coeff * (peak - minLr);
+        };
+    }
+
+    /**
      * Warmup–stable–decay (Hu et al., MiniCPM 2024): linear warm-up to {@code peak} over
      * {@code warmup}, constant until {@code total − decay}, then linear decay to {@code end} at
      * {@code total}.

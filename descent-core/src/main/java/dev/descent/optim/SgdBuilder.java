@@ -55,7 +55,7 @@ public final class SgdBuilder {
     /** SGD over a flattened model's trainable parameters and their gradients. */
     public Optimizer build(FlatParameters params) {
         VectorSupport.require();
-        return new SgdMomentum(ParamSet.of(params), params.grads(), lr, momentum, dampening, nesterov, weightDecay);
+        return SgdMomentum.optimizer(ParamSet.of(params), params.grads(), lr, momentum, dampening, nesterov, weightDecay);
     }
 
     /** SGD over {@code model}'s trainable parameters, flattening it ({@link Module#flatten()}; see {@link AdamWBuilder#build(Module)}). */

@@ -1,9 +1,10 @@
 package dev.descent.optim;
 
 import dev.descent.nn.FlatParameters;
-import dev.descent.tensor.Elementwise;
 import dev.descent.tensor.Tensor;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -11,9 +12,11 @@ import java.util.Map;
  * gradient buffer into updates in place and adds them to the parameters. The gradients are
  * consumed by the step (call {@link #zeroGrad()} before the next backward, as with PyTorch).
  *
- * <p>The learning rate shown and set is the state scalar {@code lr} of the transformation (the
- * one of {@link Transforms#scaleByLearningRate}); with several, name it by its dotted path in the
- * constructor.
+ * <p>The learning rate shown is the state scalar {@code lr} of the transformation (the one of
+ * {@link Transforms#scaleByLearningRate}); with several (a hybrid's branches), the constructor names the
+ * primary one by its dotted path. {@link #setLearningRate} keeps the branches in the ratio they were
+ * built with: every learning-rate scalar (named {@code lr} or ending in {@code .lr}) becomes its initial
+ * value × (η / the primary's initial value), and a lone learning rate becomes η exactly.
  */
 public final class TransformOptimizer implements Optimizer {
     private final String name;
@@ -22,6 +25,10 @@ public final class TransformOptimizer implements Optimizer {
     private final GradientTransformation tx;
     private final OptState state;
     private final double[] lr;
+    /** Every learning-rate scalar of the state and its initial value (the primary one included). */
+    private final List<double[]> rates = new ArrayList<>();
+    private final List<Double> initialRates = new ArrayList<>();
+    private final double initialLr;
     private long steps;
 
     public TransformOptimizer(String name, FlatParameters model, GradientTransformation tx) {
@@ -39,13 +46,19 @@ public final class TransformOptimizer implements Optimizer {
         this.tx = tx;
         this.state = tx.init(params);
         this.lr = lrPath == null ? null : state.find(lrPath);
+        this.initialLr = lr == null ? Double.NaN : lr[0];
+        for (var e : state.scalars().keySet()) {
+            if (e.equals("lr") || e.endsWith(".lr")) {
+                double[] ref = state.find(e);
+                rates.add(ref);
+                initialRates.add(ref[0]);
+            }
+        }
     }
 
     @Override
     public void step() {
-        tx.update(grads, state, params);
-        float[] p = params.values();
-        params.forEachPiece((slot, off, so, n) -> Elementwise.addInPlace(grads, off, p, off, n));
+        tx.step(grads, state, params);
         steps++;
     }
 
@@ -63,7 +76,12 @@ public final class TransformOptimizer implements Optimizer {
     public void setLearningRate(double value) {
         Hyper.nonNegative("lr", value);
         if (lr == null) throw new IllegalStateException(name + " has no learning rate");
-        lr[0] = value;
+        if (rates.size() <= 1 || initialLr == 0) {   // no ratio to keep from a zero rate: set the primary alone
+            lr[0] = value;
+            return;
+        }
+        double factor = value / initialLr;
+        for (int i = 0; i < rates.size(); i++) rates.get(i)[0] = initialRates.get(i) * factor;
     }
 
     /** Reads a hyperparameter or counter by dotted path (or unique last name). */
@@ -74,6 +92,9 @@ public final class TransformOptimizer implements Optimizer {
 
     @Override
     public long stepCount() { return steps; }
+
+    /** The transformation this optimizer runs. */
+    public GradientTransformation transformation() { return tx; }
 
     /** The transformation's state (for inspection and tests). */
     public OptState optState() { return state; }
@@ -95,6 +116,15 @@ public final class TransformOptimizer implements Optimizer {
     public void loadState(Map<String, Tensor> tensors, Map<String, Double> scalars) {
         Double st = scalars.get("step");
         if (st == null) throw new IllegalArgumentException("optimizer state is missing the scalar 'step'");
+        if (tx instanceof FusedTransformation fused) {
+            // checkpoints written before the fused kernels kept their composition's state
+            Map<String, Tensor> upgraded = new LinkedHashMap<>();
+            Map<String, Double> upgradedScalars = fused.upgradeLegacy(state, params, tensors, scalars, upgraded);
+            if (upgradedScalars != null) {
+                tensors = upgraded;
+                scalars = upgradedScalars;
+            }
+        }
         state.restore(tensors, scalars);
         steps = st.longValue();
     }

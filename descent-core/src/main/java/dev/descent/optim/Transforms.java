@@ -1,6 +1,7 @@
 package dev.descent.optim;
 
 import dev.descent.tensor.Elementwise;
+import dev.descent.tensor.Parallel;
 import dev.descent.tensor.Reductions;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -11,7 +12,7 @@ import java.util.function.Predicate;
 /**
  * Gradient transformations and their combinators (optax's {@code chain}, {@code partition},
  * {@code masked}, {@code scale_by_learning_rate}, {@code add_decayed_weights}, {@code trace},
- * {@code clip_by_global_norm}, {@code clip}, {@code apply_if_finite}, {@code MultiSteps}, …).
+ * {@code clip_by_global_norm} (with torch's 1e-6), {@code clip}, {@code apply_if_finite}, {@code MultiSteps}, …).
  * Each keeps its hyperparameters in its state under the names given in its Javadoc.
  */
 public final class Transforms {
@@ -213,9 +214,12 @@ public final class Transforms {
     // ---------------------------------------------------------------- clipping and guards
 
     /**
-     * Scales all updates by {@code max/‖u‖} when the global L2 norm ‖u‖ (over this set) exceeds
-     * {@code max} (optax.clip_by_global_norm; torch's clip_grad_norm_ adds 1e-6 to the norm, optax
-     * does not — this follows optax). State: {@code max_norm}, {@code last_norm}.
+     * Global-norm clipping with the semantics of torch.nn.utils.clip_grad_norm_ (the trainer's
+     * {@code grad_clip}, nanoGPT's): with ‖u‖ the L2 norm over this set, every update is scaled by
+     * {@code coef = max/(‖u‖ + 1e-6)} when {@code coef < 1} ({@link #clipGlobalNorm(float[], ParamSet, double)}).
+     * optax.clip_by_global_norm differs only in the 1e-6 (it scales by max/‖u‖ when ‖u‖ &gt; max); torch's
+     * form is kept so that a clipping transformation and the training loop clip alike.
+     * State: {@code max_norm}, {@code last_norm} (the norm before clipping).
      */
     public static GradientTransformation clipByGlobalNorm(double maxNorm) {
         Hyper.positive("max_norm", maxNorm);
@@ -230,17 +234,57 @@ public final class Transforms {
 
             @Override
             public void update(float[] u, OptState state, ParamSet params) {
-                double sq = 0;
-                for (ParamSlot s : params.slots()) sq += Reductions.sumOfSquaresParallel(u, s.offset(), s.size());
-                double norm = Math.sqrt(sq);
-                state.set("last_norm", norm);
-                double max = state.get("max_norm");
-                if (norm > max) {
-                    float f = (float) (max / norm);
-                    params.forEachPiece((slot, off, so, n) -> Elementwise.scale(f, u, off, n));
-                }
+                int[] runs = state.cached(this, () -> contiguousRuns(params));
+                state.set("last_norm", clipGlobalNorm(u, runs, state.get("max_norm")));
             }
         };
+    }
+
+    /**
+     * torch.nn.utils.clip_grad_norm_ on a whole buffer: ‖g‖ over all of {@code g}, then every element
+     * scaled by {@code (float) (max/(‖g‖ + 1e-6))} when that is below 1. Returns ‖g‖ (before clipping).
+     */
+    public static double clipGlobalNorm(float[] g, double max) {
+        return clipGlobalNorm(g, new int[] {0, g.length}, max);
+    }
+
+    /** {@link #clipGlobalNorm(float[], double)} over the elements of {@code params}' slots only. */
+    public static double clipGlobalNorm(float[] g, ParamSet params, double max) {
+        return clipGlobalNorm(g, contiguousRuns(params), max);
+    }
+
+    /**
+     * The slots as maximal contiguous ranges {@code [from₀, to₀, from₁, to₁, …)} of the buffer, so that a
+     * whole model is one range: its norm is then one parallel reduction, the same bits as over the buffer.
+     */
+    static int[] contiguousRuns(ParamSet params) {
+        int[] r = new int[2 * params.slots().size()];
+        int n = 0;
+        for (ParamSlot s : params.slots()) {
+            if (n > 0 && r[n - 1] == s.offset()) {
+                r[n - 1] += s.size();
+            } else {
+                r[n++] = s.offset();
+                r[n++] = s.offset() + s.size();
+            }
+        }
+        return Arrays.copyOf(r, n);
+    }
+
+    /** The one implementation of the clip: norm over the ranges, then the scaling (see {@link #clipGlobalNorm(float[], double)}). */
+    private static double clipGlobalNorm(float[] g, int[] runs, double max) {
+        double sq = 0;
+        for (int i = 0; i < runs.length; i += 2) sq += Reductions.sumOfSquaresParallel(g, runs[i], runs[i + 1] - runs[i]);
+        double norm = Math.sqrt(sq);
+        double coef = max / (norm + 1e-6);
+        if (coef < 1) {
+            float c = (float) coef;
+            for (int i = 0; i < runs.length; i += 2) {
+                int from = runs[i];
+                Parallel.forRange(runs[i + 1] - from, 1 << 15, (a, b) -> Elementwise.scale(c, g, from + a, b - a));
+            }
+        }
+        return norm;
     }
 
     /** Clips each update element to [−δ, δ] (optax.clip). State: {@code max_delta}. */

@@ -1,49 +1,29 @@
 package dev.descent.train;
 
 import dev.descent.optim.Optimizer;
-import dev.descent.optim.TransformOptimizer;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
- * Applies a learning-rate schedule to an optimizer that may have several learning rates (Muon with
- * its AdamW branch): every state scalar named {@code lr} is set to its initial value times the
- * schedule's factor, so the ratios between the branches stay as configured.
+ * Applies a learning-rate schedule to any optimizer through {@link Optimizer#setLearningRate}: the
+ * optimizer's learning rate follows the schedule's factor, η_t = η₀ · lr_t / peak, where η₀ is the rate
+ * it was built with (exactly lr_t when η₀ is the schedule's peak, the usual case). An optimizer with
+ * several learning rates (Muon with its AdamW branch) keeps their ratios itself.
  */
 final class LearningRates {
     private final Optimizer opt;
-    private final List<String> paths = new ArrayList<>();
-    private final List<Double> base = new ArrayList<>();
+    private final double initial;
 
     private LearningRates(Optimizer opt) {
         this.opt = opt;
+        this.initial = opt.learningRate();
     }
 
+    /** Remembers the optimizer's initial learning rate (call before restoring a checkpoint). */
     static LearningRates of(Optimizer opt) {
-        LearningRates l = new LearningRates(opt);
-        if (opt instanceof TransformOptimizer t) {
-            for (var e : t.optState().scalars().entrySet()) {
-                if (e.getKey().equals("lr") || e.getKey().endsWith(".lr")) {
-                    l.paths.add(e.getKey());
-                    l.base.add(e.getValue());
-                }
-            }
-        } else {
-            l.base.add(opt.learningRate());
-        }
-        return l;
+        return new LearningRates(opt);
     }
 
-    /**
-     * Follows the schedule: the scheduled value {@code lr} of a peak {@code peak}; a single learning
-     * rate is set to {@code lr} exactly, several to their initial values × lr/peak.
-     */
+    /** Follows the schedule: its value {@code lr} at this step, of a peak {@code peak}. */
     void follow(double lr, double peak) {
-        if (paths.isEmpty()) {
-            opt.setLearningRate(lr);
-            return;
-        }
-        TransformOptimizer t = (TransformOptimizer) opt;
-        for (int i = 0; i < paths.size(); i++) t.setHyper(paths.get(i), base.get(i) * (lr / peak));
+        opt.setLearningRate(initial == peak || Double.isNaN(initial) ? lr : initial * (lr / peak));
     }
 }

@@ -7,9 +7,7 @@ import dev.descent.nn.Gpt;
 import dev.descent.nn.Sampling;
 import dev.descent.optim.CurvatureEstimator;
 import dev.descent.optim.GaussNewtonBartlettEstimator;
-import dev.descent.tensor.Elementwise;
 import dev.descent.tensor.Philox;
-import dev.descent.tensor.Reductions;
 import dev.descent.tensor.Tensor;
 import java.util.Arrays;
 import java.util.function.LongFunction;
@@ -81,9 +79,7 @@ public final class SophiaSupport {
 
     /** torch.nn.utils.clip_grad_norm_ semantics: scale by max / (‖g‖ + 1e-6) when that is below 1. */
     static void clipGlobalNorm(float[] grads, double max) {
-        double norm = Math.sqrt(Reductions.sumOfSquaresParallel(grads, 0, grads.length));
-        double coef = max / (norm + 1e-6);
-        if (coef < 1) Elementwise.scale((float) coef, grads, 0, grads.length);
+        dev.descent.optim.Transforms.clipGlobalNorm(grads, max);
     }
 
     /** One label per row of {@code logits [rows, vocab]}, drawn from softmax(row) with uniform r of {@code rng}. */

@@ -109,8 +109,10 @@ public final class Trainer {
         int[] trainTokens = trainSlice(data.train(), config.getDouble("train_start"), config.getDouble("train_end"));
         GptObjective objective = new GptObjective(model, trainTokens, batch, block, seed, config.getDouble("grad_clip"));
         Optimizer opt = buildOptimizer(model, objective);
-        LrSchedule schedule = new LrSchedule(config.getDouble("learning_rate"), config.getDouble("min_lr"),
-                config.getInt("warmup_iters"), config.getInt("lr_decay_iters"), config.getBool("decay_lr"));
+        dev.descent.optim.Schedule schedule = config.getBool("decay_lr")
+                ? dev.descent.optim.Schedules.nanoGpt(config.getDouble("learning_rate"), config.getDouble("min_lr"),
+                        config.getInt("warmup_iters"), config.getInt("lr_decay_iters"))
+                : dev.descent.optim.Schedules.constant(config.getDouble("learning_rate"));
         // The schedule reads the optimizer's configured learning rates now, before a checkpoint replaces them.
         TrainingLoop l = new TrainingLoop(opt, objective, model.parameters().grads())
                 .schedule(schedule::at, config.getDouble("learning_rate"))

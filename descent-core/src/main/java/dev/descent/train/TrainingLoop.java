@@ -184,12 +184,6 @@ public final class TrainingLoop {
 
     /** {@code torch.nn.utils.clip_grad_norm_}: scale all gradients by max/(‖g‖ + 1e-6) when that is below 1; returns ‖g‖. */
     public static double clipGlobalNorm(float[] grads, double max) {
-        double norm = Math.sqrt(Reductions.sumOfSquaresParallel(grads, 0, grads.length));
-        double coef = max / (norm + 1e-6);
-        if (coef < 1) {
-            float c = (float) coef;
-            Parallel.forRange(grads.length, 1 << 15, (from, to) -> Elementwise.scale(c, grads, from, to - from));
-        }
-        return norm;
+        return dev.descent.optim.Transforms.clipGlobalNorm(grads, max);
     }
 }

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.descent.optim.LayerwiseScaling;
-import dev.descent.optim.MatrixOptimizers;
+import dev.descent.optim.MatrixHybrid;
 import dev.descent.optim.ParamSet;
 import dev.descent.optim.ParamSlot;
 import dev.descent.zo.Mezo;
@@ -47,7 +47,7 @@ class ParameterRoleTest {
         assertTrue(!slots.isEmpty());
         for (ParamSlot s : slots) {
             ParameterRole r = s.role();
-            assertEquals(oldMuonHidden(s.name(), s.rank()), MatrixOptimizers.hiddenMatrix(s), s.name() + " (Muon)");
+            assertEquals(oldMuonHidden(s.name(), s.rank()), MatrixHybrid.hiddenMatrix(s), s.name() + " (Muon)");
             assertEquals(oldMatrixLike(s.name(), s.rank()), LayerwiseScaling.DEFAULT_MATRIX_LIKE.test(s), s.name() + " (μP)");
             assertEquals(oldMezoDecays(s.name()), Mezo.decays(s), s.name() + " (MeZO decay)");
             assertEquals(s.rank() >= 2, r.isMatrixRole(), s.name() + " (nanoGPT decay)");

@@ -9,6 +9,7 @@ import dev.descent.tensor.Parallel;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
@@ -90,9 +91,10 @@ class FusedEqualsComposedTest {
         Optimizer make(ParamSet params, float[] grads);
     }
 
-    /** Runs both for 20 steps; returns {θ_fused, θ_composed, state_fused, state_composed}. */
-    static float[][] run(Function<ParamSet, ParamSet> select, Build fused, GradientTransformation composed, String stateSuffix,
-                         String composedBuffer) {
+    /** The fused and the composed optimizer after 20 steps on the same problem. */
+    record Pair(Problem fusedProblem, Optimizer fused, Problem composedProblem, Optimizer composed) {}
+
+    static Pair runPair(Function<ParamSet, ParamSet> select, Build fused, GradientTransformation composed) {
         Problem a = new Problem(7, select);
         Problem b = new Problem(7, select);
         Optimizer f = fused.make(a.params, a.grads);
@@ -105,15 +107,30 @@ class FusedEqualsComposedTest {
             f.zeroGrad();
             c.zeroGrad();
         }
-        // state: fused per tensor (in set order) vs composed flat in the set's state layout
-        float[] sf = new float[a.params.elements()];
-        for (ParamSlot s : a.params.slots()) {
-            float[] v = f.state().get(s.name() + "." + stateSuffix).toArray();
-            System.arraycopy(v, 0, sf, s.stateOffset(), v.length);
+        return new Pair(a, f, b, c);
+    }
+
+    /**
+     * Runs both for 20 steps; returns {θ_fused, θ_composed, state_fused, state_composed} for the state
+     * buffer whose dotted name ends with {@code .buffer} (the same name in both: the fused kernel keeps the
+     * composition's state).
+     */
+    static float[][] run(Function<ParamSet, ParamSet> select, Build fused, GradientTransformation composed, String buffer) {
+        Pair r = runPair(select, fused, composed);
+        return new float[][] {r.fusedProblem().values, r.composedProblem().values, stateBuffer(r.fused(), buffer),
+            stateBuffer(r.composed(), buffer)};
+    }
+
+    static float[] stateBuffer(Optimizer o, String suffix) {
+        float[] found = null;
+        for (var e : o.state().entrySet()) {
+            if (e.getKey().endsWith("." + suffix)) {
+                assertTrue(found == null, "two buffers named *." + suffix);
+                found = e.getValue().toArray();
+            }
         }
-        float[] sc = null;
-        for (var e : c.state().entrySet()) if (e.getKey().endsWith("." + composedBuffer)) sc = e.getValue().toArray();
-        return new float[][] {a.values, b.values, sf, sc};
+        assertTrue(found != null, "no buffer *." + suffix + " in " + o.state().keySet());
+        return found;
     }
 
     /** Largest |x − y| in ulps of the largest |x| of the buffer; and the check against {@link #ULPS}. */
@@ -131,12 +148,12 @@ class FusedEqualsComposedTest {
     @Test
     void sgdWithoutDecayIsBitwise() {
         for (var sel : List.of(whole(), subset())) {
-            float[][] r = run(sel, (p, g) -> new SgdMomentum(p, g, 0.05, 0.9, 0.1, false, 0), Classic.sgd(0.05, 0.9, 0.1, false, 0),
-                    "momentum_buffer", "momentum_buffer");
+            float[][] r = run(sel, (p, g) -> SgdMomentum.optimizer(p, g, 0.05, 0.9, 0.1, false, 0), Classic.sgd(0.05, 0.9, 0.1, false, 0),
+                    "momentum_buffer");
             assertArrayEquals(r[1], r[0]);
             assertArrayEquals(r[3], r[2]);
-            r = run(sel, (p, g) -> new SgdMomentum(p, g, 0.05, 0.9, 0, true, 0), Classic.sgd(0.05, 0.9, 0, true, 0),
-                    "momentum_buffer", "momentum_buffer");
+            r = run(sel, (p, g) -> SgdMomentum.optimizer(p, g, 0.05, 0.9, 0, true, 0), Classic.sgd(0.05, 0.9, 0, true, 0),
+                    "momentum_buffer");
             assertArrayEquals(r[1], r[0]);
             assertArrayEquals(r[3], r[2]);
         }
@@ -145,12 +162,12 @@ class FusedEqualsComposedTest {
     @Test
     void sgdWithDecayAgreesToUlps() {
         for (var sel : List.of(whole(), subset())) {
-            float[][] r = run(sel, (p, g) -> new SgdMomentum(p, g, 0.05, 0.9, 0.1, false, 0.01), Classic.sgd(0.05, 0.9, 0.1, false, 0.01),
-                    "momentum_buffer", "momentum_buffer");
+            float[][] r = run(sel, (p, g) -> SgdMomentum.optimizer(p, g, 0.05, 0.9, 0.1, false, 0.01), Classic.sgd(0.05, 0.9, 0.1, false, 0.01),
+                    "momentum_buffer");
             assertClose(r[1], r[0], "sgd θ");
             assertClose(r[3], r[2], "sgd momentum");
-            r = run(sel, (p, g) -> new SgdMomentum(p, g, 0.05, 0.9, 0, true, 0.01), Classic.sgd(0.05, 0.9, 0, true, 0.01),
-                    "momentum_buffer", "momentum_buffer");
+            r = run(sel, (p, g) -> SgdMomentum.optimizer(p, g, 0.05, 0.9, 0, true, 0.01), Classic.sgd(0.05, 0.9, 0, true, 0.01),
+                    "momentum_buffer");
             assertClose(r[1], r[0], "sgd nesterov θ");
             assertClose(r[3], r[2], "sgd nesterov momentum");
         }
@@ -160,7 +177,7 @@ class FusedEqualsComposedTest {
     void plainSgdIsBitwise() {
         Problem a = new Problem(3, whole());
         Problem b = new Problem(3, whole());
-        Optimizer f = new SgdMomentum(a.params, a.grads, 0.05, 0, 0, false, 0);
+        Optimizer f = SgdMomentum.optimizer(a.params, a.grads, 0.05, 0, 0, false, 0);
         Optimizer c = new TransformOptimizer("sgd", b.params, b.grads, Classic.sgd(0.05, 0, 0, false, 0), "lr");
         for (int t = 1; t <= STEPS; t++) {
             a.gradients(t);
@@ -174,12 +191,12 @@ class FusedEqualsComposedTest {
     @Test
     void lion() {
         for (var sel : List.of(whole(), subset())) {
-            float[][] r = run(sel, (p, g) -> new LionFused(p, g, 1e-3, 0.9, 0.99, 0, x -> true), Classic.lion(1e-3, 0.9, 0.99, 0),
-                    "exp_avg", "mu");
+            float[][] r = run(sel, (p, g) -> LionFused.optimizer(p, g, 1e-3, 0.9, 0.99, 0, x -> true), Classic.lion(1e-3, 0.9, 0.99, 0),
+                    "mu");
             assertArrayEquals(r[1], r[0]);
             assertArrayEquals(r[3], r[2]);
-            r = run(sel, (p, g) -> new LionFused(p, g, 1e-3, 0.9, 0.99, 0.5, x -> true), Classic.lion(1e-3, 0.9, 0.99, 0.5),
-                    "exp_avg", "mu");
+            r = run(sel, (p, g) -> LionFused.optimizer(p, g, 1e-3, 0.9, 0.99, 0.5, x -> true), Classic.lion(1e-3, 0.9, 0.99, 0.5),
+                    "mu");
             assertClose(r[1], r[0], "lion θ");
             assertClose(r[3], r[2], "lion m"); // the gradients see θ, so m inherits its differences, halved and scaled by 1 − β₂
         }
@@ -188,13 +205,105 @@ class FusedEqualsComposedTest {
     @Test
     void adamw() {
         for (var sel : List.of(whole(), subset())) {
-            float[][] r = run(sel, (p, g) -> new AdamW(p, g, 1e-2, 0.9, 0.999, 1e-8, 0.1, x -> true),
-                    Adam.adamw(1e-2, 0.9, 0.999, 1e-8, 0.1, x -> true), "exp_avg", "mu");
+            float[][] r = run(sel, (p, g) -> AdamW.optimizer(p, g, 1e-2, 0.9, 0.999, 1e-8, 0.1, x -> true),
+                    Adam.adamw(1e-2, 0.9, 0.999, 1e-8, 0.1, x -> true), "mu");
             assertClose(r[1], r[0], "adamw θ");
             assertClose(r[3], r[2], "adamw m");
-            r = run(sel, (p, g) -> new AdamW(p, g, 1e-2, 0.9, 0.999, 1e-8, 0.1, x -> true),
-                    Adam.adamw(1e-2, 0.9, 0.999, 1e-8, 0.1, x -> true), "exp_avg_sq", "nu");
+            r = run(sel, (p, g) -> AdamW.optimizer(p, g, 1e-2, 0.9, 0.999, 1e-8, 0.1, x -> true),
+                    Adam.adamw(1e-2, 0.9, 0.999, 1e-8, 0.1, x -> true), "nu");
             assertClose(r[3], r[2], "adamw v");
+        }
+    }
+
+    // ---------------------------------------------------------------- state dicts
+
+    /**
+     * The fused optimizer's state dict is the composition's: the same tensor names in the same order,
+     * the same shapes, values within {@link #ULPS} (bitwise where the arithmetic is the same: SGD
+     * without decay, Lion's momentum without decay), and the same scalars (hyperparameters and counters)
+     * exactly — so a checkpoint does not depend on which form ran, and either form resumes it.
+     */
+    @Test
+    void stateDictsAreTheComposedOnes() {
+        record Case(String name, Build fused, GradientTransformation composed, boolean bitwise) {}
+        List<Case> cases = List.of(
+                new Case("sgd momentum", (p, g) -> SgdMomentum.optimizer(p, g, 0.05, 0.9, 0.1, false, 0), Classic.sgd(0.05, 0.9, 0.1, false, 0), true),
+                new Case("sgd nesterov decay", (p, g) -> SgdMomentum.optimizer(p, g, 0.05, 0.9, 0, true, 0.01),
+                        Classic.sgd(0.05, 0.9, 0, true, 0.01), false),
+                new Case("sgd plain", (p, g) -> SgdMomentum.optimizer(p, g, 0.05, 0, 0, false, 0), Classic.sgd(0.05, 0, 0, false, 0), true),
+                new Case("lion", (p, g) -> LionFused.optimizer(p, g, 1e-3, 0.9, 0.99, 0, x -> true), Classic.lion(1e-3, 0.9, 0.99, 0), true),
+                new Case("lion decay", (p, g) -> LionFused.optimizer(p, g, 1e-3, 0.9, 0.99, 0.5, x -> true),
+                        Classic.lion(1e-3, 0.9, 0.99, 0.5), false),
+                new Case("adamw", (p, g) -> AdamW.optimizer(p, g, 1e-2, 0.9, 0.999, 1e-8, 0.1, x -> true),
+                        Adam.adamw(1e-2, 0.9, 0.999, 1e-8, 0.1, x -> true), false));
+        for (var sel : List.of(whole(), subset())) {
+            for (Case c : cases) {
+                Pair r = runPair(sel, c.fused(), c.composed());
+                var fs = r.fused().state();
+                var cs = r.composed().state();
+                assertEquals(List.copyOf(cs.keySet()), List.copyOf(fs.keySet()), c.name() + ": tensor names");
+                for (var e : cs.entrySet()) {
+                    var f = fs.get(e.getKey());
+                    assertArrayEquals(e.getValue().shape(), f.shape(), c.name() + ": shape of " + e.getKey());
+                    if (c.bitwise()) assertArrayEquals(e.getValue().toArray(), f.toArray(), c.name() + ": " + e.getKey());
+                    else assertClose(e.getValue().toArray(), f.toArray(), c.name() + " " + e.getKey());
+                }
+                assertEquals(r.composed().scalars(), r.fused().scalars(), c.name() + ": scalars");
+            }
+        }
+        // and a composed optimizer resumes from the fused one's state (and vice versa) without complaint
+        Pair r = runPair(whole(), (p, g) -> AdamW.optimizer(p, g, 1e-2, 0.9, 0.999, 1e-8, 0.1, x -> true),
+                Adam.adamw(1e-2, 0.9, 0.999, 1e-8, 0.1, x -> true));
+        r.composed().loadState(r.fused().state(), r.fused().scalars());
+        r.fused().loadState(r.composed().state(), r.composed().scalars());
+        assertEquals(STEPS, r.composed().stepCount());
+    }
+
+    /**
+     * Checkpoints of the earlier fused format — per parameter {@code <name>.exp_avg}, {@code <name>.exp_avg_sq}
+     * or {@code <name>.momentum_buffer}, scalars {@code step} and {@code lr} only — still resume, bit for bit:
+     * the legacy state is built here from a run's composed-format state and the run continued both ways.
+     */
+    @Test
+    void legacyFusedCheckpointsResumeBitIdentically() {
+        record Case(Build build, Map<String, String> legacy) {}
+        List<Case> cases = List.of(
+                new Case((p, g) -> AdamW.optimizer(p, g, 1e-2, 0.9, 0.999, 1e-8, 0.1, x -> true), Map.of("exp_avg", "0.mu", "exp_avg_sq", "0.nu")),
+                new Case((p, g) -> LionFused.optimizer(p, g, 1e-3, 0.9, 0.99, 0.5, x -> true), Map.of("exp_avg", "0.mu")),
+                new Case((p, g) -> SgdMomentum.optimizer(p, g, 0.05, 0.9, 0, true, 0.01), Map.of("momentum_buffer", "1.momentum_buffer")),
+                new Case((p, g) -> SgdMomentum.optimizer(p, g, 0.05, 0, 0, false, 0), Map.of()));
+        for (var sel : List.of(whole(), subset())) {
+            for (Case c : cases) {
+                Problem a = new Problem(5, sel);
+                Optimizer oa = c.build().make(a.params, a.grads);
+                for (int t = 1; t <= 3; t++) {
+                    a.gradients(t);
+                    oa.step();
+                    oa.zeroGrad();
+                }
+                Map<String, dev.descent.tensor.Tensor> legacy = new java.util.LinkedHashMap<>();
+                for (var e : c.legacy().entrySet()) {
+                    float[] flat = oa.state().get(e.getValue()).toArray();
+                    for (ParamSlot s : a.params.slots()) {
+                        legacy.put(s.name() + "." + e.getKey(), dev.descent.tensor.Tensor.of(
+                                java.util.Arrays.copyOfRange(flat, s.stateOffset(), s.stateOffset() + s.size()), s.shape()));
+                    }
+                }
+                Problem b = new Problem(5, sel);
+                System.arraycopy(a.values, 0, b.values, 0, a.values.length);
+                Optimizer ob = c.build().make(b.params, b.grads);
+                ob.loadState(legacy, Map.of("step", 3.0, "lr", oa.learningRate()));
+                assertEquals(oa.scalars(), ob.scalars(), "scalars after the upgrade");
+                for (int t = 4; t <= 6; t++) {
+                    a.gradients(t);
+                    b.gradients(t);
+                    oa.step();
+                    ob.step();
+                    oa.zeroGrad();
+                    ob.zeroGrad();
+                }
+                assertArrayEquals(a.values, b.values, c.legacy().toString());
+            }
         }
     }
 
@@ -225,10 +334,10 @@ class FusedEqualsComposedTest {
         Parallel.setThreads(1);
         try {
             List<Build> builds = List.of(
-                    (p, g) -> new SgdMomentum(p, g, 1e-3, 0.9, 0, true, 1e-2),
-                    (p, g) -> new SgdMomentum(p, g, 1e-3, 0, 0, false, 0),
-                    (p, g) -> new AdamW(p, g, 1e-3, 0.9, 0.999, 1e-8, 1e-2, x -> true),
-                    (p, g) -> new LionFused(p, g, 1e-4, 0.9, 0.99, 1e-2, x -> true));
+                    (p, g) -> SgdMomentum.optimizer(p, g, 1e-3, 0.9, 0, true, 1e-2),
+                    (p, g) -> SgdMomentum.optimizer(p, g, 1e-3, 0, 0, false, 0),
+                    (p, g) -> AdamW.optimizer(p, g, 1e-3, 0.9, 0.999, 1e-8, 1e-2, x -> true),
+                    (p, g) -> LionFused.optimizer(p, g, 1e-4, 0.9, 0.99, 1e-2, x -> true));
             String[] names = {"sgd nesterov", "sgd plain", "adamw", "lion"};
             // Warm-up: the Vector API allocates its vectors until C2 compiles the kernel and
             // scalar-replaces them, so compile first (the measured optimizer is a fresh instance).

@@ -82,7 +82,7 @@ class MatrixGoldenTest {
         double[] m = new double[6];
         double lr = 0.02;
         double beta = 0.95;
-        double factor = MatrixOptimizers.muonShapeFactor(new int[] {3, 2});
+        double factor = Muon.muonShapeFactor(new int[] {3, 2});
         assertEquals(Math.sqrt(1.5), factor, 1e-15);
         for (int t = 0; t < 2; t++) {
             double[] g = MUON_G[t];
@@ -149,9 +149,9 @@ class MatrixGoldenTest {
                 double r;
                 if (row.hybrid()) {
                     u = NewtonSchulz.orthogonalize(u, 2, 3, row.nsSteps());
-                    r = MatrixOptimizers.hybridAuonBrake(u, 6, row.code(), 1.5, true);
+                    r = HybridAuon.hybridAuonBrake(u, 6, row.code(), 1.5, true);
                 } else {
-                    r = MatrixOptimizers.auonDirection(u, 6, row.code(), 1.5);
+                    r = Auon.auonDirection(u, 6, row.code(), 1.5);
                 }
                 if (t == 0) assertEquals(row.r1(), r, 1e-10, row.toString());
                 for (int i = 0; i < 6; i++) w[i] -= lr * u[i];
@@ -208,7 +208,7 @@ class MatrixGoldenTest {
         double[] x = new double[rows * cols];
         for (int i = 0; i < x.length; i++) x[i] = rnd.nextGaussian() * (1 + i % 5) * (i / cols + 1);
         double[] signs = x.clone();
-        MatrixOptimizers.racs(x, rows, cols, false, 20, 1e-12, new double[rows], new double[cols]);
+        Reg.racs(x, rows, cols, false, 20, 1e-12, new double[rows], new double[cols]);
         for (int r = 0; r < rows; r++) {
             double s = 0;
             for (int c = 0; c < cols; c++) s += x[r * cols + c] * x[r * cols + c];
@@ -269,7 +269,7 @@ class MatrixGoldenTest {
         int hiddenSize = 0;
         for (int i = 0; i < names.size(); i++) {
             ParamSlot s = new ParamSlot(i, names.get(i), shapes.get(i), 0, 0, dev.descent.tensor.Tensor.sizeOf(shapes.get(i)));
-            assertEquals(hidden[i], MatrixOptimizers.hiddenMatrix(s), names.get(i));
+            assertEquals(hidden[i], MatrixHybrid.hiddenMatrix(s), names.get(i));
             total += s.size();
             if (hidden[i]) hiddenSize += s.size();
         }

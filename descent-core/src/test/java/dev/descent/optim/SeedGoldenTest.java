@@ -232,6 +232,61 @@ class SeedGoldenTest {
         assertClose(new double[] {0.4969850002033898, -0.1969940004067796, 0.2969910010169488, 0.39698800010169494}, p, 4, "B1");
     }
 
+    // ---------------------------------------------------------------- moments in double (bench/golden/grams_mars_moments.py)
+
+    /*
+     * Grams and MARS moments after three steps with β₂ = 0.999, against float64 values from
+     * bench/golden/grams_mars_moments.py (the reference semantics in NumPy). 1 − β is computed in double and
+     * rounded once: the float difference 1 − (float) 0.999 is 1.3e-5 relative off, 13 times the 1e-6 allowed here.
+     */
+    static final double[][] MOMENT_GRADS = {{0.2, 0.1, -0.3, 0.05}, {-0.1, 0.2, -0.1, 0.4}, {0.3, -0.2, 0.25, 0.1}};
+
+    static void assertRelative(double[] expected, float[] actual, String what) {
+        double scale = 0;
+        for (double e : expected) scale = Math.max(scale, Math.abs(e));
+        for (int i = 0; i < expected.length; i++) {
+            assertEquals(expected[i], actual[i], 1e-6 * scale, what + "[" + i + "]");
+        }
+    }
+
+    static OptState runMoments(GradientTransformation tx, int[] shape) {
+        float[] p = f(1, -0.5, 0.3, 0.2);
+        float[] g = new float[4];
+        var o = opt(tx, p, g, List.of("w"), List.of(shape));
+        for (double[] grad : MOMENT_GRADS) {
+            o.zeroGrad();
+            setGrad(g, grad);
+            o.step();
+        }
+        return o.optState();
+    }
+
+    @Test
+    void gramsMomentsMatchFloat64() {
+        OptState st = runMoments(Grams.grams(1e-2, 0.9, 0.999, 1e-6, 0.1, true), new int[] {4});
+        assertRelative(new double[] {0.03719999999999999, 0.006100000000000001, -0.008300000000000002, 0.05005},
+                st.buffer("exp_avg"), "m");
+        assertRelative(new double[] {0.00013991004000000015, 8.994001000000009e-05, 0.00016231009000000016,
+                0.00017233500250000018}, st.buffer("exp_avg_sq"), "v");
+    }
+
+    @Test
+    void marsMomentsMatchFloat64() {
+        var twoD = Mars.mars(Mars.Type.ADAMW, 3e-3, 0.95, 0.999, 1e-8, 0.01, 0.025, false, Mars.OneD.defaults());
+        OptState st = runMoments(twoD, new int[] {2, 2});
+        assertRelative(new double[] {0.026293125000000014, -0.0010878125000000002, 0.0006071874999999984,
+                0.02809984375000002}, st.buffer("exp_avg"), "2-D m");
+        assertRelative(new double[] {0.00038569848077500007, 0.00023500775300625007, 0.0003687038708062501,
+                0.0003275528632515627}, st.buffer("exp_avg_sq"), "2-D v");
+        var oneD = Mars.mars(Mars.Type.ADAMW, 3e-3, 0.95, 0.99, 1e-8, 0.01, 0.025, false,
+                new Mars.OneD(false, 3e-3, 0.9, 0.999, 0.1));
+        st = runMoments(oneD, new int[] {4});
+        assertRelative(new double[] {0.03719999999999999, 0.006100000000000001, -0.008300000000000002, 0.05005},
+                st.buffer("exp_avg"), "1-D m");
+        assertRelative(new double[] {0.00013991004000000015, 8.994001000000009e-05, 0.00016231009000000016,
+                0.00017233500250000018}, st.buffer("exp_avg_sq"), "1-D v");
+    }
+
     // ---------------------------------------------------------------- XGrad
 
     /*

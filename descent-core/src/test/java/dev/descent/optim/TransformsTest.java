@@ -121,11 +121,53 @@ class TransformsTest {
 
     @Test
     void clipByGlobalNormScalesOnlyAboveTheLimit() {
-        // ‖(3, 4, 0, 0, 0, 0)‖ = 5 → scaled to norm 1; a norm below the limit passes unchanged
+        // ‖(3, 4, 0, 0, 0, 0)‖ = 5 → scaled by 1/(5 + 1e-6) (torch.nn.utils.clip_grad_norm_); a norm below the limit passes unchanged
         float[] u = run(Transforms.clipByGlobalNorm(1.0), values(), new float[] {3, 4, 0, 0, 0, 0});
-        assertArrayEquals(new float[] {0.6f, 0.8f, 0, 0, 0, 0}, u, 1e-7f);
+        float coef = (float) (1.0 / (5 + 1e-6));
+        assertArrayEquals(new float[] {3 * coef, 4 * coef, 0, 0, 0, 0}, u, 0f);
+        assertArrayEquals(new float[] {0.6f, 0.8f, 0, 0, 0, 0}, u, 2e-7f);
         float[] v = run(Transforms.clipByGlobalNorm(10.0), values(), new float[] {3, 4, 0, 0, 0, 0});
         assertArrayEquals(new float[] {3, 4, 0, 0, 0, 0}, v);
+    }
+
+    @Test
+    void oneGlobalNormClipForTheLoopAndTheTransformation() {
+        // a model-sized buffer over several tensors: the buffer form (the training loop's grad_clip), the
+        // slot form and the transformation give the same bits; the result is g·(float)(max/(‖g‖ + 1e-6))
+        java.util.Random r = new java.util.Random(4);
+        int[] sizes = {70_000, 129, 40_000, 3};
+        int n = 0;
+        for (int k : sizes) n += k;
+        float[] g = new float[n];
+        for (int i = 0; i < n; i++) g[i] = (float) r.nextGaussian();
+        double sq = 0;
+        for (float v : g) sq += (double) v * v;
+        double max = 10;
+        float[] a = g.clone();
+        double norm = Transforms.clipGlobalNorm(a, max);
+        // the parallel reduction sums squares in float lanes: ~1e-8 relative, far inside 1e-6
+        assertEquals(Math.sqrt(sq), norm, 1e-6 * norm);
+        float c = (float) (max / (norm + 1e-6));
+        for (int i = 0; i < n; i++) assertEquals(g[i] * c, a[i], 0f, "element " + i);
+        java.util.List<String> names = new java.util.ArrayList<>();
+        java.util.List<int[]> shapes = new java.util.ArrayList<>();
+        for (int k = 0; k < sizes.length; k++) {
+            names.add("t" + k);
+            shapes.add(new int[] {sizes[k]});
+        }
+        ParamSet ps = ParamSet.of(new float[n], names, shapes);
+        float[] b = g.clone();
+        Transforms.clipGlobalNorm(b, ps, max);
+        assertArrayEquals(a, b);
+        float[] u = g.clone();
+        GradientTransformation tx = Transforms.clipByGlobalNorm(max);
+        OptState st = tx.init(ps);
+        tx.update(u, st, ps);
+        assertArrayEquals(a, u);
+        assertEquals(norm, st.get("last_norm"), 0.0);
+        float[] small = {0.1f, 0.2f};
+        Transforms.clipGlobalNorm(small, 1.0);          // coef ≥ 1: untouched
+        assertArrayEquals(new float[] {0.1f, 0.2f}, small);
     }
 
     @Test

@@ -47,9 +47,9 @@ class TrainingLoopTest {
     @Test
     void firstOrderStepsAreThoseOfAHandWrittenLoop() throws Exception {
         int[] tokens = tokens();
-        LrSchedule schedule = new LrSchedule(3e-3, 3e-4, 2, 10, true);
+        dev.descent.optim.Schedule schedule = dev.descent.optim.Schedules.nanoGpt(3e-3, 3e-4, 2, 10);
         Gpt a = gpt(1);
-        AdamW optA = AdamW.nanoGpt(a.parameters(), 3e-3, 0.9, 0.99, 0.1);
+        var optA = AdamW.nanoGpt(a.parameters(), 3e-3, 0.9, 0.99, 0.1);
         Philox order = Philox.stream(9, "data/train");
         for (int step = 0; step < 10; step++) {
             optA.setLearningRate(schedule.at(step));
@@ -63,7 +63,7 @@ class TrainingLoopTest {
         }
 
         Gpt b = gpt(1);
-        AdamW optB = AdamW.nanoGpt(b.parameters(), 3e-3, 0.9, 0.99, 0.1);
+        var optB = AdamW.nanoGpt(b.parameters(), 3e-3, 0.9, 0.99, 0.1);
         List<String> seen = new ArrayList<>();
         TrainingLoop loop = new TrainingLoop(optB, new GptObjective(b, tokens, 4, 16, 9, 0.5), b.parameters().grads())
                 .schedule(schedule::at, 3e-3).clip(0.5)

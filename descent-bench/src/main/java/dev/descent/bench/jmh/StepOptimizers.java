@@ -30,21 +30,27 @@ public final class StepOptimizers {
 
     /** The fused Lion (sign of the interpolated momentum, decoupled decay on matrices). */
     public static Optimizer lion(FlatParameters flat) {
-        return new LionFused(ParamSet.of(flat), flat.grads(), LION_LR, LION_B1, LION_B2, LION_WD, ParamSlot::isMatrix);
+        return LionFused.optimizer(ParamSet.of(flat), flat.grads(), LION_LR, LION_B1, LION_B2, LION_WD, ParamSlot::isMatrix);
     }
 
     /** The fused SGD with momentum 0.9 (torch.optim.SGD: no dampening, no Nesterov, no weight decay). */
     public static Optimizer sgdMomentum(FlatParameters flat) {
-        return new SgdMomentum(ParamSet.of(flat), flat.grads(), SGD_LR, SGD_MOMENTUM, 0, false, 0);
+        return SgdMomentum.optimizer(ParamSet.of(flat), flat.grads(), SGD_LR, SGD_MOMENTUM, 0, false, 0);
     }
 
     /** True when the step overwrites the gradient buffer (a composed chain), so the bench restores it between steps. */
     public static boolean consumesGradients(Optimizer o) {
-        return o instanceof TransformOptimizer;
+        return o instanceof TransformOptimizer t && !isFused(t);
+    }
+
+    /** A fused kernel is a named transformation class (AdamW, LionFused, SgdMomentum); a composed chain is anonymous. */
+    private static boolean isFused(TransformOptimizer t) {
+        return !t.transformation().getClass().isAnonymousClass();
     }
 
     /** A label for the implementation measured: the class, and "composed" for a transformation chain. */
     public static String implementation(Optimizer o) {
-        return o instanceof TransformOptimizer t ? t.name() + " via TransformOptimizer" : o.getClass().getName();
+        if (!(o instanceof TransformOptimizer t)) return o.getClass().getName();
+        return isFused(t) ? t.transformation().getClass().getName() : t.name() + " via TransformOptimizer";
     }
 }

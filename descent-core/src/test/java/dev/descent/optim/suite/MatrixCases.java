@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Battery settings for {@code dev.descent.optim.MatrixOptimizers}. Quadratic and Rosenbrock have
+ * Battery settings for the matrix optimizers ({@code dev.descent.optim.MatrixOptimizers}). Quadratic and Rosenbrock have
  * only a vector parameter, so the hybrids ({@code muon}, {@code auon}, {@code hybrid_auon},
  * {@code reg}) route everything to their aux AdamW (tuned through {@code adamw_lr}); sign descent acts
  * element-wise; spectral descent on a vector (a 1×n matrix, whose spectral norm is the ℓ2 norm) is

@@ -1,16 +1,17 @@
-package dev.descent.train;
+package dev.descent.optim;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import org.junit.jupiter.api.Test;
 
-class LrScheduleTest {
+/** {@link Schedules#nanoGpt}, the training loop's schedule. */
+class NanoGptScheduleTest {
     // Golden values from nanoGPT's get_lr, run in CPython:
     //   def get_lr(it, lr=1e-3, mn=1e-4, w=100, d=5000):
     //       if it < w: return lr * (it + 1) / (w + 1)
     //       if it > d: return mn
     //       r = (it - w) / (d - w); c = 0.5 * (1.0 + math.cos(math.pi * r)); return mn + c * (lr - mn)
-    static final LrSchedule S = new LrSchedule(1e-3, 1e-4, 100, 5000, true);
+    static final Schedule S = Schedules.nanoGpt(1e-3, 1e-4, 100, 5000);
 
     @Test
     void warmup() {
@@ -36,13 +37,14 @@ class LrScheduleTest {
 
     @Test
     void disabledIsConstant() {
-        LrSchedule off = new LrSchedule(6e-4, 6e-5, 100, 5000, false);
+        // decay_lr=false: the training loop uses a constant schedule at the peak
+        Schedule off = Schedules.constant(6e-4);
         for (long it : new long[] {0, 50, 100, 3000, 10000}) assertEquals(6e-4, off.at(it), 0);
     }
 
     @Test
     void noWarmup() {
-        LrSchedule s = new LrSchedule(1e-3, 0, 0, 10, true);
+        Schedule s = Schedules.nanoGpt(1e-3, 0, 0, 10);
         assertEquals(1e-3, s.at(0), 1e-18);
         assertEquals(0.5e-3, s.at(5), 1e-15);
         assertEquals(0, s.at(10), 1e-18);
