@@ -13,20 +13,7 @@ public final class Sampling {
     public static int sample(float[] logits, float temperature, int topK, float u) {
         int v = logits.length;
         double[] scaled = new double[v];
-        for (int i = 0; i < v; i++) scaled[i] = logits[i] / (double) temperature;
-        if (topK > 0 && topK < v) {
-            double[] sorted = scaled.clone();
-            Arrays.sort(sorted);
-            double kth = sorted[v - topK];
-            for (int i = 0; i < v; i++) if (scaled[i] < kth) scaled[i] = Double.NEGATIVE_INFINITY;
-        }
-        double max = Double.NEGATIVE_INFINITY;
-        for (double s : scaled) max = Math.max(max, s);
-        double total = 0;
-        for (int i = 0; i < v; i++) {
-            scaled[i] = StrictMath.exp(scaled[i] - max);
-            total += scaled[i];
-        }
+        double total = topKWeights(logits, temperature, topK, scaled);
         double target = u * total;
         double acc = 0;
         int lastNonZero = 0;
@@ -36,6 +23,29 @@ public final class Sampling {
             if (target < acc) return i;
         }
         return lastNonZero;
+    }
+
+    /**
+     * Fills {@code weights} with exp(l_i/T − max) for the {@code topK} largest scaled logits (topK ≤ 0 or
+     * ≥ the vocabulary: all; ties at the k-th value kept) and 0 for the rest; returns their sum.
+     */
+    private static double topKWeights(float[] logits, float temperature, int topK, double[] weights) {
+        int v = logits.length;
+        for (int i = 0; i < v; i++) weights[i] = logits[i] / (double) temperature;
+        if (topK > 0 && topK < v) {
+            double[] sorted = weights.clone();
+            Arrays.sort(sorted);
+            double kth = sorted[v - topK];
+            for (int i = 0; i < v; i++) if (weights[i] < kth) weights[i] = Double.NEGATIVE_INFINITY;
+        }
+        double max = Double.NEGATIVE_INFINITY;
+        for (double w : weights) max = Math.max(max, w);
+        double total = 0;
+        for (int i = 0; i < v; i++) {
+            weights[i] = StrictMath.exp(weights[i] - max);
+            total += weights[i];
+        }
+        return total;
     }
 
     /**
@@ -59,20 +69,7 @@ public final class Sampling {
         if (topP == 1f) return sample(logits, temperature, topK, u);
         int v = logits.length;
         double[] scaled = new double[v];
-        for (int i = 0; i < v; i++) scaled[i] = logits[i] / (double) temperature;
-        if (topK > 0 && topK < v) {
-            double[] sorted = scaled.clone();
-            Arrays.sort(sorted);
-            double kth = sorted[v - topK];
-            for (int i = 0; i < v; i++) if (scaled[i] < kth) scaled[i] = Double.NEGATIVE_INFINITY;
-        }
-        double max = Double.NEGATIVE_INFINITY;
-        for (double s : scaled) max = Math.max(max, s);
-        double total = 0;
-        for (int i = 0; i < v; i++) {
-            scaled[i] = StrictMath.exp(scaled[i] - max);
-            total += scaled[i];
-        }
+        double total = topKWeights(logits, temperature, topK, scaled);
         Integer[] order = new Integer[v];
         for (int i = 0; i < v; i++) order[i] = i;
         final double[] w = scaled;
