@@ -98,16 +98,14 @@ public final class DeepZeroOptimizer implements Optimizer {
     /** One step with the objective given at construction; refused when none was given. */
     @Override
     public void step() {
-        if (bound == null) throw ZoProgress.unbound(name());
-        step(bound);
+        step(ZoProgress.bound(bound, name()));
     }
 
     @Override
     public StepReport step(Objective objective) {
-        long queriesBefore = progress.queries;
-        long skippedBefore = progress.skipped;
+        progress.begin();
         takeStep(objective);
-        return progress.report(queriesBefore, skippedBefore, "f(θ) or the estimate is not finite; parameters unchanged");
+        return progress.report("f(θ) or the estimate is not finite; parameters unchanged");
     }
 
     private void takeStep(Objective objective) {

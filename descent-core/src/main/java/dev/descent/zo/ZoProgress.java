@@ -15,6 +15,15 @@ final class ZoProgress {
     long skipped;
     /** The step count (1-based) of the latest skipped step; 0 when none was skipped. */
     private long skippedStep;
+    /** {@link #queries} and {@link #skipped} when the current step began ({@link #begin}). */
+    private long queriesBefore;
+    private long skippedBefore;
+
+    /** Marks the start of a step, for {@link #report}. */
+    void begin() {
+        queriesBefore = queries;
+        skippedBefore = skipped;
+    }
 
     /** Counts the step just taken (already in {@link #steps}) as skipped. */
     void skip() {
@@ -28,12 +37,18 @@ final class ZoProgress {
     }
 
     /**
-     * The report of the step just taken, from the counters before it: the queries it made, its loss
-     * and, when it was skipped, {@code reason}.
+     * The report of the step just taken, from the counters at {@link #begin}: the queries it made, its
+     * loss and, when it was skipped, {@code reason}.
      */
-    StepReport report(long queriesBefore, long skippedBefore, String reason) {
+    StepReport report(String reason) {
         long queries = this.queries - queriesBefore;
         return skipped > skippedBefore ? StepReport.skipped(loss, queries, reason) : StepReport.applied(loss, queries);
+    }
+
+    /** The objective a zeroth-order optimizer was built with, for its plain {@code step()}; refused when none was given. */
+    static dev.descent.optim.Objective bound(dev.descent.optim.Objective bound, String optimizer) {
+        if (bound == null) throw unbound(optimizer);
+        return bound;
     }
 
     /** The refusal of {@code step()} by a zeroth-order optimizer built without an objective. */

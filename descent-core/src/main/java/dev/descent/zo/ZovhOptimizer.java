@@ -94,16 +94,14 @@ public final class ZovhOptimizer implements Optimizer {
     /** One step with the objective given at construction; refused when none was given. */
     @Override
     public void step() {
-        if (bound == null) throw ZoProgress.unbound(name());
-        step(bound);
+        step(ZoProgress.bound(bound, name()));
     }
 
     @Override
     public StepReport step(Objective objective) {
-        long queriesBefore = progress.queries;
-        long skippedBefore = progress.skipped;
+        progress.begin();
         takeStep(objective);
-        return progress.report(queriesBefore, skippedBefore, lastSkipReason());
+        return progress.report(lastSkipReason());
     }
 
     private void takeStep(Objective objective) {
