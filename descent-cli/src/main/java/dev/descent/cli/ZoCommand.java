@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.descent.zo.HessianComparison;
 import dev.descent.zo.HessianEstimator;
-import dev.descent.zo.HessianFunction;
-import dev.descent.zo.HessianFunctions;
+import dev.descent.optim.problems.SmoothFunction;
+import dev.descent.optim.problems.SmoothFunctions;
 import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -43,7 +43,7 @@ final class ZoCommand implements Runnable {
         @Spec
         CommandSpec spec;
 
-        @Option(names = "--function", required = true, paramLabel = "NAME", description = "one of: " + HessianFunctions.NAMES)
+        @Option(names = "--function", required = true, paramLabel = "NAME", description = "one of: " + SmoothFunctions.NAMES)
         String function;
 
         @Option(names = "--dim", paramLabel = "D",
@@ -80,7 +80,7 @@ final class ZoCommand implements Runnable {
             requirePositive("--lambda", lambda);
             if (dim != null && dim < 1) throw new IllegalArgumentException("--dim must be >= 1, got " + dim);
             if (queries < e.minQueries()) throw new IllegalArgumentException("--queries must be >= " + e.minQueries() + " for " + estimator + ", got " + queries);
-            HessianFunction f = HessianFunctions.byName(function, dim, condition);
+            SmoothFunction f = SmoothFunctions.byName(function, dim, condition);
             HessianComparison c = HessianComparison.run(f, e, queries, mu, lambda, seed);
             PrintWriter out = spec.commandLine().getOut();
             if (json) {

@@ -9,7 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.descent.zo.HessianComparison;
 import dev.descent.zo.HessianEstimator;
-import dev.descent.zo.HessianRosenbrock;
+import dev.descent.optim.problems.Rosenbrock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -24,7 +24,7 @@ class ZoCommandTest {
         String[] lines = r.out().strip().split("\n");
         assertEquals(1, lines.length, r.out());
         JsonNode n = new ObjectMapper().readTree(lines[0]);
-        HessianComparison c = HessianComparison.run(new HessianRosenbrock(6), HessianEstimator.ZOVH, 50, 0.1, 0.1, 3);
+        HessianComparison c = HessianComparison.run(new Rosenbrock(6), HessianEstimator.ZOVH, 50, 0.1, 0.1, 3);
         assertEquals(c.hessianError(), n.get("hessian_error").asDouble(), 0);
         assertEquals(c.inverseError(), n.get("inverse_error").asDouble(), 0);
         assertEquals(c.productError(), n.get("product_error").asDouble(), 0);

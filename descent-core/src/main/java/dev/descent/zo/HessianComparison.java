@@ -1,5 +1,7 @@
 package dev.descent.zo;
 
+import dev.descent.optim.problems.SmoothFunction;
+
 /**
  * One estimator against the truth at a function's documented point: relative Frobenius errors
  * ‖Ĥ − H‖_F/‖H‖_F, ‖(Ĥ+λI)⁻¹ − (H+λI)⁻¹‖_F/‖(H+λI)⁻¹‖_F, ‖p̂ − (H+λI)⁻¹∇f‖/‖(H+λI)⁻¹∇f‖ (p̂ the
@@ -13,12 +15,12 @@ public record HessianComparison(String function, int dim, String estimator, int 
                                 double productEq16Error) {
 
     /** Runs {@code estimator} on {@code f} at {@code f.point()} and compares. */
-    public static HessianComparison run(HessianFunction f, HessianEstimator estimator, int queries, double mu, double lambda, long seed) {
+    public static HessianComparison run(SmoothFunction f, HessianEstimator estimator, int queries, double mu, double lambda, long seed) {
         return run(f, f.point(), estimator, queries, mu, lambda, seed);
     }
 
     /** Runs {@code estimator} on {@code f} at the point {@code x} (length {@code f.dim()}) and compares. */
-    public static HessianComparison run(HessianFunction f, double[] x, HessianEstimator estimator, int queries, double mu, double lambda, long seed) {
+    public static HessianComparison run(SmoothFunction f, double[] x, HessianEstimator estimator, int queries, double mu, double lambda, long seed) {
         int d = f.dim();
         if (x.length != d) throw new IllegalArgumentException("point has " + x.length + " coordinates, " + f.name() + " has dim " + d);
         x = x.clone();

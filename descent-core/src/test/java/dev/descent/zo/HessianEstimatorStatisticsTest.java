@@ -1,5 +1,8 @@
 package dev.descent.zo;
 
+import dev.descent.optim.problems.SmoothFunctions;
+import dev.descent.optim.problems.IllConditionedQuadratic;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -16,7 +19,7 @@ import org.junit.jupiter.api.Test;
  */
 class HessianEstimatorStatisticsTest {
     private static final int D = 5;
-    private static final HessianQuadratic F = new HessianQuadratic(D, 10);
+    private static final IllConditionedQuadratic F = new IllConditionedQuadratic(D, 10);
 
     /**
      * Mean of M = 400 independent ZoVH estimates (K = 10 each): every entry within 5 standard errors
@@ -228,11 +231,11 @@ class HessianEstimatorStatisticsTest {
                 () -> HessianEstimator.STEIN3.estimate(F::value, F.point(), 10, -0.1, 0.1, 0)).getMessage().contains("mu"));
         assertTrue(assertThrows(IllegalArgumentException.class,
                 () -> HessianEstimator.CD.estimate(F::value, F.point(), 10, 0.1, 0, 0)).getMessage().contains("lambda"));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> new HessianQuadratic(0, 10)).getMessage().contains("dim"));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> new HessianQuadratic(4, 0.5)).getMessage().contains("condition"));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> HessianFunctions.byName("logreg-breast-cancer", 10, 1))
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> new IllConditionedQuadratic(0, 10)).getMessage().contains("dim"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> new IllConditionedQuadratic(4, 0.5)).getMessage().contains("condition"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> SmoothFunctions.byName("logreg-breast-cancer", 10, 1))
                 .getMessage().contains("31"));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> HessianFunctions.byName("sphere", null, 1))
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> SmoothFunctions.byName("sphere", null, 1))
                 .getMessage().contains("rosenbrock"));
     }
 }

@@ -1,5 +1,7 @@
 package dev.descent.bench.run;
 
+import dev.descent.optim.problems.LinearFit;
+
 import dev.descent.bench.problems.BenchProblems;
 import dev.descent.bench.problems.ProblemInstance;
 import dev.descent.bench.problems.ToyProblem;
@@ -92,7 +94,7 @@ public final class BenchRunner {
      */
     public void validate(List<RunSpec> specs) {
         Set<String> seen = new HashSet<>();
-        ToyProblem tiny = new ToyProblem(ValidationProblem::new, 1, 1);
+        ToyProblem tiny = new ToyProblem(LinearFit::new, 1, 1);
         for (RunSpec s : specs) {
             if (!seen.add(s.optimizer() + " " + s.hyperJson())) continue;
             try (ProblemInstance inst = tiny.instantiate(0)) {

@@ -10,9 +10,9 @@ import dev.descent.optim.HyperParams;
 import dev.descent.optim.Optimizer;
 import dev.descent.optim.OptimizerRegistry;
 import dev.descent.optim.ParamSet;
-import dev.descent.zo.HessianFunction;
-import dev.descent.zo.HessianQuadratic;
-import dev.descent.zo.HessianRosenbrock;
+import dev.descent.optim.problems.SmoothFunction;
+import dev.descent.optim.problems.IllConditionedQuadratic;
+import dev.descent.optim.problems.Rosenbrock;
 import dev.descent.optim.Objective;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -83,7 +83,7 @@ public final class ZovhConvergenceBenchmark {
     }
 
     /** loss − f* after at most Q queries for each checkpoint Q; +∞ after a divergence, NaN past the budget. */
-    static double[] curve(HessianFunction f, Method m, long seed, int budget, int[] cps) {
+    static double[] curve(SmoothFunction f, Method m, long seed, int budget, int[] cps) {
         int d = f.dim();
         double[] start = f.point();
         float[] values = new float[d];
@@ -158,7 +158,7 @@ public final class ZovhConvergenceBenchmark {
     static final List<String> FAMILIES = List.of("zo_sgd", "mezo", "zo_adam", "zovh N=1", "zovh N=4");
 
     /** The grid point of {@code family} with the least log10 final loss − f* on the tuning seed. */
-    static Method tune(HessianFunction f, String family, int budget, int[] cps) {
+    static Method tune(SmoothFunction f, String family, int budget, int[] cps) {
         Method best = null;
         double bestScore = Double.POSITIVE_INFINITY;
         for (Method m : grid(family)) {
@@ -177,7 +177,7 @@ public final class ZovhConvergenceBenchmark {
         if (seeds < 1) throw new IllegalArgumentException("seeds must be >= 1, got " + seeds);
         if (budget < 100) throw new IllegalArgumentException("budget must be >= 100, got " + budget);
         Files.createDirectories(out);
-        List<HessianFunction> problems = List.of(new HessianQuadratic(50, 100), new HessianQuadratic(50, 1000), new HessianRosenbrock(10));
+        List<SmoothFunction> problems = List.of(new IllConditionedQuadratic(50, 100), new IllConditionedQuadratic(50, 1000), new Rosenbrock(10));
         int[] cps = checkpoints(budget);
         int[] shown = Arrays.stream(new int[] {1000, 3000, 10000, budget}).filter(v -> v <= budget).distinct().toArray();
         ObjectMapper json = new ObjectMapper();
@@ -197,8 +197,8 @@ public final class ZovhConvergenceBenchmark {
                 seeds, seeds - 1, num(MU), TUNING_SEED, budget, list(SGD_LR), list(ADAM_LR),
                 list(ZOVH_MU), list(ZOVH_LAMBDA), list(ZOVH_LR)));
         long start = System.nanoTime();
-        for (HessianFunction f : problems) {
-            String pname = f instanceof HessianQuadratic q ? "quadratic d=" + f.dim() + " kappa=" + num(q.condition())
+        for (SmoothFunction f : problems) {
+            String pname = f instanceof IllConditionedQuadratic q ? "quadratic d=" + f.dim() + " kappa=" + num(q.condition())
                     : "rosenbrock d=" + f.dim();
             md.append("### ").append(pname).append(String.format(Locale.ROOT, " (start loss %.4g)%n%n", f.value(f.point()) - f.minimum()));
             md.append("| method (tuned) |");

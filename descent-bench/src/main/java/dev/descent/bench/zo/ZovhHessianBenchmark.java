@@ -1,5 +1,7 @@
 package dev.descent.bench.zo;
 
+import dev.descent.optim.problems.Rosenbrock;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -8,8 +10,8 @@ import dev.descent.bench.report.SeriesStyle;
 import dev.descent.bench.report.SvgLineChart;
 import dev.descent.zo.HessianComparison;
 import dev.descent.zo.HessianEstimator;
-import dev.descent.zo.HessianFunction;
-import dev.descent.zo.HessianFunctions;
+import dev.descent.optim.problems.SmoothFunction;
+import dev.descent.optim.problems.SmoothFunctions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -66,7 +68,7 @@ public final class ZovhHessianBenchmark {
                 ZovhConvergenceBenchmark.num(CURVATURE_R)));
         long start = System.nanoTime();
         for (String fname : FUNCTIONS) for (String pointName : List.of("start", "curvature")) {
-            HessianFunction f = HessianFunctions.byName(fname, null, condition);
+            SmoothFunction f = SmoothFunctions.byName(fname, null, condition);
             double[] point = pointName.equals("start") ? f.point() : pointWithRatio(f, mu, CURVATURE_R);
             double ratio = curvatureRatio(f, point, mu);
             // estimator → metric → budget → [mean, std]
@@ -149,7 +151,7 @@ public final class ZovhHessianBenchmark {
      * whose mean (μ²/2)tr ∇²f a baseline can remove, against the gradient term μ∇fᵀu, which no
      * constant baseline removes (E‖u‖² = d makes both comparable per query).
      */
-    static double curvatureRatio(HessianFunction f, double[] x, double mu) {
+    static double curvatureRatio(SmoothFunction f, double[] x, double mu) {
         int d = f.dim();
         double[] h = f.hessian(x);
         double trace = 0;
@@ -163,7 +165,7 @@ public final class ZovhHessianBenchmark {
      * The point x* + s(start − x*) with R = {@code target} (bisection on s in (0, 1] over 60 halvings;
      * R grows as s shrinks on these functions), or the start itself when R there already reaches the target.
      */
-    static double[] pointWithRatio(HessianFunction f, double mu, double target) {
+    static double[] pointWithRatio(SmoothFunction f, double mu, double target) {
         double[] start = f.point();
         double[] min = minimiser(f);
         if (curvatureRatio(f, start, mu) >= target) return start;
@@ -187,10 +189,10 @@ public final class ZovhHessianBenchmark {
      * logistic regression) Newton's method from the start with the exact gradient and Hessian until
      * ‖∇f‖ &lt; 1e-10 (at most 100 steps).
      */
-    static double[] minimiser(HessianFunction f) {
+    static double[] minimiser(SmoothFunction f) {
         int d = f.dim();
-        if (f instanceof dev.descent.zo.HessianQuadratic) return new double[d];
-        if (f instanceof dev.descent.zo.HessianRosenbrock) {
+        if (f instanceof dev.descent.optim.problems.IllConditionedQuadratic) return new double[d];
+        if (f instanceof dev.descent.optim.problems.Rosenbrock) {
             double[] ones = new double[d];
             java.util.Arrays.fill(ones, 1);
             return ones;

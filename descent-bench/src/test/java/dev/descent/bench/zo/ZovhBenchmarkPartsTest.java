@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.descent.zo.HessianFunction;
-import dev.descent.zo.HessianFunctions;
-import dev.descent.zo.HessianQuadratic;
+import dev.descent.optim.problems.SmoothFunction;
+import dev.descent.optim.problems.SmoothFunctions;
+import dev.descent.optim.problems.IllConditionedQuadratic;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -31,7 +31,7 @@ class ZovhBenchmarkPartsTest {
      */
     @Test
     void registeredOptimizersRunToTheBudget() {
-        HessianFunction f = new HessianQuadratic(50, 100);
+        SmoothFunction f = new IllConditionedQuadratic(50, 100);
         int[] cps = {100, 200};
         var sgd = new ZovhConvergenceBenchmark.Method("zo_sgd", "zo_sgd", Map.of("lr", "0.001", "mu", "0.01"));
         double[] a = ZovhConvergenceBenchmark.curve(f, sgd, 0, 200, cps);
@@ -50,7 +50,7 @@ class ZovhBenchmarkPartsTest {
     @Test
     void curvaturePointHasTheTargetRatio() {
         for (String name : new String[] {"quadratic", "rosenbrock", "logreg-breast-cancer"}) {
-            HessianFunction f = HessianFunctions.byName(name, null, 100);
+            SmoothFunction f = SmoothFunctions.byName(name, null, 100);
             double r0 = ZovhHessianBenchmark.curvatureRatio(f, f.point(), 0.1);
             double[] x = ZovhHessianBenchmark.pointWithRatio(f, 0.1, 2);
             double r = ZovhHessianBenchmark.curvatureRatio(f, x, 0.1);

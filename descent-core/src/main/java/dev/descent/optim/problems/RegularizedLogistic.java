@@ -1,7 +1,8 @@
-package dev.descent.zo;
+package dev.descent.optim.problems;
 
 import dev.descent.data.ClassificationData;
 import dev.descent.data.Datasets;
+import dev.descent.zo.HessianMatrices;
 
 /**
  * L2-regularised logistic regression on a two-class dataset (by default breast_cancer, 569 × 30,
@@ -14,7 +15,7 @@ import dev.descent.data.Datasets;
  * Comparison point and start: θ = 0. {@link #minimum()} is found by Newton's method with the exact
  * Hessian when the object is built (the objective is strongly convex).
  */
-public final class HessianLogistic implements HessianFunction {
+public final class RegularizedLogistic implements SmoothFunction {
     /** The L2 weight used when none is given. */
     public static final double DEFAULT_L2 = 1e-3;
 
@@ -27,12 +28,12 @@ public final class HessianLogistic implements HessianFunction {
     private final double minimum;
 
     /** breast_cancer, standardised, with a bias column, λ = {@link #DEFAULT_L2}. */
-    public static HessianLogistic breastCancer() {
+    public static RegularizedLogistic breastCancer() {
         return of("logreg-breast-cancer", Datasets.breastCancer(), DEFAULT_L2);
     }
 
     /** Logistic regression on a two-class dataset, standardised here, with a bias column. */
-    public static HessianLogistic of(String name, ClassificationData data, double l2) {
+    public static RegularizedLogistic of(String name, ClassificationData data, double l2) {
         if (data.classes() != 2) throw new IllegalArgumentException(data.name() + " has " + data.classes() + " classes; logistic regression needs 2");
         ClassificationData s = data.fitStandardizer().apply(data);
         int n = s.rows();
@@ -44,10 +45,10 @@ public final class HessianLogistic implements HessianFunction {
             x[i * d + d - 1] = 1;
             y[i] = s.labels()[i];
         }
-        return new HessianLogistic(name, x, y, n, d, l2);
+        return new RegularizedLogistic(name, x, y, n, d, l2);
     }
 
-    private HessianLogistic(String name, double[] x, double[] y, int n, int d, double l2) {
+    private RegularizedLogistic(String name, double[] x, double[] y, int n, int d, double l2) {
         if (!(l2 > 0)) throw new IllegalArgumentException("l2 must be > 0, got " + l2);
         this.name = name;
         this.x = x;

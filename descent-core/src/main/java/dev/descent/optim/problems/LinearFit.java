@@ -1,15 +1,14 @@
-package dev.descent.bench.run;
+package dev.descent.optim.problems;
 
-import dev.descent.optim.problems.Problem;
 import java.util.List;
 
 /**
- * A tiny linear least-squares fit used only to check a grid's optimizer settings before any run
- * starts: a matrix {@code w} [2, 3] and a vector {@code b} [2], so matrix-aware optimizers see both
- * kinds of parameter. r_j = W x_j + b − y_j for four fixed inputs x_j, with y_j = W* x_j + b*
+ * A tiny linear least-squares fit with a matrix {@code w} [2, 3] and a vector {@code b} [2], so
+ * matrix-aware optimizers see both kinds of parameter (the benchmark harness builds every optimizer
+ * setting of a grid over it before any run starts, to refuse a bad setting early). r_j = W x_j + b − y_j for four fixed inputs x_j, with y_j = W* x_j + b*
  * (minimum 0); f = ½ Σ_j ‖r_j‖².
  */
-final class ValidationProblem implements Problem {
+public final class LinearFit implements Problem {
     private static final int OUT = 2;
     private static final int IN = 3;
     private static final double[][] X = {{1, 0, 0.5}, {0, 1, -0.5}, {1, 1, 1}, {-1, 0.5, 0}};
@@ -19,7 +18,7 @@ final class ValidationProblem implements Problem {
     private static final double[][] Y = targets();
 
     @Override
-    public String name() { return "validation"; }
+    public String name() { return "linear-fit"; }
 
     @Override
     public List<String> names() { return List.of("w", "b"); }

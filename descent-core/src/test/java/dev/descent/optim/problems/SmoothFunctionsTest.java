@@ -1,4 +1,6 @@
-package dev.descent.zo;
+package dev.descent.optim.problems;
+
+import dev.descent.zo.HessianMatrices;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,12 +13,12 @@ import org.junit.jupiter.api.Test;
  * point; plus each function's known facts (the quadratic's spectrum, Rosenbrock's minimum, the
  * logistic minimum found by Newton's method).
  */
-class HessianFunctionsTest {
+class SmoothFunctionsTest {
     private static final double H = 1e-5;
 
     @Test
     void quadratic() {
-        HessianQuadratic q = new HessianQuadratic(6, 100);
+        IllConditionedQuadratic q = new IllConditionedQuadratic(6, 100);
         check(q, q.point());
         check(q, shifted(q.point(), -0.37));
         // H is symmetric with eigenvalues in [1, 100]: Rayleigh quotients of the basis vectors lie inside,
@@ -35,7 +37,7 @@ class HessianFunctionsTest {
 
     @Test
     void rosenbrock() {
-        HessianRosenbrock r = new HessianRosenbrock(5);
+        Rosenbrock r = new Rosenbrock(5);
         check(r, r.point());
         check(r, new double[] {0.3, -0.7, 1.1, 0.5, 2.0});
         assertEquals(0, r.value(new double[] {1, 1, 1, 1, 1}), 0);
@@ -45,7 +47,7 @@ class HessianFunctionsTest {
 
     @Test
     void logisticRegressionOnBreastCancer() {
-        HessianLogistic f = HessianLogistic.breastCancer();
+        RegularizedLogistic f = RegularizedLogistic.breastCancer();
         assertEquals(31, f.dim());
         assertEquals(569, f.rows());
         double[] x = f.point();
@@ -63,7 +65,7 @@ class HessianFunctionsTest {
         return y;
     }
 
-    private static void check(HessianFunction f, double[] x) {
+    private static void check(SmoothFunction f, double[] x) {
         int d = f.dim();
         double[] g = f.gradient(x);
         double[] h = f.hessian(x);

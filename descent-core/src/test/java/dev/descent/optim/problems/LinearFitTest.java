@@ -1,4 +1,4 @@
-package dev.descent.bench.run;
+package dev.descent.optim.problems;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -8,14 +8,14 @@ import org.junit.jupiter.api.Test;
  * The grid-validation problem is a real least-squares fit: zero at (W*, b*), its gradient and
  * Hessian-vector product agree with central differences, and its Jacobian gives H = JᵀJ.
  */
-class ValidationProblemTest {
+class LinearFitTest {
     private static final float[] OPTIMUM = {0.5f, -1, 0.25f, 1, 0.5f, -0.5f, 0.1f, -0.2f};
     private static final float[] POINT = {0.3f, -0.2f, 0.1f, 0.5f, 0.7f, -0.4f, 0.2f, 0.05f};
     private static final float[] DIRECTION = {1, 0, -1, 0.5f, 0, 2, -1, 0.25f};
 
     @Test
     void zeroAtTheHiddenParametersAndHalfTheSquaredTargetsAtTheStart() {
-        ValidationProblem p = new ValidationProblem();
+        LinearFit p = new LinearFit();
         // Only b* = (0.1, -0.2) is not exact in float32: the residual left is ~1e-8.
         assertEquals(0, p.loss(OPTIMUM), 1e-14);
         // At 0 the residuals are −y_j, y_j = W* x_j + b* worked out by hand (python: sum(W[o][i]*x[i]) + b[o]):
@@ -25,7 +25,7 @@ class ValidationProblemTest {
 
     @Test
     void gradientAndHessianVectorProductMatchCentralDifferences() {
-        ValidationProblem p = new ValidationProblem();
+        LinearFit p = new LinearFit();
         float[] x = POINT.clone();
         int n = x.length;
         float[] g = new float[n];
@@ -52,7 +52,7 @@ class ValidationProblemTest {
 
     @Test
     void jacobianRowsGiveTheGaussNewtonProduct() {
-        ValidationProblem p = new ValidationProblem();
+        LinearFit p = new LinearFit();
         int n = POINT.length;
         double[] jtjv = new double[n];
         for (int m = 0; m < p.residuals(); m++) {

@@ -1,6 +1,7 @@
-package dev.descent.zo;
+package dev.descent.optim.problems;
 
 import dev.descent.tensor.Philox;
+import dev.descent.zo.HessianMatrices;
 
 /**
  * An ill-conditioned quadratic with a known Hessian: f(x) = ½ xᵀ H x, H = Q diag(λ) Qᵀ, with
@@ -9,12 +10,12 @@ import dev.descent.tensor.Philox;
  * from the Philox stream (seed 0, "zo/hessian/quadratic").derive(d), so it depends on d only.
  * ∇f = H x, ∇²f = H, minimum 0 at x = 0. Comparison point and start: x = (1, …, 1).
  */
-public final class HessianQuadratic implements HessianFunction {
+public final class IllConditionedQuadratic implements SmoothFunction {
     private final int d;
     private final double condition;
     private final double[] h;
 
-    public HessianQuadratic(int d, double condition) {
+    public IllConditionedQuadratic(int d, double condition) {
         if (d < 1) throw new IllegalArgumentException("dim must be >= 1, got " + d);
         if (!(condition >= 1) || !Double.isFinite(condition)) throw new IllegalArgumentException("condition must be >= 1, got " + condition);
         this.d = d;

@@ -1,10 +1,12 @@
-package dev.descent.zo;
+package dev.descent.optim.problems;
 
 /**
  * A smooth test objective f: R^d → R in double precision with its exact gradient and Hessian, so a
- * zeroth-order estimate (which only calls {@link #value}) can be compared with the truth.
+ * zeroth-order estimate (which only calls {@link #value}) can be compared with the truth
+ * ({@code zo.HessianComparison}). This is the double-precision view of a problem; {@link Rosenbrock}
+ * is at once a {@code SmoothFunction} and an optimizer {@link Problem} (one definition for both).
  */
-public interface HessianFunction {
+public interface SmoothFunction {
     /** Short name ("quadratic", "rosenbrock", …). */
     String name();
 
