@@ -41,6 +41,10 @@ final class BenchRunCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "output folder (default: bench-results/<suite or config name>)")
     Path out;
 
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "override a key of the suite by its path, e.g. steps=100, "
+            + "problems[0].eval_every=10, optimizers[1].hyper.lr=0.01 (repeatable)")
+    List<String> overrides = new java.util.ArrayList<>();
+
     @Option(names = "--jobs", paramLabel = "N", description = "runs in parallel (default: the number of processors); "
             + "kernel threads per run = max(1, processors / N)")
     Integer jobs;
@@ -53,7 +57,7 @@ final class BenchRunCommand implements Callable<Integer> {
         PrintWriter console = spec.commandLine().getOut();
         if ((suite == null) == (config == null)) throw new IllegalArgumentException("give exactly one of --suite NAME or --config FILE");
         OptimizerRegistry registry = OptimizerRegistry.defaults();
-        SuiteConfig cfg = suite != null ? SuiteConfig.suite(suite, registry) : SuiteConfig.load(config, registry);
+        SuiteConfig cfg = suite != null ? SuiteConfig.suite(suite, registry, overrides) : SuiteConfig.load(config, registry, overrides);
         List<RunSpec> specs = cfg.expand(seeds);
         int n = jobs != null ? jobs : Runtime.getRuntime().availableProcessors();
         BenchRunner runner = new BenchRunner(registry, n);

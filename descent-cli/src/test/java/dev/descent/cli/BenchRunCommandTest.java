@@ -101,6 +101,8 @@ class BenchRunCommandTest {
     @Test
     void configErrorsNameTheKey(@TempDir Path dir) throws Exception {
         run("bench", "run", "--config", config(dir, CONFIG.replace("{name: rosenbrock, steps: 20}", "{name: rosenbrock, stepz: 20}")).toString()).assertBadInput("unknown key 'stepz' at problems[1].stepz");
+        run("bench", "run", "--config", config(dir, CONFIG).toString(), "--set", "problems[1].stepz=20").assertBadInput("unknown key 'stepz' at problems[1].stepz");
+        run("bench", "run", "--config", config(dir, CONFIG).toString(), "--set", "steps=0").assertBadInput("config key 'steps' = 0 is out of range; allowed: an integer >= 1");
         run("bench", "run", "--config", config(dir, CONFIG.replace("{lr: 0.05}}\n  - {name: adamw", "{lr: 0.05, momentun: 0.9}}\n  - {name: adamw")).toString()).assertBadInput("unknown hyperparameter 'momentun' for sgd; valid: ");
         run("bench", "run", "--config", dir.resolve("missing.yaml").toString()).assertBadInput("config file not found: " + dir.resolve("missing.yaml"));
         run("bench", "run").assertBadInput("give exactly one of --suite NAME or --config FILE");

@@ -81,7 +81,7 @@ public final class Schema {
     }
 
     /** {@code raw} read as one YAML scalar ({@code 3} an integer, {@code 1e-3} a number, {@code true} a boolean); anything else is text. */
-    static JsonNode scalar(String raw) {
+    public static JsonNode scalar(String raw) {
         var nodes = YamlConfig.mapper().getNodeFactory();
         if (raw.isEmpty()) return nodes.textNode("");
         if (raw.length() > YamlConfig.MAX_BYTES) throw new ConfigException("override value of " + raw.length() + " characters; the limit is " + YamlConfig.MAX_BYTES);

@@ -5,7 +5,10 @@ import dev.descent.bench.problems.BenchProblem;
 import dev.descent.bench.problems.BenchProblems;
 import dev.descent.optim.OptimizerInfo;
 import dev.descent.optim.OptimizerRegistry;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.descent.config.ConfigException;
+import dev.descent.config.Field;
 import dev.descent.config.Schema;
 import dev.descent.config.YamlConfig;
 import java.io.IOException;
@@ -47,6 +50,14 @@ import java.util.TreeMap;
  * the top-level {@code overrides}, the problem's {@code hyper}, the problem's {@code overrides};
  * list values are then expanded as a cartesian grid (keys in alphabetical order, values in the
  * order given). Every error names the key and its path ({@code problems[2].stepz}).
+ *
+ * <p>Binding goes through {@code dev.descent.config}, as a training config's does: the text is read by
+ * {@link YamlConfig}, mappings are checked key by key with {@link Schema#checkKeys} (an unknown key is
+ * refused with its full path and the keys allowed there), and scalars are typed {@link Field}s, so a
+ * wrong value reads {@code config key 'problems[0].steps' = 0 is out of range; allowed: an integer >= 1}.
+ * {@code key=value} overrides ({@code bench run --set}) address any key by its path
+ * ({@code steps=50}, {@code problems[1].eval_every=20}, {@code optimizers[0].hyper.lr=0.1}) and are
+ * applied to the YAML tree before binding, so they are checked exactly like the file's own keys.
  */
 public final class SuiteConfig {
     /** The suites shipped as resources under {@code dev/descent/bench/suites/}. */
@@ -55,6 +66,10 @@ public final class SuiteConfig {
     private static final Set<String> TOP_KEYS = new LinkedHashSet<>(List.of("name", "description", "seeds", "steps", "eval_every", "optimizers", "overrides", "problems"));
     private static final Set<String> PROBLEM_KEYS = new LinkedHashSet<>(List.of("name", "steps", "eval_every", "hyper", "overrides", "optimizers"));
     private static final Set<String> OPTIMIZER_KEYS = new LinkedHashSet<>(List.of("name", "hyper"));
+    /** The typed scalars (the same {@link Field} records as a training config's keys). */
+    private static final Field NAME = new Field("name", String.class, null, 0, 0, null, "suite name (the default output folder)");
+    private static final Field DESCRIPTION = new Field("description", String.class, null, 0, 0, null, "free text");
+    private static final Field COUNT = new Field("count", Integer.class, 1, 1, Double.POSITIVE_INFINITY, null, "a count or a step number");
     /**
      * The most runs one grid may expand to. The full suite is about a thousand runs; a grid far larger
      * is a typo ({@code --seeds 100000000}) that would fill the heap before the first run starts.
@@ -87,18 +102,30 @@ public final class SuiteConfig {
 
     /** Reads a config file (at most {@link YamlConfig#MAX_BYTES}, UTF-8, one document, no aliases or duplicate keys). */
     public static SuiteConfig load(Path file, OptimizerRegistry registry) {
+        return load(file, registry, List.of());
+    }
+
+    /** Reads a config file and applies {@code key=value} overrides (see the class comment). */
+    public static SuiteConfig load(Path file, OptimizerRegistry registry, List<String> overrides) {
         JsonNode root = YamlConfig.read(file);
         String base = file.getFileName().toString().replaceFirst("\\.ya?ml$", "");
-        return bind(root, file.toString(), base, registry);
+        return bind(override(root, overrides, file.toString()), file.toString(), base, registry);
     }
 
     /** Reads a shipped suite by name. */
     public static SuiteConfig suite(String suite, OptimizerRegistry registry) {
+        return suite(suite, registry, List.of());
+    }
+
+    /** Reads a shipped suite by name and applies {@code key=value} overrides. */
+    public static SuiteConfig suite(String suite, OptimizerRegistry registry, List<String> overrides) {
         if (!SUITES.contains(suite)) throw new IllegalArgumentException("unknown suite '" + suite + "'; valid: " + String.join(", ", SUITES));
         String res = "/dev/descent/bench/suites/" + suite + ".yaml";
         try (InputStream in = SuiteConfig.class.getResourceAsStream(res)) {
             if (in == null) throw new IllegalStateException("suite resource " + res + " is missing from the build");
-            return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), "suite " + suite, suite, registry);
+            String source = "suite " + suite;
+            JsonNode root = YamlConfig.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), source);
+            return bind(override(root, overrides, source), source, suite, registry);
         } catch (IOException e) {
             throw new IllegalStateException("cannot read suite resource " + res, e);
         }
@@ -106,7 +133,58 @@ public final class SuiteConfig {
 
     /** Parses YAML text; {@code source} names it in messages, {@code defaultName} applies when it has no {@code name}. */
     public static SuiteConfig parse(String text, String source, String defaultName, OptimizerRegistry registry) {
-        return bind(YamlConfig.parse(text, source), source, defaultName, registry);
+        return parse(text, source, defaultName, registry, List.of());
+    }
+
+    /** Parses YAML text and applies {@code key=value} overrides. */
+    public static SuiteConfig parse(String text, String source, String defaultName, OptimizerRegistry registry, List<String> overrides) {
+        return bind(override(YamlConfig.parse(text, source), overrides, source), source, defaultName, registry);
+    }
+
+    /**
+     * {@code root} with each {@code path=value} override set (value read as a YAML scalar: {@code 3},
+     * {@code 1e-3}, {@code true}, a word). The path is keys joined by dots with list indices in
+     * brackets; the mappings and list entries on the way must exist, except the last key, which may be
+     * new (the binder then refuses it if the format has no such key).
+     */
+    static JsonNode override(JsonNode root, List<String> overrides, String source) {
+        if (overrides.isEmpty()) return root;
+        if (root == null || !root.isObject()) return root;
+        for (String o : overrides) {
+            int eq = o.indexOf('=');
+            if (eq <= 0) throw new ConfigException("override '" + o + "' must have the form key=value (e.g. steps=100, problems[0].eval_every=10)");
+            String path = o.substring(0, eq).trim();
+            JsonNode value = Schema.scalar(o.substring(eq + 1).trim());
+            List<Object> steps = new ArrayList<>();
+            for (String part : path.split("\\.", -1)) {
+                var m = java.util.regex.Pattern.compile("([^\\[\\]]+)((\\[\\d+\\])*)").matcher(part);
+                if (!m.matches()) throw new ConfigException("override key '" + path + "' is not a key path (keys joined by '.', list indices in [])");
+                steps.add(m.group(1));
+                var idx = java.util.regex.Pattern.compile("\\[(\\d+)\\]").matcher(m.group(2));
+                while (idx.find()) steps.add(Integer.parseInt(idx.group(1)));
+            }
+            JsonNode node = root;
+            StringBuilder at = new StringBuilder();
+            for (int i = 0; i < steps.size(); i++) {
+                Object step = steps.get(i);
+                boolean last = i == steps.size() - 1;
+                if (step instanceof String key) {
+                    if (!(node instanceof ObjectNode obj)) throw new ConfigException(source + ": override " + path + ": " + at + " is not a mapping");
+                    at.append(at.length() == 0 ? "" : ".").append(key);
+                    if (last) obj.set(key, value);
+                    else if (!obj.has(key)) throw new ConfigException(source + ": override " + path + ": no key " + at);
+                    else node = obj.get(key);
+                } else {
+                    int index = (Integer) step;
+                    if (!(node instanceof ArrayNode arr)) throw new ConfigException(source + ": override " + path + ": " + at + " is not a list");
+                    if (index >= arr.size()) throw new ConfigException(source + ": override " + path + ": " + at + " has " + arr.size() + " entries");
+                    at.append('[').append(index).append(']');
+                    if (last) arr.set(index, value);
+                    else node = arr.get(index);
+                }
+            }
+        }
+        return root;
     }
 
     private static SuiteConfig bind(JsonNode root, String source, String defaultName, OptimizerRegistry registry) {
@@ -114,6 +192,7 @@ public final class SuiteConfig {
         Parser p = new Parser(source, registry);
         p.checkKeys(root, "", TOP_KEYS);
         String name = root.has("name") ? p.string(root.get("name"), "name") : defaultName;
+        if (root.has("description")) p.bound(DESCRIPTION, root.get("description"), "description");
         if (!name.matches("[A-Za-z0-9._-]+") || name.matches("\\.+")) {
             // The name becomes a folder (bench-results/<name>): '.' or '..' would write outside it.
             throw new ConfigException(source + ": name '" + name + "' may only use letters, digits, '.', '_' and '-', and not be only dots");
@@ -239,14 +318,22 @@ public final class SuiteConfig {
             Schema.checkKeys(node, path, valid, source);
         }
 
+        /** {@code field}'s typed value of {@code n} at {@code path}; the message names the source too. */
+        Object bound(Field field, JsonNode n, String path) {
+            try {
+                return field.bind(n, path);
+            } catch (ConfigException e) {
+                throw new ConfigException(source + ": " + e.getMessage());
+            }
+        }
+
         String string(JsonNode n, String path) {
-            if (n == null || !n.isTextual() || n.asText().isBlank()) throw error(path, "must be a non-empty string");
-            return n.asText();
+            if (n == null || !n.isTextual()) throw error(path, "must be a non-empty string");
+            return (String) bound(NAME, n, path);
         }
 
         int positive(JsonNode n, String path) {
-            if (!n.isIntegralNumber() || !n.canConvertToInt() || n.intValue() < 1) throw error(path, "must be an integer >= 1, got " + n);
-            return n.intValue();
+            return (Integer) bound(COUNT, n, path);
         }
 
         List<Long> seeds(JsonNode n) {

@@ -148,9 +148,39 @@ class SuiteConfigTest {
         assertTrue(e.getMessage().contains("problems[0].overrides.adamw: optimizer 'adamw' is not in this grid's optimizers: sgd"), e.getMessage());
     }
 
+    private static List<RunSpec> expandWith(String yaml, String... overrides) {
+        return SuiteConfig.parse(yaml, "test.yaml", "test", REGISTRY, List.of(overrides)).expand(null);
+    }
+
+    @Test
+    void keyValueOverridesAddressAnyKeyByItsPathAndAreCheckedLikeTheFile() {
+        String yaml = "steps: 40\noptimizers:\n  - sgd\n  - {name: adamw, hyper: {lr: 0.01}}\nproblems:\n  - quadratic\n  - {name: rosenbrock, eval_every: 10}\n";
+        List<RunSpec> specs = expandWith(yaml, "steps=7", "problems[1].eval_every=5", "optimizers[1].hyper.lr=0.5", "seeds=2");
+        List<String> got = new ArrayList<>();
+        for (RunSpec s : specs) got.add(s.label() + " " + s.steps() + "/" + s.evalEvery());
+        int qEval = BenchProblems.byName("quadratic").defaultEvalEvery();
+        assertEquals(List.of(
+                "quadratic sgd seed 0 7/" + qEval, "quadratic sgd seed 1 7/" + qEval,
+                "quadratic adamw {lr=0.5} seed 0 7/" + qEval, "quadratic adamw {lr=0.5} seed 1 7/" + qEval,
+                "rosenbrock sgd seed 0 7/5", "rosenbrock sgd seed 1 7/5",
+                "rosenbrock adamw {lr=0.5} seed 0 7/5", "rosenbrock adamw {lr=0.5} seed 1 7/5"), got);
+        // A new leaf key is refused by the binder with its full path, as in the file.
+        String m = assertThrows(ConfigException.class, () -> expandWith(yaml, "problems[1].stepz=3")).getMessage();
+        assertTrue(m.contains("unknown key 'stepz' at problems[1].stepz; valid keys there: name, steps, eval_every, hyper, overrides, optimizers"), m);
+        m = assertThrows(ConfigException.class, () -> expandWith(yaml, "steps=fast")).getMessage();
+        assertTrue(m.contains("config key 'steps' = \"fast\" has the wrong type; allowed: an integer >= 1"), m);
+        m = assertThrows(ConfigException.class, () -> expandWith(yaml, "problems[2].steps=3")).getMessage();
+        assertTrue(m.contains("override problems[2].steps: problems has 2 entries"), m);
+        m = assertThrows(ConfigException.class, () -> expandWith(yaml, "problems[0].steps=3")).getMessage();
+        assertTrue(m.contains("override problems[0].steps: problems[0] is not a mapping"), m);
+        m = assertThrows(ConfigException.class, () -> expandWith(yaml, "steps")).getMessage();
+        assertTrue(m.contains("override 'steps' must have the form key=value"), m);
+    }
+
     @Test
     void badValuesNameTheirPath() {
-        assertTrue(error("optimizers: [sgd]\nproblems: [{name: quadratic, steps: 0}]\n").getMessage().contains("problems[0].steps: must be an integer >= 1"));
+        assertTrue(error("optimizers: [sgd]\nproblems: [{name: quadratic, steps: 0}]\n").getMessage().contains("config key 'problems[0].steps' = 0 is out of range; allowed: an integer >= 1"));
+        assertTrue(error("steps: 1.5\noptimizers: [sgd]\nproblems: [quadratic]\n").getMessage().contains("test.yaml: config key 'steps' = 1.5 has the wrong type; allowed: an integer >= 1"));
         assertTrue(error("seeds: [1, 1]\noptimizers: [sgd]\nproblems: [quadratic]\n").getMessage().contains("seeds[1]: seed 1 is listed twice"));
         assertTrue(error("optimizers: [{name: sgd, hyper: {lr: []}}]\nproblems: [quadratic]\n").getMessage().contains("optimizers[0].hyper.lr: an empty list"));
         assertTrue(error("optimizers: [{name: sgd, hyper: {lr: {a: 1}}}]\nproblems: [quadratic]\n").getMessage().contains("optimizers[0].hyper.lr: must be a number"));
