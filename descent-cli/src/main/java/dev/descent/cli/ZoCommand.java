@@ -1,5 +1,11 @@
 package dev.descent.cli;
 
+import dev.descent.bench.experiment.Experiment;
+import dev.descent.bench.experiment.Experiments;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.descent.zo.HessianComparison;
@@ -138,13 +144,17 @@ final class ZoCommand implements Runnable {
             if (budget < 1000) throw new IllegalArgumentException("--budget must be >= 1000, got " + budget);
             requirePositive("--mu", mu);
             requirePositive("--lambda", lambda);
-            String md = switch (claim) {
-                case "hessian" -> dev.descent.bench.zo.ZovhHessianBenchmark.run(out, seeds, mu, lambda, 100);
-                case "convergence" -> dev.descent.bench.zo.ZovhConvergenceBenchmark.run(out, seeds, budget);
+            // An alias of `experiment run zovh-hessian|zovh-convergence`.
+            List<String> set = switch (claim) {
+                case "hessian" -> List.of("out=" + out, "seeds=" + seeds, "mu=" + mu, "lambda=" + lambda);
+                case "convergence" -> List.of("out=" + out, "seeds=" + seeds, "budget=" + budget);
                 default -> throw new IllegalArgumentException("unknown claim '" + claim + "'; valid: hessian, convergence");
             };
+            Experiment e = Experiments.byName("zovh-" + claim);
             PrintWriter o = spec.commandLine().getOut();
-            o.print(md);
+            PrintStream report = new PrintStream(new ExperimentCommand.WriterStream(o), true, StandardCharsets.UTF_8);
+            e.run(Experiments.options(e, set), report);
+            report.flush();
             o.flush();
             return 0;
         }

@@ -18,7 +18,8 @@ import java.util.Map;
  * Prints a Markdown table: test accuracy (mean ± sd over seeds), forward passes (ZO: objective
  * evaluations; FO: one forward and one backward per step), wall time.
  *
- * <p>Usage: {@code DeepZeroBench [steps] [seeds]} (defaults 600 steps, 3 seeds).
+ * <p>Usage: {@code bin/descent experiment run deepzero-digits [--set steps=N] [--set seeds=K]} (defaults 600
+ * steps, 3 seeds), or {@code DeepZeroBench [steps] [seeds]}.
  */
 public final class DeepZeroBench {
     private DeepZeroBench() {}
@@ -28,6 +29,13 @@ public final class DeepZeroBench {
     public static void main(String[] args) {
         int steps = args.length > 0 ? Integer.parseInt(args[0]) : 600;
         int seeds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
+        run(steps, seeds, System.out);
+    }
+
+    /** Runs every arm for {@code steps} steps and {@code seeds} seeds and prints the Markdown table to {@code out}. */
+    public static void run(int steps, int seeds, java.io.PrintStream out) {
+        if (steps < 1) throw new IllegalArgumentException("steps must be >= 1, got " + steps);
+        if (seeds < 1) throw new IllegalArgumentException("seeds must be >= 1, got " + seeds);
         ClassificationData train = Datasets.digitsTrain().scaled(1f / 16);
         ClassificationData test = Datasets.digitsTest().scaled(1f / 16);
         List<Arm> arms = List.of(
@@ -39,9 +47,9 @@ public final class DeepZeroBench {
                 new Arm("deepzero sparsity 0 (dense CGE)", "deepzero", Map.of("sparsity", "0", "lr", "0.1", "momentum", "0.9")),
                 new Arm("deepzero sparsity 0.9, 64 random coordinates per step", "deepzero",
                         Map.of("sparsity", "0.9", "coords_per_step", "64", "lr", "0.1", "momentum", "0.9")));
-        System.out.printf("MLP 64-32-10 on digits, %d steps of batch 64, %d seeds, %d threads%n%n", steps, seeds, Parallel.threads());
-        System.out.println("| method | test accuracy | forward passes per run | wall time per run |");
-        System.out.println("|---|---|---|---|");
+        out.printf("MLP 64-32-10 on digits, %d steps of batch 64, %d seeds, %d threads%n%n", steps, seeds, Parallel.threads());
+        out.println("| method | test accuracy | forward passes per run | wall time per run |");
+        out.println("|---|---|---|---|");
         for (Arm arm : arms) {
             double[] acc = new double[seeds];
             double passes = 0;
@@ -53,7 +61,7 @@ public final class DeepZeroBench {
                 acc[s] = r[0];
                 passes += r[1] / seeds;
             }
-            System.out.printf(Locale.ROOT, "| %s | %s | %.3g | %.1f s |%n", arm.label(), meanSd(acc), passes, seconds);
+            out.printf(Locale.ROOT, "| %s | %s | %.3g | %.1f s |%n", arm.label(), meanSd(acc), passes, seconds);
         }
     }
 

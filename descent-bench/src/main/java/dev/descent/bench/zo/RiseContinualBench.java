@@ -44,8 +44,9 @@ import java.util.Locale;
  * central differences of gradients (ε = 1e-3 along unit vectors). The abstract predicts norm-matched
  * shaping to forget less than FO exactly when κ_g &gt; κ̄.
  *
- * <p>Usage: {@code RiseContinualBench [steps per task] [seeds] [q] [lr] [task|class]} (defaults 300, 3,
- * 4, 0.05, task). {@code class} evaluates class-incrementally instead: the argmax over all ten
+ * <p>Usage: {@code bin/descent experiment run rise-continual [--set steps=N] [--set seeds=K] [--set q=Q]
+ * [--set lr=LR] [--set eval=task|class]}, or {@code RiseContinualBench [steps per task] [seeds] [q] [lr]
+ * [task|class]} (defaults 300, 3, 4, 0.05, task). {@code class} evaluates class-incrementally instead: the argmax over all ten
  * classes, still reported per task.
  */
 public final class RiseContinualBench {
@@ -59,12 +60,21 @@ public final class RiseContinualBench {
         int q = args.length > 2 ? Integer.parseInt(args[2]) : 4;
         double lr = args.length > 3 ? Double.parseDouble(args[3]) : 0.05;
         boolean taskAware = args.length <= 4 || args[4].equals("task");
+        run(steps, seeds, q, lr, taskAware, System.out);
+    }
+
+    /** Runs every arm and prints the Markdown table to {@code out} (parameters as in the class comment). */
+    public static void run(int steps, int seeds, int q, double lr, boolean taskAware, java.io.PrintStream out) {
+        if (steps < 1) throw new IllegalArgumentException("steps must be >= 1, got " + steps);
+        if (seeds < 1) throw new IllegalArgumentException("seeds must be >= 1, got " + seeds);
+        if (q < 1) throw new IllegalArgumentException("q must be >= 1, got " + q);
+        if (!(lr > 0) || !Double.isFinite(lr)) throw new IllegalArgumentException("lr must be > 0, got " + lr);
         ClassificationData train = Datasets.digitsTrain().scaled(1f / 16);
         ClassificationData test = Datasets.digitsTest().scaled(1f / 16);
-        System.out.printf(Locale.ROOT, "Split digits, 5 tasks × %d steps of batch 32, SGD lr %s, q = %d, %d seeds, %s evaluation, %d threads%n%n",
+        out.printf(Locale.ROOT, "Split digits, 5 tasks × %d steps of batch 32, SGD lr %s, q = %d, %d seeds, %s evaluation, %d threads%n%n",
                 steps, lr, q, seeds, taskAware ? "task-aware" : "class-incremental", Parallel.threads());
-        System.out.println("| method | final accuracy (avg over tasks) | forgetting (avg over tasks 1-4) | accuracy right after learning | κ_g at task switches | κ̄ at task switches | forward passes per step | wall time per run |");
-        System.out.println("|---|---|---|---|---|---|---|---|");
+        out.println("| method | final accuracy (avg over tasks) | forgetting (avg over tasks 1-4) | accuracy right after learning | κ_g at task switches | κ̄ at task switches | forward passes per step | wall time per run |");
+        out.println("|---|---|---|---|---|---|---|---|");
         for (String arm : List.of("FO sgd", "norm-matched ZO (finite differences)", "RISE (row blocks)", "RISE (tensor blocks)")) {
             double[] fin = new double[seeds], forg = new double[seeds], plast = new double[seeds], kappaG = new double[seeds], kappaBar = new double[seeds];
             double seconds = 0;
@@ -86,7 +96,7 @@ public final class RiseContinualBench {
                 }
             }
             String passes = arm.startsWith("norm-matched") ? (2 * q + 1) + " (forward only)" : "1 forward + 1 backward";
-            System.out.printf(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %.1f s |%n", arm, DeepZeroBench.meanSd(fin), DeepZeroBench.meanSd(forg),
+            out.printf(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %.1f s |%n", arm, DeepZeroBench.meanSd(fin), DeepZeroBench.meanSd(forg),
                     DeepZeroBench.meanSd(plast), DeepZeroBench.meanSd(kappaG), DeepZeroBench.meanSd(kappaBar), passes, seconds);
         }
     }

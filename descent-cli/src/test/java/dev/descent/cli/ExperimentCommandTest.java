@@ -1,0 +1,55 @@
+package dev.descent.cli;
+
+import static dev.descent.cli.CliRun.run;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.descent.bench.experiment.Experiment;
+import dev.descent.bench.experiment.Experiments;
+import org.junit.jupiter.api.Test;
+
+class ExperimentCommandTest {
+    @Test
+    void listNamesEveryExperimentWithItsOptionsAndDefaults() {
+        CliRun r = run("experiment", "list");
+        assertEquals(0, r.exit(), r.err());
+        assertEquals(4, Experiments.all().size());
+        for (Experiment e : Experiments.all()) {
+            assertTrue(r.out().contains(e.name() + "\n  " + e.description()), r.out());
+            for (String key : e.options().fields().keySet()) assertTrue(r.out().contains("    " + key + " "), key + " in " + r.out());
+        }
+        assertTrue(r.out().contains("eval     default task"), r.out());
+    }
+
+    @Test
+    void runPrintsTheReportOrItsResultsAsJson() throws Exception {
+        CliRun text = run("experiment", "run", "deepzero-digits", "--set", "steps=1", "--set", "seeds=1");
+        assertEquals(0, text.exit(), text.err());
+        assertTrue(text.out().startsWith("MLP 64-32-10 on digits, 1 steps of batch 64, 1 seeds"), text.out());
+        assertTrue(text.out().contains("| method | test accuracy | forward passes per run | wall time per run |"), text.out());
+        CliRun json = run("experiment", "run", "deepzero-digits", "--set", "steps=1", "--set", "seeds=1", "--json");
+        assertEquals(0, json.exit(), json.err());
+        String[] lines = json.out().strip().split("\n");
+        assertEquals(1, lines.length, json.out());
+        JsonNode n = new ObjectMapper().readTree(lines[0]);
+        assertEquals("deepzero-digits", n.get("experiment").asText());
+        assertEquals(1, n.get("options").get("steps").asInt());
+        // Same computation, same table except the wall-time column.
+        String[] a = text.out().split("\n");
+        String[] b = n.get("markdown").asText().split("\n");
+        assertEquals(a.length, b.length);
+        for (int i = 0; i < a.length; i++) assertEquals(a[i].replaceAll("\\| [0-9.]+ s \\|$", ""), b[i].replaceAll("\\| [0-9.]+ s \\|$", ""));
+    }
+
+    @Test
+    void badInputExitsWithCodeTwoAndOneLine() {
+        run("experiment", "run", "deepzero").assertBadInput("unknown experiment 'deepzero'; valid: zovh-hessian, zovh-convergence, deepzero-digits, rise-continual");
+        run("experiment", "run", "deepzero-digits", "--set", "stepz=3").assertBadInput("unknown config key 'stepz'; valid keys: steps, seeds");
+        run("experiment", "run", "deepzero-digits", "--set", "steps=fast").assertBadInput("config key 'steps' = \"fast\" has the wrong type; allowed: an integer >= 1");
+        run("experiment", "run", "rise-continual", "--set", "eval=both").assertBadInput("allowed: one of [task, class]");
+        run("experiment", "run", "rise-continual", "--set", "lr=0").assertBadInput("lr must be > 0, got 0.0");
+        run("experiment", "run", "zovh-convergence", "--set", "budget=10").assertBadInput("config key 'budget' = 10 is out of range; allowed: an integer >= 1000");
+    }
+}
