@@ -177,6 +177,26 @@ class SuiteConfigTest {
         assertTrue(m.contains("override 'steps' must have the form key=value"), m);
     }
 
+    /** The claim suites kept in the repository (bench/suites/) load, expand to their grid, and every setting builds. */
+    @Test
+    void repositorySuiteFilesLoadAndEveryOptimizerSettingBuilds() {
+        SuiteConfig c = SuiteConfig.load(Path.of("../bench/suites/deepzero-digits.yaml"), REGISTRY);
+        assertEquals("deepzero-digits", c.name());
+        List<RunSpec> specs = c.expand(null);
+        assertEquals(6 * 3, specs.size());
+        List<String> got = new ArrayList<>();
+        for (RunSpec s : specs) if (s.seed() == 0) got.add(s.label());
+        assertEquals(List.of(
+                "mlp-digits sgd {lr=0.1, momentum=0.9} seed 0",
+                "mlp-digits adam {lr=0.001} seed 0",
+                "mlp-digits deepzero {lr=0.1, momentum=0.9, sparsity=0.9} seed 0",
+                "mlp-digits deepzero {lr=0.1, mask=layer_random, mask_interval=100, momentum=0.9, sparsity=0.9} seed 0",
+                "mlp-digits deepzero {lr=0.1, momentum=0.9, sparsity=0} seed 0",
+                "mlp-digits deepzero {coords_per_step=64, lr=0.1, momentum=0.9, sparsity=0.9} seed 0"), got);
+        for (RunSpec s : specs) assertEquals(400, s.steps());
+        new BenchRunner(REGISTRY, 1).validate(specs);
+    }
+
     @Test
     void badValuesNameTheirPath() {
         assertTrue(error("optimizers: [sgd]\nproblems: [{name: quadratic, steps: 0}]\n").getMessage().contains("config key 'problems[0].steps' = 0 is out of range; allowed: an integer >= 1"));
