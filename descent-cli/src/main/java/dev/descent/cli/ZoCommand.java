@@ -4,7 +4,7 @@ import dev.descent.bench.experiment.Experiment;
 import dev.descent.bench.experiment.Experiments;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
+import java.util.Map;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -145,15 +145,22 @@ final class ZoCommand implements Runnable {
             requirePositive("--mu", mu);
             requirePositive("--lambda", lambda);
             // An alias of `experiment run zovh-hessian|zovh-convergence`.
-            List<String> set = switch (claim) {
-                case "hessian" -> List.of("out=" + out, "seeds=" + seeds, "mu=" + mu, "lambda=" + lambda);
-                case "convergence" -> List.of("out=" + out, "seeds=" + seeds, "budget=" + budget);
-                default -> throw new IllegalArgumentException("unknown claim '" + claim + "'; valid: hessian, convergence");
-            };
+            if (!claim.equals("hessian") && !claim.equals("convergence")) {
+                throw new IllegalArgumentException("unknown claim '" + claim + "'; valid: hessian, convergence");
+            }
             Experiment e = Experiments.byName("zovh-" + claim);
+            Map<String, Object> options = e.options().defaults();
+            options.put("out", out.toString());
+            options.put("seeds", seeds);
+            if (claim.equals("hessian")) {
+                options.put("mu", mu);
+                options.put("lambda", lambda);
+            } else {
+                options.put("budget", budget);
+            }
             PrintWriter o = spec.commandLine().getOut();
             PrintStream report = new PrintStream(new ExperimentCommand.WriterStream(o), true, StandardCharsets.UTF_8);
-            e.run(Experiments.options(e, set), report);
+            e.run(options, report);
             report.flush();
             o.flush();
             return 0;
