@@ -51,7 +51,7 @@ final class OptimizersCommand implements Callable<Integer> {
                 n.put("matrixAware", i.matrixAware());
                 ArrayNode hyper = n.putArray("hyperparameters");
                 for (HyperField<?> f : i.factory().hyperparameters()) {
-                    hyper.addObject().put("name", f.name()).put("default", f.defaultText()).put("allowed", f.allowed()).put("doc", f.doc());
+                    hyper.addObject().put("name", f.name()).put("type", f.type()).put("default", f.defaultText()).put("allowed", f.allowed()).put("doc", f.doc());
                 }
             }
             out.println(a.toString());

@@ -137,11 +137,6 @@ public final class HyperField<T> {
         return out;
     }
 
-    /** The same field with another default (an optimizer whose default differs, e.g. a variant's learning rate). */
-    public HyperField<T> withDefault(T dflt, String text) {
-        return new HyperField<>(name, label, type, dflt, text, allowed, doc, reader, check);
-    }
-
     /** The same field with the default shown in the docs as {@code text} (a default that depends on another choice). */
     public HyperField<T> shownAs(String text) {
         return new HyperField<>(name, label, type, defaultValue, text, allowed, doc, reader, check);
