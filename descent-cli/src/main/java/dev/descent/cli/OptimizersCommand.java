@@ -3,6 +3,8 @@ package dev.descent.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.descent.optim.HyperField;
+import dev.descent.optim.HyperTable;
 import dev.descent.optim.OptimizerInfo;
 import dev.descent.optim.OptimizerRegistry;
 import java.io.PrintWriter;
@@ -12,9 +14,14 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code descent optimizers}: every registered optimizer with its paper, reference implementation and state size. */
+/**
+ * {@code descent optimizers}: every registered optimizer with its paper, reference implementation, state
+ * size and hyperparameter defaults; {@code --markdown} prints the table of hyperparameters that
+ * docs/optimizers.md holds.
+ */
 @Command(name = "optimizers", mixinStandardHelpOptions = true,
-        description = "List the registered optimizers: paper, reference implementation and its license, state bytes per parameter.")
+        description = "List the registered optimizers: paper, reference implementation and its license, state bytes per parameter, "
+                + "hyperparameter defaults.")
 final class OptimizersCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -22,11 +29,16 @@ final class OptimizersCommand implements Callable<Integer> {
     @Option(names = "--json", description = "a JSON array instead of text")
     boolean json;
 
+    @Option(names = "--markdown", description = "the table of every optimizer's hyperparameters (default, allowed values, meaning) in Markdown")
+    boolean markdown;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         var all = OptimizerRegistry.defaults().all();
-        if (json) {
+        if (markdown) {
+            out.print(HyperTable.markdown(all));
+        } else if (json) {
             ArrayNode a = new ObjectMapper().createArrayNode();
             for (OptimizerInfo i : all) {
                 ObjectNode n = a.addObject();
@@ -37,6 +49,10 @@ final class OptimizersCommand implements Callable<Integer> {
                 n.put("license", i.license());
                 n.put("stateBytesPerParam", 4 * i.stateFloatsPerParam());
                 n.put("matrixAware", i.matrixAware());
+                ArrayNode hyper = n.putArray("hyperparameters");
+                for (HyperField<?> f : i.factory().hyperparameters()) {
+                    hyper.addObject().put("name", f.name()).put("type", f.type()).put("default", f.defaultText()).put("allowed", f.allowed()).put("doc", f.doc());
+                }
             }
             out.println(a.toString());
         } else if (all.isEmpty()) {
@@ -51,6 +67,8 @@ final class OptimizersCommand implements Callable<Integer> {
                 out.println(indent + "reference:  " + i.reference() + " (license: " + i.license() + ")");
                 out.println(indent + "state:      " + bytes(4 * i.stateFloatsPerParam()) + " bytes/param"
                         + (i.matrixAware() ? ", matrix-aware" : ""));
+                String defaults = HyperTable.defaults(i);
+                if (!defaults.isEmpty()) out.println(indent + "defaults:   " + defaults);
             }
         }
         out.flush();

@@ -25,7 +25,7 @@ final class AdamMoments {
         OptState st = new OptState();
         st.newBuffer("exp_avg", params.elements());
         st.newBuffer("exp_avg_sq", params.elements());
-        st.define("lr", lr);
+        st.defineLearningRate(lr);
         st.define("b1", b1);
         st.define("b2", b2);
         st.define("eps", eps);

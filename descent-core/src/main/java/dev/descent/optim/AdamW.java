@@ -52,7 +52,12 @@ public final class AdamW extends FusedTransformation {
      */
     public static TransformOptimizer optimizer(ParamSet params, float[] grads, double lr, double beta1, double beta2, double eps,
                                                double weightDecay, Predicate<ParamSlot> decay) {
-        return new TransformOptimizer("adamw", params, grads, new AdamW(lr, beta1, beta2, eps, weightDecay, decay), "lr");
+        return new TransformOptimizer("adamw", params, grads, new AdamW(lr, beta1, beta2, eps, weightDecay, decay));
+    }
+
+    /** The optimizer from a hyperparameter record, decaying every parameter (torch.optim.AdamW; what the registry's {@code adamw} builds). */
+    public static TransformOptimizer optimizer(ParamSet params, float[] grads, AdamWHyper h) {
+        return optimizer(params, grads, h.lr(), h.beta1(), h.beta2(), h.eps(), h.weightDecay(), p -> true);
     }
 
     /** The optimizer over a model's parameters; {@code decay} selects the parameters that decay. */

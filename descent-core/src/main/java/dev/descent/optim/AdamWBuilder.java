@@ -13,11 +13,12 @@ import java.util.function.Predicate;
  * {@link IllegalArgumentException} naming it and the allowed range.
  */
 public final class AdamWBuilder {
-    private double lr = 1e-3;
-    private double beta1 = 0.9;
-    private double beta2 = 0.999;
-    private double eps = 1e-8;
-    private double weightDecay = 1e-2;
+    // torch.optim.AdamW's defaults, written once in AdamWHyper
+    private double lr = AdamWHyper.DEFAULTS.lr();
+    private double beta1 = AdamWHyper.DEFAULTS.beta1();
+    private double beta2 = AdamWHyper.DEFAULTS.beta2();
+    private double eps = AdamWHyper.DEFAULTS.eps();
+    private double weightDecay = AdamWHyper.DEFAULTS.weightDecay();
     private Predicate<ParamSlot> decay = slot -> true;
 
     AdamWBuilder() {}

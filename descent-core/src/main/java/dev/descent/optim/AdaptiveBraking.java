@@ -41,7 +41,7 @@ public final class AdaptiveBraking {
             public OptState init(ParamSet params) {
                 OptState st = new OptState();
                 st.newBuffer("momentum_buffer", params.elements());
-                st.define("lr", lr);
+                st.defineLearningRate(lr);
                 st.define("momentum", momentum);
                 st.define("rho", rho);
                 st.define("weight_decay", weightDecay);

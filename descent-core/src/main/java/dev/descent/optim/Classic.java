@@ -106,6 +106,11 @@ public final class Classic {
      * way (after the bias-corrected square root: √v/√(1−β₂ᵗ) = √(v/(1−β₂ᵗ))); they differ only in the
      * float32 rounding order, by a few ulps.
      */
+    public static GradientTransformation adam(AdamHyper h) {
+        return adam(h.lr(), h.beta1(), h.beta2(), h.eps(), h.weightDecay(), h.amsgrad());
+    }
+
+    /** {@link #adam(AdamHyper)} from the values. */
     public static GradientTransformation adam(double lr, double b1, double b2, double eps, double weightDecay, boolean amsgrad) {
         Hyper.nonNegative("lr", lr);
         Hyper.nonNegative("weight_decay", weightDecay);

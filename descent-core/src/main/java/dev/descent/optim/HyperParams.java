@@ -7,7 +7,8 @@ import java.util.Set;
 
 /**
  * Hyperparameters given by name ({@code --set lr=0.01}, a config's optimizer section) with typed
- * getters that fall back to the optimizer's documented defaults. {@link #checkAllUsed} rejects any
+ * getters that fall back to a default. The named optimizers read them through their hyperparameter
+ * records' {@link HyperField}s (which hold the defaults and checks); {@link #checkAllUsed} rejects any
  * name the optimizer did not ask for, naming the valid ones.
  */
 public final class HyperParams {
@@ -65,26 +66,6 @@ public final class HyperParams {
     public String getString(String name, String dflt) {
         asked.add(name);
         return values.getOrDefault(name, dflt);
-    }
-
-    /**
-     * A pair {@code betas=b1,b2} (PyTorch's spelling) or the separate {@code beta1}/{@code beta2}.
-     */
-    public double[] getBetas(double b1, double b2) {
-        asked.add("betas");
-        String v = values.get("betas");
-        double[] out = {getDouble("beta1", b1), getDouble("beta2", b2)};
-        if (v != null) {
-            String[] parts = v.replace("(", "").replace(")", "").replace("[", "").replace("]", "").split(",");
-            if (parts.length != 2) throw new IllegalArgumentException("betas must be two numbers like 0.9,0.999, got '" + v + "'");
-            try {
-                out[0] = Double.parseDouble(parts[0].trim());
-                out[1] = Double.parseDouble(parts[1].trim());
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("betas must be two numbers like 0.9,0.999, got '" + v + "'");
-            }
-        }
-        return out;
     }
 
     /** Throws when a given name was never asked for by the optimizer. */

@@ -45,7 +45,12 @@ public final class LionFused extends FusedTransformation {
     /** The optimizer over a parameter set whose gradients are in {@code grads}; {@code decay} selects the parameters that decay. */
     public static TransformOptimizer optimizer(ParamSet params, float[] grads, double lr, double beta1, double beta2, double weightDecay,
                                                Predicate<ParamSlot> decay) {
-        return new TransformOptimizer("lion", params, grads, new LionFused(lr, beta1, beta2, weightDecay, decay), "lr");
+        return new TransformOptimizer("lion", params, grads, new LionFused(lr, beta1, beta2, weightDecay, decay));
+    }
+
+    /** The optimizer from a hyperparameter record, decaying every parameter (what the registry's {@code lion} builds). */
+    public static TransformOptimizer optimizer(ParamSet params, float[] grads, LionHyper h) {
+        return optimizer(params, grads, h.lr(), h.beta1(), h.beta2(), h.weightDecay(), p -> true);
     }
 
     /** The optimizer over a model's parameters, every one of them decaying. */

@@ -17,6 +17,8 @@ public final class OptState {
     private final Map<String, double[]> scalars = new LinkedHashMap<>();
     private final Map<String, OptState> children = new LinkedHashMap<>();
     private final Map<Object, Object> cache = new IdentityHashMap<>();
+    /** The cell of this state's learning rate ({@link #defineLearningRate}), or null. */
+    private double[] learningRate;
 
     /** A new zero buffer of {@code size} floats under {@code name}. */
     public float[] newBuffer(String name, int size) {
@@ -36,6 +38,33 @@ public final class OptState {
     public void define(String name, double value) {
         if (scalars.containsKey(name)) throw new IllegalStateException("scalar '" + name + "' defined twice");
         scalars.put(name, new double[] {value});
+    }
+
+    /**
+     * Defines the scalar {@code lr} and marks it as a learning rate η: the cell an optimizer reads and
+     * sets through {@link #learningRates()} ({@code learningRate()}/{@code setLearningRate}), with no
+     * lookup by name. Saved like any other scalar.
+     */
+    public void defineLearningRate(double value) {
+        if (learningRate != null) throw new IllegalStateException("learning rate defined twice in one state");
+        define("lr", value);
+        learningRate = scalars.get("lr");
+    }
+
+    /**
+     * The learning-rate cells ({@link #defineLearningRate}) of this state and its children, in the order
+     * of {@link #scalars()} (a chain's parts in order; a partition's branches in the order given). Each
+     * cell is live: writing element 0 changes the rate the next step uses.
+     */
+    public java.util.List<double[]> learningRates() {
+        java.util.List<double[]> out = new java.util.ArrayList<>();
+        collectLearningRates(out);
+        return out;
+    }
+
+    private void collectLearningRates(java.util.List<double[]> out) {
+        if (learningRate != null) out.add(learningRate);
+        for (OptState c : children.values()) c.collectLearningRates(out);
     }
 
     public boolean has(String name) { return scalars.containsKey(name); }

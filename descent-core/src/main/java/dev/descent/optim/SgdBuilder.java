@@ -10,11 +10,12 @@ import dev.descent.tensor.VectorSupport;
  * Each setter checks its value; Nesterov's condition (μ &gt; 0, τ = 0) is checked by {@link #build}.
  */
 public final class SgdBuilder {
-    private double lr = 1e-3;
-    private double momentum;
-    private double dampening;
-    private double weightDecay;
-    private boolean nesterov;
+    // torch.optim.SGD's defaults, written once in SgdHyper
+    private double lr = SgdHyper.DEFAULTS.lr();
+    private double momentum = SgdHyper.DEFAULTS.momentum();
+    private double dampening = SgdHyper.DEFAULTS.dampening();
+    private double weightDecay = SgdHyper.DEFAULTS.weightDecay();
+    private boolean nesterov = SgdHyper.DEFAULTS.nesterov();
 
     SgdBuilder() {}
 

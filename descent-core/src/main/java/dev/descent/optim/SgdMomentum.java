@@ -41,7 +41,12 @@ public final class SgdMomentum extends FusedTransformation {
     /** The optimizer over a parameter set whose gradients are in {@code grads}. */
     public static TransformOptimizer optimizer(ParamSet params, float[] grads, double lr, double momentum, double dampening,
                                                boolean nesterov, double weightDecay) {
-        return new TransformOptimizer("sgd", params, grads, new SgdMomentum(lr, momentum, dampening, nesterov, weightDecay), "lr");
+        return new TransformOptimizer("sgd", params, grads, new SgdMomentum(lr, momentum, dampening, nesterov, weightDecay));
+    }
+
+    /** The optimizer from a hyperparameter record (what the registry's {@code sgd} builds). */
+    public static TransformOptimizer optimizer(ParamSet params, float[] grads, SgdHyper h) {
+        return optimizer(params, grads, h.lr(), h.momentum(), h.dampening(), h.nesterov(), h.weightDecay());
     }
 
     /** The optimizer over a model's parameters. */

@@ -17,7 +17,9 @@ package dev.descent.optim;
  *       paper's γ), {@code eps} (1e-12), {@code weight_decay} (0.1), {@code hess_interval} (10).</li>
  * </ul>
  * Weight decay applies to parameters of rank ≥ 2 (the reference GPT-2 scripts' grouping: biases,
- * LayerNorm gains and vectors are not decayed).
+ * LayerNorm gains and vectors are not decayed). The records {@link SophiaGHyper} and {@link SophiaHHyper}
+ * hold these defaults and checks; every value is checked (binding the record) before the estimator is
+ * looked up, so a bad setting is reported as such.
  */
 public final class SophiaOptimizers implements OptimizerFamily {
     private static final String PAPER = "Liu, Li, Hall, Liang, Ma, \"Sophia: A Scalable Stochastic Second-order Optimizer "
@@ -30,27 +32,26 @@ public final class SophiaOptimizers implements OptimizerFamily {
                 "SophiaG: EMA of gradients over rho*bs*EMA of Gauss-Newton-Bartlett diagonal curvature, clipped to [-1,1]; "
                         + "curvature refreshed every hess_interval steps",
                 PAPER, "Liuhong99/Sophia @ a7e15722 sophia.py (SophiaG), train_sophiag.py", "MIT", 3, false,
-                byName("sophiag")));
+                OptimizerFactory.withCurvature(SophiaGHyper.SPEC, (params, grads, h, curvature) ->
+                        sophiag(params, grads, h, require("sophiag", true, curvature)))));
         registry.add(new OptimizerInfo("sophiah",
                 "SophiaH: EMA of gradients over max(rho*EMA of Hutchinson diagonal Hessian, eps), clipped to [-1,1]; "
                         + "curvature refreshed every hess_interval steps",
                 PAPER, "paper algorithm (Hutchinson variant; not in Liuhong99/Sophia, whose code is MIT)", "none (no reference code)", 4, false,
-                byName("sophiah")));
+                OptimizerFactory.withCurvature(SophiaHHyper.SPEC, (params, grads, h, curvature) ->
+                        sophiah(params, grads, h, require("sophiah", false, curvature)))));
     }
 
-    /** The registered factory: the estimator comes from the {@link Curvature} argument. */
-    private static OptimizerFactory byName(String name) {
-        return new OptimizerFactory() {
-            @Override
-            public Optimizer create(ParamSet params, float[] grads, HyperParams hyper) {
-                return create(params, grads, hyper, Curvature.NONE);
-            }
+    /** SophiaG from its record with an explicit curvature estimator (weight decay on parameters of rank ≥ 2). */
+    public static Optimizer sophiag(ParamSet params, float[] grads, SophiaGHyper h, CurvatureEstimator estimator) {
+        return new TransformOptimizer("sophiag", params, grads, Sophia.sophiag(h.lr(), h.beta1(), h.beta2(), h.rho(), h.weightDecay(), h.bs(),
+                h.hessInterval(), ParamSlot::isMatrix, estimator));
+    }
 
-            @Override
-            public Optimizer create(ParamSet params, float[] grads, HyperParams hyper, Curvature curvature) {
-                return build(name, params, grads, hyper, null, curvature);
-            }
-        };
+    /** SophiaH from its record with an explicit curvature estimator (weight decay on parameters of rank ≥ 2). */
+    public static Optimizer sophiah(ParamSet params, float[] grads, SophiaHHyper h, CurvatureEstimator estimator) {
+        return new TransformOptimizer("sophiah", params, grads, Sophia.sophiah(h.lr(), h.beta1(), h.beta2(), h.rho(), h.eps(), h.weightDecay(),
+                h.hessInterval(), ParamSlot::isMatrix, estimator));
     }
 
     /**
@@ -59,10 +60,11 @@ public final class SophiaOptimizers implements OptimizerFamily {
      */
     public static OptimizerFactory withEstimator(String name, CurvatureEstimator estimator) {
         java.util.Objects.requireNonNull(estimator, "estimator");
-        if (!name.equals("sophiag") && !name.equals("sophiah")) {
-            throw new IllegalArgumentException("unknown Sophia variant '" + name + "'; valid: sophiag, sophiah");
-        }
-        return (params, grads, hyper) -> build(name, params, grads, hyper, estimator, Curvature.NONE);
+        return switch (name) {
+            case "sophiag" -> OptimizerFactory.of(SophiaGHyper.SPEC, (params, grads, h) -> sophiag(params, grads, h, estimator));
+            case "sophiah" -> OptimizerFactory.of(SophiaHHyper.SPEC, (params, grads, h) -> sophiah(params, grads, h, estimator));
+            default -> throw new IllegalArgumentException("unknown Sophia variant '" + name + "'; valid: sophiag, sophiah");
+        };
     }
 
     /** Builds {@code name} with an explicit estimator and refuses unknown hyperparameter names. */
@@ -70,30 +72,6 @@ public final class SophiaOptimizers implements OptimizerFamily {
         Optimizer o = withEstimator(name, estimator).create(params, grads, hyper);
         hyper.checkAllUsed(name);
         return o;
-    }
-
-    private static Optimizer build(String name, ParamSet params, float[] grads, HyperParams hyper, CurvatureEstimator given,
-                                   Curvature curvature) {
-        boolean g = name.equals("sophiag");
-        double lr = hyper.getDouble("lr", 1e-4);
-        double[] betas = hyper.getBetas(0.965, 0.99);
-        double rho = hyper.getDouble("rho", g ? 0.04 : 0.01);
-        double wd = hyper.getDouble("weight_decay", 0.1);
-        double bsOrEps = g ? hyper.getDouble("bs", 1) : hyper.getDouble("eps", 1e-12);
-        int k = hyper.getInt("hess_interval", 10);
-        // Every value is checked before the estimator is looked up, so a bad setting is reported as such.
-        Hyper.nonNegative("lr", lr);
-        betaInRange("beta1", 0, betas[0]);
-        betaInRange("beta2", 1, betas[1]);
-        Hyper.nonNegative("rho", rho);
-        Hyper.nonNegative("weight_decay", wd);
-        Hyper.positive(g ? "bs" : "eps", bsOrEps);
-        Hyper.positiveCount("hess_interval", k);
-        CurvatureEstimator est = given != null ? given : require(name, g, curvature);
-        GradientTransformation tx = g
-                ? Sophia.sophiag(lr, betas[0], betas[1], rho, wd, bsOrEps, k, ParamSlot::isMatrix, est)
-                : Sophia.sophiah(lr, betas[0], betas[1], rho, bsOrEps, wd, k, ParamSlot::isMatrix, est);
-        return new TransformOptimizer(name, params, grads, tx, "lr");
     }
 
     private static CurvatureEstimator require(String optimizer, boolean gaussNewton, Curvature curvature) {
@@ -105,11 +83,5 @@ public final class SophiaOptimizers implements OptimizerFamily {
                     + "SophiaOptimizers.withEstimator(\"" + optimizer + "\", estimator)");
         }
         return est;
-    }
-
-    private static void betaInRange(String name, int index, double v) {
-        if (!(v >= 0 && v < 1)) {
-            throw new IllegalArgumentException(name + " (betas[" + index + "]) must be in [0, 1), got " + v);
-        }
     }
 }

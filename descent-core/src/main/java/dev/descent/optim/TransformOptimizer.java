@@ -12,11 +12,13 @@ import java.util.Map;
  * gradient buffer into updates in place and adds them to the parameters. The gradients are
  * consumed by the step (call {@link #zeroGrad()} before the next backward, as with PyTorch).
  *
- * <p>The learning rate shown is the state scalar {@code lr} of the transformation (the one of
- * {@link Transforms#scaleByLearningRate}); with several (a hybrid's branches), the constructor names the
- * primary one by its dotted path. {@link #setLearningRate} keeps the branches in the ratio they were
- * built with: every learning-rate scalar (named {@code lr} or ending in {@code .lr}) becomes its initial
- * value × (η / the primary's initial value), and a lone learning rate becomes η exactly.
+ * <p>The learning rate is held by the state's learning-rate cells ({@link OptState#defineLearningRate}:
+ * the one of {@link Transforms#scaleByLearningRate}, or of a transformation that scales by η itself),
+ * which the optimizer keeps from construction, so {@link #learningRate}/{@link #setLearningRate} read
+ * and write them directly. With several (a hybrid's branches: the matrix branch first, then AdamW) the
+ * first in state order is the primary one, the rate shown; {@link #setLearningRate} keeps the branches
+ * in the ratio they were built with: every learning-rate cell becomes its initial value × (η / the
+ * primary's initial value), and a lone learning rate becomes η exactly.
  */
 public final class TransformOptimizer implements Optimizer {
     private final String name;
@@ -24,36 +26,40 @@ public final class TransformOptimizer implements Optimizer {
     private final ParamSet params;
     private final GradientTransformation tx;
     private final OptState state;
+    /** The primary learning-rate cell, or null when the transformation has none. */
     private final double[] lr;
-    /** Every learning-rate scalar of the state and its initial value (the primary one included). */
-    private final List<double[]> rates = new ArrayList<>();
+    /** Every learning-rate cell of the state (the primary one first) and its initial value. */
+    private final List<double[]> rates;
     private final List<Double> initialRates = new ArrayList<>();
     private final double initialLr;
     private long steps;
 
     public TransformOptimizer(String name, FlatParameters model, GradientTransformation tx) {
-        this(name, ParamSet.of(model), model.grads(), tx, "lr");
+        this(name, ParamSet.of(model), model.grads(), tx);
     }
 
-    /**
-     * @param lrPath the state scalar that holds the learning rate ("lr" when it is unique), or null
-     *               when the optimizer has none
-     */
-    public TransformOptimizer(String name, ParamSet params, float[] grads, GradientTransformation tx, String lrPath) {
+    /** The optimizer over {@code params} whose gradients are in {@code grads}; its learning rate is the state's (see the class comment). */
+    public TransformOptimizer(String name, ParamSet params, float[] grads, GradientTransformation tx) {
         this.name = name;
         this.params = params;
         this.grads = grads;
         this.tx = tx;
         this.state = tx.init(params);
-        this.lr = lrPath == null ? null : state.find(lrPath);
+        this.rates = state.learningRates();
+        this.lr = rates.isEmpty() ? null : rates.getFirst();
         this.initialLr = lr == null ? Double.NaN : lr[0];
-        for (var e : state.scalars().keySet()) {
-            if (e.equals("lr") || e.endsWith(".lr")) {
-                double[] ref = state.find(e);
-                rates.add(ref);
-                initialRates.add(ref[0]);
-            }
-        }
+        for (double[] r : rates) initialRates.add(r[0]);
+    }
+
+    /**
+     * The same as {@link #TransformOptimizer(String, ParamSet, float[], GradientTransformation)}: the learning
+     * rate is no longer found by a path; {@code lrPath} is ignored.
+     *
+     * @deprecated the learning rate is the state's learning-rate cell; use the four-argument constructor
+     */
+    @Deprecated
+    public TransformOptimizer(String name, ParamSet params, float[] grads, GradientTransformation tx, String lrPath) {
+        this(name, params, grads, tx);
     }
 
     @Override

@@ -139,7 +139,7 @@ public final class Transforms {
             @Override
             public OptState init(ParamSet params) {
                 OptState st = new OptState();
-                st.define("lr", schedule.at(0));
+                st.defineLearningRate(schedule.at(0));
                 st.define("count", 0);
                 return st;
             }

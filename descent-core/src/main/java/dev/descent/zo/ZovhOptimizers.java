@@ -2,9 +2,12 @@ package dev.descent.zo;
 
 import dev.descent.optim.Objective;
 import dev.descent.optim.HyperParams;
+import dev.descent.optim.Optimizer;
+import dev.descent.optim.OptimizerFactory;
 import dev.descent.optim.OptimizerFamily;
 import dev.descent.optim.OptimizerInfo;
 import dev.descent.optim.OptimizerRegistry;
+import dev.descent.optim.ParamSet;
 
 /**
  * Registers {@code zovh}, the curvature-aware zeroth-order optimizer of ZoVH ({@link ZovhOptimizer}).
@@ -25,7 +28,7 @@ public final class ZovhOptimizers implements OptimizerFamily {
                         + "ICML 2026 (arXiv 2605.30960)",
                 "Qjbtiger/ZoVH @ 0d22908d synthetic_and_adversarial/optimizer/zo_hess.py (ZoHessVanilla, ZoARHess; eq. 16/122 as in the paper)",
                 "none (the reference repository has no license file)", 15, false,
-                (params, grads, hyper) -> build(params, grads, hyper, null)));
+                OptimizerFactory.of(ZovhHyper.SPEC, (params, grads, h) -> build(params, grads, h, null))));
     }
 
     /**
@@ -33,31 +36,37 @@ public final class ZovhOptimizers implements OptimizerFamily {
      * {@code tensor} ({@link ZovhBlockDiagonal}, the language-model variant: per-tensor eq. 16,
      * directions regenerated, memory of inference).
      */
-    public static dev.descent.optim.Optimizer build(dev.descent.optim.ParamSet params, float[] grads, HyperParams hyper, Objective objective) {
-        String blocks = hyper.getString("blocks", "vector");
-        return switch (blocks) {
-            case "vector" -> create(params, grads, hyper, objective);
-            case "tensor" -> createBlockDiagonal(params, grads, hyper, objective);
-            default -> throw new IllegalArgumentException("blocks must be one of [vector, tensor], got '" + blocks + "'");
+    public static Optimizer build(ParamSet params, float[] grads, HyperParams hyper, Objective objective) {
+        return build(params, grads, ZovhHyper.SPEC.bind(hyper), objective);
+    }
+
+    /** Builds zovh from its record, in the form its {@code blocks} chooses (objective null: {@code step(objective)} only). */
+    public static Optimizer build(ParamSet params, float[] grads, ZovhHyper h, Objective objective) {
+        return switch (h.blocks()) {
+            case VECTOR -> create(params, grads, h, objective);
+            case TENSOR -> createBlockDiagonal(params, grads, h, objective);
         };
     }
 
     /** Builds the block-diagonal variant over {@code params} with an objective bound for {@code step()} (null: none, {@code step(objective)} only). */
-    public static ZovhBlockDiagonal createBlockDiagonal(dev.descent.optim.ParamSet params, float[] grads, HyperParams hyper, Objective objective) {
-        return new ZovhBlockDiagonal(params, grads, objective, hyper.getDouble("lr", 1e-3), hyper.getDouble("mu", 0.1),
-                hyper.getDouble("lambda_hess", 0.1), hyper.getInt("num_queries", 3), hyper.getInt("num_histories", 3) + 1,
-                hyper.getDouble("weight_decay", 0), (long) hyper.getDouble("seed", 0));
+    public static ZovhBlockDiagonal createBlockDiagonal(ParamSet params, float[] grads, HyperParams hyper, Objective objective) {
+        return createBlockDiagonal(params, grads, ZovhHyper.SPEC.bind(hyper), objective);
+    }
+
+    /** The block-diagonal variant from the record (whatever its {@code blocks}). */
+    public static ZovhBlockDiagonal createBlockDiagonal(ParamSet params, float[] grads, ZovhHyper h, Objective objective) {
+        return new ZovhBlockDiagonal(params, grads, objective, h.lr(), h.mu(), h.lambdaHess(), h.numQueries(), h.numHistories() + 1,
+                h.weightDecay(), h.seed());
     }
 
     /** Builds zovh over {@code params} with an objective bound for {@code step()} (null: none, {@code step(objective)} only). */
-    public static ZovhOptimizer create(dev.descent.optim.ParamSet params, float[] grads, HyperParams hyper, Objective objective) {
-        double lr = hyper.getDouble("lr", 1e-3);
-        double mu = hyper.getDouble("mu", 0.1);
-        double lambda = hyper.getDouble("lambda_hess", 0.1);
-        int k = hyper.getInt("num_queries", 3);
-        int histories = hyper.getInt("num_histories", 3); // N − 1; the constructor refuses a negative one
-        double wd = hyper.getDouble("weight_decay", 0);
-        long seed = (long) hyper.getDouble("seed", 0);
-        return new ZovhOptimizer(params, grads, objective, lr, mu, lambda, k, histories + 1, wd, seed);
+    public static ZovhOptimizer create(ParamSet params, float[] grads, HyperParams hyper, Objective objective) {
+        return create(params, grads, ZovhHyper.SPEC.bind(hyper), objective);
+    }
+
+    /** The vector form from the record (whatever its {@code blocks}). */
+    public static ZovhOptimizer create(ParamSet params, float[] grads, ZovhHyper h, Objective objective) {
+        return new ZovhOptimizer(params, grads, objective, h.lr(), h.mu(), h.lambdaHess(), h.numQueries(), h.numHistories() + 1,
+                h.weightDecay(), h.seed());
     }
 }

@@ -101,7 +101,7 @@ class ClassicGoldenTest {
 
     static Run composed(GradientTransformation tx) {
         Run r = new Run();
-        Optimizer opt = new TransformOptimizer("composed", r.params, r.grads, tx, "lr");
+        Optimizer opt = new TransformOptimizer("composed", r.params, r.grads, tx);
         r.steps(opt, GRADS);
         last = opt;
         return r;
@@ -204,7 +204,7 @@ class ClassicGoldenTest {
             System.arraycopy(new float[] {1f, -0.5f, 0.2f, 0f}, 0, r.values, 0, 4);
             Optimizer opt = fused
                     ? OptimizerRegistry.defaults().create("lion", r.params, r.grads, HyperParams.parse(List.of("weight_decay=1.0")))
-                    : new TransformOptimizer("lion", r.params, r.grads, Classic.lion(1e-4, 0.9, 0.99, 1.0), "lr");
+                    : new TransformOptimizer("lion", r.params, r.grads, Classic.lion(1e-4, 0.9, 0.99, 1.0));
             r.steps(opt, new float[][] {gs[0]});
             // the inputs 0.3, 0.2, 0.1 are not exact in float32 (relative error ≤ 3e-8), within the tolerance
             for (int i = 0; i < 4; i++) assertEquals(w1[i], r.values[i], 1e-7, "W1[" + i + "]");
@@ -228,7 +228,7 @@ class ClassicGoldenTest {
         Run r = new Run();
         r.values[0] = 0f;
         r.values[1] = 0f;
-        Optimizer opt = new TransformOptimizer("lamb", r.params, r.grads, Classic.lamb(0.1, 0.9, 0.999, 1e-6, 0), "lr");
+        Optimizer opt = new TransformOptimizer("lamb", r.params, r.grads, Classic.lamb(0.1, 0.9, 0.999, 1e-6, 0));
         r.steps(opt, new float[][] {GRADS[0]});
         // step 1 of Adam: m̂/√v̂ = sign(g) (up to ε), so θ_a = −0.1·sign(g_a)
         assertEquals(-0.1, r.values[0], 1e-6);

@@ -98,7 +98,7 @@ class FusedEqualsComposedTest {
         Problem a = new Problem(7, select);
         Problem b = new Problem(7, select);
         Optimizer f = fused.make(a.params, a.grads);
-        TransformOptimizer c = new TransformOptimizer("composed", b.params, b.grads, composed, "lr");
+        TransformOptimizer c = new TransformOptimizer("composed", b.params, b.grads, composed);
         for (int t = 1; t <= STEPS; t++) {
             a.gradients(t);
             b.gradients(t);
@@ -178,7 +178,7 @@ class FusedEqualsComposedTest {
         Problem a = new Problem(3, whole());
         Problem b = new Problem(3, whole());
         Optimizer f = SgdMomentum.optimizer(a.params, a.grads, 0.05, 0, 0, false, 0);
-        Optimizer c = new TransformOptimizer("sgd", b.params, b.grads, Classic.sgd(0.05, 0, 0, false, 0), "lr");
+        Optimizer c = new TransformOptimizer("sgd", b.params, b.grads, Classic.sgd(0.05, 0, 0, false, 0));
         for (int t = 1; t <= STEPS; t++) {
             a.gradients(t);
             b.gradients(t);

@@ -37,7 +37,7 @@ class SeedGoldenTest {
 
     /** A parameter set over {@code values} with the given names and shapes, and its optimizer. */
     static TransformOptimizer opt(GradientTransformation tx, float[] values, float[] grads, List<String> names, List<int[]> shapes) {
-        return new TransformOptimizer("test", ParamSet.of(values, names, shapes), grads, tx, "lr");
+        return new TransformOptimizer("test", ParamSet.of(values, names, shapes), grads, tx);
     }
 
     static float[] f(double... v) {

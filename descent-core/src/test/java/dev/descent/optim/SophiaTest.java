@@ -75,7 +75,7 @@ class SophiaTest {
             return 1;
         });
         var opt = new TransformOptimizer("sophiag", vector(w), g,
-                Sophia.sophiag(0.1, 0.965, 0.99, 0.04, 0.1, 1000, 1, p -> true, est), "lr");
+                Sophia.sophiag(0.1, 0.965, 0.99, 0.04, 0.1, 1000, 1, p -> true, est));
         OptState st = opt.optState().child("0");
 
         System.arraycopy(new float[] {0.3f, -0.2f, 0f, 0.05f}, 0, g, 0, 4);
@@ -114,7 +114,7 @@ class SophiaTest {
         float[] g = new float[4];
         var est = new Scripted(Map.of(1L, new float[] {400, -10, 300, 50}, 3L, new float[] {100, 20, -50, 10}));
         var opt = new TransformOptimizer("sophiah", vector(w), g,
-                Sophia.sophiah(0.1, 0.965, 0.99, 0.01, 1e-12, 0.1, 2, p -> true, est), "lr");
+                Sophia.sophiah(0.1, 0.965, 0.99, 0.01, 1e-12, 0.1, 2, p -> true, est));
         OptState st = opt.optState().child("0");
         float[][] grads = {{0.3f, -0.2f, 0f, 0.05f}, {0.1f, -0.4f, 0.1f, 0f}, {-0.2f, 0.1f, 0.3f, -0.1f}};
         double[][] pExp = {
@@ -145,7 +145,7 @@ class SophiaTest {
             var est = new Scripted(Map.of());
             GradientTransformation tx = g ? Sophia.sophiag(0.01, 0.9, 0.99, 0.04, 0, 1, 3, p -> true, est)
                     : Sophia.sophiah(0.01, 0.9, 0.99, 0.01, 1e-12, 0, 3, p -> true, est);
-            var opt = new TransformOptimizer("s", vector(w), grad, tx, "lr");
+            var opt = new TransformOptimizer("s", vector(w), grad, tx);
             List<float[]> before = new ArrayList<>();
             for (int t = 1; t <= 10; t++) {
                 before.add(w.clone());
@@ -167,7 +167,7 @@ class SophiaTest {
         float[] w = {0.5f, 0.5f, 0.5f};
         float[] g = {2f, -1e-6f, 0f};
         var opt = new TransformOptimizer("sophiag", vector(w), g,
-                Sophia.sophiag(0.1, 0.9, 0.99, 0.04, 0, 1, 10, p -> true, new Scripted(Map.of())), "lr");
+                Sophia.sophiag(0.1, 0.9, 0.99, 0.04, 0, 1, 10, p -> true, new Scripted(Map.of())));
         opt.step();
         assertArrayEquals(new float[] {0.4f, 0.6f, 0.5f}, w, 1e-7f);
     }

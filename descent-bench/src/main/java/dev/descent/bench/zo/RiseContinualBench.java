@@ -111,7 +111,7 @@ public final class RiseContinualBench {
             default -> Transforms.identity();
         };
         TransformOptimizer opt = new TransformOptimizer("continual", ParamSet.of(params), params.grads(),
-                Transforms.chain(shaping, Transforms.scaleByLearningRate(lr)), "lr");
+                Transforms.chain(shaping, Transforms.scaleByLearningRate(lr)));
         boolean zo = arm.startsWith("norm-matched");
         double[][] acc = new double[TASKS.length + 1][TASKS.length];
         ClassificationData[] taskTest = new ClassificationData[TASKS.length];
