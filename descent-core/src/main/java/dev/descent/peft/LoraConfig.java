@@ -230,7 +230,7 @@ public record LoraConfig(int r, double loraAlpha, double loraDropout, boolean us
                 default -> {
                     if (k.startsWith("rank_pattern.") && k.length() > 13) ranks.put(k.substring(13), intValue(v, at));
                     else if (k.startsWith("alpha_pattern.") && k.length() > 14) alphas.put(k.substring(14), number(v, at));
-                    else throw new PeftException("unknown key '" + at + "'; valid keys there: " + String.join(", ", KEYS));
+                    else throw new PeftException("'" + at + "' is not a known key; valid keys there: " + String.join(", ", KEYS));
                 }
             }
         }
@@ -238,7 +238,7 @@ public record LoraConfig(int r, double loraAlpha, double loraDropout, boolean us
         try {
             return new LoraConfig(r, alpha, dropout, rslora, bias, targets, exclude, save, init, ranks, alphas, null);
         } catch (PeftException ex) {
-            throw new PeftException(path + "." + ex.getMessage().substring(1));
+            throw new PeftException("'" + path + "." + ex.getMessage().substring(1));
         }
     }
 
