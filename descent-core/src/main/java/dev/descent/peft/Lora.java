@@ -11,9 +11,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * LoRA on a model tree, as PEFT's {@code LoraModel} injects it ({@code tuners/tuners_utils.py},
- * {@code inject_adapter} and {@code check_target_module_exists}, huggingface/peft commit
- * {@code b28a09c44695163806dc2d560ec2faa1ce2949c5}): every module whose dotted name the
+ * LoRA on a model tree, as PEFT's {@code LoraModel} injects it ({@code tuners/tuners_utils.py}:
+ * {@code inject_adapter} and {@code check_target_module_exists}, read at huggingface/peft commit
+ * {@code 831fd03e04033a49a2523b4012970e1499b7b5c6}): every module whose dotted name the
  * configuration's {@code target_modules} names (and {@code exclude_modules} does not) is wrapped in a
  * {@link LoraLinear} (or, if already wrapped, gets one more adapter), with its rank and alpha from
  * {@code rank_pattern}/{@code alpha_pattern}; then every parameter is frozen except the adapters'

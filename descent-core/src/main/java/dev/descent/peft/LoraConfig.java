@@ -14,8 +14,9 @@ import java.util.Set;
 
 /**
  * The options of a LoRA adapter, with the names and meanings of HF PEFT's {@code LoraConfig}
- * ({@code peft/tuners/lora/config.py}; semantics read at huggingface/peft commit
- * {@code b28a09c44695163806dc2d560ec2faa1ce2949c5} of {@code tuners/lora/layer.py}):
+ * ({@code peft/tuners/lora/config.py}; semantics read in huggingface/peft's {@code tuners/lora/layer.py} at
+ * commit {@code b28a09c44695163806dc2d560ec2faa1ce2949c5} and {@code tuners/tuners_utils.py} at commit
+ * {@code 831fd03e04033a49a2523b4012970e1499b7b5c6}):
  * <ul>
  *   <li>{@code r} (default 8): the rank; the adapter adds {@code ΔW = s·B A} with A {@code [r, in]}, B {@code [out, r]};</li>
  *   <li>{@code lora_alpha} (default 8): the scale {@code s = lora_alpha / r}, or {@code lora_alpha / √r}
@@ -93,7 +94,8 @@ public record LoraConfig(int r, double loraAlpha, double loraDropout, boolean us
 
         public static Targets regex(String regex) { return new Targets(null, regex); }
 
-        public boolean allLinear() { return regex != null && regex.equals(ALL_LINEAR); }
+        /** PEFT's shorthand, compared ignoring case as PEFT does. */
+        public boolean allLinear() { return regex != null && regex.equalsIgnoreCase(ALL_LINEAR); }
 
         /** True when this names the module {@code key} (for {@code all-linear}: always; the caller checks the kind). */
         public boolean matches(String key) {
@@ -221,7 +223,7 @@ public record LoraConfig(int r, double loraAlpha, double loraDropout, boolean us
                 case "lora_dropout" -> dropout = number(v, at);
                 case "use_rslora" -> rslora = bool(v, at);
                 case "bias" -> bias = Bias.parse(v, at);
-                case "target_modules" -> targets = v.equals(Targets.ALL_LINEAR) ? Targets.regex(v) : Targets.names(list(v, at));
+                case "target_modules" -> targets = v.equalsIgnoreCase(Targets.ALL_LINEAR) ? Targets.regex(v) : Targets.names(list(v, at));
                 case "target_modules_regex" -> targets = Targets.regex(v);
                 case "exclude_modules" -> exclude = Targets.names(list(v, at));
                 case "exclude_modules_regex" -> exclude = Targets.regex(v);

@@ -302,6 +302,17 @@ class LoraTest {
     }
 
     @Test
+    void allLinearAdaptsEveryLinearLayerAndExcludeWins() {
+        Gpt m = gpt();
+        LoraConfig all = LoraConfig.of(LoraConfig.Targets.regex("All-Linear")).withRank(1, 1);
+        assertEquals(8, Lora.apply(m, all, "default", 1, null).layers().size(), "c_attn, c_proj, c_fc, c_proj in two blocks");
+        Gpt e = gpt();
+        LoraConfig some = new LoraConfig(1, 1, 0, false, LoraConfig.Bias.NONE, LoraConfig.Targets.names(List.of("c_proj")),
+                LoraConfig.Targets.regex(".*\\.h\\.0\\..*"), null, LoraConfig.Init.DEFAULT, null, null, null);
+        assertEquals(List.of("transformer.h.1.attn.c_proj", "transformer.h.1.mlp.c_proj"), Lora.apply(e, some, "default", 1, null).layers());
+    }
+
+    @Test
     void adapterWrittenThenReadGivesIdenticalOutputs(@TempDir Path dir) throws Exception {
         Gpt m = gpt();
         LoraConfig c = gptConfig();
