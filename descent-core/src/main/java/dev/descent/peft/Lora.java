@@ -16,7 +16,7 @@ import java.util.Map;
  * {@code 831fd03e04033a49a2523b4012970e1499b7b5c6}): every module whose dotted name the
  * configuration's {@code target_modules} names (and {@code exclude_modules} does not) is wrapped in a
  * {@link LoraLinear} (or, if already wrapped, gets one more adapter), with its rank and alpha from
- * {@code rank_pattern}/{@code alpha_pattern}; then every parameter is frozen except the adapters'
+ * {@code rank_pattern}/{@code alpha_pattern}; then every parameter is frozen except this adapter's
  * factors, the biases {@code bias} names ({@code all}: every parameter named {@code *bias};
  * {@code lora_only}: those of adapted layers) and the parameters of {@code modules_to_save} (trained in
  * place: this project keeps no second copy of them, so they are shared by all adapters of the model).
@@ -60,14 +60,18 @@ public final class Lora {
             double alpha = config.alphaOf(path);
             lora.addAdapter(adapterName, path, r, alpha, config.scaling(r, alpha), config.loraDropout(), config.initLoraWeights(), seed);
         }
-        markTrainable(root, config);
+        markTrainable(root, config, adapterName);
         long trainable = 0;
         for (Parameter p : root.namedParameters().values()) if (p.isTrainable()) trainable += p.size();
         return new Applied(targets, trainable, root.parameterCount());
     }
 
-    /** Freezes every parameter except adapter factors, the biases {@code bias} names and the modules to save. */
-    private static void markTrainable(Module root, LoraConfig config) {
+    /**
+     * Freezes every parameter except the factors of adapter {@code adapterName}, the biases {@code bias}
+     * names and the modules to save. The factors of adapters added earlier are frozen too: they would get
+     * no gradient while another adapter trains, but a weight decay would still shrink them.
+     */
+    private static void markTrainable(Module root, LoraConfig config, String adapterName) {
         Map<String, Module> modules = modules(root);
         List<String> loraLayers = new ArrayList<>();
         for (var e : modules.entrySet()) if (e.getValue() instanceof LoraLinear) loraLayers.add(e.getKey());
@@ -76,7 +80,9 @@ public final class Lora {
             if (Targets.suffix(config.modulesToSave(), path)) saved.add(path + ".");
         }
         root.freeze((name, p) -> {
-            if (name.contains(".lora_A.") || name.contains(".lora_B.")) return false;
+            if (name.contains(".lora_A.") || name.contains(".lora_B.")) {
+                return !(name.contains(".lora_A." + adapterName + ".") || name.contains(".lora_B." + adapterName + "."));
+            }
             for (String s : saved) if (name.startsWith(s)) return false;
             if (name.endsWith("bias")) {
                 if (config.bias() == LoraConfig.Bias.ALL) return false;

@@ -310,6 +310,14 @@ class LoraTest {
         LoraConfig some = new LoraConfig(1, 1, 0, false, LoraConfig.Bias.NONE, LoraConfig.Targets.names(List.of("c_proj")),
                 LoraConfig.Targets.regex(".*\\.h\\.0\\..*"), null, LoraConfig.Init.DEFAULT, null, null, null);
         assertEquals(List.of("transformer.h.1.attn.c_proj", "transformer.h.1.mlp.c_proj"), Lora.apply(e, some, "default", 1, null).layers());
+        // A second adapter on the same layers: it trains, the first one is frozen (no decay of an adapter that is not training).
+        Lora.apply(e, some, "second", 2, null);
+        for (var p : e.namedParameters().entrySet()) {
+            assertEquals(p.getKey().contains(".lora_A.second.") || p.getKey().contains(".lora_B.second."), p.getValue().isTrainable(), p.getKey());
+        }
+        assertEquals("default", ((LoraLinear) e.get("transformer.h.1.mlp.c_proj")).active(), "the first adapter stays active");
+        Lora.setActive(e, "second");
+        assertEquals("second", ((LoraLinear) e.get("transformer.h.1.mlp.c_proj")).active());
     }
 
     @Test
