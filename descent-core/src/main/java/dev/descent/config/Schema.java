@@ -11,7 +11,8 @@ import java.util.Set;
 /**
  * A flat set of typed {@link Field}s bound from a YAML mapping and from {@code key=value} overrides, the
  * way nanoGPT's configurator does: every key known in advance, every value checked on arrival. A
- * {@code Map} field takes a nested mapping of names to scalars (a list becomes comma-joined text) or
+ * {@code Map} field takes a nested mapping of names to scalars (a list becomes comma-joined text, a
+ * mapping inside it dotted names) or
  * overrides of the form {@code key.NAME=value}; its entries are validated later by whoever owns the
  * names (an optimizer's hyperparameters).
  */
@@ -47,11 +48,7 @@ public final class Schema {
             if (f.type() == Map.class) {
                 if (!e.getValue().isObject()) throw new ConfigException("config key '" + f.name() + "' must be a mapping of name: value");
                 Map<String, String> m = new LinkedHashMap<>(mapValue(into, f));
-                var entries = e.getValue().fields();
-                while (entries.hasNext()) {
-                    var a = entries.next();
-                    m.put(a.getKey(), scalarText(f.name() + "." + a.getKey(), a.getValue()));
-                }
+                putEntries("", f.name(), e.getValue(), m);
                 into.put(f.name(), m);
             } else {
                 into.put(f.name(), f.bind(e.getValue(), f.name()));
@@ -115,6 +112,20 @@ public final class Schema {
                 String at = path.isEmpty() ? k : path + "." + k;
                 throw new ConfigException(source + ": unknown key '" + k + "' at " + at + "; valid keys there: " + String.join(", ", valid));
             }
+        }
+    }
+
+    /**
+     * The entries of mapping {@code node} into {@code m}; a nested mapping's entries get dotted names
+     * ({@code rank_pattern: {c_attn: 4}} is {@code rank_pattern.c_attn = 4}, the name the override
+     * {@code key.rank_pattern.c_attn=4} gives).
+     */
+    private static void putEntries(String prefix, String path, JsonNode node, Map<String, String> m) {
+        var entries = node.fields();
+        while (entries.hasNext()) {
+            var a = entries.next();
+            if (a.getValue().isObject()) putEntries(prefix + a.getKey() + ".", path + "." + a.getKey(), a.getValue(), m);
+            else m.put(prefix + a.getKey(), scalarText(path + "." + a.getKey(), a.getValue()));
         }
     }
 

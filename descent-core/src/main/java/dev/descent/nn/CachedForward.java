@@ -33,6 +33,9 @@ import jdk.incubator.vector.VectorSpecies;
  * differences the GEMM kernel itself makes between shapes (it sums products of more than 256 terms in
  * blocks on its packed path); the tests require agreement within float rounding and identical
  * sampled tokens, also on the recipe's shape.
+ *
+ * <p>A linear map replaced by another {@link LinearLayer} (a LoRA adapter, a quantized layer) runs
+ * through that layer's own forward over the R rows, without a tape and in evaluation mode.
  */
 final class CachedForward {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -94,14 +97,14 @@ final class CachedForward {
         int layer = 0;
         for (Module block : tr.h().modules()) {
             layerNorm(part(block, "ln_1", LayerNorm.class), x, h, rows, mean, rstd);
-            linear(part(block, "attn.c_attn", Linear.class), h, rows, qkv);
+            linear(block, "attn.c_attn", h, rows, qkv);
             attention(cfg, cache, layer, chunks, rowStart, qkv, y);
-            linear(part(block, "attn.c_proj", Linear.class), y, rows, proj);
+            linear(block, "attn.c_proj", y, rows, proj);
             for (int i = 0; i < proj.length; i++) x[i] = x[i] + proj[i];
             layerNorm(part(block, "ln_2", LayerNorm.class), x, h, rows, mean, rstd);
-            linear(part(block, "mlp.c_fc", Linear.class), h, rows, fc);
+            linear(block, "mlp.c_fc", h, rows, fc);
             Gelu.forward(fc, 0, act, 0, fc.length);
-            linear(part(block, "mlp.c_proj", Linear.class), act, rows, proj);
+            linear(block, "mlp.c_proj", act, rows, proj);
             for (int i = 0; i < proj.length; i++) x[i] = x[i] + proj[i];
             layer++;
         }
@@ -140,6 +143,32 @@ final class CachedForward {
         int n = w.size();
         LayerNormKernel.forward(in, 0, w.data(), w.offset(), b == null ? null : b.data(), b == null ? 0 : b.offset(),
                 LayerNorm.EPS, rows, n, out, 0, mean, rstd);
+    }
+
+    /**
+     * The linear layer at {@code path} under {@code block} over {@code rows} rows: a plain {@link Linear}
+     * with its own kernel; any other {@link LinearLayer} (an adapter, a quantized layer) through its own
+     * forward, without a tape and in evaluation mode, so that it computes what the full forward
+     * computes at evaluation.
+     */
+    private static void linear(Module block, String path, float[] in, int rows, float[] out) {
+        Module m = block.get(path);
+        if (m instanceof Linear lin) {
+            linear(lin, in, rows, out);
+            return;
+        }
+        if (!(m instanceof LinearLayer layer)) {
+            throw new IllegalStateException("cached generation computes " + path + " as a linear layer; this model has a "
+                    + m.getClass().getSimpleName() + " there");
+        }
+        boolean training = m.isTraining();
+        m.train(false);
+        try (var ignored = dev.descent.autograd.NoGrad.open()) {
+            Tensor y = layer.forward(dev.descent.autograd.Variable.constant(Tensor.view(in, 0, rows, layer.inFeatures()))).value();
+            System.arraycopy(y.data(), y.offset(), out, 0, rows * layer.outFeatures());
+        } finally {
+            m.train(training);
+        }
     }
 
     /** {@code out = in Wᵀ + b} as {@code F.linear} computes it (bias copied into the rows, then the GEMM with beta 1). */

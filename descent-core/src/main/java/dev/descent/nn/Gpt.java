@@ -96,6 +96,13 @@ public final class Gpt extends Module {
     /** Starts training step {@code step}: selects that step's dropout masks. */
     public void beginStep(long step) { dropoutStreams.beginStep(step); }
 
+    /**
+     * The dropout streams this model's dropouts draw from, advanced per training step by
+     * {@link #beginStep}: a module added to the tree later (an adapter's dropout) shares them, so its
+     * masks too depend only on the seed and the step.
+     */
+    public DropoutStreams dropoutStreams() { return dropoutStreams; }
+
     /** Logits {@code [B·T, V]} for token ids {@code idx} laid out as {@code [B, T]}. */
     public Variable forward(int[] idx, int batch, int t) {
         if (t > config.blockSize()) {

@@ -9,7 +9,7 @@ import dev.descent.autograd.Variable;
  * head passes {@link ParameterRole#HEAD}); the bias is a {@link ParameterRole#BIAS}. Parameters start at
  * zero: {@link Init#torchDefault} (or the model that owns the layer) initialises them.
  */
-public final class Linear extends Module implements Layer {
+public final class Linear extends Module implements LinearLayer {
     public final Parameter weight;
     public final Parameter bias;
 
@@ -33,4 +33,12 @@ public final class Linear extends Module implements Layer {
     public Variable forward(Variable x) {
         return F.linear(x, weight, bias);
     }
+
+    /** The weight's second dimension. */
+    @Override
+    public int inFeatures() { return weight.shape()[1]; }
+
+    /** The weight's first dimension. */
+    @Override
+    public int outFeatures() { return weight.shape()[0]; }
 }

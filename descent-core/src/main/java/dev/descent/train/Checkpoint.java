@@ -51,14 +51,54 @@ public final class Checkpoint {
     /** The checkpoint's description file. */
     public record Info(long step, String optimizer, double learningRate, String vocabulary, Map<String, Object> config) {}
 
+    /**
+     * What a recipe adds to its checkpoints: files written into the checkpoint folder (a LoRA run's
+     * adapter in PEFT's files), and whether {@code model.safetensors} then holds only the trainable
+     * parameters (the frozen base is referenced by the configuration's {@code init_from}, not copied).
+     */
+    public interface Extra {
+        boolean trainableOnly();
+
+        void write(Path folder) throws IOException;
+    }
+
     /** Writes a checkpoint of {@code params} and {@code optimizer} at {@code step} into {@code runDir}. */
     public static void save(Path runDir, FlatParameters params, Map<String, String> tied, Optimizer optimizer, long step,
                             String vocabulary, TrainConfig config) throws IOException {
+        save(runDir, params, tied, optimizer, step, vocabulary, config, null);
+    }
+
+    /** Writes a checkpoint as {@link #save(Path, FlatParameters, Map, Optimizer, long, String, TrainConfig)} does, plus {@code extra} (null: none). */
+    public static void save(Path runDir, FlatParameters params, Map<String, String> tied, Optimizer optimizer, long step,
+                            String vocabulary, TrainConfig config, Extra extra) throws IOException {
+        Map<String, Tensor> weights = new LinkedHashMap<>();
+        boolean trainableOnly = extra != null && extra.trainableOnly();
+        for (Parameter p : trainableOnly ? params.list() : params.all()) weights.put(p.name(), p.value());
+        for (var e : tied.entrySet()) if (weights.containsKey(e.getValue())) weights.put(e.getKey(), params.get(e.getValue()).value());
+        write(runDir, weights, optimizer, step, vocabulary, config.asMap(), extra);
+    }
+
+    /**
+     * Writes a checkpoint of {@code weights} without optimizer state (a model made rather than trained,
+     * such as merged adapter weights): {@code sample} and {@code init_from} read it; it cannot be resumed.
+     */
+    public static void saveModel(Path runDir, Map<String, Tensor> weights, long step, String vocabulary, Map<String, Object> config)
+            throws IOException {
+        Files.createDirectories(runDir);
+        write(runDir, weights, null, step, vocabulary, config, null);
+    }
+
+    private static void write(Path runDir, Map<String, Tensor> weights, Optimizer optimizer, long step, String vocabulary,
+                              Map<String, Object> config, Extra extra) throws IOException {
         Path tmp = runDir.resolve(TMP_PREFIX + System.nanoTime());
         Path[] writing = {tmp};
         try {
             Files.createDirectories(tmp);
-            writeFiles(tmp, writing, params, tied, optimizer, step, vocabulary, config);
+            writeFiles(tmp, writing, weights, optimizer, step, vocabulary, config);
+            if (extra != null) {
+                writing[0] = tmp;
+                extra.write(tmp);
+            }
         } catch (IOException e) {
             try {
                 deleteTree(tmp);
@@ -79,27 +119,26 @@ public final class Checkpoint {
         deleteTree(prev);
     }
 
-    private static void writeFiles(Path tmp, Path[] writing, FlatParameters params, Map<String, String> tied, Optimizer optimizer,
-                                   long step, String vocabulary, TrainConfig config) throws IOException {
-        Map<String, Tensor> weights = new LinkedHashMap<>();
-        for (Parameter p : params.all()) weights.put(p.name(), p.value());
-        for (var e : tied.entrySet()) weights.put(e.getKey(), params.get(e.getValue()).value());
+    private static void writeFiles(Path tmp, Path[] writing, Map<String, Tensor> weights, Optimizer optimizer,
+                                   long step, String vocabulary, Map<String, Object> config) throws IOException {
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("format", "pt");
         meta.put("step", Long.toString(step));
         writing[0] = tmp.resolve("model.safetensors");
         Safetensors.write(writing[0], weights, meta);
         // Scalars (step counts, hyperparameters) travel as metadata strings: Double.toString round-trips exactly.
-        Map<String, String> optMeta = new LinkedHashMap<>();
-        for (var e : optimizer.scalars().entrySet()) optMeta.put(SCALAR + e.getKey(), Double.toString(e.getValue()));
-        writing[0] = tmp.resolve("optimizer.safetensors");
-        Safetensors.write(writing[0], optimizer.state(), optMeta);
+        if (optimizer != null) {
+            Map<String, String> optMeta = new LinkedHashMap<>();
+            for (var e : optimizer.scalars().entrySet()) optMeta.put(SCALAR + e.getKey(), Double.toString(e.getValue()));
+            writing[0] = tmp.resolve("optimizer.safetensors");
+            Safetensors.write(writing[0], optimizer.state(), optMeta);
+        }
         ObjectNode info = JSON.createObjectNode();
         info.put("step", step);
-        info.put("optimizer", optimizer.name());
-        info.put("learning_rate", optimizer.learningRate());
+        info.put("optimizer", optimizer == null ? "none" : optimizer.name());
+        info.put("learning_rate", optimizer == null ? 0 : optimizer.learningRate());
         info.put("vocabulary", vocabulary);
-        info.set("config", JSON.valueToTree(config.asMap()));
+        info.set("config", JSON.valueToTree(config));
         writing[0] = tmp.resolve("checkpoint.json");
         AtomicFiles.write(writing[0], JSON.writerWithDefaultPrettyPrinter().writeValueAsString(info).getBytes(StandardCharsets.UTF_8));
     }
@@ -158,9 +197,14 @@ public final class Checkpoint {
 
     /** Loads the weights of the checkpoint in {@code runDir} into {@code params}; names and shapes must match. */
     public static void loadWeights(Path runDir, FlatParameters params) throws IOException {
+        loadWeights(runDir, params, false);
+    }
+
+    /** Loads the weights as {@link #loadWeights(Path, FlatParameters)}, only the trainable parameters when {@code trainableOnly}. */
+    public static void loadWeights(Path runDir, FlatParameters params, boolean trainableOnly) throws IOException {
         Path file = locate(runDir).resolve("model.safetensors");
         Map<String, Tensor> weights = Safetensors.read(file).tensors();
-        copyInto(file, weights, params);
+        copyInto(file, weights, trainableOnly ? params.list() : params.all());
     }
 
     /** Loads the optimizer state of the checkpoint in {@code runDir}. */
@@ -180,7 +224,11 @@ public final class Checkpoint {
     }
 
     static void copyInto(Path file, Map<String, Tensor> weights, FlatParameters params) {
-        for (Parameter p : params.all()) {
+        copyInto(file, weights, params.all());
+    }
+
+    private static void copyInto(Path file, Map<String, Tensor> weights, java.util.List<Parameter> params) {
+        for (Parameter p : params) {
             Tensor t = weights.get(p.name());
             if (t == null) throw new IllegalArgumentException(file + " has no tensor '" + p.name() + "'");
             if (!t.sameShape(p.value())) {

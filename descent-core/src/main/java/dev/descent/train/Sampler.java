@@ -25,13 +25,37 @@ public final class Sampler {
         GptConfig gc = new GptConfig(tok.vocabSize(), num(c, "block_size"), num(c, "n_layer"), num(c, "n_head"),
                 num(c, "n_embd"), 0f, Boolean.TRUE.equals(c.get("bias")));
         Gpt model = new Gpt(gc, 0);
-        Checkpoint.loadWeights(runDir, model.parameters());
+        if (c.get("peft") instanceof Map<?, ?> peft && !peft.isEmpty()) {
+            loadAdapterRun(runDir, c, model);
+        } else {
+            Checkpoint.loadWeights(runDir, model.parameters());
+        }
+        model.train(false);
         float[] w = model.parameters().values();
         if (!dev.descent.tensor.Reductions.allFinite(w, 0, w.length)) {
             throw new IllegalArgumentException("the weights in " + Checkpoint.locate(runDir).resolve("model.safetensors")
                     + " are not finite (NaN or infinite); this checkpoint cannot generate text");
         }
         return new Sampler(model, tok);
+    }
+
+    /**
+     * A LoRA run: the base weights from the run's {@code init_from} (as the adapter's
+     * {@code base_model_name_or_path} records it, absolute), or the seed's initial weights for a base
+     * trained from scratch, then the adapter of the checkpoint (PEFT's files) on top.
+     */
+    private static void loadAdapterRun(Path runDir, Map<String, Object> c, Gpt model) throws IOException {
+        Path ckpt = Checkpoint.locate(runDir);
+        dev.descent.peft.LoraConfig lora = dev.descent.peft.AdapterFiles.readConfig(ckpt);
+        String base = lora.baseModelNameOrPath();
+        if (base != null) {
+            BaseWeights.copyInto(base, BaseWeights.read(Path.of(base)), model.namedParameters());
+        } else {
+            // A LoRA run on a model initialised from scratch: the same seed gives the same base.
+            Gpt seeded = new Gpt(model.config(), num(c, "seed"));
+            for (var e : seeded.namedParameters().entrySet()) model.namedParameters().get(e.getKey()).value().copyFrom(e.getValue().value());
+        }
+        dev.descent.peft.AdapterFiles.load(ckpt, model, Trainer.ADAPTER, num(c, "seed"), model.dropoutStreams());
     }
 
     private static int num(Map<String, Object> c, String key) {

@@ -32,7 +32,10 @@ public final class TrainConfig {
         def("train_end", Double.class, 1.0, 0, INF, null,
                 "end of that slice (fraction in (train_start, 1]); the validation split is never touched");
         def("init_from", String.class, "scratch", 0, 0, null,
-                "scratch (random weights) or a run folder whose checkpoint weights start the run (optimizer and step start fresh)");
+                "scratch (random weights), a run folder whose checkpoint weights start the run (optimizer and step start fresh), "
+                        + "or a .safetensors file with nanoGPT's names (the model's sizes read from its shapes; n_head from this config)");
+        def("peft", Map.class, Map.of(), 0, 0, null,
+                "LoRA fine-tuning with PEFT's options (peft.r, peft.lora_alpha, peft.target_modules, …; see docs/peft.md); empty: full training");
         def("n_layer", Integer.class, 6, 1, 256, null, "transformer blocks");
         def("n_head", Integer.class, 6, 1, 256, null, "attention heads");
         def("n_embd", Integer.class, 384, 1, 65536, null, "embedding width");
@@ -132,6 +135,22 @@ public final class TrainConfig {
         return (Map<String, String>) values.getOrDefault(ARGS, Map.of());
     }
 
+    /** The {@code peft:} section as given (name → text; empty when the run trains every parameter). */
+    @SuppressWarnings("unchecked")
+    public Map<String, String> peftSection() {
+        return (Map<String, String>) values.getOrDefault("peft", Map.of());
+    }
+
+    /** The LoRA configuration of the {@code peft:} section, or null when it is empty; a bad entry is a {@link ConfigException} naming its path. */
+    public dev.descent.peft.LoraConfig lora() {
+        if (peftSection().isEmpty()) return null;
+        try {
+            return dev.descent.peft.LoraConfig.fromSection(peftSection(), "peft");
+        } catch (dev.descent.peft.PeftException e) {
+            throw new ConfigException("config key " + e.getMessage());
+        }
+    }
+
     /** Checks relations between keys (after all overrides). */
     public TrainConfig validate() {
         if (getInt("n_embd") % getInt("n_head") != 0) {
@@ -147,6 +166,7 @@ public final class TrainConfig {
             throw new ConfigException("config key 'train_end' = " + end + " is out of range; allowed: a number in (train_start = "
                     + start + ", 1]");
         }
+        if (!peftSection().isEmpty()) lora();
         if (getDouble("min_lr") > getDouble("learning_rate")) {
             throw new ConfigException("config key 'min_lr' = " + getDouble("min_lr") + " exceeds learning_rate = " + getDouble("learning_rate"));
         }

@@ -54,7 +54,8 @@ public final class Trainer {
     public record Result(Path runDir, long iters, double finalTrainLoss, double finalValLoss, double trainSeconds,
                          double tokensPerSecond, double mfu, double peakGflops, String sample) {}
 
-    private final TrainConfig config;
+    /** The run's configuration; a start from a bare safetensors file fills in the model sizes read from its shapes. */
+    private TrainConfig config;
     private final TrainListener listener;
     /** Set when a stop is asked; the loop, once it exists, is told too. */
     private volatile boolean stopRequested;
@@ -99,6 +100,25 @@ public final class Trainer {
         }
         TextDataset data = dataset.equals(TextDataset.SHAKESPEARE) ? TextDataset.shakespeare() : TextDataset.fromFile(Path.of(dataset));
         CharTokenizer tok = data.tokenizer();
+        dev.descent.peft.LoraConfig lora = config.lora();
+        // The base weights: read now (before the model is built) for a new fine-tuning run, and for a
+        // resumed LoRA run, whose checkpoint holds the adapter only.
+        Map<String, dev.descent.tensor.Tensor> base = null;
+        if (!init.equals("scratch") && (resumeDir == null || lora != null)) {
+            Path from = Path.of(init);
+            base = BaseWeights.read(from);
+            if (BaseWeights.isFile(init)) {
+                GptConfig shapes = BaseWeights.configFromShapes(init, base, config.getInt("n_head"), 0f);
+                if (shapes.vocabSize() != tok.vocabSize()) {
+                    throw new IllegalArgumentException("init_from: " + init + " has a vocabulary of " + shapes.vocabSize()
+                            + " tokens; the dataset's has " + tok.vocabSize());
+                }
+                config = config.with(java.util.List.of("n_layer=" + shapes.nLayer(), "n_embd=" + shapes.nEmbd(),
+                        "block_size=" + shapes.blockSize(), "bias=" + shapes.bias())).validate();
+            } else if (!Checkpoint.info(from).vocabulary().equals(tok.vocabulary())) {
+                throw new IllegalArgumentException("init_from: checkpoint in " + from + " was trained on another vocabulary");
+            }
+        }
         int block = config.getInt("block_size");
         int batch = config.getInt("batch_size");
         GptConfig gc = new GptConfig(tok.vocabSize(), block, config.getInt("n_layer"), config.getInt("n_head"),
@@ -106,6 +126,12 @@ public final class Trainer {
         long seed = config.getInt("seed");
         TrainingMemory.check(config, tok.vocabSize());
         Gpt model = new Gpt(gc, seed);
+        if (base != null) BaseWeights.copyInto(init, base, model.namedParameters());
+        dev.descent.peft.Lora.Applied applied = null;
+        if (lora != null) {
+            lora = lora.withBase(init.equals("scratch") ? null : Path.of(init).toAbsolutePath().normalize().toString());
+            applied = dev.descent.peft.Lora.apply(model, lora, ADAPTER, seed, model.dropoutStreams());
+        }
         int[] trainTokens = trainSlice(data.train(), config.getDouble("train_start"), config.getDouble("train_end"));
         GptObjective objective = new GptObjective(model, trainTokens, batch, block, seed, config.getDouble("grad_clip"));
         Optimizer opt = buildOptimizer(model, objective);
@@ -125,21 +151,13 @@ public final class Trainer {
             if (!info.vocabulary().equals(tok.vocabulary())) {
                 throw new IllegalArgumentException("checkpoint in " + resumeDir + " was trained on another vocabulary");
             }
-            Checkpoint.loadWeights(resumeDir, model.parameters());
+            Checkpoint.loadWeights(resumeDir, model.parameters(), lora != null);
             Checkpoint.loadOptimizer(resumeDir, opt);
             start = info.step();
             lastGood = Checkpoint.locate(resumeDir);
             RunFolder.truncateMetrics(resumeDir, start);
         } else {
-            if (!init.equals("scratch")) {
-                // Fine-tuning: the weights of another run, a fresh optimizer and step 0 (nanoGPT's init_from).
-                Path from = Path.of(init);
-                Checkpoint.Info info = Checkpoint.info(from);
-                if (!info.vocabulary().equals(tok.vocabulary())) {
-                    throw new IllegalArgumentException("init_from: checkpoint in " + from + " was trained on another vocabulary");
-                }
-                Checkpoint.loadWeights(from, model.parameters());
-            }
+            // Fine-tuning (init_from): the base weights were copied in above; a fresh optimizer and step 0 (nanoGPT's init_from).
             RunFolder.prepare(runDir, overwrite);
         }
         Files.writeString(runDir.resolve("config.yaml"), config.toYaml());
@@ -153,8 +171,12 @@ public final class Trainer {
         double peak = PeakFlops.measureGflops();
         listener.onStart(start, maxIters, model.parameterCount());
         listener.onMessage(String.format("model: %,d parameters; %d threads", model.parameterCount(), Parallel.threads()));
+        if (applied != null) {
+            listener.onMessage(String.format("LoRA: %d layers (%s), %,d trainable parameters of %,d", applied.layers().size(),
+                    String.join(", ", applied.layers()), applied.trainable(), applied.total()));
+        }
 
-        Recipe recipe = new Recipe(runDir, model, opt, tok, data, trainTokens, start, lastGood);
+        Recipe recipe = new Recipe(runDir, model, opt, tok, data, trainTokens, start, lastGood, adapterFiles(model, lora));
         l.callback(recipe);
         loop = l;
         if (stopRequested) l.requestStop();
@@ -224,7 +246,12 @@ public final class Trainer {
         long queries;
         BufferedWriter metrics;
 
-        Recipe(Path runDir, Gpt model, Optimizer opt, CharTokenizer tok, TextDataset data, int[] trainTokens, long start, Path lastGood) {
+        /** The adapter files of a LoRA run's checkpoints, or null. */
+        private final Checkpoint.Extra adapter;
+
+        Recipe(Path runDir, Gpt model, Optimizer opt, CharTokenizer tok, TextDataset data, int[] trainTokens, long start, Path lastGood,
+               Checkpoint.Extra adapter) {
+            this.adapter = adapter;
             this.runDir = runDir;
             this.model = model;
             this.opt = opt;
@@ -279,7 +306,7 @@ public final class Trainer {
             else if (losses != null && !Double.isFinite(losses[0])) bad = "train loss became " + losses[0];
             else if (losses != null && !Double.isFinite(losses[1])) bad = "validation loss became " + losses[1];
             if (bad != null) throw new TrainingStopped(bad + " at step " + step + "; " + lastGoodMessage(), step, false);
-            Checkpoint.save(runDir, model.parameters(), Gpt.TIED, opt, step, tok.vocabulary(), config);
+            Checkpoint.save(runDir, model.parameters(), Gpt.TIED, opt, step, tok.vocabulary(), config, adapter);
             lastGood = runDir.resolve(Checkpoint.DIR);
             lastGoodStep = step;
             listener.onCheckpoint(step, lastGood);
@@ -301,6 +328,26 @@ public final class Trainer {
             metrics.newLine();
             metrics.flush();
         }
+    }
+
+    /** The name of the adapter a LoRA run trains (PEFT's default adapter name). */
+    public static final String ADAPTER = "default";
+
+    /**
+     * A LoRA run's checkpoints: {@code model.safetensors} with the trainable parameters only (the base
+     * is {@code init_from}'s), plus the adapter in PEFT's files. Null for a run without {@code peft}.
+     */
+    private static Checkpoint.Extra adapterFiles(Gpt model, dev.descent.peft.LoraConfig lora) {
+        if (lora == null) return null;
+        return new Checkpoint.Extra() {
+            @Override
+            public boolean trainableOnly() { return true; }
+
+            @Override
+            public void write(Path folder) throws IOException {
+                dev.descent.peft.AdapterFiles.save(folder, model, lora, ADAPTER);
+            }
+        };
     }
 
     /**
