@@ -124,7 +124,7 @@ for gamma, lam in [(1.0, 1.0), (0.9, 0.8)]:
     print(f"  returns {rets.tolist()}")
     print(f"  whitened {wh.tolist()}")
 
-vp = torch.tensor([[0.5, 0.1, 0.9, 0.2, 0.0], [0.3, 0.4, -0.6, 0.0, 0.0], [0.2, 0.5, 0.6, 0.1, 1.6]], dtype=D, requires_grad=True)
+vp = torch.tensor([[0.5, 0.1, 0.9, 0.2, 0.0], [0.35, 0.4, -0.6, 0.0, 0.0], [0.15, 0.45, 0.6, 0.1, 1.6]], dtype=D, requires_grad=True)
 rets = torch.tensor([[1.0, 1.0, 1.0, 1.0, 0], [-0.5, -0.5, -0.5, 0, 0], [2.1, 2.0, 2.0, 2.0, 2.0]], dtype=D)
 cr = 0.2
 vclip = torch.max(torch.min(vp, values + cr), values - cr)
