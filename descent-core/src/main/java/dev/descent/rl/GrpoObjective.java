@@ -28,7 +28,8 @@ import java.util.List;
  *       the reference policy's log-probabilities when β ≠ 0, and, when μ &gt; 1, the rollout policy's
  *       ("old") log-probabilities.</li>
  * </ol>
- * Each step then runs one forward of the policy over prompt + completion with the tape, reads the
+ * Each step then runs one forward of the policy over prompt + completion with the tape, divides the
+ * logits by the sampling temperature (as TRL does, for the policy, old and reference alike), reads the
  * per-token log-probabilities ({@link SequenceLogProbs#ofLogits}) and entropies from it, optionally
  * keeps the policy term on the high-entropy tokens only ({@link TokenMasks#highEntropy}), and
  * back-propagates {@link PolicyLoss}. With μ = 1 the old log-probabilities are the step's own, detached
@@ -141,8 +142,8 @@ public final class GrpoObjective<P> implements Objective {
         }
         if (settings.maskTruncated()) mask = TokenMasks.maskTruncated(mask, truncated, length);
         GroupAdvantages.Result adv = GroupAdvantages.of(rewards, g, settings.scaleRewards());
-        float[] ref = reference == null ? null : SequenceLogProbs.inference(reference, tokens, mask, bsz, length);
-        float[] old = settings.numIterations() > 1 ? SequenceLogProbs.inference(policy, tokens, mask, bsz, length) : null;
+        float[] ref = reference == null ? null : logprobsWithoutTape(reference, tokens, mask, bsz, length);
+        float[] old = settings.numIterations() > 1 ? logprobsWithoutTape(policy, tokens, mask, bsz, length) : null;
         // with mu = 1 the old log-probabilities are filled in by each step (detached); a placeholder keeps the batch valid
         PolicyBatch batch = new PolicyBatch(bsz, length, old == null ? new float[bsz * length] : old, ref, mask, adv.advantages(), null);
         double mean = GroupAdvantages.mean(rewards, 0, bsz);
@@ -157,7 +158,7 @@ public final class GrpoObjective<P> implements Objective {
         Rollout r = current();
         PolicyBatch b = r.batch();
         int bsz = b.batch(), t = r.length();
-        Variable logits = policy.forward(r.tokens(), bsz, t);
+        Variable logits = scaledLogits(policy, r.tokens(), bsz, t);
         Variable logprobs = SequenceLogProbs.ofLogits(logits, r.tokens(), b.mask(), bsz, t);
         float[] entropies = tokenEntropies(logits.value(), b.mask(), bsz, t);
         float[] old = r.oldLogprobs() != null ? r.oldLogprobs() : logprobs.value().data().clone();
@@ -182,13 +183,28 @@ public final class GrpoObjective<P> implements Objective {
     public double loss() {
         Rollout r = current();
         PolicyBatch b = r.batch();
-        float[] lp;
-        try (NoGrad ignored = NoGrad.open()) {
-            lp = SequenceLogProbs.inference(policy, r.tokens(), b.mask(), b.batch(), r.length());
-        }
+        float[] lp = logprobsWithoutTape(policy, r.tokens(), b.mask(), b.batch(), r.length());
         float[] old = r.oldLogprobs() != null ? r.oldLogprobs() : lp;
         PolicyBatch in = new PolicyBatch(b.batch(), r.length(), old, b.refLogprobs(), b.mask(), b.advantages(), null);
         return PolicyLoss.evaluate(settings.loss(), in, lp).loss();
+    }
+
+    /**
+     * The model's logits divided by the sampling temperature, as TRL's
+     * {@code _get_per_token_logps_and_entropies} does before its log-softmax: the policy, old and
+     * reference log-probabilities and the entropies are all of the tempered distributions.
+     */
+    private Variable scaledLogits(Gpt model, int[] tokens, int bsz, int t) {
+        Variable logits = model.forward(tokens, bsz, t);
+        float temperature = settings.temperature();
+        return temperature == 1f ? logits : dev.descent.autograd.F.scale(logits, 1f / temperature);
+    }
+
+    /** The same log-probabilities without a tape (rollout, reference, loss-only evaluation). */
+    private float[] logprobsWithoutTape(Gpt model, int[] tokens, float[] mask, int bsz, int t) {
+        try (NoGrad ignored = NoGrad.open()) {
+            return SequenceLogProbs.ofLogits(scaledLogits(model, tokens, bsz, t), tokens, mask, bsz, t).value().data().clone();
+        }
     }
 
     /** Entropy of the distribution that predicted each scored token (row t − 1 for token t), 0 elsewhere. */

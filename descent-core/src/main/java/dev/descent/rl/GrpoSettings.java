@@ -7,7 +7,8 @@ package dev.descent.rl;
  * @param promptsPerStep       prompts per generation round
  * @param numGenerations       completions sampled per prompt (G, TRL default 8)
  * @param maxCompletionLength  most new tokens per completion (TRL default 512; also DR_GRPO's denominator)
- * @param temperature          sampling temperature (TRL default 1)
+ * @param temperature          sampling temperature (TRL default 1), > 0; log-probabilities are of the
+ *                             tempered distribution, as in TRL
  * @param topK                 keep the k most likely tokens (≤ 0: all)
  * @param topP                 nucleus mass (1: off)
  * @param loss                 the policy loss (type, ε_low, ε_high, β); its max_completion_length is
@@ -27,6 +28,7 @@ public record GrpoSettings(int promptsPerStep, int numGenerations, int maxComple
         if (promptsPerStep < 1) throw new IllegalArgumentException("prompts_per_step must be >= 1, got " + promptsPerStep);
         if (numGenerations < 2) throw new IllegalArgumentException("num_generations must be >= 2 (a group needs a baseline), got " + numGenerations);
         if (maxCompletionLength < 1) throw new IllegalArgumentException("max_completion_length must be >= 1, got " + maxCompletionLength);
+        if (!(temperature > 0) || Float.isInfinite(temperature)) throw new IllegalArgumentException("temperature must be finite and > 0 (GRPO samples), got " + temperature);
         if (loss == null || scaleRewards == null) throw new IllegalArgumentException("loss and scale_rewards must be given");
         if (!(topEntropyQuantile >= 0 && topEntropyQuantile <= 1)) throw new IllegalArgumentException("top_entropy_quantile must be in [0, 1], got " + topEntropyQuantile);
         if (numIterations < 1) throw new IllegalArgumentException("num_iterations must be >= 1, got " + numIterations);

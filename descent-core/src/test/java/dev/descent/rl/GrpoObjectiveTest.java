@@ -73,16 +73,22 @@ class GrpoObjectiveTest {
         org.junit.jupiter.api.Assertions.assertArrayEquals(refBefore, reference.parameters().frozenValues());
     }
 
-    /** With μ = 2 the old log-probabilities are fixed at the rollout: the gradient is that of loss(), by central differences. */
+    /**
+     * With μ = 2 the old log-probabilities are fixed at the rollout: the gradient is that of loss(), by
+     * central differences; and loss() at the rollout policy with the reference equal to it is −mean(A) = 0.
+     */
     @Test
     void gradientMatchesCentralDifferencesOfTheLoss() {
         Gpt policy = policy();
         Gpt reference = GrpoObjective.frozenCopy(policy);
-        GrpoSettings s = GrpoSettings.defaults(2, 4, 4, PolicyLossType.GRPO, 3).withNumIterations(2)
-                .withLoss(PolicyLossConfig.defaults(PolicyLossType.GRPO).withBeta(0.1));
+        // temperature 0.7: the log-probabilities (policy, old, reference) are of the tempered logits, as in TRL
+        GrpoSettings s = new GrpoSettings(2, 4, 4, 0.7f, 0, 1f, PolicyLossConfig.defaults(PolicyLossType.GRPO).withBeta(0.1),
+                RewardScaling.GROUP, 1.0, false, 2, 3);
         GrpoObjective<String> objective = new GrpoObjective<>(policy, reference, new MoreBs(), s);
         float[] values = policy.parameters().values();
         float[] grads = policy.parameters().grads();
+        objective.prepare(0);
+        assertEquals(0, objective.loss(), 1e-6);
         // move away from the reference and the rollout policy a little so the KL and the ratio both act
         for (int i = 0; i < values.length; i++) values[i] += 0.05f * (float) Math.sin(i);
         objective.prepare(0);
