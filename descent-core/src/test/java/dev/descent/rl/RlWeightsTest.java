@@ -115,4 +115,29 @@ class RlWeightsTest {
             assertEquals((fa - fb) / (a[k] - b[k]), logits.grad().data()[k], 2e-4, "logit " + k);
         }
     }
+
+    /** Sequence-weighted SFT, both normalisations, against log-softmax by hand; DRIFT's default equals its per-sample rule. */
+    @Test
+    void weightedSftAgainstBruteForce() {
+        float[] z = {0.2f, -1.0f, 0.5f, 1.5f, 0.0f, -0.3f, 0.7f, 0.1f, -0.4f, 0.9f, 0.3f, -0.8f, 0.0f, 0.4f, -0.2f, 1.1f, -0.6f, 0.2f};
+        int[] y = {2, 0, 1, 1, 0, 2};
+        float[] mask = {1, 1, 0, 1, 1, 1};
+        double[] w = {1.761594, 0.238406};
+        double[] sum = new double[2];
+        double[] count = new double[2];
+        for (int i = 0; i < 6; i++) {
+            double zs = 0;
+            for (int j = 0; j < 3; j++) zs += Math.exp(z[i * 3 + j]);
+            double nll = Math.log(zs) - z[i * 3 + y[i]];
+            sum[i / 3] += mask[i] * nll;
+            count[i / 3] += mask[i];
+        }
+        double tokenSum = (w[0] * sum[0] + w[1] * sum[1]) / 2;
+        double seqMean = (w[0] * sum[0] / count[0] + w[1] * sum[1] / count[1]) / 2;
+        assertEquals(tokenSum, WeightedSft.loss(new Variable(Tensor.of(z.clone(), 6, 3), false), y, mask, w, 2, WeightedSft.Normalisation.TOKEN_SUM).item(), 1e-6);
+        assertEquals(seqMean, WeightedSft.loss(new Variable(Tensor.of(z.clone(), 6, 3), false), y, mask, w, 2, WeightedSft.Normalisation.SEQUENCE_MEAN).item(), 1e-6);
+        assertEquals(DriftWeights.loss(w, new double[]{sum[0] / count[0], sum[1] / count[1]}, false), seqMean, 1e-12);
+        assertThrows(IllegalArgumentException.class, () -> WeightedSft.loss(new Variable(Tensor.of(z.clone(), 6, 3), false), y, mask, new double[]{1}, 2,
+                WeightedSft.Normalisation.TOKEN_SUM));
+    }
 }
