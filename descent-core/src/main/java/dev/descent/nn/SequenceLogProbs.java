@@ -24,7 +24,14 @@ public final class SequenceLogProbs {
      * call {@code train(false)} for the policy's exact probabilities).
      */
     public static Variable of(Gpt model, int[] tokens, float[] mask, int batch, int t) {
-        Variable logits = model.forward(tokens, batch, t);
+        return ofLogits(model.forward(tokens, batch, t), tokens, mask, batch, t);
+    }
+
+    /**
+     * As {@link #of}, from the logits {@code [B·T, V]} of a forward the caller already ran (to read
+     * other quantities, such as entropies, off the same forward).
+     */
+    public static Variable ofLogits(Variable logits, int[] tokens, float[] mask, int batch, int t) {
         int[] rows = new int[batch * t];
         int[] targets = targets(tokens, mask, batch, t, rows);
         return F.reshape(F.targetLogProbs(logits, rows, targets), batch, t);

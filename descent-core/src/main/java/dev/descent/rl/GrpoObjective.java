@@ -1,0 +1,223 @@
+package dev.descent.rl;
+
+import dev.descent.autograd.NoGrad;
+import dev.descent.autograd.Variable;
+import dev.descent.data.CharTokenizer;
+import dev.descent.nn.Generation;
+import dev.descent.nn.GenerationConfig;
+import dev.descent.nn.Generator;
+import dev.descent.nn.Gpt;
+import dev.descent.nn.Parameter;
+import dev.descent.nn.SequenceLogProbs;
+import dev.descent.optim.Objective;
+import dev.descent.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Online GRPO as an {@link Objective} of the one training loop, following TRL's {@code GRPOTrainer}
+ * (huggingface/trl @ f2cd57710ae345ea6428ae95363267fcf38a3dc8). Every μ = num_iterations steps,
+ * {@link #prepare} runs a generation round:
+ * <ol>
+ *   <li>problems {@code r·P … r·P + P − 1} of the task's stream {@code seed} (round r, P prompts per round);</li>
+ *   <li>G completions per prompt from the policy ({@link Generator}: temperature, top-k, top-p, the
+ *       task's stop character, at most max_completion_length tokens); completion j of round r draws
+ *       from the sampling stream of sequence id {@code r·B + j}, so rounds never share draws;</li>
+ *   <li>rewards from the task's verifier, group advantages ({@link GroupAdvantages});</li>
+ *   <li>the completion mask (optionally without truncated completions, {@link TokenMasks#maskTruncated}),
+ *       the reference policy's log-probabilities when β ≠ 0, and, when μ &gt; 1, the rollout policy's
+ *       ("old") log-probabilities.</li>
+ * </ol>
+ * Each step then runs one forward of the policy over prompt + completion with the tape, divides the
+ * logits by the sampling temperature (as TRL does, for the policy, old and reference alike), reads the
+ * per-token log-probabilities ({@link SequenceLogProbs#ofLogits}) and entropies from it, optionally
+ * keeps the policy term on the high-entropy tokens only ({@link TokenMasks#highEntropy}), and
+ * back-propagates {@link PolicyLoss}. With μ = 1 the old log-probabilities are the step's own, detached
+ * (as TRL does), so the ratio is exactly 1 and nothing is clipped. The reference is a frozen copy of
+ * the policy taken at construction ({@link #frozenCopy}); it is needed only when β ≠ 0.
+ *
+ * <p>Completions are scored from position 1 on (a prompt is at least one character), the batch is
+ * padded to its longest prompt + completion with token 0 (masked), and prompt + completion must fit
+ * in block_size. The model's dropout mode is left as the caller set it (TRL's default disables
+ * dropout; build the policy with dropout 0 for exact ratios).
+ */
+public final class GrpoObjective<P> implements Objective {
+    private final Gpt policy;
+    private final Gpt reference;
+    private final RlTask<P> task;
+    private final GrpoSettings settings;
+    private final CharTokenizer tokenizer;
+    private final int stopToken;
+    private Rollout rollout;
+    private GrpoMetrics last;
+
+    /** One generation round: the padded batch and what the loss needs from it. */
+    private record Rollout(long round, int[] tokens, int length, PolicyBatch batch, float[] oldLogprobs, double rewardMean,
+                           double rewardStd, double fracZeroStd, double completionLength, double truncatedRate) {}
+
+    /**
+     * @param reference a frozen copy of the policy ({@link #frozenCopy}); may be null when β = 0
+     */
+    public GrpoObjective(Gpt policy, Gpt reference, RlTask<P> task, GrpoSettings settings) {
+        this.policy = policy;
+        this.reference = reference;
+        this.task = task;
+        this.settings = settings;
+        if (settings.loss().beta() != 0 && reference == null) throw new IllegalArgumentException("beta = " + settings.loss().beta() + " needs a reference policy");
+        this.tokenizer = new CharTokenizer(task.alphabet().toCharArray());
+        if (tokenizer.vocabSize() != policy.config().vocabSize()) {
+            throw new IllegalArgumentException("task " + task.name() + " has " + tokenizer.vocabSize() + " characters but the policy's vocab_size is "
+                    + policy.config().vocabSize());
+        }
+        int stop = task.alphabet().indexOf(task.stop());
+        if (stop < 0) throw new IllegalArgumentException("task " + task.name() + "'s stop character is not in its alphabet");
+        this.stopToken = stop;
+    }
+
+    /** A frozen copy of {@code model}: same configuration and values, no gradient storage. */
+    public static Gpt frozenCopy(Gpt model) {
+        Gpt copy = new Gpt(model.config(), 0);
+        copy.requiresGrad(false);
+        var values = model.parameters();
+        var target = copy.parameters();
+        for (Parameter p : values.all()) {
+            Tensor from = p.value();
+            Tensor to = target.get(p.name()).value();
+            System.arraycopy(from.data(), from.offset(), to.data(), to.offset(), from.size());
+        }
+        return copy;
+    }
+
+    /** The metrics of the last step whose loss was evaluated with a gradient. */
+    public GrpoMetrics lastMetrics() { return last; }
+
+    @Override
+    public void prepare(long step) {
+        policy.beginStep(step);
+        long round = step / settings.numIterations();
+        if (rollout == null || rollout.round() != round) rollout = generate(round);
+    }
+
+    private Rollout generate(long round) {
+        int prompts = settings.promptsPerStep();
+        int g = settings.numGenerations();
+        int bsz = settings.batch();
+        List<P> problems = new ArrayList<>();
+        int[][] inputs = new int[bsz][];
+        long[] ids = new long[bsz];
+        for (int i = 0; i < prompts; i++) {
+            P problem = task.problem(settings.seed(), round * prompts + i);
+            problems.add(problem);
+            int[] prompt = tokenizer.encode(task.prompt(problem));
+            if (prompt.length == 0) throw new IllegalArgumentException("task " + task.name() + " gave an empty prompt");
+            if (prompt.length + settings.maxCompletionLength() > policy.config().blockSize()) {
+                throw new IllegalArgumentException("prompt (" + prompt.length + " characters) + max_completion_length (" + settings.maxCompletionLength()
+                        + ") exceeds block_size " + policy.config().blockSize());
+            }
+            for (int j = 0; j < g; j++) {
+                inputs[i * g + j] = prompt.clone();
+                ids[i * g + j] = round * bsz + i * g + j;
+            }
+        }
+        GenerationConfig cfg = new GenerationConfig(settings.maxCompletionLength(), settings.temperature(), settings.topK(), settings.topP(),
+                stopToken, settings.seed(), GenerationConfig.BlockLimit.STOP);
+        Generation gen = new Generator(policy).generate(inputs, ids, cfg);
+        int length = 0;
+        for (int[] s : gen.sequences()) length = Math.max(length, s.length);
+        int[] tokens = new int[bsz * length];
+        float[] mask = new float[bsz * length];
+        double[] rewards = new double[bsz];
+        boolean[] truncated = new boolean[bsz];
+        double lengths = 0;
+        for (int b = 0; b < bsz; b++) {
+            int[] seq = gen.sequences()[b];
+            System.arraycopy(seq, 0, tokens, b * length, seq.length);
+            for (int t = gen.promptLengths()[b]; t < seq.length; t++) mask[b * length + t] = 1f;
+            int[] completion = gen.completion(b);
+            truncated[b] = gen.finish()[b] != Generation.Finish.STOP_TOKEN;
+            lengths += completion.length;
+            int textLength = truncated[b] ? completion.length : completion.length - 1;
+            String text = tokenizer.decode(java.util.Arrays.copyOf(completion, textLength));
+            rewards[b] = task.reward(problems.get(b / g), text);
+        }
+        if (settings.maskTruncated()) mask = TokenMasks.maskTruncated(mask, truncated, length);
+        GroupAdvantages.Result adv = GroupAdvantages.of(rewards, g, settings.scaleRewards());
+        float[] ref = reference == null ? null : logprobsWithoutTape(reference, tokens, mask, bsz, length);
+        float[] old = settings.numIterations() > 1 ? logprobsWithoutTape(policy, tokens, mask, bsz, length) : null;
+        // with mu = 1 the old log-probabilities are filled in by each step (detached); a placeholder keeps the batch valid
+        PolicyBatch batch = new PolicyBatch(bsz, length, old == null ? new float[bsz * length] : old, ref, mask, adv.advantages(), null);
+        double mean = GroupAdvantages.mean(rewards, 0, bsz);
+        int truncatedCount = 0;
+        for (boolean t : truncated) if (t) truncatedCount++;
+        return new Rollout(round, tokens, length, batch, old, mean, GroupAdvantages.unbiasedStd(rewards, 0, bsz, mean), adv.fracZeroStd(),
+                lengths / bsz, (double) truncatedCount / bsz);
+    }
+
+    @Override
+    public double lossAndGradient() {
+        Rollout r = current();
+        PolicyBatch b = r.batch();
+        int bsz = b.batch(), t = r.length();
+        Variable logits = scaledLogits(policy, r.tokens(), bsz, t);
+        Variable logprobs = SequenceLogProbs.ofLogits(logits, r.tokens(), b.mask(), bsz, t);
+        float[] entropies = tokenEntropies(logits.value(), b.mask(), bsz, t);
+        float[] old = r.oldLogprobs() != null ? r.oldLogprobs() : logprobs.value().data().clone();
+        float[] policyMask = settings.topEntropyQuantile() < 1 ? TokenMasks.highEntropy(entropies, b.mask(), settings.topEntropyQuantile()) : null;
+        PolicyBatch in = new PolicyBatch(bsz, t, old, b.refLogprobs(), b.mask(), b.advantages(), policyMask);
+        Variable loss = PolicyLoss.apply(settings.loss(), in, logprobs);
+        PolicyLoss.Result stats = PolicyLoss.evaluate(settings.loss(), in, logprobs.value().data().clone());
+        float value = loss.item();
+        if (Float.isFinite(value)) loss.backward();
+        double entropy = 0;
+        for (int i = 0; i < entropies.length; i++) entropy += b.mask()[i] * entropies[i];
+        entropy /= Math.max(1, b.maskSum());
+        double sq = 0;
+        for (float gr : policy.parameters().grads()) sq += (double) gr * gr;
+        last = new GrpoMetrics(value, r.rewardMean(), r.rewardStd(), r.fracZeroStd(), stats.clip(), stats.kl(), entropy, Math.sqrt(sq),
+                r.completionLength(), r.truncatedRate());
+        return value;
+    }
+
+    /** The loss at the current parameters on the current round, without a tape (for loss-only optimizers). */
+    @Override
+    public double loss() {
+        Rollout r = current();
+        PolicyBatch b = r.batch();
+        float[] lp = logprobsWithoutTape(policy, r.tokens(), b.mask(), b.batch(), r.length());
+        float[] old = r.oldLogprobs() != null ? r.oldLogprobs() : lp;
+        PolicyBatch in = new PolicyBatch(b.batch(), r.length(), old, b.refLogprobs(), b.mask(), b.advantages(), null);
+        return PolicyLoss.evaluate(settings.loss(), in, lp).loss();
+    }
+
+    /**
+     * The model's logits divided by the sampling temperature, as TRL's
+     * {@code _get_per_token_logps_and_entropies} does before its log-softmax: the policy, old and
+     * reference log-probabilities and the entropies are all of the tempered distributions.
+     */
+    private Variable scaledLogits(Gpt model, int[] tokens, int bsz, int t) {
+        Variable logits = model.forward(tokens, bsz, t);
+        float temperature = settings.temperature();
+        return temperature == 1f ? logits : dev.descent.autograd.F.scale(logits, 1f / temperature);
+    }
+
+    /** The same log-probabilities without a tape (rollout, reference, loss-only evaluation). */
+    private float[] logprobsWithoutTape(Gpt model, int[] tokens, float[] mask, int bsz, int t) {
+        try (NoGrad ignored = NoGrad.open()) {
+            return SequenceLogProbs.ofLogits(scaledLogits(model, tokens, bsz, t), tokens, mask, bsz, t).value().data().clone();
+        }
+    }
+
+    /** Entropy of the distribution that predicted each scored token (row t − 1 for token t), 0 elsewhere. */
+    private static float[] tokenEntropies(Tensor logits, float[] mask, int bsz, int t) {
+        int v = logits.dim(1);
+        float[] all = TokenMasks.entropies(java.util.Arrays.copyOfRange(logits.data(), logits.offset(), logits.offset() + logits.size()), bsz * t, v);
+        float[] out = new float[bsz * t];
+        for (int i = 0; i < out.length; i++) if (mask[i] != 0f && i % t != 0) out[i] = all[i - 1];
+        return out;
+    }
+
+    private Rollout current() {
+        if (rollout == null) throw new IllegalStateException("no rollout: call prepare(step) before evaluating the objective");
+        return rollout;
+    }
+}

@@ -1,0 +1,57 @@
+package dev.descent.rl;
+
+/**
+ * The fixed inputs of one policy-loss evaluation, row-major {@code [B, T]} unless said otherwise
+ * (the current policy's log-probabilities are the variable and are passed separately).
+ *
+ * @param batch        B, the number of completions
+ * @param length       T, the padded completion length
+ * @param oldLogprobs  log π_old(y_t) of the policy that sampled the batch (TRL's {@code old_per_token_logps})
+ * @param refLogprobs  log π_ref(y_t) of the frozen reference policy; may be null when β = 0
+ * @param mask         1 for completion tokens in the loss, 0 for padding (and masked truncated completions)
+ * @param advantages   one advantage per completion, {@code [B]}
+ * @param policyMask   optional 0/1 mask applied to the clipped policy term only, not to the KL term
+ *                     (TRL's {@code entropy_mask} from {@code top_entropy_quantile}); null: all ones
+ */
+public record PolicyBatch(int batch, int length, float[] oldLogprobs, float[] refLogprobs, float[] mask,
+                          float[] advantages, float[] policyMask) {
+
+    public PolicyBatch {
+        if (batch <= 0 || length <= 0) throw new IllegalArgumentException("batch and length must be positive, got " + batch + " and " + length);
+        int n = batch * length;
+        requireLength("old_logprobs", oldLogprobs, n);
+        if (refLogprobs != null) requireLength("ref_logprobs", refLogprobs, n);
+        requireLength("mask", mask, n);
+        requireLength("advantages", advantages, batch);
+        if (policyMask != null) requireLength("policy mask", policyMask, n);
+        requireBinary("mask", mask);
+        if (policyMask != null) requireBinary("policy mask", policyMask);
+        requireFinite("old_logprobs", oldLogprobs);
+        if (refLogprobs != null) requireFinite("ref_logprobs", refLogprobs);
+        requireFinite("advantages", advantages);
+    }
+
+    /** The number of unmasked tokens. */
+    public double maskSum() {
+        double s = 0;
+        for (float m : mask) s += m;
+        return s;
+    }
+
+    static void requireLength(String name, float[] a, int n) {
+        if (a == null) throw new IllegalArgumentException(name + " is missing");
+        if (a.length != n) throw new IllegalArgumentException(name + " must have " + n + " values, got " + a.length);
+    }
+
+    static void requireBinary(String name, float[] a) {
+        for (int i = 0; i < a.length; i++) {
+            if (a[i] != 0f && a[i] != 1f) throw new IllegalArgumentException(name + " values must be 0 or 1, got " + a[i] + " at index " + i);
+        }
+    }
+
+    static void requireFinite(String name, float[] a) {
+        for (int i = 0; i < a.length; i++) {
+            if (!Float.isFinite(a[i])) throw new IllegalArgumentException(name + " must be finite, got " + a[i] + " at index " + i);
+        }
+    }
+}

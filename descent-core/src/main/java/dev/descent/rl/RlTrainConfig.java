@@ -1,0 +1,122 @@
+package dev.descent.rl;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.descent.config.ConfigException;
+import dev.descent.config.Field;
+import dev.descent.config.Schema;
+import dev.descent.config.YamlConfig;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The configuration of an online GRPO run ({@link GrpoRun}): YAML key: value pairs and {@code key=value}
+ * overrides, bound and checked by {@link Schema}. Keys and defaults follow TRL's {@code GRPOConfig}
+ * where it has them (loss_type dapo, epsilon 0.2, beta 0, scale_rewards group, max_grad_norm 1 as
+ * grad_clip, weight_decay 0, num_iterations 1, temperature 1); the learning rate (1e-3 instead of
+ * TRL's 1e-6) and the lengths suit the small character models Descent trains.
+ */
+public final class RlTrainConfig {
+    private static final double INF = Double.POSITIVE_INFINITY;
+    private static final Schema SCHEMA = new Schema();
+
+    static {
+        def("task", String.class, "none", 0, 0, null, "task name (the task library's)");
+        def("task_args", Map.class, Map.of(), 0, 0, null, "task settings (task_args.digits=3, …)");
+        def("init_from", String.class, "none", 0, 0, null, "run folder whose checkpoint is the initial policy (and the reference)");
+        def("steps", Integer.class, 200, 1, Integer.MAX_VALUE, null, "optimizer steps");
+        def("learning_rate", Double.class, 1e-3, 0, INF, null, "AdamW learning rate (constant)");
+        def("weight_decay", Double.class, 0.0, 0, INF, null, "AdamW decoupled weight decay");
+        def("grad_clip", Double.class, 1.0, 0, INF, null, "global gradient-norm clip (0 = off)");
+        def("prompts_per_step", Integer.class, 8, 1, 1 << 16, null, "prompts per generation round");
+        def("num_generations", Integer.class, 8, 2, 1 << 16, null, "completions per prompt (G)");
+        def("max_completion_length", Integer.class, 16, 1, 1 << 16, null, "most new tokens per completion");
+        def("temperature", Double.class, 1.0, 0, INF, null, "sampling temperature");
+        def("top_k", Integer.class, 0, 0, Integer.MAX_VALUE, null, "sample among the k most likely (0: all)");
+        def("top_p", Double.class, 1.0, 0, INF, null, "nucleus mass in (0, 1] (1: off)");
+        def("loss_type", String.class, "dapo", 0, 0, List.of("grpo", "bnpo", "dr_grpo", "dapo"), "policy-loss reduction");
+        def("epsilon", Double.class, 0.2, 0, INF, null, "lower clip of the ratio (1 - epsilon)");
+        def("epsilon_high", Double.class, -1.0, -1, INF, null, "upper clip of the ratio (1 + epsilon_high); -1: the value of epsilon");
+        def("beta", Double.class, 0.0, 0, INF, null, "weight of the k3 KL to the frozen reference (0: no reference)");
+        def("scale_rewards", String.class, "group", 0, 0, List.of("group", "batch", "none"), "std dividing the centred rewards");
+        def("top_entropy_quantile", Double.class, 1.0, 0, INF, null, "keep the policy term on this top fraction of token entropies (1: all)");
+        def("mask_truncated_completions", Boolean.class, false, 0, 0, null, "drop completions without the stop character from the loss");
+        def("num_iterations", Integer.class, 1, 1, 1 << 16, null, "optimizer steps per generation round (mu)");
+        def("seed", Integer.class, 0, 0, Integer.MAX_VALUE, null, "seed of the problems and of sampling");
+    }
+
+    private static void def(String name, Class<?> type, Object dflt, double min, double max, List<String> choices, String help) {
+        SCHEMA.add(new Field(name, type, dflt, min, max, choices, help));
+    }
+
+    /** All keys, in order. */
+    public static final Map<String, Field> KEYS = SCHEMA.fields();
+
+    private final Map<String, Object> values;
+
+    private RlTrainConfig(Map<String, Object> values) {
+        this.values = values;
+    }
+
+    public static RlTrainConfig defaults() { return new RlTrainConfig(SCHEMA.defaults()); }
+
+    /** Reads a YAML file over the defaults. */
+    public static RlTrainConfig load(Path file) {
+        Map<String, Object> out = new LinkedHashMap<>(SCHEMA.defaults());
+        SCHEMA.bind(YamlConfig.read(file), file.toString(), out);
+        return new RlTrainConfig(out);
+    }
+
+    /** Applies {@code key=value} overrides (YAML scalar syntax). */
+    public RlTrainConfig with(List<String> overrides) {
+        Map<String, Object> out = new LinkedHashMap<>(values);
+        SCHEMA.override(overrides, out);
+        return new RlTrainConfig(out);
+    }
+
+    public Object get(String key) {
+        Object v = values.get(key);
+        if (v == null) throw new IllegalArgumentException("no config key '" + key + "'");
+        return v;
+    }
+
+    public int getInt(String key) { return (Integer) get(key); }
+
+    public double getDouble(String key) { return (Double) get(key); }
+
+    public String getString(String key) { return (String) get(key); }
+
+    @SuppressWarnings("unchecked")
+    public Map<String, String> taskArgs() { return (Map<String, String>) get("task_args"); }
+
+    /** The GRPO settings these keys describe; out-of-range combinations are refused in one line naming the key. */
+    public GrpoSettings settings() {
+        double topP = getDouble("top_p");
+        if (!(topP > 0 && topP <= 1)) throw new ConfigException("config key 'top_p' = " + topP + " is out of range; allowed: a number in (0, 1]");
+        double rho = getDouble("top_entropy_quantile");
+        if (rho > 1) throw new ConfigException("config key 'top_entropy_quantile' = " + rho + " is out of range; allowed: a number in [0, 1]");
+        double eps = getDouble("epsilon");
+        double high = getDouble("epsilon_high");
+        if (high < 0 && high != -1) throw new ConfigException("config key 'epsilon_high' = " + high + " is out of range; allowed: -1 or a number >= 0");
+        PolicyLossConfig loss = PolicyLossConfig.defaults(PolicyLossType.byName(getString("loss_type")))
+                .withEpsilon(eps, high == -1 ? eps : high).withBeta(getDouble("beta"));
+        return new GrpoSettings(getInt("prompts_per_step"), getInt("num_generations"), getInt("max_completion_length"),
+                (float) getDouble("temperature"), getInt("top_k"), (float) topP, loss, RewardScaling.byName(getString("scale_rewards")),
+                rho, (Boolean) get("mask_truncated_completions"), getInt("num_iterations"), getInt("seed"));
+    }
+
+    /** The resolved configuration as YAML (written into the run folder). */
+    public String toYaml() {
+        ObjectMapper yaml = YamlConfig.mapper();
+        ObjectNode node = yaml.createObjectNode();
+        for (var e : values.entrySet()) node.set(e.getKey(), yaml.valueToTree(e.getValue()));
+        try {
+            return yaml.writeValueAsString(node);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
