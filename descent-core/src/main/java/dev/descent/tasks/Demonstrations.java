@@ -4,7 +4,8 @@ import dev.descent.tensor.Philox;
 
 /**
  * Imperfect demonstrations for supervised warm-up: the reference of problem i, or, with probability
- * {@code corruption}, the reference with one digit replaced by a different digit. Both draws (whether
+ * {@code corruption}, the reference with one digit replaced by a different digit of the task's
+ * alphabet (for parity, the bit flipped). Both draws (whether
  * to corrupt, which digit, which new digit) come from the Philox stream (seed, "tasks/corrupt")
  * derived by i, so the demonstration set is a function of (task, seed, corruption).
  *
@@ -18,6 +19,8 @@ public final class Demonstrations {
     private final Task task;
     private final long seed;
     private final double corruption;
+    /** The digits of the task's alphabet: a corrupted digit is replaced by another of them. */
+    private final String digits;
 
     /** @param corruption fraction of demonstrations with one wrong digit, in [0, 1] */
     public Demonstrations(Task task, long seed, double corruption) {
@@ -25,6 +28,11 @@ public final class Demonstrations {
         this.task = task;
         this.seed = seed;
         this.corruption = corruption;
+        this.digits = task.alphabet().chars().filter(c -> c >= '0' && c <= '9').sorted()
+                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
+        if (corruption > 0 && digits.length() < 2) {
+            throw new IllegalArgumentException("task " + task.name() + " has fewer than two digits in its alphabet; its demonstrations cannot be corrupted");
+        }
     }
 
     /** The problem of index i of the task's stream keyed by this seed. */
@@ -42,21 +50,24 @@ public final class Demonstrations {
         Philox r = Philox.stream(seed, "tasks/corrupt").derive(index);
         String ref = problem.reference();
         if (r.uniform(0) >= corruption) return ref;
-        return corrupt(ref, r.nextInt(1, Integer.MAX_VALUE), r.nextInt(2, 9));
+        return corrupt(ref, digits, r.nextInt(1, Integer.MAX_VALUE), r.nextInt(2, digits.length() - 1));
     }
 
-    /** {@code text} with its (pick mod digits)-th digit raised by 1 + shift (mod 10); text without digits is returned as is. */
-    static String corrupt(String text, int pick, int shift) {
-        int digits = 0;
-        for (int i = 0; i < text.length(); i++) if (text.charAt(i) >= '0' && text.charAt(i) <= '9') digits++;
-        if (digits == 0) return text;
-        int target = pick % digits;
+    /**
+     * {@code text} with its (pick mod n)-th digit (of n) replaced by the digit {@code 1 + shift} places
+     * after it in {@code digits} (cyclically), so never by itself; text without digits is returned as is.
+     */
+    static String corrupt(String text, String digits, int pick, int shift) {
+        int count = 0;
+        for (int i = 0; i < text.length(); i++) if (text.charAt(i) >= '0' && text.charAt(i) <= '9') count++;
+        if (count == 0) return text;
+        int target = pick % count;
         StringBuilder b = new StringBuilder(text);
         for (int i = 0, k = 0; i < b.length(); i++) {
             char c = b.charAt(i);
             if (c < '0' || c > '9') continue;
             if (k++ == target) {
-                b.setCharAt(i, (char) ('0' + (c - '0' + 1 + shift) % 10));
+                b.setCharAt(i, digits.charAt((digits.indexOf(c) + 1 + shift) % digits.length()));
                 break;
             }
         }

@@ -34,6 +34,7 @@ class DemonstrationsTest {
                 }
                 assertEquals(1, diff, c);
                 assertTrue(task.reward(p, c) < 1.0, name + ": " + p.prompt() + c);
+                for (char ch : c.toCharArray()) assertTrue(task.alphabet().indexOf(ch) >= 0, name + ": " + c);
             }
             // Binomial(4000, 0.3): standard deviation 29; allow 5 of them.
             assertTrue(Math.abs(corrupted - 0.3 * n) < 5 * Math.sqrt(n * 0.3 * 0.7), name + ": " + corrupted);
@@ -57,8 +58,11 @@ class DemonstrationsTest {
 
     @Test
     void corruptChangesTheChosenDigit() {
-        assertEquals("<answer>13+5</answer>", Demonstrations.corrupt("<answer>12+5</answer>", 1, 0));
-        assertEquals("<answer>12+4</answer>", Demonstrations.corrupt("<answer>12+5</answer>", 2, 8));
-        assertEquals("no digits", Demonstrations.corrupt("no digits", 3, 3));
+        String ten = "0123456789";
+        assertEquals("<answer>13+5</answer>", Demonstrations.corrupt("<answer>12+5</answer>", ten, 1, 0));
+        assertEquals("<answer>12+4</answer>", Demonstrations.corrupt("<answer>12+5</answer>", ten, 2, 8));
+        assertEquals("no digits", Demonstrations.corrupt("no digits", ten, 3, 3));
+        assertEquals("1", Demonstrations.corrupt("0", "01", 0, 0), "a bit is flipped");
+        assertEquals("0", Demonstrations.corrupt("1", "01", 5, 0));
     }
 }
