@@ -64,8 +64,8 @@ public final class SftWarmup {
     /** Training defaults for a small, fast policy (the {@link TrainConfig} keys the warm-up reads may override them). */
     public static final Map<String, String> TRAIN_DEFAULTS = orderedMap(
             "n_layer", "2", "n_head", "4", "n_embd", "64", "batch_size", "64", "dropout", "0.0",
-            "max_iters", "1500", "learning_rate", "0.003", "min_lr", "0.0003", "warmup_iters", "50",
-            "lr_decay_iters", "1500", "log_interval", "50", "weight_decay", "0.1");
+            "max_iters", "350", "learning_rate", "0.003", "min_lr", "0.0003", "warmup_iters", "50",
+            "lr_decay_iters", "350", "log_interval", "50", "weight_decay", "0.1");
     /** The training keys the warm-up reads; other {@link TrainConfig} keys are refused. */
     public static final List<String> READ = List.of("n_layer", "n_head", "n_embd", "block_size", "bias", "dropout", "batch_size",
             "max_iters", "learning_rate", "min_lr", "warmup_iters", "lr_decay_iters", "decay_lr", "weight_decay", "beta1", "beta2",
@@ -147,7 +147,7 @@ public final class SftWarmup {
         if (!blockGiven) {
             Demonstrations d = new Demonstrations(t, cfg.getInt("seed"), corruption);
             int longest = 0;
-            for (int i = 0; i < Math.min(examples, 2000); i++) longest = Math.max(longest, d.line(i).length());
+            for (int i = 0; i < examples; i++) longest = Math.max(longest, d.line(i).length());
             cfg = cfg.with(List.of("block_size=" + ((longest + 8 + 7) / 8 * 8)));
         }
         return new Plan(t, task, cfg.validate(), examples, corruption, evalProblems);
