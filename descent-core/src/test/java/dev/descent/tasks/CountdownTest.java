@@ -11,9 +11,11 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The reward follows TinyZero's {@code compute_score}: 0 without an answer, 0.1 for a well-formed
- * but wrong one, 1 for a correct one. The expected scores below are what that function returns for
- * the same answer text (worked by hand through its three steps), except where a comment says this
- * verifier deliberately differs.
+ * but wrong one, 1 for a correct one. Every expected score below was also computed by running a
+ * Python restatement of its three steps (the answer regex, the sorted {@code \d+} numbers, then
+ * {@code eval} with the character filter and the 1e-5 tolerance) on the same strings with python3;
+ * all agree, including the {@code 07} and {@code **} cases, where Python's {@code eval} fails or the
+ * value is wrong.
  */
 class CountdownTest {
     private static final Countdown TASK = new Countdown(3, 4, 99, 999);
