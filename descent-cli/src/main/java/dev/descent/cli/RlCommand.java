@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
 
 /** {@code descent rl}: reinforcement learning from verifiable rewards on generated tasks; each step is a subcommand. */
 @Command(name = "rl", mixinStandardHelpOptions = true,
-        description = "Reinforcement learning from verifiable rewards on generated tasks (" + "addition, multiplication, countdown, sorting, parity).",
+        description = "Reinforcement learning from verifiable rewards on generated tasks (addition, multiplication, countdown, sorting, parity).",
         subcommands = {RlCommand.SftWarmupCommand.class})
 final class RlCommand implements Runnable {
     @CommandLine.Spec
