@@ -9,7 +9,7 @@ import dev.descent.autograd.Variable;
  * head passes {@link ParameterRole#HEAD}); the bias is a {@link ParameterRole#BIAS}. Parameters start at
  * zero: {@link Init#torchDefault} (or the model that owns the layer) initialises them.
  */
-public final class Linear extends Module implements Layer {
+public final class Linear extends Module implements LinearLayer {
     public final Parameter weight;
     public final Parameter bias;
 
@@ -28,6 +28,10 @@ public final class Linear extends Module implements Layer {
         this.weight = parameter("weight", weightRole, out, in);
         this.bias = bias ? parameter("bias", ParameterRole.BIAS, out) : null;
     }
+
+    public int inFeatures() { return weight.shape()[1]; }
+
+    public int outFeatures() { return weight.shape()[0]; }
 
     @Override
     public Variable forward(Variable x) {

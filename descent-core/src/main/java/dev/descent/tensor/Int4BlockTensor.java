@@ -103,6 +103,12 @@ public final class Int4BlockTensor extends StoredTensor {
     public void dequantize(int from, float[] dst, int at, int n) {
         checkRange("dequantize", from, n);
         checkVector("dst", dst, at, n);
+        if (from % BLOCK == 0 && n % BLOCK == 0) {
+            // whole blocks (the tiles of a quantized GEMM): one table of scaled levels per block
+            float[] lookup = new float[16];
+            for (int k = 0; k < n; k += BLOCK) decodeBlock((from + k) / BLOCK, lookup, dst, at + k);
+            return;
+        }
         for (int k = 0; k < n; k++) dst[at + k] = codebook.level(code(from + k)) * scales[(from + k) / BLOCK];
     }
 
@@ -139,7 +145,7 @@ public final class Int4BlockTensor extends StoredTensor {
         float[] tile = new float[BLOCK];
         FloatVector acc = FloatVector.zero(S);
         for (int k = 0; k < n; k += BLOCK) {
-            decodeBlock((from + k) / BLOCK, lookup, tile);
+            decodeBlock((from + k) / BLOCK, lookup, tile, 0);
             acc = fmaBlock(tile, x, xo + k, acc);
         }
         return VectorMath.sumLanes(acc);
@@ -151,14 +157,14 @@ public final class Int4BlockTensor extends StoredTensor {
         return L == 16 ? low.rearrange(shuffle) : low.rearrange(shuffle, high);
     }
 
-    /** Writes block {@code block}'s 32 decoded values into {@code tile}, using {@code lookup} for the scaled levels. */
-    private void decodeBlock(int block, float[] lookup, float[] tile) {
+    /** Writes block {@code block}'s 32 decoded values into {@code tile[at..]}, using {@code lookup} for the scaled levels. */
+    private void decodeBlock(int block, float[] lookup, float[] tile, int at) {
         codebook.scaledLevels(scales[block], lookup);
         int base = block * (BLOCK / 2);
         for (int j = 0; j < BLOCK / 2; j++) {
             int b = packed[base + j];
-            tile[j] = lookup[b & 0xF];
-            tile[j + BLOCK / 2] = lookup[(b >>> 4) & 0xF];
+            tile[at + j] = lookup[b & 0xF];
+            tile[at + j + BLOCK / 2] = lookup[(b >>> 4) & 0xF];
         }
     }
 }

@@ -1,0 +1,54 @@
+package dev.descent.quant;
+
+/**
+ * QLoRA's double quantization of block scales (Dettmers et al., 2023, §3; bitsandbytes'
+ * {@code quantize_4bit(..., compress_statistics=True)} at commit
+ * 95f9af309d4d5793847169c39288dcd3fcbdf564): the float32 absmax values c₂ of the NF4 blocks are
+ * shifted by their mean and stored as 8-bit codes of the {@link DynamicMap} in blocks of
+ * {@value #BLOCK}, each block with a float32 absmax c₁:
+ *
+ * <pre>
+ *   offset = mean(c₂)
+ *   (codes, c₁) = quantize_blockwise(c₂ − offset, blocksize = 256)
+ *   ĉ₂[i] = dynamic[codes[i]] · c₁[i / 256] + offset        (each operation rounded to float32)
+ * </pre>
+ *
+ * The offset is the mean accumulated in float64 and rounded once to float32 — a choice: torch's
+ * float32 {@code mean} sums in its own order and may differ from it in the last bit. Decoding uses
+ * the offset as stored, so a file's round trip is exact either way.
+ *
+ * @param codes one dynamic-map code per NF4 block
+ * @param absmax one float32 absmax per {@value #BLOCK} codes (bitsandbytes' {@code nested_absmax})
+ * @param offset the mean subtracted before quantizing ({@code nested_offset})
+ */
+public record NestedAbsmax(byte[] codes, float[] absmax, float offset) {
+    /** Codes per nested block (bitsandbytes' {@code nested_blocksize}). */
+    public static final int BLOCK = 256;
+
+    public NestedAbsmax {
+        int blocks = (codes.length + BLOCK - 1) / BLOCK;
+        if (absmax.length != blocks) {
+            throw new IllegalArgumentException("nested_absmax needs " + blocks + " values for " + codes.length
+                    + " codes in blocks of " + BLOCK + ", got " + absmax.length);
+        }
+    }
+
+    /** Double-quantizes the block scales {@code absmax}. */
+    public static NestedAbsmax compress(float[] absmax) {
+        if (absmax.length == 0) throw new IllegalArgumentException("no block scales to compress");
+        double sum = 0;
+        for (float a : absmax) sum += a;
+        float offset = (float) (sum / absmax.length);
+        float[] centred = new float[absmax.length];
+        for (int i = 0; i < absmax.length; i++) centred[i] = absmax[i] - offset;
+        DynamicMap.Blockwise q = DynamicMap.quantizeBlockwise(centred, BLOCK);
+        return new NestedAbsmax(q.codes(), q.absmax(), offset);
+    }
+
+    /** The decoded block scales ĉ₂ (see the class comment). */
+    public float[] decompress() {
+        float[] out = new DynamicMap.Blockwise(codes, absmax, BLOCK).dequantize();
+        for (int i = 0; i < out.length; i++) out[i] += offset;
+        return out;
+    }
+}
