@@ -116,14 +116,7 @@ public final class DynamicMap {
     }
 
     /** Codes and per-block absmax of {@code x} in blocks of {@code blockSize} (the last block may be partial). */
-    public record Blockwise(byte[] codes, float[] absmax, int blockSize) {
-        /** code[q]·absmax[block], each product rounded to float32 (bitsandbytes' {@code dequantize_blockwise}). */
-        public float[] dequantize() {
-            float[] out = new float[codes.length];
-            for (int i = 0; i < out.length; i++) out[i] = value(codes[i]) * absmax[i / blockSize];
-            return out;
-        }
-    }
+    public record Blockwise(byte[] codes, float[] absmax, int blockSize) {}
 
     /** bitsandbytes' {@code quantize_blockwise(x, blocksize)} with the signed dynamic map. */
     public static Blockwise quantizeBlockwise(float[] x, int blockSize) {

@@ -10,7 +10,7 @@ package dev.descent.quant;
  * <pre>
  *   offset = mean(c₂)
  *   (codes, c₁) = quantize_blockwise(c₂ − offset, blocksize = 256)
- *   ĉ₂[i] = dynamic[codes[i]] · c₁[i / 256] + offset        (each operation rounded to float32)
+ *   ĉ₂[i] = map[codes[i]] · c₁[i / 256] + offset            (each operation rounded to float32, no fma)
  * </pre>
  *
  * The offset is the mean accumulated in float64 and rounded once to float32 — a choice: torch's
@@ -20,8 +20,10 @@ package dev.descent.quant;
  * @param codes one dynamic-map code per NF4 block
  * @param absmax one float32 absmax per {@value #BLOCK} codes (bitsandbytes' {@code nested_absmax})
  * @param offset the mean subtracted before quantizing ({@code nested_offset})
+ * @param map the 256 values the codes stand for ({@code nested_quant_map}: {@link DynamicMap} when we
+ *     compress; a file's own map when read, so a file written under another torch build decodes as written)
  */
-public record NestedAbsmax(byte[] codes, float[] absmax, float offset) {
+public record NestedAbsmax(byte[] codes, float[] absmax, float offset, float[] map) {
     /** Codes per nested block (bitsandbytes' {@code nested_blocksize}). */
     public static final int BLOCK = 256;
 
@@ -31,6 +33,7 @@ public record NestedAbsmax(byte[] codes, float[] absmax, float offset) {
             throw new IllegalArgumentException("nested_absmax needs " + blocks + " values for " + codes.length
                     + " codes in blocks of " + BLOCK + ", got " + absmax.length);
         }
+        if (map.length != 256) throw new IllegalArgumentException("nested_quant_map needs 256 values, got " + map.length);
     }
 
     /** Double-quantizes the block scales {@code absmax}. */
@@ -42,13 +45,13 @@ public record NestedAbsmax(byte[] codes, float[] absmax, float offset) {
         float[] centred = new float[absmax.length];
         for (int i = 0; i < absmax.length; i++) centred[i] = absmax[i] - offset;
         DynamicMap.Blockwise q = DynamicMap.quantizeBlockwise(centred, BLOCK);
-        return new NestedAbsmax(q.codes(), q.absmax(), offset);
+        return new NestedAbsmax(q.codes(), q.absmax(), offset, DynamicMap.values());
     }
 
     /** The decoded block scales ĉ₂ (see the class comment). */
     public float[] decompress() {
-        float[] out = new DynamicMap.Blockwise(codes, absmax, BLOCK).dequantize();
-        for (int i = 0; i < out.length; i++) out[i] += offset;
+        float[] out = new float[codes.length];
+        for (int i = 0; i < out.length; i++) out[i] = map[codes[i] & 0xFF] * absmax[i / BLOCK] + offset;
         return out;
     }
 }
