@@ -104,9 +104,13 @@ public final class Int4BlockTensor extends StoredTensor {
         checkRange("dequantize", from, n);
         checkVector("dst", dst, at, n);
         if (from % BLOCK == 0 && n % BLOCK == 0) {
-            // whole blocks (the tiles of a quantized GEMM): one table of scaled levels per block
-            float[] lookup = new float[16];
-            for (int k = 0; k < n; k += BLOCK) decodeBlock((from + k) / BLOCK, lookup, dst, at + k);
+            // whole blocks (the tiles of a quantized GEMM): the dot kernel's vector lookup, or a table per block
+            if (B != null) {
+                decodeBlocks(from, dst, at, n);
+            } else {
+                float[] lookup = new float[16];
+                for (int k = 0; k < n; k += BLOCK) decodeBlock((from + k) / BLOCK, lookup, dst, at + k);
+            }
             return;
         }
         for (int k = 0; k < n; k++) dst[at + k] = codebook.level(code(from + k)) * scales[(from + k) / BLOCK];
@@ -137,6 +141,26 @@ public final class Int4BlockTensor extends StoredTensor {
             }
         }
         return VectorMath.sumLanes(acc);
+    }
+
+    /** Decodes whole blocks by the vector lookup of {@link #dot}: the same level · scale products as {@link #get}. */
+    private void decodeBlocks(int from, float[] dst, int at, int n) {
+        float[] levels = codebook.levelsArray();
+        FloatVector lowLevels = FloatVector.fromArray(S, levels, 0);
+        FloatVector highLevels = L == 16 ? lowLevels : FloatVector.fromArray(S, levels, 8);
+        for (int k = 0; k < n; k += BLOCK) {
+            int block = (from + k) / BLOCK;
+            float scale = scales[block];
+            FloatVector low = lowLevels.mul(scale);
+            FloatVector high = highLevels.mul(scale);
+            int base = block * (BLOCK / 2);
+            for (int shift = 0; shift <= 4; shift += 4) {
+                for (int j = 0; j < BLOCK / 2; j += L) {
+                    ByteVector codes = ByteVector.fromArray(B, packed, base + j).lanewise(VectorOperators.LSHR, shift).and((byte) 0xF);
+                    lookup(codes, low, high).intoArray(dst, at + k + (shift == 0 ? 0 : BLOCK / 2) + j);
+                }
+            }
+        }
     }
 
     /** The same dot with blocks decoded into a tile by scalar lookups (the path for 4 lanes). */

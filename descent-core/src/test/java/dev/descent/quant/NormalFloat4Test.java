@@ -82,6 +82,15 @@ class NormalFloat4Test {
         for (int i = 0; i < v.length; i += 97) assertEquals(plain.tensor().code(i), dq.tensor().code(i), "codes do not depend on double quantization");
     }
 
+    /** The whole-block decoding of the GEMM tiles (vector lookup) gives get(i)'s values, at any offset. */
+    @Test
+    void tileDecodingEqualsElementReads() {
+        Int4BlockTensor t = NormalFloat4.quantize(Tensor.of(QuantizedLinearTest.gaussian(8 * 128, "tile", 0.05f), 8, 128), true).tensor();
+        float[] tile = new float[3 + 256];
+        t.dequantize(128, tile, 3, 256);
+        for (int i = 0; i < 256; i++) assertEquals(Float.floatToRawIntBits(t.get(128 + i)), Float.floatToRawIntBits(tile[3 + i]), "element " + i);
+    }
+
     @Test
     void refusesRaggedRowsAndNonFiniteValues() {
         assertThrows(IllegalArgumentException.class, () -> NormalFloat4.quantize(Tensor.zeros(2, 96), false));
