@@ -103,6 +103,16 @@ public final class Int4BlockTensor extends StoredTensor {
     public void dequantize(int from, float[] dst, int at, int n) {
         checkRange("dequantize", from, n);
         checkVector("dst", dst, at, n);
+        if (from % BLOCK == 0 && n % BLOCK == 0) {
+            // whole blocks (the tiles of a quantized GEMM): the dot kernel's vector lookup, or a table per block
+            if (B != null) {
+                decodeBlocks(from, dst, at, n);
+            } else {
+                float[] lookup = new float[16];
+                for (int k = 0; k < n; k += BLOCK) decodeBlock((from + k) / BLOCK, lookup, dst, at + k);
+            }
+            return;
+        }
         for (int k = 0; k < n; k++) dst[at + k] = codebook.level(code(from + k)) * scales[(from + k) / BLOCK];
     }
 
@@ -133,13 +143,33 @@ public final class Int4BlockTensor extends StoredTensor {
         return VectorMath.sumLanes(acc);
     }
 
+    /** Decodes whole blocks by the vector lookup of {@link #dot}: the same level · scale products as {@link #get}. */
+    private void decodeBlocks(int from, float[] dst, int at, int n) {
+        float[] levels = codebook.levelsArray();
+        FloatVector lowLevels = FloatVector.fromArray(S, levels, 0);
+        FloatVector highLevels = L == 16 ? lowLevels : FloatVector.fromArray(S, levels, 8);
+        for (int k = 0; k < n; k += BLOCK) {
+            int block = (from + k) / BLOCK;
+            float scale = scales[block];
+            FloatVector low = lowLevels.mul(scale);
+            FloatVector high = highLevels.mul(scale);
+            int base = block * (BLOCK / 2);
+            for (int shift = 0; shift <= 4; shift += 4) {
+                for (int j = 0; j < BLOCK / 2; j += L) {
+                    ByteVector codes = ByteVector.fromArray(B, packed, base + j).lanewise(VectorOperators.LSHR, shift).and((byte) 0xF);
+                    lookup(codes, low, high).intoArray(dst, at + k + (shift == 0 ? 0 : BLOCK / 2) + j);
+                }
+            }
+        }
+    }
+
     /** The same dot with blocks decoded into a tile by scalar lookups (the path for 4 lanes). */
     float dotThroughTiles(int from, float[] x, int xo, int n) {
         float[] lookup = new float[16];
         float[] tile = new float[BLOCK];
         FloatVector acc = FloatVector.zero(S);
         for (int k = 0; k < n; k += BLOCK) {
-            decodeBlock((from + k) / BLOCK, lookup, tile);
+            decodeBlock((from + k) / BLOCK, lookup, tile, 0);
             acc = fmaBlock(tile, x, xo + k, acc);
         }
         return VectorMath.sumLanes(acc);
@@ -151,14 +181,14 @@ public final class Int4BlockTensor extends StoredTensor {
         return L == 16 ? low.rearrange(shuffle) : low.rearrange(shuffle, high);
     }
 
-    /** Writes block {@code block}'s 32 decoded values into {@code tile}, using {@code lookup} for the scaled levels. */
-    private void decodeBlock(int block, float[] lookup, float[] tile) {
+    /** Writes block {@code block}'s 32 decoded values into {@code tile[at..]}, using {@code lookup} for the scaled levels. */
+    private void decodeBlock(int block, float[] lookup, float[] tile, int at) {
         codebook.scaledLevels(scales[block], lookup);
         int base = block * (BLOCK / 2);
         for (int j = 0; j < BLOCK / 2; j++) {
             int b = packed[base + j];
-            tile[j] = lookup[b & 0xF];
-            tile[j + BLOCK / 2] = lookup[(b >>> 4) & 0xF];
+            tile[at + j] = lookup[b & 0xF];
+            tile[at + j + BLOCK / 2] = lookup[(b >>> 4) & 0xF];
         }
     }
 }
