@@ -21,15 +21,15 @@ import java.nio.charset.StandardCharsets;
  * of the paper's Random123 distribution.
  */
 public final class Philox {
-    private static final int M0 = 0xD2511F53;
-    private static final int M1 = 0xCD9E8D57;
-    private static final int W0 = 0x9E3779B9;
-    private static final int W1 = 0xBB67AE85;
+    static final int M0 = 0xD2511F53;
+    static final int M1 = 0xCD9E8D57;
+    static final int W0 = 0x9E3779B9;
+    static final int W1 = 0xBB67AE85;
 
-    private final int key0;
-    private final int key1;
-    private final int purpose0;
-    private final int purpose1;
+    final int key0;
+    final int key1;
+    final int purpose0;
+    final int purpose1;
 
     private Philox(long seed, long purpose) {
         this.key0 = (int) seed;

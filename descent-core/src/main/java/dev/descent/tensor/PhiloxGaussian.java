@@ -26,9 +26,9 @@ import jdk.incubator.vector.VectorSpecies;
  * are made. {@code PhiloxGaussianTest} checks the claim on every possible u₁ and every possible u₂
  * (2²⁴ each) against {@link StrictMath}, and on whole streams against {@link Philox#gaussian}.
  *
- * <p><b>Speed and allocation.</b> The Philox words come two blocks at a time (two independent chains
- * of rounds), the transcendental part runs {@code DoubleVector.SPECIES_PREFERRED.length()} values per
- * operation. All vectors live inside {@link #transform} (one method, no vector crosses a call), so
+ * <p><b>Speed and allocation.</b> The Philox rounds run on as many blocks as a {@code LongVector}
+ * has lanes (integer arithmetic, exact in any mode), the transcendental part runs {@code DoubleVector.SPECIES_PREFERRED.length()} values per
+ * operation. All vectors live inside {@code uniforms} and {@link #transform} (no vector crosses a call), so
  * the JIT never needs to box them, however the callers are inlined. An instance holds its scratch
  * arrays and allocates nothing afterwards; it is not thread-safe: each thread that generates uses
  * its own (an optimizer keeps one per chunk of its parallel passes). The scratch grows on first use
@@ -40,6 +40,8 @@ public final class PhiloxGaussian {
 
     private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
     private static final VectorSpecies<Long> L = LongVector.SPECIES_PREFERRED;
+    /** Scatter map: lane i to index 2i (values of one parity). */
+    private static final int[] EVEN = java.util.stream.IntStream.range(0, L.length()).map(i -> 2 * i).toArray();
 
     // fdlibm __ieee754_log
     private static final double LN2_HI = 0x1.62e42feep-1;
@@ -66,7 +68,8 @@ public final class PhiloxGaussian {
     private static final double S5 = -0x1.ae5e68a2b9cebp-26;
     private static final double S6 = 0x1.5d93a5acfd57cp-33;
 
-    // Sized on first use to the longest fill up to CHUNK (a one-value fill needs little).
+    // Sized on first use to the longest fill up to CHUNK (plus one value at each end for whole
+    // blocks; a one-value fill needs little).
     private int[] words = new int[0];
     private double[] u1 = new double[0];
     private double[] u2 = new double[0];
@@ -76,29 +79,70 @@ public final class PhiloxGaussian {
     public void fill(Philox stream, float[] out, int off, int n, long start) {
         for (int done = 0; done < n; done += CHUNK) {
             int len = Math.min(CHUNK, n - done);
-            uniforms(stream, len, start + done);
-            transform(u1, u2, normal, len);
-            for (int j = 0; j < len; j++) out[off + done + j] = (float) normal[j];
+            long from = start + done;
+            int values = uniforms(stream, len, from);
+            transform(u1, u2, normal, values);
+            int shift = (int) (from & 1); // the whole blocks start one value early when from is odd
+            for (int j = 0; j < len; j++) out[off + done + j] = (float) normal[shift + j];
         }
     }
 
-    /** u₁ (in (0, 1]) and u₂ (in [0, 1)) of values start … start + len − 1 into the scratch arrays. */
-    private void uniforms(Philox stream, int len, long start) {
-        if (u1.length < len) {
-            words = new int[4 * (len / 2 + 1)];
-            u1 = new double[len];
-            u2 = new double[len];
-            normal = new double[len];
-        }
+    /**
+     * u₁ (in (0, 1]) and u₂ (in [0, 1)) of the values of whole blocks ⌊start/2⌋ … ⌊(start + len − 1)/2⌋
+     * into the scratch arrays (value 2·⌊start/2⌋ + j at index j); returns the number of values.
+     * Blocks go {@link #L} at a time through lane-wise Philox rounds: 32-bit words held unsigned in
+     * 64-bit lanes, where the 32×32→64 products and the xors are exact integer arithmetic, so the words
+     * are those of {@link Philox#block} in any execution mode.
+     */
+    private int uniforms(Philox stream, int len, long start) {
         long first = start >>> 1;
         int blocks = (int) (((start + len - 1) >>> 1) - first + 1);
-        stream.blocks(first, blocks, words);
-        for (int j = 0; j < len; j++) {
-            long i = start + j;
-            int w = (int) ((i >>> 1) - first) * 4 + (int) ((i & 1) << 1);
-            u1[j] = ((words[w] >>> 8) + 1) * 0x1.0p-24;
-            u2[j] = (words[w + 1] >>> 8) * 0x1.0p-24;
+        if (u1.length < 2 * blocks) {
+            words = new int[4 * blocks];
+            u1 = new double[2 * blocks];
+            u2 = new double[2 * blocks];
+            normal = new double[2 * blocks];
         }
+        int b = 0;
+        long mask = 0xFFFF_FFFFL;
+        LongVector m0 = LongVector.broadcast(L, Philox.M0 & mask);
+        LongVector m1 = LongVector.broadcast(L, Philox.M1 & mask);
+        LongVector lane = LongVector.zero(L).addIndex(1);
+        for (int bound = L.loopBound(blocks); b < bound; b += L.length()) {
+            LongVector block = lane.add(first + b);
+            LongVector c0 = block.and(mask);
+            LongVector c1 = block.lanewise(VectorOperators.LSHR, 32);
+            LongVector c2 = LongVector.broadcast(L, stream.purpose0 & mask);
+            LongVector c3 = LongVector.broadcast(L, stream.purpose1 & mask);
+            int k0 = stream.key0, k1 = stream.key1;
+            for (int r = 0; r < 10; r++) {
+                LongVector p0 = c0.mul(m0);
+                LongVector p1 = c2.mul(m1);
+                c0 = p1.lanewise(VectorOperators.LSHR, 32).lanewise(VectorOperators.XOR, c1).lanewise(VectorOperators.XOR, k0 & mask);
+                c1 = p1.and(mask);
+                c2 = p0.lanewise(VectorOperators.LSHR, 32).lanewise(VectorOperators.XOR, c3).lanewise(VectorOperators.XOR, k1 & mask);
+                c3 = p0.and(mask);
+                k0 += Philox.W0;
+                k1 += Philox.W1;
+            }
+            // value 2b uses words 0 and 1 of block b, value 2b + 1 words 2 and 3; u₁ = ((w ⋙ 8) + 1)·2⁻²⁴,
+            // u₂ = (w ⋙ 8)·2⁻²⁴, exact (written out here so that no vector crosses a call)
+            ((DoubleVector) c0.lanewise(VectorOperators.LSHR, 8).add(1L).convert(VectorOperators.L2D, 0)).mul(0x1.0p-24).intoArray(u1, 2 * b, EVEN, 0);
+            ((DoubleVector) c1.lanewise(VectorOperators.LSHR, 8).convert(VectorOperators.L2D, 0)).mul(0x1.0p-24).intoArray(u2, 2 * b, EVEN, 0);
+            ((DoubleVector) c2.lanewise(VectorOperators.LSHR, 8).add(1L).convert(VectorOperators.L2D, 0)).mul(0x1.0p-24).intoArray(u1, 2 * b + 1, EVEN, 0);
+            ((DoubleVector) c3.lanewise(VectorOperators.LSHR, 8).convert(VectorOperators.L2D, 0)).mul(0x1.0p-24).intoArray(u2, 2 * b + 1, EVEN, 0);
+        }
+        if (b < blocks) {
+            stream.blocks(first + b, blocks - b, words);
+            for (int t = 0; t < blocks - b; t++) {
+                int j = 2 * (b + t);
+                u1[j] = ((words[4 * t] >>> 8) + 1) * 0x1.0p-24;
+                u2[j] = (words[4 * t + 1] >>> 8) * 0x1.0p-24;
+                u1[j + 1] = ((words[4 * t + 2] >>> 8) + 1) * 0x1.0p-24;
+                u2[j + 1] = (words[4 * t + 3] >>> 8) * 0x1.0p-24;
+            }
+        }
+        return 2 * blocks;
     }
 
     /**
