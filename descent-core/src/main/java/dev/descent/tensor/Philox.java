@@ -21,15 +21,15 @@ import java.nio.charset.StandardCharsets;
  * of the paper's Random123 distribution.
  */
 public final class Philox {
-    private static final int M0 = 0xD2511F53;
-    private static final int M1 = 0xCD9E8D57;
-    private static final int W0 = 0x9E3779B9;
-    private static final int W1 = 0xBB67AE85;
+    static final int M0 = 0xD2511F53;
+    static final int M1 = 0xCD9E8D57;
+    static final int W0 = 0x9E3779B9;
+    static final int W1 = 0xBB67AE85;
 
-    private final int key0;
-    private final int key1;
-    private final int purpose0;
-    private final int purpose1;
+    final int key0;
+    final int key1;
+    final int purpose0;
+    final int purpose1;
 
     private Philox(long seed, long purpose) {
         this.key0 = (int) seed;
@@ -147,6 +147,48 @@ public final class Philox {
         for (; j < n; j++) out[off + j] = toUniform(bits(start + j, w));
     }
 
+    /**
+     * The words of {@code count} consecutive blocks from {@code first}, four per block, into
+     * {@code out[0, 4·count)}: the same words as {@link #block}, two blocks' rounds interleaved (one
+     * block's ten rounds are a chain of dependent multiplies; two independent chains overlap).
+     */
+    void blocks(long first, int count, int[] out) {
+        final int k0 = key0, k1 = key1, p0 = purpose0, p1 = purpose1;
+        int b = 0;
+        for (; b + 2 <= count; b += 2) {
+            long block = first + b;
+            int a0 = (int) block, a1 = (int) (block >>> 32), a2 = p0, a3 = p1;
+            int b0 = (int) (block + 1), b1 = (int) ((block + 1) >>> 32), b2 = p0, b3 = p1;
+            int ka = k0, kb = k1;
+            for (int r = 0; r < 10; r++) {
+                long ma = (M0 & 0xFFFFFFFFL) * (a0 & 0xFFFFFFFFL);
+                long na = (M1 & 0xFFFFFFFFL) * (a2 & 0xFFFFFFFFL);
+                long mb = (M0 & 0xFFFFFFFFL) * (b0 & 0xFFFFFFFFL);
+                long nb = (M1 & 0xFFFFFFFFL) * (b2 & 0xFFFFFFFFL);
+                a0 = (int) (na >>> 32) ^ a1 ^ ka;
+                a1 = (int) na;
+                a2 = (int) (ma >>> 32) ^ a3 ^ kb;
+                a3 = (int) ma;
+                b0 = (int) (nb >>> 32) ^ b1 ^ ka;
+                b1 = (int) nb;
+                b2 = (int) (mb >>> 32) ^ b3 ^ kb;
+                b3 = (int) mb;
+                ka += W0;
+                kb += W1;
+            }
+            int o = 4 * b;
+            out[o] = a0;
+            out[o + 1] = a1;
+            out[o + 2] = a2;
+            out[o + 3] = a3;
+            out[o + 4] = b0;
+            out[o + 5] = b1;
+            out[o + 6] = b2;
+            out[o + 7] = b3;
+        }
+        if (b < count) philox(first + b, out, 4 * b);
+    }
+
     /** The 32-bit value at index {@code i}, using the caller's four-word scratch. */
     private int bits(long i, int[] w) {
         philox(i >>> 2, w);
@@ -201,7 +243,7 @@ public final class Philox {
         return (bits >>> 8) * 0x1.0p-24f;
     }
 
-    private static float boxMuller(int a, int b) {
+    static float boxMuller(int a, int b) {
         double u1 = ((a >>> 8) + 1) * 0x1.0p-24; // (0, 1]
         double u2 = (b >>> 8) * 0x1.0p-24;
         return (float) (Math.sqrt(-2.0 * StrictMath.log(u1)) * cosTwoPi(u2));
@@ -224,6 +266,11 @@ public final class Philox {
     }
 
     private void philox(long block, int[] out) {
+        philox(block, out, 0);
+    }
+
+    /** The four words of block {@code block} into {@code out[o, o + 4)}. */
+    private void philox(long block, int[] out, int o) {
         int c0 = (int) block;
         int c1 = (int) (block >>> 32);
         int c2 = purpose0;
@@ -244,10 +291,10 @@ public final class Philox {
             k0 += W0;
             k1 += W1;
         }
-        out[0] = c0;
-        out[1] = c1;
-        out[2] = c2;
-        out[3] = c3;
+        out[o] = c0;
+        out[o + 1] = c1;
+        out[o + 2] = c2;
+        out[o + 3] = c3;
     }
 
     /** Philox-4x32-10 on an explicit counter and key; for known-answer tests. */

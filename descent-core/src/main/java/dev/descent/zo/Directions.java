@@ -1,6 +1,5 @@
 package dev.descent.zo;
 
-import dev.descent.tensor.Parallel;
 import dev.descent.tensor.Philox;
 
 /**
@@ -17,7 +16,8 @@ public interface Directions {
      * Directions of {@code kind} from the Philox stream (seed, "zo/direction"), derived by the step
      * and then by the query index; element i of a direction is value i of that stream:
      * <ul>
-     *   <li>Gaussian: {@link Philox#gaussian}(i) (Box–Muller on uniforms 2i and 2i + 1);</li>
+     *   <li>Gaussian: {@link Philox#gaussian}(i) (Box–Muller on uniforms 2i and 2i + 1), generated
+     *       many at a time by {@link dev.descent.tensor.PhiloxGaussian} (the same bits);</li>
      *   <li>Rademacher: bit i mod 32 of word ⌊i/32⌋ mod 4 of block ⌊i/128⌋, +1 when set and −1 when
      *       clear (one Philox block gives 128 signs);</li>
      *   <li>sphere and unit sphere: the Gaussian values gᵢ times s = √d/‖g‖ (sphere) or 1/‖g‖ (unit),
@@ -37,7 +37,7 @@ public interface Directions {
         return (step, query, dimension) -> {
             float[] v = copy[query % copy.length];
             if (v.length != dimension) throw new IllegalArgumentException("fixed direction has " + v.length + " elements, parameters have " + dimension);
-            return (out, off, n, start) -> System.arraycopy(v, (int) start, out, off, n);
+            return (out, off, n, start, scratch) -> System.arraycopy(v, (int) start, out, off, n);
         };
     }
 
@@ -47,6 +47,8 @@ public interface Directions {
         private final DirectionKind kind;
         private final Philox root;
         private double[] partials = new double[0];
+        /** Scratch of the norm passes of sphere directions. */
+        private final Passes passes = new Passes();
 
         Seeded(DirectionKind kind, long seed) {
             this.kind = kind;
@@ -59,21 +61,20 @@ public interface Directions {
         public Direction at(long step, int query, int dimension) {
             Philox s = root.derive(step).derive(query);
             return switch (kind) {
-                case GAUSSIAN -> (out, off, n, start) -> s.fillGaussian(out, off, n, start, Scratch.get().words);
-                case RADEMACHER -> (out, off, n, start) -> fillRademacher(s, out, off, n, start);
+                case GAUSSIAN -> (out, off, n, start, scratch) -> scratch.gaussian.fill(s, out, off, n, start);
+                case RADEMACHER -> (out, off, n, start, scratch) -> fillRademacher(s, out, off, n, start, scratch.words);
                 case SPHERE, UNIT_SPHERE -> {
                     double norm = Math.sqrt(sumOfSquares(s, dimension));
                     float scale = (float) ((kind == DirectionKind.SPHERE ? Math.sqrt(dimension) : 1.0) / norm);
-                    yield (out, off, n, start) -> {
-                        s.fillGaussian(out, off, n, start, Scratch.get().words);
+                    yield (out, off, n, start, scratch) -> {
+                        scratch.gaussian.fill(s, out, off, n, start);
                         for (int j = off; j < off + n; j++) out[j] *= scale;
                     };
                 }
             };
         }
 
-        private static void fillRademacher(Philox s, float[] out, int off, int n, long start) {
-            int[] w = Scratch.get().words;
+        private static void fillRademacher(Philox s, float[] out, int off, int n, long start, int[] w) {
             long block = -1;
             for (int j = 0; j < n; j++) {
                 long i = start + j;
@@ -91,15 +92,14 @@ public interface Directions {
             int blocks = (dimension + NORM_BLOCK - 1) / NORM_BLOCK;
             if (partials.length != blocks) partials = new double[blocks];
             double[] part = partials;
-            Parallel.forRange(blocks, 4, (from, to) -> {
-                float[] g = Scratch.get().z;
-                int[] w = Scratch.get().words;
+            passes.forRange(blocks, 4, (from, to, scratch) -> {
+                float[] g = scratch.piece();
                 for (int b = from; b < to; b++) {
                     double sum = 0;
                     int end = Math.min(dimension, (b + 1) * NORM_BLOCK);
                     for (int k = b * NORM_BLOCK; k < end; k += Scratch.PIECE) {
                         int len = Math.min(Scratch.PIECE, end - k);
-                        s.fillGaussian(g, 0, len, k, w);
+                        scratch.gaussian.fill(s, g, 0, len, k);
                         for (int j = 0; j < len; j++) sum += (double) g[j] * g[j];
                     }
                     part[b] = sum;

@@ -1,6 +1,7 @@
 package dev.descent.zo;
 
 import dev.descent.optim.Objective;
+import dev.descent.optim.ParamSet;
 
 /**
  * A zeroth-order gradient estimator: from loss values alone (no backward pass) it writes an estimate
@@ -24,6 +25,19 @@ public interface GradientEstimator {
      *         evaluations of a two-point estimator), for logging
      */
     double estimate(float[] params, Objective objective, float[] grad, long step);
+
+    /**
+     * The estimate over the parameters of {@code set} only: the others are neither perturbed nor
+     * given a gradient ({@code grad} is laid out like the flat buffer; only the set's places are
+     * written). Estimators that can only work on the whole buffer refuse a subset (this default).
+     */
+    default double estimate(ParamSet set, Objective objective, float[] grad, long step) {
+        if (!set.isWholeBuffer()) {
+            throw new IllegalArgumentException(getClass().getSimpleName() + " estimates over the whole flat parameter buffer;"
+                    + " it cannot be given a subset of the parameters (spsa-type estimators can)");
+        }
+        return estimate(set.values(), objective, grad, step);
+    }
 
     /** Objective evaluations one call of {@link #estimate} makes (for "loss vs function queries"). */
     long queriesPerEstimate();

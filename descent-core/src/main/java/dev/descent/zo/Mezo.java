@@ -37,6 +37,21 @@ import java.util.Objects;
  * The reference code implements q = 1 only; q &gt; 1 is the paper's n-SPSA (average of q two-point
  * estimates, equal in exact arithmetic to applying them in one pass).
  *
+ * <p><b>Any parameter subset.</b> Built over a {@link ParamSet} that is not the whole buffer (only
+ * the LoRA adapters, only some layers), MeZO perturbs, restores and updates only those parameters;
+ * the others are never written. Direction zⱼ has dimension d = {@code params.elements()} and is
+ * indexed by the set's dense layout ({@code slot.stateOffset() + i}), so for the whole buffer it is
+ * exactly the direction over the buffer, and for a subset it is the direction a model holding only
+ * those parameters, in the same order, would draw: the two runs give the same bits.
+ *
+ * <p><b>Passes per step.</b> With q = 1 a step makes three passes over the parameters, each
+ * regenerating z: θ + μz, then θ − 2μz, then the restore and the update together (see above). That is
+ * the fewest the algorithm allows without changing what is observable: the two evaluations sit
+ * between the passes, and the next step's perturbation cannot join this step's update because the
+ * parameters must be unperturbed between steps (checkpoints, evaluations, schedules read them). The
+ * cost of a pass is mostly generating z; {@link dev.descent.tensor.PhiloxGaussian} does that many
+ * values at a time, with the bits of the scalar Box–Muller.
+ *
  * <p>Weight decay skips biases and normalisation gains (roles {@link ParameterRole#BIAS} and
  * {@link ParameterRole#NORM_GAIN}): the reference's rule, which skips names containing "bias",
  * "layer_norm" or "layernorm", read from the roles the model gives.
@@ -70,6 +85,9 @@ public final class Mezo implements Optimizer {
     private double weightDecay;
     private double seed;
     private final ZoProgress progress = new ZoProgress();
+    /** This optimizer's per-chunk scratch, for the perturbation passes and the update. */
+    private final Passes passes = new Passes();
+    private final Perturbation perturbation = new Perturbation(passes);
 
     /** MeZO with seeded directions of {@code kind}. */
     public Mezo(ParamSet params, Objective objective, double lr, double mu, double weightDecay, int q, long seed, DirectionKind kind) {
@@ -87,9 +105,6 @@ public final class Mezo implements Optimizer {
         Hyper.positive("mu", mu);
         Hyper.nonNegative("weight_decay", weightDecay);
         Hyper.positiveCount("q", q);
-        if (!params.isWholeBuffer()) {
-            throw new IllegalArgumentException("mezo perturbs the whole flat parameter buffer; it cannot be built over a subset of the parameters");
-        }
         this.params = params;
         this.values = params.values();
         this.bound = objective;
@@ -102,7 +117,8 @@ public final class Mezo implements Optimizer {
         this.projected = new double[q];
         this.queried = new Direction[q];
         List<ParamSlot> slots = params.slots();
-        this.decayed = new boolean[slots.size()];
+        // indexed by the model's parameter index (a subset's slots keep theirs)
+        this.decayed = new boolean[slots.stream().mapToInt(ParamSlot::index).max().orElse(-1) + 1];
         for (ParamSlot s : slots) decayed[s.index()] = decays(s);
     }
 
@@ -125,7 +141,7 @@ public final class Mezo implements Optimizer {
     }
 
     private void takeStep(Objective objective) {
-        int d = values.length;
+        int d = params.elements();
         int q = projected.length;
         float m = (float) mu;
         // With one query the restoring pass θ ← θ + μz and the update pass walk the same direction one
@@ -136,14 +152,14 @@ public final class Mezo implements Optimizer {
         boolean finite = true;
         for (int j = 0; j < q; j++) {
             Direction z = queried[j] = directions.at(progress.steps, j, d);
-            Perturbation.add(values, m, z);
+            perturbation.add(params, m, z);
             double plus = objective.loss();
-            Perturbation.add(values, -2 * m, z);
+            perturbation.add(params, -2 * m, z);
             double minus = objective.loss();
             projected[j] = (plus - minus) / (2 * mu);
             plusSum += plus;
             finite &= Double.isFinite(plus) && Double.isFinite(minus) && Double.isFinite(projected[j]);
-            if (!(fuse && finite)) Perturbation.add(values, m, z);
+            if (!(fuse && finite)) perturbation.add(params, m, z);
         }
         progress.queries += 2L * q;
         progress.loss = plusSum / q;
@@ -168,12 +184,12 @@ public final class Mezo implements Optimizer {
         float eta = (float) lr;
         float wd = decay ? (float) weightDecay : 0f;
         boolean restoring = restore != 0f;
-        params.forEachPiece((slot, off, so, n) -> {
+        passes.forEachPiece(params, (slot, off, so, n, scratch) -> {
             float lambda = decayed[slot.index()] ? wd : 0f;
-            float[] piece = Scratch.get().z;
+            float[] piece = scratch.piece();
             for (int k = 0; k < n; k += Scratch.PIECE) {
                 int len = Math.min(Scratch.PIECE, n - k);
-                z.fill(piece, 0, len, off + k);
+                z.fill(piece, 0, len, so + k, scratch);
                 int base = off + k;
                 for (int i = 0; i < len; i++) {
                     float theta = values[base + i];

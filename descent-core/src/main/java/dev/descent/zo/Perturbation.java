@@ -1,6 +1,6 @@
 package dev.descent.zo;
 
-import dev.descent.tensor.Parallel;
+import dev.descent.optim.ParamSet;
 
 /**
  * θ ← θ + c·z in place, with z regenerated from its {@link Direction} rather than stored, and its
@@ -10,8 +10,12 @@ import dev.descent.tensor.Parallel;
  * <p><b>Arithmetic.</b> Each element is updated in float32 as {@code θᵢ = θᵢ + t} with
  * {@code t = c·zᵢ} rounded to float32 first (two roundings, no fused multiply-add, so the result does
  * not depend on vector width or on where the range is split). The work is split over
- * {@link Parallel} in chunks; since every element is computed alone and zᵢ depends only on i, the
- * result is bit-identical for any thread count.
+ * threads in chunks ({@link Passes}); since every element is computed alone and zᵢ depends only on i,
+ * the result is bit-identical for any thread count.
+ *
+ * <p><b>Subsets.</b> Over a {@link ParamSet} that is not the whole buffer, only the set's values
+ * change, and z is indexed by the set's dense layout (slot.stateOffset() + i): the set perturbs
+ * exactly as a model holding only those parameters, in the same order, would.
  *
  * <p><b>Undo bound.</b> Let u = 2⁻²⁴ (the unit roundoff of float32) and t = fl(c·zᵢ); regenerating
  * zᵢ gives bit-identical t, so the undo subtracts exactly the t that was added. With round-to-nearest,
@@ -29,48 +33,61 @@ import dev.descent.tensor.Parallel;
  * (where the rounding error is absolute, half of 2⁻¹⁴⁹ per operation).
  */
 public final class Perturbation {
-    /** Elements per parallel chunk. */
-    private static final int GRAIN = 1 << 14;
     /** The unit roundoff of float32. */
     public static final double UNIT_ROUNDOFF = 0x1.0p-24;
 
-    private final float[] buffer;
-    private final float c;
-    private final Direction z;
-    private boolean undone;
+    private final Passes passes;
 
-    private Perturbation(float[] buffer, float c, Direction z) {
-        this.buffer = buffer;
-        this.c = c;
-        this.z = z;
+    /** Perturbations with scratch of their own. */
+    public Perturbation() {
+        this(new Passes());
     }
 
-    /** Applies θ ← θ + c·z to every element of {@code params} and returns the handle that undoes it. */
-    public static Perturbation apply(float[] params, float c, Direction z) {
-        add(params, c, z);
-        return new Perturbation(params, c, z);
+    /** Perturbations running on {@code passes} (shared with the owner's other passes). */
+    public Perturbation(Passes passes) {
+        this.passes = java.util.Objects.requireNonNull(passes, "passes");
     }
 
-    /** θ ← θ − c·z (regenerating z); a second call does nothing. */
-    public void undo() {
-        if (undone) return;
-        undone = true;
-        add(buffer, -c, z);
+    /**
+     * θ ← θ + c·z over the parameters of {@code set} only: value {@code slot.offset() + i} gets
+     * fl(c·z[slot.stateOffset() + i]), so the direction is indexed by the set's own dense layout
+     * (its dimension is {@code set.elements()}). For the whole buffer the two offsets coincide.
+     * Values outside the set are not touched.
+     */
+    public void add(ParamSet set, float c, Direction z) {
+        addTo(set, set.values(), c, z);
+    }
+
+    /**
+     * {@code buffer[slot.offset() + i] += fl(c·z[slot.stateOffset() + i])} over the places of
+     * {@code set} in a buffer laid out like the flat parameters (e.g. accumulating c·z into a gradient
+     * buffer); the other places are not touched.
+     */
+    public void addTo(ParamSet set, float[] buffer, float c, Direction z) {
+        if (buffer.length != set.values().length) {
+            throw new IllegalArgumentException("buffer has " + buffer.length + " elements, parameters have " + set.values().length);
+        }
+        passes.forEachPiece(set, (slot, off, so, n, sc) -> addPiece(buffer, off, n, c, z, so, sc));
+    }
+
+    /**
+     * {@code values ← values + fl(ca·z)} and {@code b ← b + fl(cb·z)} over {@code set} in one pass,
+     * z regenerated once ({@code b} laid out like the values: index {@code slot.offset() + i}).
+     * Element for element the same operations as two calls of {@link #add(ParamSet, float, Direction)},
+     * so the same bits.
+     */
+    public void add(ParamSet set, float ca, float[] b, float cb, Direction z) {
+        float[] a = set.values();
+        if (a.length != b.length) throw new IllegalArgumentException("buffers of " + a.length + " and " + b.length + " elements");
+        passes.forEachPiece(set, (slot, off, so, n, sc) -> addPiece(a, ca, b, cb, off, n, z, so, sc));
     }
 
     /**
      * {@code buffer[i] ← buffer[i] + fl(c·z[i])} for every i, in float32, in parallel, allocating
      * nothing proportional to the length (also used to accumulate c·z into a gradient buffer).
      */
-    public static void add(float[] buffer, float c, Direction z) {
-        Parallel.forRange(buffer.length, GRAIN, (from, to) -> {
-            float[] piece = Scratch.get().z;
-            for (int k = from; k < to; k += Scratch.PIECE) {
-                int len = Math.min(Scratch.PIECE, to - k);
-                z.fill(piece, 0, len, k);
-                for (int j = 0; j < len; j++) buffer[k + j] += c * piece[j];
-            }
-        });
+    public void add(float[] buffer, float c, Direction z) {
+        passes.forRange(buffer.length, Passes.GRAIN, (from, to, sc) -> addPiece(buffer, from, to - from, c, z, from, sc));
     }
 
     /**
@@ -79,19 +96,34 @@ public final class Perturbation {
      * {@link #add(float[], float, Direction)}, so the same bits (e.g. restoring the parameters and
      * accumulating c·z into a gradient buffer of the same length).
      */
-    public static void add(float[] a, float ca, float[] b, float cb, Direction z) {
+    public void add(float[] a, float ca, float[] b, float cb, Direction z) {
         if (a.length != b.length) throw new IllegalArgumentException("buffers of " + a.length + " and " + b.length + " elements");
-        Parallel.forRange(a.length, GRAIN, (from, to) -> {
-            float[] piece = Scratch.get().z;
-            for (int k = from; k < to; k += Scratch.PIECE) {
-                int len = Math.min(Scratch.PIECE, to - k);
-                z.fill(piece, 0, len, k);
-                for (int j = 0; j < len; j++) {
-                    a[k + j] += ca * piece[j];
-                    b[k + j] += cb * piece[j];
-                }
+        passes.forRange(a.length, Passes.GRAIN, (from, to, sc) -> addPiece(a, ca, b, cb, from, to - from, z, from, sc));
+    }
+
+    /** buffer[off + j] += fl(c·z[zStart + j]) for j in [0, n). */
+    private static void addPiece(float[] buffer, int off, int n, float c, Direction z, long zStart, Scratch sc) {
+        float[] piece = sc.piece();
+        for (int k = 0; k < n; k += Scratch.PIECE) {
+            int len = Math.min(Scratch.PIECE, n - k);
+            z.fill(piece, 0, len, zStart + k, sc);
+            int base = off + k;
+            for (int j = 0; j < len; j++) buffer[base + j] += c * piece[j];
+        }
+    }
+
+    /** a[off + j] += fl(ca·z[zStart + j]) and b[off + j] += fl(cb·z[zStart + j]) for j in [0, n). */
+    private static void addPiece(float[] a, float ca, float[] b, float cb, int off, int n, Direction z, long zStart, Scratch sc) {
+        float[] piece = sc.piece();
+        for (int k = 0; k < n; k += Scratch.PIECE) {
+            int len = Math.min(Scratch.PIECE, n - k);
+            z.fill(piece, 0, len, zStart + k, sc);
+            int base = off + k;
+            for (int j = 0; j < len; j++) {
+                a[base + j] += ca * piece[j];
+                b[base + j] += cb * piece[j];
             }
-        });
+        }
     }
 
     /**

@@ -2,6 +2,8 @@ package dev.descent.zo;
 
 import dev.descent.optim.Objective;
 import dev.descent.optim.Hyper;
+import dev.descent.optim.ParamSet;
+import dev.descent.optim.ParamSlot;
 import java.util.Arrays;
 import java.util.Locale;
 
@@ -57,6 +59,8 @@ public final class SpsaEstimator implements GradientEstimator {
     private double mu;
     private final int q;
     private final double seed;
+    /** This estimator's scratch for its perturbation passes. */
+    private final Perturbation perturbation = new Perturbation();
 
     /**
      * @param kind       the directions' distribution (fixes the dimension factor φ)
@@ -111,6 +115,36 @@ public final class SpsaEstimator implements GradientEstimator {
         int d = params.length;
         if (grad.length != d) throw new IllegalArgumentException("gradient buffer has " + grad.length + " elements, parameters have " + d);
         Arrays.fill(grad, 0f);
+        return estimate(objective, d, step, (c, z) -> perturbation.add(params, c, z), (c, cg, z) -> perturbation.add(params, c, grad, cg, z));
+    }
+
+    /**
+     * The estimate over the parameters of {@code set} only (e.g. only the LoRA adapters): they alone
+     * are perturbed, the directions have dimension {@code set.elements()} and are indexed by the set's
+     * dense layout, ĝ is written at the set's places in {@code grad} (laid out like the flat buffer)
+     * and the rest of {@code grad} is left as it was. For the whole buffer, the same bits as
+     * {@link #estimate(float[], Objective, float[], long)}.
+     */
+    @Override
+    public double estimate(ParamSet set, Objective objective, float[] grad, long step) {
+        if (grad.length != set.values().length) {
+            throw new IllegalArgumentException("gradient buffer has " + grad.length + " elements, parameters have " + set.values().length);
+        }
+        for (ParamSlot s : set.slots()) Arrays.fill(grad, s.offset(), s.offset() + s.size(), 0f);
+        return estimate(objective, set.elements(), step, (c, z) -> perturbation.add(set, c, z), (c, cg, z) -> perturbation.add(set, c, grad, cg, z));
+    }
+
+    /** θ ← θ + c·z over the estimated parameters. */
+    private interface Shift {
+        void add(float c, Direction z);
+    }
+
+    /** θ ← θ + c·z and ĝ ← ĝ + cg·z in one pass. */
+    private interface ShiftAndAccumulate {
+        void add(float c, float cg, Direction z);
+    }
+
+    private double estimate(Objective objective, int d, long step, Shift shift, ShiftAndAccumulate shiftAndAccumulate) {
         float m = (float) mu;
         double phi = kind.dimensionFactor(d);
         double base = scheme == Scheme.FORWARD ? objective.loss() : 0;
@@ -118,19 +152,19 @@ public final class SpsaEstimator implements GradientEstimator {
         long evaluations = scheme == Scheme.FORWARD ? 1 : 0;
         for (int j = 0; j < q; j++) {
             Direction z = directions.at(step, j, d);
-            Perturbation.add(params, m, z);
+            shift.add(m, z);
             double plus = objective.loss();
             // The last pass restores θ and adds fl(φ·coefⱼ/q)·zⱼ to ĝ together: one regeneration of z fewer.
             if (scheme == Scheme.CENTRAL) {
-                Perturbation.add(params, -2 * m, z);
+                shift.add(-2 * m, z);
                 double minus = objective.loss();
                 double coef = (plus - minus) / (2 * mu);
-                Perturbation.add(params, m, grad, (float) (phi * coef / q), z);
+                shiftAndAccumulate.add(m, (float) (phi * coef / q), z);
                 lossSum += plus + minus;
                 evaluations += 2;
             } else {
                 double coef = scheme == Scheme.FORWARD ? (plus - base) / mu : plus / mu;
-                Perturbation.add(params, -m, grad, (float) (phi * coef / q), z);
+                shiftAndAccumulate.add(-m, (float) (phi * coef / q), z);
                 lossSum += plus;
                 evaluations += 1;
             }

@@ -5,6 +5,7 @@ import dev.descent.optim.StepReport;
 import dev.descent.optim.GradientTransformation;
 import dev.descent.optim.Optimizer;
 import dev.descent.optim.ParamSet;
+import dev.descent.optim.ParamSlot;
 import dev.descent.optim.TransformOptimizer;
 import dev.descent.tensor.Reductions;
 import dev.descent.tensor.Tensor;
@@ -33,7 +34,7 @@ import java.util.Objects;
  */
 public final class ZoOptimizer implements Optimizer {
     private final String name;
-    private final float[] values;
+    private final ParamSet params;
     private final float[] grads;
     private final GradientEstimator estimator;
     /** The objective given at construction, used by {@link #step()}; null when built by name (then {@link #step(Objective)} only). */
@@ -43,17 +44,15 @@ public final class ZoOptimizer implements Optimizer {
     private boolean skippedForLoss;
 
     /**
-     * @param params    the parameters; must be the whole flat buffer (the estimator perturbs all of it)
+     * @param params    the parameters perturbed and updated (any subset, when the estimator supports one:
+     *                  {@link SpsaEstimator} does; the other values and their gradients are left alone)
      * @param grads     the gradient buffer the estimate is written into
      * @param lrPath    the transformation's learning-rate scalar ("lr" when unique), or null
      */
     public ZoOptimizer(String name, ParamSet params, float[] grads, GradientEstimator estimator, GradientTransformation tx,
                        Objective objective, String lrPath) {
-        if (!params.isWholeBuffer()) {
-            throw new IllegalArgumentException(name + " perturbs the whole flat parameter buffer; it cannot be built over a subset of the parameters");
-        }
         this.name = name;
-        this.values = params.values();
+        this.params = params;
         this.grads = grads;
         this.estimator = Objects.requireNonNull(estimator, "estimator");
         this.bound = objective;
@@ -74,17 +73,23 @@ public final class ZoOptimizer implements Optimizer {
     }
 
     private void takeStep(Objective objective) {
-        double loss = estimator.estimate(values, objective, grads, progress.steps);
+        double loss = estimator.estimate(params, objective, grads, progress.steps);
         progress.loss = loss;
         progress.queries += estimator.queriesPerEstimate();
         progress.steps++;
-        if (!Double.isFinite(loss) || !Reductions.allFinite(grads, 0, grads.length)) {
-            Arrays.fill(grads, 0f);
+        if (!Double.isFinite(loss) || !gradientFinite()) {
+            for (ParamSlot s : params.slots()) Arrays.fill(grads, s.offset(), s.offset() + s.size(), 0f);
             progress.skip();
             skippedForLoss = !Double.isFinite(loss);
             return;
         }
         inner.step();
+    }
+
+    /** True when ĝ is finite at every place of the set. */
+    private boolean gradientFinite() {
+        for (ParamSlot s : params.slots()) if (!Reductions.allFinite(grads, s.offset(), s.size())) return false;
+        return true;
     }
 
     /** Why the latest skipped step was skipped, or null when none was. */

@@ -5,7 +5,6 @@ import dev.descent.optim.StepReport;
 import dev.descent.optim.Optimizer;
 import dev.descent.optim.ParamSet;
 import dev.descent.optim.ParamSlot;
-import dev.descent.tensor.Parallel;
 import dev.descent.tensor.Tensor;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,6 +33,11 @@ import java.util.Map;
  * regenerations; memory is the parameters, the gradient buffer (which holds ĝ) and O(N·K + K·tensors)
  * scalars — that of MeZO.
  *
+ * <p>Over a subset of the parameters ({@link ParamSet#subset}) only those are perturbed and updated
+ * and only their places of the gradient buffer are written; directions have dimension
+ * {@code params.elements()}, indexed by the set's dense layout, so a subset run equals a run on a
+ * model holding only those parameters (as in {@link Mezo}).
+ *
  * <p>Choices (the reference is silent or differs): directions are Gaussian from the Philox stream
  * (seed, "zo/direction") keyed by (step, query), as in {@link Mezo}, where the reference draws an
  * integer seed per query from the global RNG; the loss reported is the mean of the K values (the
@@ -59,7 +63,10 @@ public final class ZovhBlockDiagonal implements Optimizer {
     private final double weightDecay;
     private final ZovhQueryRing ring;
     private final ZoProgress progress = new ZoProgress();
-    /** Per held pair j and tensor P: a_{j,P}·e_{j,P}. */
+    /** This optimizer's per-chunk scratch, for every pass that regenerates a direction. */
+    private final Passes passes = new Passes();
+    private final Perturbation perturbation = new Perturbation(passes);
+    /** Per held pair j and tensor P (by position in the set): a_{j,P}·e_{j,P}. */
     private final double[][] coefficients;
     private final double[] dots;
     private final double[] norms;
@@ -77,9 +84,6 @@ public final class ZovhBlockDiagonal implements Optimizer {
     public ZovhBlockDiagonal(ParamSet params, float[] grads, Objective objective, double lr, double mu, double lambda,
                              int k, int histories, double weightDecay, Directions directions) {
         ZovhOptimizer.checkSettings(lr, mu, lambda, k, histories, weightDecay);
-        if (!params.isWholeBuffer()) {
-            throw new IllegalArgumentException("zovh with blocks=tensor perturbs the whole flat parameter buffer; it cannot be built over a subset of the parameters");
-        }
         this.params = params;
         this.theta = params.values();
         this.ghat = grads;
@@ -111,7 +115,7 @@ public final class ZovhBlockDiagonal implements Optimizer {
     }
 
     private void takeStep(Objective objective) {
-        int d = theta.length;
+        int d = params.elements();
         long t = progress.steps++;
         ring.begin();
         float m = (float) mu;
@@ -119,9 +123,9 @@ public final class ZovhBlockDiagonal implements Optimizer {
         double sum = 0;
         for (int q = 0; q < k; q++) {
             Direction z = directions.at(t, q, d);
-            Perturbation.add(theta, m, z);
+            perturbation.add(params, m, z);
             double y = objective.loss();
-            Perturbation.add(theta, -m, z);
+            perturbation.add(params, -m, z);
             ring.record(q, y, t);
             finite &= Double.isFinite(y);
             sum += y;
@@ -137,16 +141,15 @@ public final class ZovhBlockDiagonal implements Optimizer {
         int n = ring.size();
         double b = ring.baseline();
 
-        java.util.Arrays.fill(ghat, 0f);
-        for (int j = 0; j < n; j++) Perturbation.add(ghat, (float) ((ring.value(j) - b) / mu / (n - 1)), direction(j));
+        for (ParamSlot s : slots) java.util.Arrays.fill(ghat, s.offset(), s.offset() + s.size(), 0f);
+        for (int j = 0; j < n; j++) perturbation.addTo(params, ghat, (float) ((ring.value(j) - b) / mu / (n - 1)), direction(j));
 
         for (int j = 0; j < n; j++) {
             Direction z = direction(j);
             sumsPerTensor(z);
             double r = (ring.value(j) - b) / mu;
             double nu = r / mu;
-            for (ParamSlot s : slots) {
-                int p = s.index();
+            for (int p = 0; p < slots.size(); p++) {
                 double a = nu / (lambda * (n - 1) + nu * norms[p]);
                 double e = ((n - 1) * dots[p] - r * norms[p]) / (n - 2);
                 coefficients[j][p] = a * e;
@@ -156,15 +159,15 @@ public final class ZovhBlockDiagonal implements Optimizer {
         float eta = (float) lr;
         float inverseLambda = (float) (1 / lambda);
         float wd = (float) weightDecay;
-        Parallel.forRange(d, 1 << 14, (from, to) -> {
-            for (int i = from; i < to; i++) theta[i] -= eta * (ghat[i] * inverseLambda + wd * theta[i]);
+        passes.forEachPiece(params, (slot, off, so, len, scratch) -> {
+            for (int i = off; i < off + len; i++) theta[i] -= eta * (ghat[i] * inverseLambda + wd * theta[i]);
         });
         for (int j = 0; j < n; j++) addPerTensor(direction(j), coefficients[j], lr / lambda);
     }
 
     /** The direction held in slot j, regenerated from its key. */
     private Direction direction(int j) {
-        return directions.at(ring.key(j), ring.query(j), theta.length);
+        return directions.at(ring.key(j), ring.query(j), params.elements());
     }
 
     /**
@@ -172,38 +175,38 @@ public final class ZovhBlockDiagonal implements Optimizer {
      * shared out over threads whole, so each sum has one order whatever the thread count.
      */
     private void sumsPerTensor(Direction z) {
-        Parallel.forRange(slots.size(), 1, (from, to) -> {
-            float[] piece = Scratch.get().z;
+        passes.forRange(slots.size(), 1, (from, to, scratch) -> {
+            float[] piece = scratch.piece();
             for (int t = from; t < to; t++) {
                 ParamSlot s = slots.get(t);
                 double n2 = 0, dot = 0;
                 int off = s.offset();
                 for (int c = 0; c < s.size(); c += Scratch.PIECE) {
                     int len = Math.min(Scratch.PIECE, s.size() - c);
-                    z.fill(piece, 0, len, off + c);
+                    z.fill(piece, 0, len, s.stateOffset() + c, scratch);
                     for (int i = 0; i < len; i++) {
                         double v = piece[i];
                         n2 += v * v;
                         dot += v * ghat[off + c + i];
                     }
                 }
-                norms[s.index()] = n2;
-                dots[s.index()] = dot;
+                norms[t] = n2;
+                dots[t] = dot;
             }
         });
     }
 
     /** θ_P ← θ_P + fl(scale·coef[P])·z_P for every tensor P (element by element, so any split gives the same bits). */
     private void addPerTensor(Direction z, double[] coef, double scale) {
-        Parallel.forRange(slots.size(), 1, (from, to) -> {
-            float[] piece = Scratch.get().z;
+        passes.forRange(slots.size(), 1, (from, to, scratch) -> {
+            float[] piece = scratch.piece();
             for (int t = from; t < to; t++) {
                 ParamSlot s = slots.get(t);
-                float c = (float) (scale * coef[s.index()]);
+                float c = (float) (scale * coef[t]);
                 int off = s.offset();
                 for (int i0 = 0; i0 < s.size(); i0 += Scratch.PIECE) {
                     int len = Math.min(Scratch.PIECE, s.size() - i0);
-                    z.fill(piece, 0, len, off + i0);
+                    z.fill(piece, 0, len, s.stateOffset() + i0, scratch);
                     for (int i = 0; i < len; i++) theta[off + i0 + i] += c * piece[i];
                 }
             }

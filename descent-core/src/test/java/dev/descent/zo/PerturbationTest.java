@@ -4,8 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.management.ThreadMXBean;
+import dev.descent.optim.ParamSet;
 import dev.descent.tensor.Parallel;
 import java.lang.management.ManagementFactory;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Perturb/undo restores within the derived bound, in place, bit-identically for any thread count. */
@@ -24,6 +26,14 @@ class PerturbationTest {
         return p;
     }
 
+    private final Perturbation perturbation = new Perturbation();
+
+    /** θ ← θ + c·z, then θ ← θ − c·z (z regenerated). */
+    private void perturbAndUndo(float[] p, float c, Direction z) {
+        perturbation.add(p, c, z);
+        perturbation.add(p, -c, z);
+    }
+
     @Test
     void perturbUndoCyclesStayWithinTheBound() {
         int d = 20_000;
@@ -32,7 +42,7 @@ class PerturbationTest {
             for (int cycle = 0; cycle < 5; cycle++) {
                 float[] before = p.clone();
                 Direction z = Directions.seeded(DirectionKind.GAUSSIAN, 2).at(cycle, 0, d);
-                Perturbation.apply(p, c, z).undo();
+                perturbAndUndo(p, c, z);
                 double worstRatio = 0;
                 for (int i = 0; i < d; i++) {
                     double t = Math.abs((double) (c * z.value(i)));
@@ -54,9 +64,9 @@ class PerturbationTest {
         float[] before = p.clone();
         float mu = 0.5f;
         Direction z = Directions.seeded(DirectionKind.RADEMACHER, 9).at(0, 0, d);
-        Perturbation.add(p, mu, z);
-        Perturbation.add(p, -2 * mu, z);
-        Perturbation.add(p, mu, z);
+        perturbation.add(p, mu, z);
+        perturbation.add(p, -2 * mu, z);
+        perturbation.add(p, mu, z);
         for (int i = 0; i < d; i++) {
             double bound = Perturbation.restoreBound(before[i], 2 * mu, 3);
             assertTrue(Math.abs((double) p[i] - before[i]) <= bound, "element " + i);
@@ -70,10 +80,10 @@ class PerturbationTest {
         try {
             Parallel.setThreads(1);
             float[] a = params(d);
-            Perturbation.add(a, 0.3f, Directions.seeded(DirectionKind.SPHERE, 4).at(1, 0, d));
+            perturbation.add(a, 0.3f, Directions.seeded(DirectionKind.SPHERE, 4).at(1, 0, d));
             Parallel.setThreads(2);
             float[] b = params(d);
-            Perturbation.add(b, 0.3f, Directions.seeded(DirectionKind.SPHERE, 4).at(1, 0, d));
+            perturbation.add(b, 0.3f, Directions.seeded(DirectionKind.SPHERE, 4).at(1, 0, d));
             for (int i = 0; i < d; i++) assertEquals(Float.floatToRawIntBits(a[i]), Float.floatToRawIntBits(b[i]), "element " + i);
         } finally {
             Parallel.setThreads(threads);
@@ -87,9 +97,9 @@ class PerturbationTest {
         float[] a = params(d), b = new float[d];
         for (int i = 0; i < d; i++) b[i] = (float) Math.cos(i);
         float[] a2 = a.clone(), b2 = b.clone();
-        Perturbation.add(a, 0.7f, b, -3.1e-2f, z);
-        Perturbation.add(a2, 0.7f, z);
-        Perturbation.add(b2, -3.1e-2f, z);
+        perturbation.add(a, 0.7f, b, -3.1e-2f, z);
+        perturbation.add(a2, 0.7f, z);
+        perturbation.add(b2, -3.1e-2f, z);
         for (int i = 0; i < d; i++) {
             assertEquals(Float.floatToRawIntBits(a2[i]), Float.floatToRawIntBits(a[i]), "first buffer, element " + i);
             assertEquals(Float.floatToRawIntBits(b2[i]), Float.floatToRawIntBits(b[i]), "second buffer, element " + i);
@@ -105,13 +115,18 @@ class PerturbationTest {
             double[] perCycle = new double[2];
             int[] sizes = {1_000, 300_000};
             Directions dirs = Directions.seeded(DirectionKind.GAUSSIAN, 0);
+            // JIT warm-up of both sizes first: until the JIT has compiled PhiloxGaussian's vector loop,
+            // the Vector API runs its Java fallback, which allocates a box per vector operation.
             for (int s = 0; s < 2; s++) {
                 float[] p = params(sizes[s]);
-                for (int w = 0; w < 15; w++) Perturbation.apply(p, 1e-3f, dirs.at(w, 0, sizes[s])).undo(); // JIT warm-up
+                for (int w = 0; w < 15; w++) perturbAndUndo(p, 1e-3f, dirs.at(w, 0, sizes[s]));
+            }
+            for (int s = 0; s < 2; s++) {
+                float[] p = params(sizes[s]);
                 long least = Long.MAX_VALUE;
                 for (int rep = 0; rep < 5; rep++) {
                     long before = mx.getCurrentThreadAllocatedBytes();
-                    Perturbation.apply(p, 1e-3f, dirs.at(rep, 0, sizes[s])).undo();
+                    perturbAndUndo(p, 1e-3f, dirs.at(rep, 0, sizes[s]));
                     least = Math.min(least, mx.getCurrentThreadAllocatedBytes() - before);
                 }
                 perCycle[s] = least;
@@ -121,6 +136,44 @@ class PerturbationTest {
             assertTrue(perCycle[1] <= perCycle[0] + 256, "allocation grows with the parameter count: " + perCycle[0] + " vs " + perCycle[1]);
         } finally {
             Parallel.setThreads(threads);
+        }
+    }
+
+    /**
+     * Over a subset, only the subset's values change, and they change exactly as the values of a
+     * buffer holding only those parameters (in the same order) change under the same direction: z is
+     * indexed by the set's dense layout. Over the whole buffer, the set form gives the bits of the array form.
+     */
+    @Test
+    void subsetPassTouchesOnlyItsParametersAndEqualsTheSmallerModel() {
+        int[] sizes = {700, 40_000, 3, 25_000, 9_000};
+        List<String> names = List.of("a.weight", "b.weight", "b.bias", "c.weight", "d.weight");
+        List<int[]> shapes = java.util.Arrays.stream(sizes).mapToObj(n -> new int[] {n}).toList();
+        int d = java.util.Arrays.stream(sizes).sum();
+        for (DirectionKind kind : DirectionKind.values()) {
+            float[] all = params(d);
+            float[] before = all.clone();
+            ParamSet whole = ParamSet.of(all, names, shapes);
+            ParamSet subset = whole.subset(s -> s.name().startsWith("b.") || s.name().startsWith("d."));
+            Directions dirs = Directions.seeded(kind, 11);
+            perturbation.add(subset, 0.25f, dirs.at(3, 1, subset.elements()));
+            // the model that has only b.weight, b.bias and d.weight, with their values
+            float[] small = new float[subset.elements()];
+            System.arraycopy(before, 700, small, 0, 40_003);
+            System.arraycopy(before, 700 + 40_003 + 25_000, small, 40_003, 9_000);
+            perturbation.add(small, 0.25f, dirs.at(3, 1, small.length));
+            for (int i = 0; i < d; i++) {
+                int inB = i - 700, inD = i - (700 + 40_003 + 25_000);
+                int expected;
+                if (inB >= 0 && inB < 40_003) expected = Float.floatToRawIntBits(small[inB]);
+                else if (inD >= 0 && inD < 9_000) expected = Float.floatToRawIntBits(small[40_003 + inD]);
+                else expected = Float.floatToRawIntBits(before[i]);
+                assertEquals(expected, Float.floatToRawIntBits(all[i]), kind + " element " + i);
+            }
+            float[] viaSet = before.clone(), viaArray = before.clone();
+            perturbation.add(ParamSet.of(viaSet, names, shapes), -1.5f, dirs.at(0, 0, d));
+            perturbation.add(viaArray, -1.5f, dirs.at(0, 0, d));
+            for (int i = 0; i < d; i++) assertEquals(Float.floatToRawIntBits(viaArray[i]), Float.floatToRawIntBits(viaSet[i]), kind + " whole, element " + i);
         }
     }
 }

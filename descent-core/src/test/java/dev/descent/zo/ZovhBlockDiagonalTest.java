@@ -31,7 +31,7 @@ class ZovhBlockDiagonalTest {
     private static final float[][][] U = {
             {{1f, -.5f, .3f}, {-.2f, 1.2f, .7f}, {.9f, .4f, -1.1f}},
             {{.4f, .8f, -.6f}, {1.1f, -.3f, .2f}, {-.7f, .5f, .9f}}};
-    private static final Directions WORKED = (step, q, d) -> (out, off, n, start) -> System.arraycopy(U[(int) step][q], (int) start, out, off, n);
+    private static final Directions WORKED = (step, q, d) -> (out, off, n, start, scratch) -> System.arraycopy(U[(int) step][q], (int) start, out, off, n);
 
     private static double f(float[] x) {
         double v = 0;

@@ -6,6 +6,7 @@ import dev.descent.optim.HyperParams;
 import dev.descent.optim.ParamSet;
 import dev.descent.tensor.Parallel;
 import dev.descent.tensor.Philox;
+import dev.descent.tensor.PhiloxGaussian;
 import dev.descent.zo.DirectionKind;
 import dev.descent.zo.Directions;
 import dev.descent.zo.Mezo;
@@ -33,7 +34,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * objective is a constant, so every benchmark times only the optimizer's own passes over the buffer,
  * each of which regenerates one Gaussian direction from its Philox key.
  * <ul>
- *   <li>{@code gaussianFill}: one direction generated into a scratch piece by piece (the unit of work);</li>
+ *   <li>{@code gaussianFill}: one direction generated into a scratch piece by piece (the unit of work),
+ *       by the scalar {@link Philox#fillGaussian};</li>
+ *   <li>{@code gaussianFillVector}: the same values (same bits) by {@link PhiloxGaussian}, which the
+ *       optimizers use;</li>
  *   <li>{@code perturbPass}: θ ← θ + μz in place ({@link Perturbation#add}), one regeneration;</li>
  *   <li>{@code mezoStep}: {@link Mezo} with q = 1 — three perturbation passes and one update pass;</li>
  *   <li>{@code zovhTensorStep}: {@link ZovhBlockDiagonal} with K = 3 and no reuse — 2K perturbation
@@ -60,7 +64,9 @@ public class ZoSteps {
         float[] piece = new float[2048];
         int[] words = new int[4];
         Philox stream = Philox.stream(1, "zo/direction");
+        PhiloxGaussian gaussian = new PhiloxGaussian();
         Directions directions = Directions.seeded(DirectionKind.GAUSSIAN, 1);
+        Perturbation perturbation = new Perturbation();
         Mezo mezo;
         ZovhBlockDiagonal zovh;
         long step;
@@ -90,8 +96,20 @@ public class ZoSteps {
     }
 
     @Benchmark
+    public float gaussianFillVector(Buffers b) {
+        float sum = 0;
+        int d = b.theta.length;
+        for (int k = 0; k < d; k += b.piece.length) {
+            int len = Math.min(b.piece.length, d - k);
+            b.gaussian.fill(b.stream, b.piece, 0, len, k);
+            sum += b.piece[0];
+        }
+        return sum;
+    }
+
+    @Benchmark
     public void perturbPass(Buffers b) {
-        Perturbation.add(b.theta, 0f, b.directions.at(b.step++, 0, b.theta.length));
+        b.perturbation.add(b.theta, 0f, b.directions.at(b.step++, 0, b.theta.length));
     }
 
     @Benchmark
