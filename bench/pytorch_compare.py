@@ -10,7 +10,8 @@ same model and batch on the same text (Tiny Shakespeare, characters). Per run it
 every step (nanoGPT's "iter N: ... time X ms" lines; Descent's metrics.jsonl step_seconds), drops
 the first WARMUP steps (JIT compilation, allocator warm-up, nanoGPT's evaluation at iteration 0),
 and reports the median and max/median of the rest, the process's peak resident memory (wait4's
-ru_maxrss) and, for Descent, the peak Java heap in use (the largest "before" value of the GC log).
+ru_maxrss) and, for Descent, three peaks of the Java heap from its GC log: in use before a
+collection (live data plus garbage), live after a collection, and committed (what the JVM holds).
 The ratio is Descent's median over PyTorch's, per round; the summary gives the median over rounds.
 
 nanoGPT's data files (train.bin, val.bin, meta.pkl: uint16 character ids, 90/10 split, vocabulary
@@ -123,8 +124,9 @@ def descent_run(size, args, work, env, tag):
     heap = None
     if os.path.exists(gc_log):
         with open(gc_log) as f:
-            before = [int(m.group(1)) for m in re.finditer(r"(\d+)M->\d+M\(\d+M\)", f.read())]
-        heap = max(before) if before else None
+            sizes = [tuple(int(g) for g in m.groups()) for m in re.finditer(r"(\d+)M->(\d+)M\((\d+)M\)", f.read())]
+        if sizes:
+            heap = "/".join(str(max(s[i] for s in sizes)) for i in range(3))
     return ms, rss, heap
 
 
@@ -149,7 +151,8 @@ def main():
     work = tempfile.mkdtemp(prefix="descent-vs-torch-")
     try:
         prepare_nanogpt(os.path.abspath(args.nanogpt), work)
-        print(f"{'size':8} {'round':>5} {'program':8} {'ms/step':>9} {'max/med':>8} {'steps':>5} {'peak RSS MiB':>12} {'peak heap MiB':>13}")
+        print(f"{'size':8} {'round':>5} {'program':8} {'ms/step':>9} {'max/med':>8} {'steps':>5} {'peak RSS MiB':>12} "
+              f"{'heap used/live/committed MiB':>28}")
         summary = {}
         for size in sizes:
             ratios = []
@@ -162,7 +165,7 @@ def main():
                     ms, rss, heap = fn(size, args, work, env, f"{size}-{r}-{name}")
                     med, spread, n = summarise(ms)
                     res[name] = med
-                    print(f"{size:8} {r:>5} {name:8} {med:9.1f} {spread:8.2f} {n:5d} {rss:12.0f} {heap if heap else '-':>13}",
+                    print(f"{size:8} {r:>5} {name:8} {med:9.1f} {spread:8.2f} {n:5d} {rss:12.0f} {heap if heap else '-':>28}",
                           flush=True)
                 ratios.append(res["descent"] / res["torch"])
             summary[size] = ratios

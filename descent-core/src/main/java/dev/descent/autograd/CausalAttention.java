@@ -22,7 +22,9 @@ import java.util.Arrays;
  *   dQ = dS K,   dK = dSᵀ Q
  * </pre>
  * The probabilities P ({@code B·H·T²} floats) are kept for the backward; the dropout mask is
- * regenerated from its counter-based stream at index {@code ((b·H + h)·T + i)·T + j}.
+ * regenerated from its counter-based stream at index {@code ((b·H + h)·T + i)·T + j}, and with it
+ * the dropped probabilities P̃, which live only in a {@code T²} scratch array per thread (forward and
+ * backward compute each element of P̃ with the same two operations, so the values agree).
  * (batch, head) pairs run in parallel; each writes a disjoint block of the output and gradients.
  */
 final class CausalAttention {
@@ -43,12 +45,13 @@ final class CausalAttention {
         float scale = (float) (1.0 / Math.sqrt(d));
         float[] q = qkv.data();
         int qo = qkv.offset();
-        Tensor probs = Tensor.zeros(batch, heads, t, t);
-        Tensor dropped = dropout > 0 ? Tensor.zeros(batch, heads, t, t) : probs;
+        Tensor probs = Variable.zeros(new int[] {batch, heads, t, t}, qkvVar);
         float keep = 1f / (1f - dropout);
-        Tensor y = Tensor.zeros(batch, t, c);
+        Tensor y = Variable.zeros(new int[] {batch, t, c}, qkvVar);
         int pairs = batch * heads;
         Parallel.forRange(pairs, 1, (from, to) -> {
+            float[] u = dropout > 0 ? new float[t * t] : null;
+            float[] pd = dropout > 0 ? new float[t * t] : null;
             for (int pair = from; pair < to; pair++) {
                 int b = pair / heads;
                 int h = pair % heads;
@@ -62,13 +65,11 @@ final class CausalAttention {
                     java.util.Arrays.fill(p, row + i + 1, row + t, 0f);
                 }
                 if (dropout > 0) {
-                    float[] u = new float[t * t];
-                    rng.fillUniform(u, 0, t * t, (long) pair * t * t);
-                    float[] pd = dropped.data();
-                    for (int i = 0; i < t * t; i++) pd[po + i] = u[i] >= dropout ? p[po + i] * keep : 0f;
+                    dropProbabilities(p, po, u, pd, t * t, rng, pair, dropout, keep);
+                    Gemm.gemm(false, false, t, d, t, 1f, pd, 0, t, q, base + 2 * c, c3, 0f, y.data(), b * t * c + h * d, c);
+                } else {
+                    Gemm.gemm(false, false, t, d, t, 1f, p, po, t, q, base + 2 * c, c3, 0f, y.data(), b * t * c + h * d, c);
                 }
-                Gemm.gemm(false, false, t, d, t, 1f, dropped.data(), po, t, q, base + 2 * c, c3,
-                        0f, y.data(), b * t * c + h * d, c);
             }
         });
         return Variable.result(y, dy -> {
@@ -78,6 +79,7 @@ final class CausalAttention {
             Parallel.forRange(pairs, 1, (from, to) -> {
                 float[] dp = new float[t * t];
                 float[] u = dropout > 0 ? new float[t * t] : null;
+                float[] pd = dropout > 0 ? new float[t * t] : null;
                 for (int pair = from; pair < to; pair++) {
                     int b = pair / heads;
                     int h = pair % heads;
@@ -88,10 +90,12 @@ final class CausalAttention {
                     float[] p = probs.data();
                     // dP̃ = dY Vᵀ ; dV += P̃ᵀ dY
                     Gemm.gemm(false, true, t, t, d, 1f, dy.data(), dyo, c, q, base + 2 * c, c3, 0f, dp, 0, t);
-                    Gemm.gemm(true, false, t, d, t, 1f, dropped.data(), po, t, dy.data(), dyo, c, 1f, gq, gbase + 2 * c, c3);
                     if (dropout > 0) {
-                        rng.fillUniform(u, 0, t * t, (long) pair * t * t);
+                        dropProbabilities(p, po, u, pd, t * t, rng, pair, dropout, keep);
+                        Gemm.gemm(true, false, t, d, t, 1f, pd, 0, t, dy.data(), dyo, c, 1f, gq, gbase + 2 * c, c3);
                         for (int i = 0; i < t * t; i++) dp[i] = u[i] >= dropout ? dp[i] * keep : 0f;
+                    } else {
+                        Gemm.gemm(true, false, t, d, t, 1f, p, po, t, dy.data(), dyo, c, 1f, gq, gbase + 2 * c, c3);
                     }
                     for (int i = 0; i < t; i++) {
                         Softmax.backwardRow(p, po + i * t, dp, i * t, dp, i * t, i + 1);
@@ -103,6 +107,16 @@ final class CausalAttention {
                 }
             });
         }, qkvVar);
+    }
+
+    /**
+     * P̃ = dropout(P) for (batch, head) pair {@code pair}: draws the pair's {@code n} uniforms into
+     * {@code u} and writes {@code u ≥ dropout ? P·keep : 0} into {@code pd}.
+     */
+    private static void dropProbabilities(float[] p, int po, float[] u, float[] pd, int n, Philox rng, int pair,
+                                          float dropout, float keep) {
+        rng.fillUniform(u, 0, n, (long) pair * n);
+        for (int i = 0; i < n; i++) pd[i] = u[i] >= dropout ? p[po + i] * keep : 0f;
     }
 
 }

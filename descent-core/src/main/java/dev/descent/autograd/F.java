@@ -35,7 +35,8 @@ public final class F {
     private static Variable binary(Elementwise.Op op, Variable a, Variable b) {
         Tensor av = a.value();
         Tensor bv = b.value();
-        Tensor out = Broadcast.apply(op, av, bv);
+        Tensor out = Variable.zeros(Broadcast.shape(av.shape(), bv.shape()), a, b);
+        Broadcast.apply(op, av, bv, out);
         return Variable.result(out, g -> {
             switch (op) {
                 case ADD -> {
@@ -66,7 +67,7 @@ public final class F {
 
     /** a · s for a constant scalar s. */
     public static Variable scale(Variable a, float s) {
-        Tensor out = Tensor.zeros(a.shape());
+        Tensor out = Variable.zeros(a.shape(), a);
         Elementwise.applyScalarRight(Elementwise.Op.MUL, a.value().data(), a.value().offset(), s, out.data(), 0, out.size());
         return Variable.result(out, g -> Elementwise.axpy(s, g.data(), g.offset(), a.gradForUpdate().data(),
                 a.gradForUpdate().offset(), g.size()), a);
@@ -105,7 +106,7 @@ public final class F {
 
     public static Variable relu(Variable a) {
         Tensor av = a.value();
-        Tensor out = Tensor.zeros(a.shape());
+        Tensor out = Variable.zeros(a.shape(), a);
         Elementwise.relu(av.data(), av.offset(), out.data(), 0, out.size());
         return Variable.result(out, g -> {
             Tensor ag = a.gradForUpdate();
@@ -117,7 +118,7 @@ public final class F {
 
     public static Variable tanh(Variable a) {
         Tensor av = a.value();
-        Tensor out = Tensor.zeros(a.shape());
+        Tensor out = Variable.zeros(a.shape(), a);
         Elementwise.tanh(av.data(), av.offset(), out.data(), 0, out.size());
         return Variable.result(out, g -> {
             Tensor ag = a.gradForUpdate();
@@ -130,7 +131,7 @@ public final class F {
 
     public static Variable exp(Variable a) {
         Tensor av = a.value();
-        Tensor out = Tensor.zeros(a.shape());
+        Tensor out = Variable.zeros(a.shape(), a);
         Elementwise.exp(av.data(), av.offset(), out.data(), 0, out.size());
         return Variable.result(out, g -> {
             Tensor ag = a.gradForUpdate();
@@ -140,7 +141,7 @@ public final class F {
 
     public static Variable log(Variable a) {
         Tensor av = a.value();
-        Tensor out = Tensor.zeros(a.shape());
+        Tensor out = Variable.zeros(a.shape(), a);
         Elementwise.log(av.data(), av.offset(), out.data(), 0, out.size());
         return Variable.result(out, g -> {
             Tensor ag = a.gradForUpdate();
@@ -151,7 +152,7 @@ public final class F {
     /** Exact (erf) GELU, as {@code torch.nn.GELU()}. */
     public static Variable gelu(Variable a) {
         Tensor av = a.value();
-        Tensor out = Tensor.zeros(a.shape());
+        Tensor out = Variable.zeros(a.shape(), a);
         Gelu.forward(av.data(), av.offset(), out.data(), 0, out.size());
         return Variable.result(out, g -> {
             Tensor ag = a.gradForUpdate();
@@ -168,7 +169,7 @@ public final class F {
         if (av.rank() != 2 || bv.rank() != 2 || av.dim(1) != bv.dim(0)) {
             throw new IllegalArgumentException("matmul of " + Arrays.toString(av.shape()) + " and " + Arrays.toString(bv.shape()));
         }
-        Tensor out = Tensor.zeros(av.dim(0), bv.dim(1));
+        Tensor out = Variable.zeros(new int[] {av.dim(0), bv.dim(1)}, a, b);
         Gemm.matmul(av, false, bv, false, out, false);
         return Variable.result(out, g -> {
             if (a.requiresGrad()) Gemm.matmul(g, false, bv, true, a.gradForUpdate(), true);
@@ -191,7 +192,7 @@ public final class F {
         int rows = xv.size() / in;
         int[] outShape = xv.shape();
         outShape[outShape.length - 1] = outF;
-        Tensor y = Tensor.zeros(outShape);
+        Tensor y = Variable.zeros(outShape, x, weight, bias);
         float beta = 0f;
         if (bias != null) {
             Tensor bv = bias.value();
@@ -225,9 +226,9 @@ public final class F {
         Tensor xv = x.value();
         int n = xv.dim(-1);
         int rows = xv.size() / n;
-        Tensor y = Tensor.zeros(xv.shape());
-        float[] mean = new float[rows];
-        float[] rstd = new float[rows];
+        Tensor y = Variable.zeros(xv.shape(), x, weight, bias);
+        float[] mean = Variable.buffer(rows, x);
+        float[] rstd = Variable.buffer(rows, x);
         Tensor w = weight == null ? null : weight.value();
         Tensor b = bias == null ? null : bias.value();
         LayerNormKernel.forward(xv.data(), xv.offset(), w == null ? null : w.data(), w == null ? 0 : w.offset(),
@@ -249,7 +250,7 @@ public final class F {
         Tensor xv = x.value();
         int n = xv.dim(-1);
         int rows = xv.size() / n;
-        Tensor y = Tensor.zeros(xv.shape());
+        Tensor y = Variable.zeros(xv.shape(), x);
         for (int r = 0; r < rows; r++) Softmax.row(xv.data(), xv.offset() + r * n, y.data(), r * n, n);
         return Variable.result(y, g -> {
             Tensor xg = x.gradForUpdate();
@@ -266,7 +267,7 @@ public final class F {
         Tensor xv = x.value();
         int n = xv.dim(-1);
         int rows = xv.size() / n;
-        Tensor y = Tensor.zeros(xv.shape());
+        Tensor y = Variable.zeros(xv.shape(), x);
         for (int r = 0; r < rows; r++) Softmax.logRow(xv.data(), xv.offset() + r * n, y.data(), r * n, n);
         return Variable.result(y, g -> {
             Tensor xg = x.gradForUpdate();
@@ -282,16 +283,25 @@ public final class F {
 
     /** Rows {@code idx} of {@code table [rows, dim]}, shape {@code [idx.length, dim]}. */
     public static Variable embedding(Variable table, int[] idx) {
+        return embedding(table, idx, null);
+    }
+
+    /**
+     * Rows {@code idx} of {@code table [rows, dim]}, shape {@code [idx.length, dim]}, as the first
+     * value of a graph whose storage comes from {@code arena} (null: new arrays; see
+     * {@link ActivationArena}): every result computed from it uses the same arena.
+     */
+    public static Variable embedding(Variable table, int[] idx, ActivationArena arena) {
         Tensor t = table.value();
         int rows = t.dim(0);
         int dim = t.dim(1);
-        Tensor out = Tensor.zeros(idx.length, dim);
+        Tensor out = arena == null ? Variable.zeros(new int[] {idx.length, dim}, table) : arena.zeros(idx.length, dim);
         EmbeddingKernel.gather(t.data(), t.offset(), rows, dim, idx, out.data(), 0);
         int[] idxCopy = idx.clone();
         return Variable.result(out, g -> {
             Tensor tg = table.gradForUpdate();
             EmbeddingKernel.scatterAdd(g.data(), g.offset(), idxCopy, dim, tg.data(), tg.offset());
-        }, table);
+        }, table).inArena(arena == null ? table.arena() : arena);
     }
 
     /**
@@ -302,7 +312,7 @@ public final class F {
         if (p < 0 || p >= 1) throw new IllegalArgumentException("dropout probability must be in [0, 1), got " + p);
         if (p == 0) return x;
         Tensor xv = x.value();
-        Tensor y = Tensor.zeros(xv.shape());
+        Tensor y = Variable.zeros(xv.shape(), x);
         float keepScale = 1f / (1f - p);
         applyDropout(xv.data(), xv.offset(), y.data(), 0, y.size(), p, keepScale, rng, false);
         return Variable.result(y, g -> {
@@ -311,15 +321,23 @@ public final class F {
         }, x);
     }
 
+    /** Uniforms drawn at a time by {@link #applyDropout}. */
+    private static final int DROPOUT_BLOCK = 4096;
+
     static void applyDropout(float[] src, int so, float[] dst, int dso, int n, float p, float keepScale, Philox rng,
                              boolean accumulate) {
         Parallel.forRange(n, 1 << 14, (from, to) -> {
-            float[] u = new float[to - from];
-            rng.fillUniform(u, 0, to - from, from);
-            for (int i = from; i < to; i++) {
-                float v = u[i - from] >= p ? src[so + i] * keepScale : 0f;
-                if (accumulate) dst[dso + i] += v;
-                else dst[dso + i] = v;
+            // the uniforms in blocks of a small scratch array: uniform i depends only on i, not on the block
+            float[] u = new float[Math.min(DROPOUT_BLOCK, to - from)];
+            int[] words = new int[4];
+            for (int start = from; start < to; start += u.length) {
+                int len = Math.min(u.length, to - start);
+                rng.fillUniform(u, 0, len, start, words);
+                for (int i = start; i < start + len; i++) {
+                    float v = u[i - start] >= p ? src[so + i] * keepScale : 0f;
+                    if (accumulate) dst[dso + i] += v;
+                    else dst[dso + i] = v;
+                }
             }
         });
     }

@@ -19,6 +19,10 @@ import java.util.Map;
  * closures in reverse, each adding into its inputs' gradients. Gradients accumulate (as in
  * PyTorch) until they are zeroed; a parameter's gradient is a view into the model's flat gradient
  * buffer, so accumulation lands there directly.
+ *
+ * <p>A value may belong to an {@link ActivationArena}: results computed from it take their storage
+ * (values, gradients, saved buffers) from that arena, and {@link #backward(Tensor)} hands each
+ * intermediate gradient back to it once consumed. Without an arena every buffer is a new array.
  */
 public class Variable {
     /** Adds the contribution of an output gradient into the inputs' gradients. */
@@ -32,6 +36,7 @@ public class Variable {
     private boolean requiresGrad;
     private Variable[] parents;
     private Backward backward;
+    private ActivationArena arena;
 
     /** A leaf holding {@code value}; {@code requiresGrad} leaves collect gradients. */
     public Variable(Tensor value, boolean requiresGrad) {
@@ -59,6 +64,7 @@ public class Variable {
             }
         }
         Variable v = new Variable(value, needs);
+        v.arena = arenaOf(parents);
         if (needs) {
             v.parents = parents;
             v.backward = backward;
@@ -67,6 +73,34 @@ public class Variable {
     }
 
     public Tensor value() { return value; }
+
+    /** The arena this value's results take their storage from, or null (new arrays). */
+    public ActivationArena arena() { return arena; }
+
+    /** The arena of the first of {@code vars} that has one, or null. */
+    static ActivationArena arenaOf(Variable... vars) {
+        for (Variable v : vars) {
+            if (v != null && v.arena != null) return v.arena;
+        }
+        return null;
+    }
+
+    /** A zero tensor of {@code shape} from the arena of the first of {@code vars} that has one, else a new one. */
+    static Tensor zeros(int[] shape, Variable... vars) {
+        ActivationArena a = arenaOf(vars);
+        return a == null ? Tensor.zeros(shape) : a.zeros(shape);
+    }
+
+    /** A zero array of {@code length} floats from the arena of {@code v}, else a new one. */
+    static float[] buffer(int length, Variable v) {
+        return v.arena == null ? new float[length] : v.arena.buffer(length);
+    }
+
+    /** This value, belonging to {@code arena} from now on (for the first value of a graph). */
+    Variable inArena(ActivationArena arena) {
+        this.arena = arena;
+        return this;
+    }
 
     /** The accumulated gradient, or null if none has been computed. */
     public Tensor grad() { return grad; }
@@ -82,7 +116,7 @@ public class Variable {
 
     /** The gradient tensor, allocated (zero) on first use; operations add into it. */
     public Tensor gradForUpdate() {
-        if (grad == null) grad = Tensor.zeros(value.shape());
+        if (grad == null) grad = arena == null ? Tensor.zeros(value.shape()) : arena.zeros(value.shape());
         return grad;
     }
 
@@ -105,6 +139,11 @@ public class Variable {
     /**
      * Back-propagates {@code seed} (the gradient of some scalar with respect to this value) through the
      * recorded graph, then releases the graph so that its intermediate values can be collected.
+     *
+     * <p>Each node is released as soon as its backward has run: its gradient (consumed, and never
+     * read again) goes back to its arena, if it has one, and its closure, parents and gradient are
+     * dropped, so that the memory of the layers already done can be collected or reused while the
+     * pass goes on through the layers below. The arithmetic is the same as releasing at the end.
      */
     public void backward(Tensor seed) {
         if (!requiresGrad) throw new IllegalStateException("this value does not depend on anything that needs a gradient");
@@ -113,14 +152,15 @@ public class Variable {
         dev.descent.tensor.Elementwise.addInPlace(seed.data(), seed.offset(), grad.data(), grad.offset(), grad.size());
         for (int i = order.size() - 1; i >= 0; i--) {
             Variable v = order.get(i);
-            if (v.backward != null && v.grad != null) v.backward.apply(v.grad);
-        }
-        for (Variable v : order) {
-            if (v.backward != null) {
-                v.backward = null;
-                v.parents = null;
-                v.grad = null;
+            order.set(i, null);
+            if (v.backward == null) continue; // a leaf keeps its gradient
+            if (v.grad != null) {
+                v.backward.apply(v.grad);
+                if (v.arena != null) v.arena.recycle(v.grad);
             }
+            v.backward = null;
+            v.parents = null;
+            v.grad = null;
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.descent.nn;
 
+import dev.descent.autograd.ActivationArena;
 import dev.descent.autograd.F;
 import dev.descent.autograd.Variable;
 
@@ -14,5 +15,10 @@ public final class Embedding extends Module {
     /** Rows for {@code idx}, shape {@code [idx.length, dim]}. */
     public Variable forward(int[] idx) {
         return F.embedding(weight, idx);
+    }
+
+    /** Rows for {@code idx} as the first value of a graph whose storage comes from {@code arena} (see {@link ActivationArena}). */
+    public Variable forward(int[] idx, ActivationArena arena) {
+        return F.embedding(weight, idx, arena);
     }
 }

@@ -1,5 +1,6 @@
 package dev.descent.nn;
 
+import dev.descent.autograd.ActivationArena;
 import dev.descent.autograd.F;
 import dev.descent.autograd.Variable;
 import dev.descent.tensor.Philox;
@@ -105,6 +106,15 @@ public final class Gpt extends Module {
 
     /** Logits {@code [B·T, V]} for token ids {@code idx} laid out as {@code [B, T]}. */
     public Variable forward(int[] idx, int batch, int t) {
+        return forward(idx, batch, t, null);
+    }
+
+    /**
+     * Logits {@code [B·T, V]} for token ids {@code idx} laid out as {@code [B, T]}, every activation,
+     * gradient and saved buffer of the graph taken from {@code arena} (null: new arrays); the
+     * caller resets the arena before the next forward pass (see {@link ActivationArena}).
+     */
+    public Variable forward(int[] idx, int batch, int t, ActivationArena arena) {
         if (t > config.blockSize()) {
             throw new IllegalArgumentException("sequence of length " + t + " exceeds block_size " + config.blockSize());
         }
@@ -113,7 +123,7 @@ public final class Gpt extends Module {
         int[] pos = new int[t];
         for (int i = 0; i < t; i++) pos[i] = i;
         Embedding wte = transformer.wte();
-        Variable tok = F.reshape(wte.forward(idx), batch, t, c);
+        Variable tok = F.reshape(wte.forward(idx, arena), batch, t, c);
         Variable x = F.add(tok, transformer.wpe().forward(pos));
         x = transformer.layer("drop").forward(x);
         for (Module b : transformer.h().modules()) x = ((Layer) b).forward(x);
@@ -133,7 +143,12 @@ public final class Gpt extends Module {
 
     /** Mean cross-entropy of next-token prediction. */
     public Variable loss(int[] idx, int[] targets, int batch, int t) {
-        return F.crossEntropy(forward(idx, batch, t), targets);
+        return loss(idx, targets, batch, t, null);
+    }
+
+    /** Mean cross-entropy of next-token prediction, the graph's storage taken from {@code arena} (null: new arrays). */
+    public Variable loss(int[] idx, int[] targets, int batch, int t, ActivationArena arena) {
+        return F.crossEntropy(forward(idx, batch, t, arena), targets);
     }
 
     /**

@@ -50,23 +50,51 @@ public final class Gelu {
         });
     }
 
-    /** dx += dy · gelu'(x). */
+    /**
+     * dx += dy · gelu'(x).
+     *
+     * <p>Each chunk goes through its range in blocks of {@link #BLOCK} elements, in two loops that
+     * are separate methods: the first stores Φ(x) of the block into a small scratch array, the
+     * second computes φ(x), gelu' and the update. One loop with both exponentials is too large for
+     * the JIT to inline whole (C2 stops at its node-count cutoff and calls {@code cdf} out of line),
+     * and a vector passed to a call that is not inlined is boxed: about 12 bytes of garbage per
+     * element. Storing Φ(x) as a float and loading it back is exact, so the values are the same as
+     * those of the single loop.
+     */
     public static void backward(float[] x, int xo, float[] dy, int dyo, float[] dx, int dxo, int n) {
         Parallel.forRange(n, 1 << 14, (from, to) -> {
-            int i = from;
-            for (int u = from + S.loopBound(to - from); i < u; i += L) {
-                FloatVector v = FloatVector.fromArray(S, x, xo + i);
-                FloatVector pdf = VectorMath.exp(v.mul(v).mul(-0.5f)).mul(INV_SQRT_2PI);
-                FloatVector d = v.fma(pdf, cdf(v));
-                FloatVector.fromArray(S, dy, dyo + i).fma(d, FloatVector.fromArray(S, dx, dxo + i)).intoArray(dx, dxo + i);
-            }
-            for (; i < to; i++) {
-                float v = x[xo + i];
-                float cdf = 0.5f * (1f + erf(v * INV_SQRT2));
-                float pdf = VectorMath.exp(-0.5f * v * v) * INV_SQRT_2PI;
-                dx[dxo + i] += dy[dyo + i] * (cdf + v * pdf);
+            float[] cdf = new float[BLOCK];
+            for (int start = from; start < to; start += BLOCK) {
+                int len = Math.min(BLOCK, to - start);
+                int vec = S.loopBound(len);
+                cdfBlock(x, xo + start, cdf, vec);
+                backwardBlock(x, xo + start, dy, dyo + start, dx, dxo + start, cdf, vec);
+                for (int i = start + vec; i < start + len; i++) {
+                    float v = x[xo + i];
+                    float c = 0.5f * (1f + erf(v * INV_SQRT2));
+                    float pdf = VectorMath.exp(-0.5f * v * v) * INV_SQRT_2PI;
+                    dx[dxo + i] += dy[dyo + i] * (c + v * pdf);
+                }
             }
         });
+    }
+
+    /** Elements per block of {@link #backward}: a multiple of every vector length, small enough to stay in L1. */
+    private static final int BLOCK = 1024;
+
+    /** out[i] = Φ(x[xo + i]) for i in [0, n), n a multiple of the vector length. */
+    private static void cdfBlock(float[] x, int xo, float[] out, int n) {
+        for (int i = 0; i < n; i += L) cdf(FloatVector.fromArray(S, x, xo + i)).intoArray(out, i);
+    }
+
+    /** dx += dy · (Φ(x) + x·φ(x)) with Φ(x) read from {@code cdf}, for n elements (a multiple of the vector length). */
+    private static void backwardBlock(float[] x, int xo, float[] dy, int dyo, float[] dx, int dxo, float[] cdf, int n) {
+        for (int i = 0; i < n; i += L) {
+            FloatVector v = FloatVector.fromArray(S, x, xo + i);
+            FloatVector pdf = VectorMath.exp(v.mul(v).mul(-0.5f)).mul(INV_SQRT_2PI);
+            FloatVector d = v.fma(pdf, FloatVector.fromArray(S, cdf, i));
+            FloatVector.fromArray(S, dy, dyo + i).fma(d, FloatVector.fromArray(S, dx, dxo + i)).intoArray(dx, dxo + i);
+        }
     }
 
     /** Φ(x) = ½ (1 + erf(x/√2)), vectorised. */

@@ -1,5 +1,6 @@
 package dev.descent.train;
 
+import dev.descent.autograd.ActivationArena;
 import dev.descent.autograd.NoGrad;
 import dev.descent.autograd.Variable;
 import dev.descent.data.TextDataset;
@@ -23,6 +24,9 @@ import dev.descent.tensor.Philox;
  *       {@code (seed, "data/curvature")}, clipped like the training gradient; no Hessian-vector
  *       products, so no Hutchinson estimator.</li>
  * </ul>
+ * Both evaluations build their graph in one {@link ActivationArena} owned by this objective and reset
+ * before each forward pass, so after the first step a training step allocates no activation or
+ * gradient storage.
  */
 public final class GptObjective implements Objective {
     private final Gpt model;
@@ -31,6 +35,8 @@ public final class GptObjective implements Objective {
     private final int block;
     private final Philox order;
     private final Curvature curvature;
+    /** Storage of each evaluation's activations and gradients, reused from step to step. */
+    private final ActivationArena arena = new ActivationArena();
     private TextDataset.Batch batch;
 
     /**
@@ -57,7 +63,8 @@ public final class GptObjective implements Objective {
 
     @Override
     public double lossAndGradient() {
-        Variable loss = model.loss(current().x(), batch.y(), batchSize, block);
+        arena.reset();
+        Variable loss = model.loss(current().x(), batch.y(), batchSize, block, arena);
         float value = loss.item();
         if (Float.isFinite(value)) loss.backward();
         return value;
@@ -68,7 +75,8 @@ public final class GptObjective implements Objective {
         TextDataset.Batch b = current();
         model.train(false);
         try (NoGrad ignored = NoGrad.open()) {
-            return model.loss(b.x(), b.y(), batchSize, block).item();
+            arena.reset();
+            return model.loss(b.x(), b.y(), batchSize, block, arena).item();
         } finally {
             model.train(true);
         }

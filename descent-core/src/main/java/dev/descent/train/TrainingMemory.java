@@ -12,17 +12,23 @@ import java.util.Locale;
  *
  * <p>The estimate counts float32 values:
  * <pre>
- * bytes = 4 · ( P · (2 + s)                                  parameters, gradients, optimizer state
- *             + B · T · ( L · (18·C + H·T) + 2·V + 4·C ) )   activations kept for one backward pass
+ * bytes = 4 · ( P · (2 + s)                                   parameters, gradients, optimizer state
+ *             + B · T · ( L · (18·C + 2·C·[p &gt; 0] + H·T + 4)    activations kept for the backward pass
+ *                       + 17·C + C·[p &gt; 0] + 3·V + 2 ) + 1 )   and the gradients alive at once
  * </pre>
  * with P the parameter count ({@link GptConfig#nonEmbeddingParams()} plus the position embedding
  * T·C), s the optimizer's state floats per parameter ({@code OptimizerInfo.stateFloatsPerParam}), B the
- * batch, T the context, L the layers, C the width, H the heads and V the vocabulary. Per layer and
- * token the tape keeps about 18·C values (two layer-norm outputs, q/k/v, the attention output and its
- * projection, the 4·C MLP input and its GELU, two residual sums) and one row of H·T attention
- * probabilities; the head keeps the logits and their softmax (2·V). The count leaves out the
- * gradients of activations, which live only while backward passes through a layer, and small buffers,
- * so it is a lower bound: a configuration it refuses cannot run, one it accepts may still be tight.
+ * batch, T the context, L the layers, C the width, H the heads, V the vocabulary and p the dropout.
+ * The activation term is the storage of the training step's {@link dev.descent.autograd.ActivationArena}
+ * in its steady state, counted buffer by buffer (and checked against a measured arena in the tests):
+ * per layer and token the graph keeps 18·C values (two layer-norm outputs, q/k/v, the attention
+ * output and its projection, the 4·C MLP input and its GELU, the MLP projection, two residual sums),
+ * 2·C more for the two dropout outputs when p &gt; 0, one row of H·T attention probabilities and the
+ * two layer norms' mean and 1/σ (4); outside the blocks the embeddings' sum (and its dropout), the
+ * final layer norm, the logits and their softmax (3·C + C·[p &gt; 0] + 2·V + 2). Gradients of
+ * activations go back to the arena as soon as backward has consumed them, so at most 14·C + V of them
+ * per token are alive at once (the MLP's 4·C input and output gradients and the residual stream's,
+ * the logits' gradient). Small buffers (per-thread scratch, the graph's nodes) are left out.
  */
 public final class TrainingMemory {
     private TrainingMemory() {}
@@ -40,12 +46,15 @@ public final class TrainingMemory {
         double s = stateFloats(config.getString("optimizer"));
         long params = sat8(p);                                              // values and gradients
         long state = (long) Math.min(Long.MAX_VALUE, 4.0 * s * p);
-        return new Estimate(params, state, activationBytes(b, t, l, h, c, vocab));
+        boolean dropout = config.getDouble("dropout") > 0;
+        return new Estimate(params, state, activationBytes(b, t, l, h, c, vocab, dropout));
     }
 
-    private static long activationBytes(long b, long t, long l, long h, long c, long vocab) {
-        double perToken = l * (18.0 * c + (double) h * t) + 2.0 * vocab + 4.0 * c;
-        return (long) Math.min(Long.MAX_VALUE, 4.0 * b * t * perToken);
+    /** The activation and gradient storage of one training step (the formula of the class comment). */
+    static long activationBytes(long b, long t, long l, long h, long c, long vocab, boolean dropout) {
+        double d = dropout ? 1 : 0;
+        double perToken = l * (18.0 * c + 2.0 * c * d + (double) h * t + 4) + 17.0 * c + c * d + 3.0 * vocab + 2;
+        return (long) Math.min(Long.MAX_VALUE, 4.0 * b * t * perToken + 4); // + the loss's gradient
     }
 
     private static double stateFloats(String optimizer) {

@@ -99,6 +99,52 @@ class KernelsTest {
         for (float v = -5f; v <= 5f; v += 0.01f) assertEquals(erf(v), Gelu.erf(v), 1.5e-7 + 4 * ULP1, "erf(" + v + ")");
     }
 
+    /**
+     * The blocked backward (Φ stored per block, then the update) gives the bits of the single vector
+     * loop it replaced, written out here as it was: d = x·φ(x) + Φ(x) by one fma, dx = dy·d + dx by
+     * another. Lengths cover one and several blocks and scalar tails.
+     */
+    @Test
+    void geluBackwardEqualsTheSingleLoopForm() {
+        jdk.incubator.vector.VectorSpecies<Float> sp = jdk.incubator.vector.FloatVector.SPECIES_PREFERRED;
+        for (int n : new int[] {5, 1023, 1025, 3203, 40_000}) {
+            float[] x = gauss(11 + n, n, 3f);
+            float[] dy = gauss(12 + n, n, 1f);
+            float[] dx = gauss(13 + n, n, 0.5f);
+            float[] expected = dx.clone();
+            int i = 0;
+            for (; i < sp.loopBound(n); i += sp.length()) {
+                var v = jdk.incubator.vector.FloatVector.fromArray(sp, x, i);
+                var pdf = VectorMath.exp(v.mul(v).mul(-0.5f)).mul(0.39894228040143268f);
+                var z = v.mul(0.70710678118654752f);
+                var az = z.abs();
+                var t = jdk.incubator.vector.FloatVector.broadcast(sp, 1f).div(az.fma(0.3275911f, 1f));
+                var poly = t.fma(1.061405429f, -1.453152027f).fma(t, jdk.incubator.vector.FloatVector.broadcast(sp, 1.421413741f))
+                        .fma(t, jdk.incubator.vector.FloatVector.broadcast(sp, -0.284496736f))
+                        .fma(t, jdk.incubator.vector.FloatVector.broadcast(sp, 0.254829592f)).mul(t);
+                var erfAbs = poly.mul(VectorMath.exp(az.mul(az).neg())).neg().add(1f);
+                var cdf = erfAbs.blend(erfAbs.neg(), z.compare(jdk.incubator.vector.VectorOperators.LT, 0f)).add(1f).mul(0.5f);
+                var d = v.fma(pdf, cdf);
+                jdk.incubator.vector.FloatVector.fromArray(sp, dy, i).fma(d, jdk.incubator.vector.FloatVector.fromArray(sp, expected, i))
+                        .intoArray(expected, i);
+            }
+            for (; i < n; i++) {
+                float v = x[i];
+                float c = 0.5f * (1f + Gelu.erf(v * 0.70710678118654752f));
+                float pdf = VectorMath.exp(-0.5f * v * v) * 0.39894228040143268f;
+                expected[i] += dy[i] * (c + v * pdf);
+            }
+            int threads = Parallel.threads();
+            Parallel.setThreads(1); // one chunk, as the reference above (each chunk has its own tail)
+            try {
+                Gelu.backward(x, 0, dy, 0, dx, 0, n);
+            } finally {
+                Parallel.setThreads(threads);
+            }
+            for (int k = 0; k < n; k++) assertEquals(Float.floatToIntBits(expected[k]), Float.floatToIntBits(dx[k]), "n=" + n + " element " + k);
+        }
+    }
+
     @Test
     void softmaxRowsMatchReferenceIncludingLargeLogits() {
         float[][] rows = {

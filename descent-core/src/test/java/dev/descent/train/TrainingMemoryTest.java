@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.descent.autograd.ActivationArena;
 import dev.descent.nn.Gpt;
 import dev.descent.nn.GptConfig;
 import java.util.List;
@@ -25,8 +26,38 @@ class TrainingMemoryTest {
         long count = model.parameters().size();
         assertEquals(8 * count, TrainingMemory.estimate(c, 65).parameters());
         assertEquals(8 * count, TrainingMemory.estimate(c, 65).optimizerState()); // adamw: m and v
-        // Activations by hand: 4·B·T·(L·(18C + H·T) + 2V + 4C) = 4·64·32·(2·(1152 + 64) + 130 + 256).
-        assertEquals(4L * 64 * 32 * (2 * (18 * 64 + 2 * 32) + 2 * 65 + 4 * 64), TrainingMemory.estimate(c, 65).activations());
+        // Activations by hand (dropout 0.2): 4·(B·T·(L·(18C + 2C + H·T + 4) + 17C + C + 3V + 2) + 1).
+        assertEquals(4L * 64 * 32 * (2 * (18 * 64 + 2 * 64 + 2 * 32 + 4) + 17 * 64 + 64 + 3 * 65 + 2) + 4,
+                TrainingMemory.estimate(c, 65).activations());
+    }
+
+    /**
+     * The activation term is what a training step's arena really holds once it is steady: measured
+     * (two steps of forward and backward in one arena) for models with and without dropout.
+     */
+    @Test
+    void theActivationTermEqualsAMeasuredArena() {
+        int[][] sizes = {{2, 2, 64, 32, 4, 0}, {2, 2, 64, 32, 4, 1}, {3, 4, 96, 24, 3, 1}};
+        for (int[] z : sizes) {
+            int l = z[0], h = z[1], c = z[2], t = z[3], b = z[4];
+            float p = z[5] == 1 ? 0.2f : 0f;
+            Gpt model = new Gpt(new GptConfig(65, t, l, h, c, p, false), 3);
+            model.parameters();
+            ActivationArena arena = new ActivationArena();
+            int[] x = new int[b * t];
+            int[] y = new int[b * t];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = (5 * i) % 65;
+                y[i] = (7 * i + 1) % 65;
+            }
+            for (int k = 0; k < 2; k++) {
+                model.beginStep(k);
+                arena.reset();
+                model.loss(x, y, b, t, arena).backward();
+            }
+            assertEquals(arena.bytes(), TrainingMemory.activationBytes(b, t, l, h, c, 65, p > 0),
+                    "n_layer=" + l + " n_head=" + h + " n_embd=" + c + " block_size=" + t + " batch_size=" + b + " dropout=" + p);
+        }
     }
 
     @Test
@@ -40,7 +71,7 @@ class TrainingMemoryTest {
         e = assertThrows(ConfigException.class,
                 () -> TrainingMemory.check(config("batch_size=65536", "block_size=65536"), 65, 6 * GIB));
         assertTrue(e.getMessage().contains("not even batch_size=1 fits"), e.getMessage());
-        // The default recipe needs about 3.4 GiB (measured: it runs out of memory with -Xmx2g): refused at 2 GiB, the largest batch named.
+        // The default recipe needs about 4 GiB (measured: it runs out of memory with -Xmx2g): refused at 2 GiB, the largest batch named.
         e = assertThrows(ConfigException.class, () -> TrainingMemory.check(config(), 65, 2 * GIB));
         assertTrue(e.getMessage().matches(".*at most batch_size=\\d+ fits with this model"), e.getMessage());
         int fits = Integer.parseInt(e.getMessage().replaceAll(".*at most batch_size=(\\d+) .*", "$1"));
