@@ -27,7 +27,7 @@ import java.util.Set;
  * seed: 0                       # DARE's mask stream (our addition; mergekit draws from torch's global generator)
  * </pre>
  *
- * <p>Per-model {@code parameters} are {@code weight} (required, as in mergekit), {@code density} (in (0, 1],
+ * <p>Per-model {@code parameters} are {@code weight} (required, as in mergekit; ace has none and ignores it), {@code density} (in (0, 1],
  * default 1) and {@code gamma} (breadcrumbs, in [0, 1), default 0.01); a global {@code parameters:} entry of
  * the same name is the default for every model, as in mergekit. Global parameters are {@code normalize},
  * {@code rescale} (defaults per method), {@code lambda} (default 1). Paths are resolved against the folder
@@ -78,6 +78,7 @@ public record MergeConfig(MergeMethod method, Path base, List<Expert> experts, b
             JsonNode p = m.path("parameters");
             if (!p.isMissingNode()) Schema.checkKeys(p, at + ".parameters", MODEL_PARAMS, source);
             Double weight = number(p, global, "weight", at, source);
+            if (weight == null && method == MergeMethod.ACE) weight = 1.0; // ACE's closed form has no per-model weight
             if (weight == null) throw new ConfigException(source + ": " + at + ".parameters.weight is required (a number)");
             Double density = number(p, global, "density", at, source);
             double d = density == null ? 1.0 : density;
