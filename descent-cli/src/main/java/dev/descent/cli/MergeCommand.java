@@ -32,19 +32,23 @@ final class MergeCommand implements Callable<Integer> {
         if (Files.exists(file)) throw new IllegalArgumentException(file + " already exists; choose a fresh --out folder");
         boolean created = !Files.isDirectory(out);
         if (created) Files.createDirectories(out);
+        boolean done = false;
         try {
             Merger.Summary s = new Merger(cfg).merge(file);
             AtomicFiles.write(out.resolve("merge.yaml"), Files.readAllBytes(config));
+            done = true;
             spec.commandLine().getOut().printf("%s: merged %d tensor%s of %d model%s into %s%n", cfg.method().configName(), s.tensors(),
                     s.tensors() == 1 ? "" : "s", s.experts(), s.experts() == 1 ? "" : "s", file);
             return 0;
-        } catch (Exception e) {
-            if (created) {
-                try (var left = Files.list(out)) {
-                    if (left.findAny().isEmpty()) Files.delete(out);
+        } finally {
+            if (!done) {
+                Files.deleteIfExists(file);
+                if (created) {
+                    try (var left = Files.list(out)) {
+                        if (left.findAny().isEmpty()) Files.delete(out);
+                    }
                 }
             }
-            throw e;
         }
     }
 }
