@@ -1,7 +1,7 @@
 """Golden values for dev.descent.merge (MergeGoldenTest): mergekit's task-arithmetic family and linear
 merge, re-derived in float64 numpy from the semantics of arcee-ai/mergekit at
 a6e402884ba9bc30da7f23e8304a35f19485de95 (mergekit/sparsify.py, merge_methods/generalized_task_arithmetic.py,
-merge_methods/linear.py, merge_methods/registry.py for the defaults). Written independently of the Java code.
+merge_methods/linear.py, merge_methods/registry.py for the defaults), and its PCB merge (merge_methods/pcb.py). Written independently of the Java code.
 
 Ties in magnitude are ranked by (|d|, index) ascending (a stable argsort), the order the Java code
 documents; breadcrumbs keeps ranks [n_bot, n - n_top) (mergekit's slice [n_bot:-n_top] keeps nothing when
@@ -112,6 +112,34 @@ def linear(weights, normalize=True):
     return out
 
 
+def pcb(density, weight):
+    """mergekit's merge_methods/pcb.py (at 9577efc9d605a207cb5e2fcda5a81f3526e8a876) in float64."""
+    out = {}
+    for name in SHAPES:
+        base = inputs["base"][name].astype(np.float64)
+        tvs = np.stack([inputs[m][name].astype(np.float64).ravel() - base.ravel() for m in MODELS[1:]])
+        n = tvs.shape[0]
+
+        def normalize(x):
+            return x / np.maximum(np.linalg.norm(x, axis=-1, keepdims=True), 1e-12)
+
+        def softmax(x):
+            e = np.exp(x - x.max(axis=-1, keepdims=True))
+            return e / e.sum(axis=-1, keepdims=True)
+
+        b_intra = softmax(n * normalize(tvs * tvs))
+        b_inter = np.stack([softmax(normalize(tvs[i] * tvs)).sum(axis=0) for i in range(n)])
+        b = b_intra * b_inter
+        k = int(tvs.shape[1] * density)
+        m = np.zeros_like(b)
+        for i in range(n):
+            m[i, np.argsort(-b[i], kind="stable")[:k]] = 1
+        b_hat = b * m
+        final = (tvs * (b_hat / b_hat.sum())).sum(axis=0)
+        out[name] = (base.ravel() + weight * final).tolist()
+    return out
+
+
 cases = []
 
 
@@ -133,6 +161,9 @@ case("ties", [1.0, 0.6, 0.8], densities=[0.5, 0.3, 0.7], rescale=True)
 case("breadcrumbs", [0.5, 0.5, 0.5], densities=[0.6, 0.8, 0.4], gamma=0.1)
 case("breadcrumbs", [0.5, 0.5, 0.5], densities=[0.6, 0.95, 0.4], gamma=0.1, rescale=True, normalize=True)
 case("breadcrumbs_ties", [1.0, 0.5, 0.7], densities=[0.6, 0.8, 0.4], gamma=0.05)
+
+cases.append({"method": "pcb", "weights": [0.9, 0.9, 0.9], "densities": [0.4, 0.4, 0.4], "gamma": 0.01,
+              "normalize": None, "rescale": None, "lambda": 1.0, "expected": pcb(0.4, 0.9)})
 
 doc = {"source": "merge_golden.py", "shapes": {k: list(s) for k, s in SHAPES.items()},
        "inputs": {m: {k: v.astype(np.float64).ravel().tolist() for k, v in t.items()} for m, t in inputs.items()},

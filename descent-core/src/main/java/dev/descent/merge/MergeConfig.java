@@ -31,12 +31,14 @@ import java.util.Set;
  * default 1) and {@code gamma} (breadcrumbs, in [0, 1), default 0.01); a global {@code parameters:} entry of
  * the same name is the default for every model, as in mergekit. Global parameters are {@code normalize},
  * {@code rescale} (defaults per method), {@code lambda} (default 1). Paths are resolved against the folder
- * of the configuration file. Unknown keys are refused with their path.
+ * of the configuration file. Unknown keys are refused with their path. {@code pcb} takes mergekit's
+ * method parameters instead: global {@code density} (required, in (0, 1]) and {@code weight} (default 1);
+ * per-model parameters are refused for it.
  *
  * @param base null for a linear merge without a base
  */
 public record MergeConfig(MergeMethod method, Path base, List<Expert> experts, boolean normalize, boolean rescale,
-        double lambda, DType dtype, long seed) {
+        double lambda, DType dtype, long seed, double pcbDensity, double pcbWeight) {
 
     /** One model to merge with its parameters. */
     public record Expert(Path model, double weight, double density, double gamma) {}
@@ -78,7 +80,10 @@ public record MergeConfig(MergeMethod method, Path base, List<Expert> experts, b
             JsonNode p = m.path("parameters");
             if (!p.isMissingNode()) Schema.checkKeys(p, at + ".parameters", MODEL_PARAMS, source);
             Double weight = number(p, global, "weight", at, source);
-            if (weight == null && method == MergeMethod.ACE) weight = 1.0; // ACE's closed form has no per-model weight
+            if (method == MergeMethod.PCB && !p.isMissingNode()) {
+                throw new ConfigException(source + ": " + at + ".parameters: pcb takes no per-model parameters; set density and weight under the global parameters");
+            }
+            if (weight == null && (method == MergeMethod.ACE || method == MergeMethod.PCB)) weight = 1.0; // ACE's closed form has no per-model weight
             if (weight == null) throw new ConfigException(source + ": " + at + ".parameters.weight is required (a number)");
             Double density = number(p, global, "density", at, source);
             double d = density == null ? 1.0 : density;
@@ -98,7 +103,14 @@ public record MergeConfig(MergeMethod method, Path base, List<Expert> experts, b
             if (!s.isIntegralNumber() || !s.canConvertToLong()) throw new ConfigException(source + ": seed = " + s + " has the wrong type; allowed: an integer");
             seed = s.longValue();
         }
-        return new MergeConfig(method, base, List.copyOf(experts), normalize, rescale, lambda == null ? 1.0 : lambda, dtype, seed);
+        double pcbDensity = Double.NaN, pcbWeight = 1.0;
+        if (method == MergeMethod.PCB) {
+            if (!global.has("density")) throw new ConfigException(source + ": pcb needs parameters.density (a number in (0, 1])");
+            pcbDensity = experts.get(0).density();
+            if (global.has("weight")) pcbWeight = finite(global.get("weight"), "parameters.weight", source);
+        }
+        return new MergeConfig(method, base, List.copyOf(experts), normalize, rescale, lambda == null ? 1.0 : lambda, dtype, seed,
+                pcbDensity, pcbWeight);
     }
 
     /** mergekit's dtype names (and the safetensors ones) for the three output dtypes. */

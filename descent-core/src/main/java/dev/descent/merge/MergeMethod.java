@@ -6,7 +6,7 @@ import java.util.stream.Collectors;
 
 /**
  * The merge methods, by mergekit's names, with mergekit's defaults (its {@code merge_methods/registry.py}
- * and {@code linear.py} at {@code a6e402884ba9bc30da7f23e8304a35f19485de95}) and ACE-Merging.
+ * and {@code linear.py} at {@code a6e402884ba9bc30da7f23e8304a35f19485de95}), ACE-Merging and PCB.
  *
  * <table>
  *   <caption>methods</caption>
@@ -19,6 +19,7 @@ import java.util.stream.Collectors;
  *   <tr><td>breadcrumbs</td><td>magnitude_outliers</td><td>no</td><td>false</td><td>false</td></tr>
  *   <tr><td>breadcrumbs_ties</td><td>magnitude_outliers</td><td>sum</td><td>false</td><td>false</td></tr>
  *   <tr><td>ace</td><td colspan="4">closed form per 2-D layer ({@link Ace})</td></tr>
+ *   <tr><td>pcb</td><td colspan="4">parameter competition balancing ({@link Pcb})</td></tr>
  * </table>
  */
 public enum MergeMethod {
@@ -29,7 +30,8 @@ public enum MergeMethod {
     DARE_TIES(Sparsification.RANDOM, true, false, true),
     BREADCRUMBS(Sparsification.MAGNITUDE_OUTLIERS, false, false, false),
     BREADCRUMBS_TIES(Sparsification.MAGNITUDE_OUTLIERS, true, false, false),
-    ACE(Sparsification.NONE, false, false, false);
+    ACE(Sparsification.NONE, false, false, false),
+    PCB(Sparsification.NONE, false, false, false);
 
     /** How a task vector is thinned before mixing ({@link Sparsify}). */
     public enum Sparsification { NONE, MAGNITUDE, RANDOM, MAGNITUDE_OUTLIERS }

@@ -33,7 +33,7 @@ import java.util.Map;
  * the largest shape, whatever the number of experts. The consensus methods read each expert twice (once to
  * elect the signs, once to mix), recomputing the same sparsification (DARE's mask is a counter-based
  * {@link Philox} stream keyed by seed, model index and tensor name). ACE needs all task vectors of a
- * tensor at once (its closed form couples them) and holds them in float64.
+ * tensor at once (its closed form couples them) and holds them in float64, as does PCB ({@link Pcb}).
  *
  * <p>Computation is float32 (float64 for ACE); the output dtype is {@code dtype} if given, else each
  * tensor's dtype in the base (or first) model, with F64 written as F32.
@@ -106,7 +106,7 @@ public final class Merger {
 
     private void checkWeights(List<MergeConfig.Expert> params) {
         MergeMethod m = config.method();
-        if (m == MergeMethod.ACE || m.consensus || !config.normalize() || params.isEmpty()) return;
+        if (m == MergeMethod.ACE || m == MergeMethod.PCB || m.consensus || !config.normalize() || params.isEmpty()) return;
         double sum = 0;
         for (MergeConfig.Expert e : params) sum += e.weight();
         if (Math.abs(sum) < 1e-8) {
@@ -124,7 +124,7 @@ public final class Merger {
             base.read(name, out);
             return out;
         }
-        if (m == MergeMethod.ACE) return ace(name, n, base, experts);
+        if (m == MergeMethod.ACE || m == MergeMethod.PCB) return coupled(name, n, base, experts);
         float[] delta = new float[n];
         float[] divisor = null;
         if (m.consensus) {
@@ -219,8 +219,11 @@ public final class Merger {
         return out;
     }
 
-    /** ACE on a 2-D tensor (not "text_projection"); the mean task vector elsewhere; then θ_base + λ·τ̄. */
-    private float[] ace(String name, int n, TensorFile base, List<TensorFile> experts) throws IOException {
+    /**
+     * The methods that couple all task vectors of a tensor. ACE: its closed form on a 2-D tensor (not
+     * "text_projection"), the mean task vector elsewhere, then θ_base + λ·τ̄. PCB: θ_base + weight·τ̄.
+     */
+    private float[] coupled(String name, int n, TensorFile base, List<TensorFile> experts) throws IOException {
         int[] shape = base.info(name).shape();
         float[] x = new float[n];
         float[] b = new float[n];
@@ -231,6 +234,11 @@ public final class Merger {
             double[] t = new double[n];
             for (int j = 0; j < n; j++) t[j] = (double) x[j] - b[j];
             tasks.add(t);
+        }
+        if (config.method() == MergeMethod.PCB) {
+            double[] merged = Pcb.merge(tasks, config.pcbDensity());
+            for (int j = 0; j < n; j++) b[j] = (float) (b[j] + config.pcbWeight() * merged[j]);
+            return b;
         }
         double[] merged;
         if (shape.length == 2 && !name.contains("text_projection")) {

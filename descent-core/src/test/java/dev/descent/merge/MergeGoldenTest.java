@@ -18,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
  * semantics: {@code src/test/resources/golden/merge_golden.py} (its output is {@code merge_golden.json}
  * beside it). The cases cover magnitude sparsification, breadcrumbs' outlier removal (including a
  * 9-element tensor, where γ·n &lt; 1), TIES' sign election with a negative weight, normalisation by the
- * kept weights, L1 rescale and λ. The Java merge computes in float32, the script in float64: agreement to
+ * kept weights, L1 rescale and λ, and mergekit's PCB. The Java merge computes in float32, the script in float64: agreement to
  * 2e-6 relative.
  */
 class MergeGoldenTest {
@@ -53,6 +53,11 @@ class MergeGoldenTest {
             if (!c.get("normalize").isNull()) y.append(", normalize: ").append(c.get("normalize").asBoolean());
             if (!c.get("rescale").isNull()) y.append(", rescale: ").append(c.get("rescale").asBoolean());
             y.append("}\n");
+            if (c.get("method").asText().equals("pcb")) {
+                // mergekit's pcb takes density and weight as method parameters, not per model
+                y = new StringBuilder("merge_method: pcb\nbase_model: base.safetensors\nmodels:\n  - model: e0.safetensors\n"
+                        + "  - model: e1.safetensors\n  - model: e2.safetensors\nparameters: {density: 0.4, weight: 0.9}\n");
+            }
             if (c.get("method").asText().equals("linear")) y = new StringBuilder(y.toString().replace("base_model: base.safetensors\n", ""));
             Map<String, float[]> got = MergeFixtures.merge(dir, y.toString());
             var expected = c.get("expected").fields();
@@ -66,7 +71,7 @@ class MergeGoldenTest {
                 }
             }
         }
-        assertEquals(10 * (42 + 9 + 150), checked);
+        assertEquals(11 * (42 + 9 + 150), checked);
     }
 
     private static float[] floats(JsonNode a) {
