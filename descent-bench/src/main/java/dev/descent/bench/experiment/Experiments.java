@@ -68,16 +68,16 @@ public final class Experiments {
         add(new Simple("bolt", "BOLT on one-digit addition with the exact target π* ∝ π_ref·exp(r/β) by enumeration: KL(π*‖π_θ) and reward of "
                 + "Boltzmann weights vs rejection sampling vs group advantages, extra epochs vs refreshed sampling, the β × N frontier",
                 new Schema().add(count("seeds", 3, "seeds (reference, prompts, samples)"))
-                        .add(count("ref_steps", 60, "SFT steps of the reference policy"))
+                        .add(count("ref_steps", 250, "SFT steps of the reference policy"))
                         .add(new Field("corruption", Double.class, 0.3, 0, 1, null, "fraction of wrong demonstrations for the reference"))
                         .add(count("prompts", 32, "distinct prompts"))
                         .add(positive("beta", 0.5, "β of the weighting comparison and of epochs vs refresh"))
-                        .add(text("betas", "0.25,0.5,1,2", "β grid"))
-                        .add(text("samples_grid", "2,8,32", "N grid (samples per prompt) of the frontier"))
+                        .add(text("betas", "0.25,0.5,1", "β grid"))
+                        .add(text("samples_grid", "2,8,64", "N grid (samples per prompt) of the frontier"))
                         .add(count("samples", 8, "N of the weighting comparison and of epochs vs refresh"))
-                        .add(count("epochs", 3, "epochs per fit"))
+                        .add(count("epochs", 10, "epochs per fit"))
                         .add(count("batch", 32, "samples per step"))
-                        .add(positive("lr", 3e-3, "AdamW learning rate")),
+                        .add(positive("lr", 1e-3, "AdamW learning rate")),
                 (o, out) -> {
                     requirePositive(o, "beta");
                     requirePositive(o, "lr");
