@@ -61,9 +61,9 @@ public final class BoltBench {
     private record Eval(double klTarget, double reward, double klRef) {}
 
     public static void run(Options o, PrintStream out) {
-        double[] betas = parse(o.betas());
+        double[] betas = parse("betas", o.betas());
         // The N of the weighting comparison is always on the frontier's grid.
-        int[] ks = java.util.stream.IntStream.concat(Arrays.stream(parse(o.samplesGrid())).mapToInt(d -> (int) d), java.util.stream.IntStream.of(o.samples()))
+        int[] ks = java.util.stream.IntStream.concat(Arrays.stream(parse("samples_grid", o.samplesGrid())).mapToInt(d -> (int) d), java.util.stream.IntStream.of(o.samples()))
                 .distinct().sorted().toArray();
         Map<String, List<Double>> acc = new LinkedHashMap<>();
         long t0 = System.nanoTime();
@@ -264,10 +264,16 @@ public final class BoltBench {
 
     private static String fmt(double d) { return d == Math.rint(d) ? String.valueOf((long) d) : String.valueOf(d); }
 
-    private static double[] parse(String list) {
+    /** A comma-separated list of numbers > 0 (option {@code key}). */
+    private static double[] parse(String key, String list) {
         return Arrays.stream(list.split(",")).map(String::strip).mapToDouble(v -> {
-            double x = Double.parseDouble(v);
-            if (!(x > 0)) throw new IllegalArgumentException("grid values must be > 0, got " + v);
+            double x;
+            try {
+                x = Double.parseDouble(v);
+            } catch (NumberFormatException e) {
+                x = Double.NaN;
+            }
+            if (!(x > 0) || Double.isInfinite(x)) throw new IllegalArgumentException(key + " must be a comma-separated list of numbers > 0, got '" + list + "'");
             return x;
         }).toArray();
     }
