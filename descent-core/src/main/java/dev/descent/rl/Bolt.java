@@ -28,8 +28,8 @@ import java.util.Locale;
  *       weights (w_i = (r_i − mean)/(σ + 10⁻⁴), {@link GroupAdvantages}, which is REINFORCE on the
  *       stored samples at ratio 1: no clipping, no fresh samples);</li>
  *   <li>{@link #fit}: weighted SFT ({@link WeightedSftObjective}, token-summed by default) for a
- *       number of epochs over the stored samples, AdamW with constant learning rate, no weight
- *       decay, gradient clipping at 1;</li>
+ *       number of epochs over the stored samples, a fresh AdamW for every fit (constant learning
+ *       rate, no weight decay; a choice: the spec leaves the optimizer open), gradient clipping at 1;</li>
  *   <li>{@link #run}: {@code rounds} of 1–3. Round 0 is the one-shot projection; each further round
  *       samples from the <em>current</em> policy π_k and fits π_{k+1} from it, the refreshed
  *       projection whose exact step is π_{k+1} ∝ π_k exp(r/β), KL policy mirror descent. After R
@@ -67,6 +67,7 @@ public final class Bolt {
      * @param rounds           1 = one-shot BOLT; more = refreshed projections
      * @param batch            samples per step
      * @param learningRate     AdamW's (β₁ 0.9, β₂ 0.999, ε 1e-8, no weight decay), constant
+     * @param normalisation    token sum (BOLT's default) or per-sequence mean of the token losses
      * @param seed             sampling and order seed
      */
     public record Settings(int samplesPerPrompt, int maxNewTokens, double beta, Weighting weighting, int epochs, int rounds, int batch,
