@@ -2,6 +2,7 @@ package dev.descent.bench.experiment;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.descent.bench.rl.BoltBench;
 import dev.descent.bench.zo.DeepZeroBench;
 import dev.descent.bench.zo.RiseContinualBench;
 import dev.descent.bench.zo.ZovhConvergenceBenchmark;
@@ -63,6 +64,27 @@ public final class Experiments {
                     requirePositive(o, "lr");
                     return markdown(p -> RiseContinualBench.run((Integer) o.get("steps"), (Integer) o.get("seeds"), (Integer) o.get("q"),
                             (Double) o.get("lr"), o.get("eval").equals("task"), p), out);
+                }));
+        add(new Simple("bolt", "BOLT on one-digit addition with the exact target π* ∝ π_ref·exp(r/β) by enumeration: KL(π*‖π_θ) and reward of "
+                + "Boltzmann weights vs rejection sampling vs group advantages, extra epochs vs refreshed sampling, the β × N frontier",
+                new Schema().add(count("seeds", 3, "seeds (reference, prompts, samples)"))
+                        .add(count("ref_steps", 250, "SFT steps of the reference policy"))
+                        .add(new Field("corruption", Double.class, 0.3, 0, 1, null, "fraction of wrong demonstrations for the reference"))
+                        .add(count("prompts", 32, "distinct prompts"))
+                        .add(positive("beta", 0.5, "β of the weighting comparison and of epochs vs refresh"))
+                        .add(text("betas", "0.25,0.5,1", "β grid"))
+                        .add(text("samples_grid", "2,8,64", "N grid (samples per prompt) of the frontier"))
+                        .add(count("samples", 8, "N of the weighting comparison and of epochs vs refresh"))
+                        .add(count("epochs", 10, "epochs per fit"))
+                        .add(count("batch", 32, "samples per step"))
+                        .add(positive("lr", 1e-3, "AdamW learning rate")),
+                (o, out) -> {
+                    requirePositive(o, "beta");
+                    requirePositive(o, "lr");
+                    return markdown(p -> BoltBench.run(new BoltBench.Options((Integer) o.get("seeds"), (Integer) o.get("ref_steps"),
+                            (Double) o.get("corruption"), (Integer) o.get("prompts"), (Double) o.get("beta"), (String) o.get("betas"),
+                            (String) o.get("samples_grid"), (Integer) o.get("samples"), (Integer) o.get("epochs"), (Integer) o.get("batch"),
+                            (Double) o.get("lr")), p), out);
                 }));
     }
 
