@@ -29,10 +29,6 @@ public final class Linear extends Module implements LinearLayer {
         this.bias = bias ? parameter("bias", ParameterRole.BIAS, out) : null;
     }
 
-    public int inFeatures() { return weight.shape()[1]; }
-
-    public int outFeatures() { return weight.shape()[0]; }
-
     @Override
     public Variable forward(Variable x) {
         return F.linear(x, weight, bias);
