@@ -179,7 +179,7 @@ public final class Trainer {
         listener.onMessage(String.format("model: %,d parameters; %d threads", modelParams, Parallel.threads()));
         if (applied != null) {
             listener.onMessage(String.format("LoRA: %d layers (%s), %,d trainable parameters of %,d", applied.layers().size(),
-                    String.join(", ", applied.layers()), applied.trainable(), applied.total()));
+                    String.join(", ", applied.layers()), applied.trainable(), modelParams));
         }
         if (quantized != null) {
             listener.onMessage(String.format("quantized: %d layers to %s, %,d bytes packed", quantized.layers().size(),
