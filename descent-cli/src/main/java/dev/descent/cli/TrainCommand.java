@@ -93,6 +93,7 @@ final class TrainCommand implements Callable<Integer> {
         n.put("tokens_per_second", r.tokensPerSecond());
         n.put("mfu", r.mfu());
         n.put("peak_gflops", r.peakGflops());
+        n.put("model_state_bytes", r.modelState().total());
         n.put("run_dir", r.runDir().toAbsolutePath().toString());
         return n.toString();
     }

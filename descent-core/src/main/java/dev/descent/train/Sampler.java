@@ -42,7 +42,8 @@ public final class Sampler {
     /**
      * A LoRA run: the base weights from the run's {@code init_from} (as the adapter's
      * {@code base_model_name_or_path} records it, absolute), or the seed's initial weights for a base
-     * trained from scratch, then the adapter of the checkpoint (PEFT's files) on top.
+     * trained from scratch, quantized as the run's {@code quantize:} section says (QLoRA), then the adapter
+     * of the checkpoint (PEFT's files) on top.
      */
     private static void loadAdapterRun(Path runDir, Map<String, Object> c, Gpt model) throws IOException {
         Path ckpt = Checkpoint.locate(runDir);
@@ -54,6 +55,12 @@ public final class Sampler {
             // A LoRA run on a model initialised from scratch: the same seed gives the same base.
             Gpt seeded = new Gpt(model.config(), num(c, "seed"));
             for (var e : seeded.namedParameters().entrySet()) model.namedParameters().get(e.getKey()).value().copyFrom(e.getValue().value());
+        }
+        // A QLoRA run: the base quantized as in training (the same weights give the same packed bits), then the adapter.
+        if (c.get("quantize") instanceof Map<?, ?> q && !q.isEmpty()) {
+            Map<String, String> section = new java.util.LinkedHashMap<>();
+            for (var e : q.entrySet()) section.put(String.valueOf(e.getKey()), String.valueOf(e.getValue()));
+            dev.descent.quant.QuantizeConfig.fromSection(section, "quantize").apply(model);
         }
         dev.descent.peft.AdapterFiles.load(ckpt, model, Trainer.ADAPTER, num(c, "seed"), model.dropoutStreams());
     }

@@ -36,6 +36,9 @@ public final class TrainConfig {
                         + "or a .safetensors file with nanoGPT's names (the model's sizes read from its shapes; n_head from this config)");
         def("peft", Map.class, Map.of(), 0, 0, null,
                 "LoRA fine-tuning with PEFT's options (peft.r, peft.lora_alpha, peft.target_modules, …; see docs/peft.md); empty: full training");
+        def("quantize", Map.class, Map.of(), 0, 0, null,
+                "frozen packed base for QLoRA (quantize.format=nf4|int8, quantize.double_quant, quantize.target_modules, quantize.skip; "
+                        + "see docs/quantization.md); needs init_from and peft; empty: float32 base");
         def("n_layer", Integer.class, 6, 1, 256, null, "transformer blocks");
         def("n_head", Integer.class, 6, 1, 256, null, "attention heads");
         def("n_embd", Integer.class, 384, 1, 65536, null, "embedding width");
@@ -151,6 +154,37 @@ public final class TrainConfig {
         }
     }
 
+    /** The {@code quantize:} section as given (name → text; empty when the base stays float32). */
+    @SuppressWarnings("unchecked")
+    public Map<String, String> quantizeSection() {
+        return (Map<String, String>) values.getOrDefault("quantize", Map.of());
+    }
+
+    /**
+     * The quantization of the {@code quantize:} section, or null when it is empty; a bad entry is a
+     * {@link ConfigException} naming its path. The section needs {@code peft} (the quantized layers are
+     * frozen, so without adapters they could not change) and {@code init_from} (a trained base: quantizing
+     * the random initial weights of a scratch run would only add noise to them).
+     */
+    public dev.descent.quant.QuantizeConfig quantization() {
+        if (quantizeSection().isEmpty()) return null;
+        dev.descent.quant.QuantizeConfig q;
+        try {
+            q = dev.descent.quant.QuantizeConfig.fromSection(quantizeSection(), "quantize");
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("config key " + e.getMessage());
+        }
+        if (peftSection().isEmpty()) {
+            throw new ConfigException("config key 'quantize' needs a 'peft' section: the quantized layers are frozen, "
+                    + "so only LoRA adapters on them can train (QLoRA)");
+        }
+        if (getString("init_from").equals("scratch")) {
+            throw new ConfigException("config key 'quantize' needs init_from (a run folder or a .safetensors base): "
+                    + "quantizing the random initial weights of a scratch run is refused");
+        }
+        return q;
+    }
+
     /** Checks relations between keys (after all overrides). */
     public TrainConfig validate() {
         if (getInt("n_embd") % getInt("n_head") != 0) {
@@ -167,6 +201,7 @@ public final class TrainConfig {
                     + start + ", 1]");
         }
         if (!peftSection().isEmpty()) lora();
+        quantization();
         if (getDouble("min_lr") > getDouble("learning_rate")) {
             throw new ConfigException("config key 'min_lr' = " + getDouble("min_lr") + " exceeds learning_rate = " + getDouble("learning_rate"));
         }

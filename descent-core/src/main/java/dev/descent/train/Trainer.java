@@ -52,7 +52,7 @@ public final class Trainer {
 
     /** The summary of a finished run. */
     public record Result(Path runDir, long iters, double finalTrainLoss, double finalValLoss, double trainSeconds,
-                         double tokensPerSecond, double mfu, double peakGflops, String sample) {}
+                         double tokensPerSecond, double mfu, double peakGflops, String sample, ModelStateBytes modelState) {}
 
     /** The run's configuration; a start from a bare safetensors file fills in the model sizes read from its shapes. */
     private TrainConfig config;
@@ -101,6 +101,7 @@ public final class Trainer {
         TextDataset data = dataset.equals(TextDataset.SHAKESPEARE) ? TextDataset.shakespeare() : TextDataset.fromFile(Path.of(dataset));
         CharTokenizer tok = data.tokenizer();
         dev.descent.peft.LoraConfig lora = config.lora();
+        dev.descent.quant.QuantizeConfig quantize = config.quantization();
         // The base weights: read now (before the model is built) for a new fine-tuning run, and for a
         // resumed LoRA run, whose checkpoint holds the adapter only.
         Map<String, dev.descent.tensor.Tensor> base = null;
@@ -127,6 +128,9 @@ public final class Trainer {
         TrainingMemory.check(config, tok.vocabSize());
         Gpt model = new Gpt(gc, seed);
         if (base != null) BaseWeights.copyInto(init, base, model.namedParameters());
+        // QLoRA: the base's linear layers packed and frozen, after its weights are in and before the adapters
+        // wrap them; quantizing is a function of the weights, so a resumed run rebuilds the same packed base.
+        dev.descent.quant.QuantizeConfig.Applied quantized = quantize == null ? null : quantize.apply(model);
         dev.descent.peft.Lora.Applied applied = null;
         if (lora != null) {
             lora = lora.withBase(init.equals("scratch") ? null : Path.of(init).toAbsolutePath().normalize().toString());
@@ -163,17 +167,24 @@ public final class Trainer {
         Files.writeString(runDir.resolve("config.yaml"), config.toYaml());
         int maxIters = config.getInt("max_iters");
 
-        long nonEmbedding = model.parameterCount() - (long) block * gc.nEmbd();
+        // The quantized weights are no longer parameters, but the model still computes with them.
+        long modelParams = model.parameterCount() + (quantized == null ? 0 : quantized.elements());
+        long nonEmbedding = modelParams - (long) block * gc.nEmbd();
         double flopsPerIter = (6.0 * nonEmbedding + 12.0 * gc.nLayer() * gc.nEmbd() * block) * block * batch;
         training = true;
         // The machine's peak, measured before training (PeakFlops warms the kernel up itself), so that
         // the run's utilisation is reported against a number known before it started.
         double peak = PeakFlops.measureGflops();
-        listener.onStart(start, maxIters, model.parameterCount());
-        listener.onMessage(String.format("model: %,d parameters; %d threads", model.parameterCount(), Parallel.threads()));
+        listener.onStart(start, maxIters, modelParams);
+        listener.onMessage(String.format("model: %,d parameters; %d threads", modelParams, Parallel.threads()));
         if (applied != null) {
             listener.onMessage(String.format("LoRA: %d layers (%s), %,d trainable parameters of %,d", applied.layers().size(),
-                    String.join(", ", applied.layers()), applied.trainable(), applied.total()));
+                    String.join(", ", applied.layers()), applied.trainable(), modelParams));
+        }
+        if (quantized != null) {
+            listener.onMessage(String.format("quantized: %d layers to %s, %,d bytes packed", quantized.layers().size(),
+                    quantize.format().id() + (quantize.format() == dev.descent.quant.WeightFormat.NF4 && quantize.doubleQuant() ? " (double quant)" : ""),
+                    quantized.packedBytes()));
         }
 
         Recipe recipe = new Recipe(runDir, model, opt, tok, data, trainTokens, start, lastGood, adapterFiles(model, lora));
@@ -224,7 +235,10 @@ public final class Trainer {
             flopsPerIter = flopsPerIter / 3 * evaluations;
         }
         double mfu = trainSeconds > 0 ? steps * flopsPerIter / trainSeconds / (peak * 1e9) : 0;
-        return new Result(runDir, step, lastTrain, lastVal, trainSeconds, tokensPerSecond, mfu, peak, sample);
+        ModelStateBytes state = ModelStateBytes.of(model, model.parameters(), opt);
+        listener.onMessage(String.format("model state: %,d bytes (packed %,d, frozen %,d, trainable %,d, gradients %,d, optimizer %,d)",
+                state.total(), state.packed(), state.frozen(), state.trainable(), state.gradients(), state.optimizerState()));
+        return new Result(runDir, step, lastTrain, lastVal, trainSeconds, tokensPerSecond, mfu, peak, sample, state);
     }
 
     /** The recipe's part of each step: logging, evaluation and checkpoints of the run folder. */
