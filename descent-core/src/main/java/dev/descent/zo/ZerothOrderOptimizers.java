@@ -62,6 +62,11 @@ public final class ZerothOrderOptimizers implements OptimizerFamily {
                 "Chen, Liu, Xu, Li, Lin, Hong, Cox, ZO-AdaMM: Zeroth-Order Adaptive Momentum Method for Black-Box Optimization, NeurIPS 2019 (arXiv 1910.06513)",
                 "paper Algorithm 1; moments as torch.optim.Adam(amsgrad=True) (pytorch/pytorch)", "BSD-3-Clause", 3, false,
                 OptimizerFactory.of(ZoAdamHyper.SPEC, (params, grads, h) -> zoAdam(params, grads, h, null))));
+        r.add(new OptimizerInfo("ar1_zo",
+                "AR1-ZO: two-point ZO on LoRA adapters, one rank-1 atom (column k of B, row k of A) per step, topology-aware scale γ = α·r",
+                "Chen, Lin, Zhang et al., Topology-Aware Rank-1 Zeroth-Order Queries for High-Rank LoRA Fine-Tuning, arXiv 2605.19767 (abstract)",
+                "none public; this project's reading of the abstract (Ar1Zo)", "n/a", 0, false,
+                OptimizerFactory.of(Ar1ZoHyper.SPEC, (params, grads, h) -> ar1Zo(params, LoraAtoms.fromSlots(params), h, null))));
     }
 
     /** Builds {@code name} bound to {@code objective} (used by {@code step()}); unknown hyperparameters are refused. */
@@ -71,7 +76,8 @@ public final class ZerothOrderOptimizers implements OptimizerFamily {
             case "mezo" -> mezo(params, MezoHyper.SPEC.bind(hyper), objective);
             case "zo_sgd" -> zoSgd(params, grads, ZoSgdHyper.SPEC.bind(hyper), objective);
             case "zo_adam" -> zoAdam(params, grads, ZoAdamHyper.SPEC.bind(hyper), objective);
-            default -> throw new IllegalArgumentException("unknown zeroth-order optimizer '" + name + "'; valid: mezo, zo_sgd, zo_adam");
+            case "ar1_zo" -> ar1Zo(params, LoraAtoms.fromSlots(params), Ar1ZoHyper.SPEC.bind(hyper), objective);
+            default -> throw new IllegalArgumentException("unknown zeroth-order optimizer '" + name + "'; valid: mezo, zo_sgd, zo_adam, ar1_zo");
         };
         hyper.checkAllUsed(name);
         return o;
@@ -80,6 +86,16 @@ public final class ZerothOrderOptimizers implements OptimizerFamily {
     /** MeZO from its record; {@code objective} is used by {@code step()} (null: {@code step(objective)} only). */
     public static Mezo mezo(ParamSet params, MezoHyper h, Objective objective) {
         return new Mezo(params, objective, h.lr(), h.mu(), h.weightDecay(), h.q(), h.seed(), h.direction());
+    }
+
+    /**
+     * AR1-ZO from its record over the LoRA atoms {@code atoms} of {@code params}; {@code objective} is used by
+     * {@code step()} (null: {@code step(objective)} only). Built by name, the atoms come from the slot names
+     * ({@link LoraAtoms#fromSlots}), which lack the modules' scale handles: scaling=topology then needs
+     * {@link LoraAtoms#of} (the trainer passes it).
+     */
+    public static Ar1Zo ar1Zo(ParamSet params, LoraAtoms atoms, Ar1ZoHyper h, Objective objective) {
+        return new Ar1Zo(atoms, params.values(), objective, h.lr(), h.mu(), h.seed(), h.atomOrder(), h.scaling());
     }
 
     /** ZO-SGD from its record; {@code objective} is used by {@code step()} (null: {@code step(objective)} only). */
