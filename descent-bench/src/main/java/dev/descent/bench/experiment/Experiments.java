@@ -27,6 +27,12 @@ public final class Experiments {
     private static final Map<String, Experiment> ALL = new LinkedHashMap<>();
 
     static {
+        add(new Simple("lora-rank-snr", "AR1-ZO claim 1: finite-difference SNR per zeroth-order query vs LoRA rank r (1..64) for all-coordinate MeZO, "
+                + "one atom with α/r, and AR1-ZO's one atom with γ/r = α, on a char GPT with LoRA",
+                new Schema().add(count("seeds", 3, "seeds (model init and directions)")).add(count("queries", 64, "queries per rank and method"))
+                        .add(positive("alpha", 16, "LoRA alpha")).add(positive("eps", 1e-2, "perturbation radius ε")),
+                (o, out) -> markdown(p -> dev.descent.bench.zo.LoraRankSnrBench.run((Integer) o.get("seeds"), (Integer) o.get("queries"),
+                        (Double) o.get("alpha"), (Double) o.get("eps"), p), out)));
         add(new Simple("zovh-hessian", "ZoVH: Hessian, inverse and product errors of the zeroth-order Hessian estimators at equal query budgets "
                 + "(quadratic, Rosenbrock, logistic regression); writes zovh-hessian.json/.md and SVG plots into out",
                 new Schema().add(text("out", "bench/results/zovh", "output folder"))
