@@ -46,7 +46,7 @@ import java.util.Objects;
  * as θ − η ĝ z bit for bit (not θ ± rounding, as the in-place MeZO restore). The update is computed in
  * float32 as {@code saved − η·(ĝ·z)}. If an evaluation is not finite, the step is skipped.
  *
- * <p>Hyperparameters (registry {@code ar1_zo}, {@link Ar1ZoHyper}): {@code lr} 1e-4 and {@code mu}
+ * <p>Hyperparameters (name {@code ar1_zo}, {@link Ar1ZoHyper}; built by the trainer and {@link ZerothOrderOptimizers#create}, not in the registry): {@code lr} 1e-4 and {@code mu}
  * (ε) 1e-2 (MeZO-LoRA's defaults; the paper's are not known), {@code seed} 0, {@code atom_order}
  * cyclic, {@code scaling} topology. Scalars as MeZO's, plus {@code atom} (the cyclic atom of the
  * latest step, −1 for random).

@@ -38,6 +38,11 @@ import dev.descent.optim.SgdHyper;
  *       coupled), {@code amsgrad} (true).</li>
  * </ul>
  * The records {@link MezoHyper}, {@link ZoSgdHyper} and {@link ZoAdamHyper} hold these defaults and checks.
+ *
+ * <p>{@code ar1_zo} ({@link Ar1Zo}, {@link Ar1ZoHyper}) is built by {@link #create} and by the trainer
+ * but is not in the optimizer registry: it needs the LoRA atom structure (and, for its default
+ * topology scaling, the adapter modules), which a registry factory — given only a parameter set, and
+ * exercised by the shared battery on problems without adapters — does not have.
  */
 public final class ZerothOrderOptimizers implements OptimizerFamily {
     private static final String MEZO_PAPER = "Malladi, Gao, Nichani, Damian, Lee, Chen, Arora, \"Fine-Tuning Language Models with "
@@ -62,11 +67,6 @@ public final class ZerothOrderOptimizers implements OptimizerFamily {
                 "Chen, Liu, Xu, Li, Lin, Hong, Cox, ZO-AdaMM: Zeroth-Order Adaptive Momentum Method for Black-Box Optimization, NeurIPS 2019 (arXiv 1910.06513)",
                 "paper Algorithm 1; moments as torch.optim.Adam(amsgrad=True) (pytorch/pytorch)", "BSD-3-Clause", 3, false,
                 OptimizerFactory.of(ZoAdamHyper.SPEC, (params, grads, h) -> zoAdam(params, grads, h, null))));
-        r.add(new OptimizerInfo("ar1_zo",
-                "AR1-ZO: two-point ZO on LoRA adapters, one rank-1 atom (column k of B, row k of A) per step, topology-aware scale γ = α·r",
-                "Chen, Lin, Zhang et al., Topology-Aware Rank-1 Zeroth-Order Queries for High-Rank LoRA Fine-Tuning, arXiv 2605.19767 (abstract)",
-                "none public; this project's reading of the abstract (Ar1Zo)", "n/a", 0, false,
-                OptimizerFactory.of(Ar1ZoHyper.SPEC, (params, grads, h) -> ar1Zo(params, LoraAtoms.fromSlots(params), h, null))));
     }
 
     /** Builds {@code name} bound to {@code objective} (used by {@code step()}); unknown hyperparameters are refused. */

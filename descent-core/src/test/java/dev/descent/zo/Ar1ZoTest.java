@@ -9,7 +9,6 @@ import dev.descent.nn.Gpt;
 import dev.descent.nn.GptConfig;
 import dev.descent.optim.HyperParams;
 import dev.descent.optim.Objective;
-import dev.descent.optim.OptimizerRegistry;
 import dev.descent.optim.ParamSet;
 import dev.descent.peft.Lora;
 import dev.descent.peft.LoraConfig;
@@ -145,15 +144,19 @@ class Ar1ZoTest {
     @Test
     void byNameCanonicalWorksTopologyNeedsTheModulesAndOrderIsAChoice() {
         float[] v = start();
+        Objective obj = new Example(v, 2);
         HyperParams canonical = new HyperParams(Map.of("scaling", "canonical", "atom_order", "random"));
-        var o = OptimizerRegistry.defaults().create("ar1_zo", set(v), new float[v.length], canonical);
+        var o = ZerothOrderOptimizers.create("ar1_zo", set(v), new float[v.length], canonical, obj);
         assertEquals("ar1_zo", o.name());
-        o.step(new Example(v, 2));
+        o.step();
         var e = assertThrows(IllegalArgumentException.class,
-                () -> OptimizerRegistry.defaults().create("ar1_zo", set(v), new float[v.length], new HyperParams(Map.of())));
+                () -> ZerothOrderOptimizers.create("ar1_zo", set(v), new float[v.length], new HyperParams(Map.of()), obj));
         assertTrue(e.getMessage().contains("scaling=topology"), e.getMessage());
         var bad = assertThrows(IllegalArgumentException.class,
-                () -> OptimizerRegistry.defaults().create("ar1_zo", set(v), new float[v.length], new HyperParams(Map.of("atom_order", "zigzag"))));
+                () -> ZerothOrderOptimizers.create("ar1_zo", set(v), new float[v.length], new HyperParams(Map.of("atom_order", "zigzag")), obj));
         assertTrue(bad.getMessage().contains("cyclic, random"), bad.getMessage());
+        var unknown = assertThrows(IllegalArgumentException.class,
+                () -> ZerothOrderOptimizers.create("ar1_zo", set(v), new float[v.length], new HyperParams(Map.of("scaling", "canonical", "q", "2")), obj));
+        assertTrue(unknown.getMessage().contains("q"), unknown.getMessage());
     }
 }
