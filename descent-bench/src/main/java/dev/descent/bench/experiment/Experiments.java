@@ -20,19 +20,14 @@ import java.util.Map;
 
 /**
  * The experiments by name: the zeroth-order claim studies of {@code bench.zo} (ZoVH's Hessian
- * estimation errors and convergence, DeepZero on digits, RISE on continual split digits).
+ * estimation errors and convergence, DeepZero on digits, RISE on continual split digits, AR1-ZO's
+ * SNR against the LoRA rank).
  */
 public final class Experiments {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Map<String, Experiment> ALL = new LinkedHashMap<>();
 
     static {
-        add(new Simple("lora-rank-snr", "AR1-ZO claim 1: finite-difference SNR per zeroth-order query vs LoRA rank r (1..64) for all-coordinate MeZO, "
-                + "one atom with α/r, and AR1-ZO's one atom with γ/r = α, on a char GPT with LoRA",
-                new Schema().add(count("seeds", 3, "seeds (model init and directions)")).add(count("queries", 64, "queries per rank and method"))
-                        .add(positive("alpha", 16, "LoRA alpha")).add(positive("eps", 1e-2, "perturbation radius ε")),
-                (o, out) -> markdown(p -> dev.descent.bench.zo.LoraRankSnrBench.run((Integer) o.get("seeds"), (Integer) o.get("queries"),
-                        (Double) o.get("alpha"), (Double) o.get("eps"), p), out)));
         add(new Simple("zovh-hessian", "ZoVH: Hessian, inverse and product errors of the zeroth-order Hessian estimators at equal query budgets "
                 + "(quadratic, Rosenbrock, logistic regression); writes zovh-hessian.json/.md and SVG plots into out",
                 new Schema().add(text("out", "bench/results/zovh", "output folder"))
@@ -69,6 +64,16 @@ public final class Experiments {
                     requirePositive(o, "lr");
                     return markdown(p -> RiseContinualBench.run((Integer) o.get("steps"), (Integer) o.get("seeds"), (Integer) o.get("q"),
                             (Double) o.get("lr"), o.get("eval").equals("task"), p), out);
+                }));
+        add(new Simple("lora-rank-snr", "AR1-ZO claim 1: finite-difference SNR per zeroth-order query vs LoRA rank r (1..64) for all-coordinate MeZO, "
+                + "one atom with α/r, and AR1-ZO's one atom with γ/r = α, on a char GPT with LoRA",
+                new Schema().add(count("seeds", 3, "seeds (model init and directions)")).add(count("queries", 64, "queries per rank and method"))
+                        .add(positive("alpha", 16, "LoRA alpha")).add(positive("eps", 1e-2, "perturbation radius ε")),
+                (o, out) -> {
+                    requirePositive(o, "alpha");
+                    requirePositive(o, "eps");
+                    return markdown(p -> dev.descent.bench.zo.LoraRankSnrBench.run((Integer) o.get("seeds"), (Integer) o.get("queries"),
+                            (Double) o.get("alpha"), (Double) o.get("eps"), p), out);
                 }));
     }
 
