@@ -160,6 +160,26 @@ public final class Lora {
         return out;
     }
 
+    /** One adapted layer's factors of one adapter: the LoRA atom structure (lora_A [r, in] and lora_B [out, r] of the same module). */
+    public record AdapterPair(String layer, LoraLinear module, LoraLinear.Adapter adapter) {
+        /** Sets this adapter's forward scale on its layer (see {@link LoraLinear#setScaling}). */
+        public void setScaling(double scaling) { module.setScaling(adapter.name(), scaling); }
+    }
+
+    /**
+     * The factor pairs of adapter {@code adapterName} in every layer that has it, in tree order: which
+     * parameters are the lora_A and lora_B of the same module, and its rank and alpha — read from the
+     * modules, not from parameter names.
+     */
+    public static List<AdapterPair> adapterPairs(Module root, String adapterName) {
+        List<AdapterPair> out = new ArrayList<>();
+        for (var e : layers(root).entrySet()) {
+            LoraLinear.Adapter ad = e.getValue().adapters().get(adapterName);
+            if (ad != null) out.add(new AdapterPair(e.getKey(), e.getValue(), ad));
+        }
+        return out;
+    }
+
     /** Makes {@code name} the active adapter of every LoRA layer that has it (null: the base model alone). */
     public static void setActive(Module root, String name) {
         for (LoraLinear l : layers(root).values()) l.setActive(name == null || l.adapterNames().contains(name) ? name : null);

@@ -84,6 +84,19 @@ public final class LoraLinear extends Module implements LinearLayer {
 
     public Set<String> adapterNames() { return adapters.keySet(); }
 
+    /**
+     * Sets the forward scale s of adapter {@code name} (the factors are unchanged). Used by optimizers
+     * that choose the adapter's scale themselves (AR1-ZO's topology-aware γ/r); refused while merged,
+     * since the merged delta was computed with the old scale.
+     */
+    public void setScaling(String name, double scaling) {
+        Adapter ad = adapters.get(name);
+        if (ad == null) throw new IllegalArgumentException("no adapter '" + name + "' on this layer; adapters: " + adapters.keySet());
+        if (merged != null) throw new IllegalStateException("adapter '" + merged + "' is merged; unmerge before changing a scale");
+        if (!(scaling > 0) || !Double.isFinite(scaling)) throw new IllegalArgumentException("scaling must be a positive number, got " + scaling);
+        adapters.put(name, new Adapter(ad.name(), ad.rank(), ad.alpha(), scaling, ad.dropout(), ad.a(), ad.b()));
+    }
+
     /** The active adapter, or null when none is. */
     public String active() { return active; }
 

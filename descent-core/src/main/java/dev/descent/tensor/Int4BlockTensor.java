@@ -90,6 +90,18 @@ public final class Int4BlockTensor extends StoredTensor {
         return j < BLOCK / 2 ? b & 0xF : (b >>> 4) & 0xF;
     }
 
+    /**
+     * Stores code {@code c} (0..15) for element {@code i}, in place (for optimizers that move the codes
+     * themselves, such as the zeroth-order CAQ-ZO); the block scales are unchanged.
+     */
+    public void setCode(int i, int c) {
+        checkRange("setCode", i, 1);
+        if (c < 0 || c > 15) throw new IllegalArgumentException("a 4-bit code is 0..15, got " + c);
+        int j = i % BLOCK;
+        int at = i / BLOCK * (BLOCK / 2) + j % (BLOCK / 2);
+        packed[at] = (byte) (j < BLOCK / 2 ? (packed[at] & 0xF0) | c : (packed[at] & 0x0F) | c << 4);
+    }
+
     @Override
     public StorageFormat format() { return StorageFormat.Q4; }
 

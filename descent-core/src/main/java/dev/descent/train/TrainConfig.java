@@ -190,7 +190,9 @@ public final class TrainConfig {
         if (getInt("n_embd") % getInt("n_head") != 0) {
             throw new ConfigException("config key 'n_embd' = " + getInt("n_embd") + " must be divisible by n_head = " + getInt("n_head"));
         }
-        if (!getString("optimizer").equals("adamw") && !dev.descent.optim.OptimizerRegistry.defaults().contains(getString("optimizer"))) {
+        // ar1_zo is built by the trainer from the model's LoRA modules, not by the registry
+        if (!getString("optimizer").equals("adamw") && !getString("optimizer").equals("ar1_zo")
+                && !dev.descent.optim.OptimizerRegistry.defaults().contains(getString("optimizer"))) {
             throw new ConfigException("config key 'optimizer' = " + getString("optimizer") + " is not a registered optimizer; allowed: one of "
                     + dev.descent.optim.OptimizerRegistry.defaults().all().stream().map(dev.descent.optim.OptimizerInfo::name).toList());
         }

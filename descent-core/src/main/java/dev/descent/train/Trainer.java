@@ -383,6 +383,15 @@ public final class Trainer {
             throw new ConfigException("optimizer sophiah needs Hessian-vector products, which the GPT does not provide; use sophiag");
         }
         try {
+            if (name.equals("ar1_zo")) {
+                // AR1-ZO reads the LoRA atom structure (and sets the forward scale) from the adapter modules themselves.
+                var params = dev.descent.optim.ParamSet.of(model.parameters());
+                var hyper = new HyperParams(args);
+                var atoms = dev.descent.zo.LoraAtoms.of(params, dev.descent.peft.Lora.adapterPairs(model, ADAPTER));
+                var opt = dev.descent.zo.ZerothOrderOptimizers.ar1Zo(params, atoms, dev.descent.zo.Ar1ZoHyper.SPEC.bind(hyper), null);
+                hyper.checkAllUsed(name);
+                return opt;
+            }
             return OptimizerRegistry.defaults().create(name, dev.descent.optim.ParamSet.of(model.parameters()), model.parameters().grads(),
                     new HyperParams(args), objective.curvature());
         } catch (IllegalArgumentException e) {

@@ -38,6 +38,11 @@ import dev.descent.optim.SgdHyper;
  *       coupled), {@code amsgrad} (true).</li>
  * </ul>
  * The records {@link MezoHyper}, {@link ZoSgdHyper} and {@link ZoAdamHyper} hold these defaults and checks.
+ *
+ * <p>{@code ar1_zo} ({@link Ar1Zo}, {@link Ar1ZoHyper}) is built by {@link #create} and by the trainer
+ * but is not in the optimizer registry: it needs the LoRA atom structure (and, for its default
+ * topology scaling, the adapter modules), which a registry factory — given only a parameter set, and
+ * exercised by the shared battery on problems without adapters — does not have.
  */
 public final class ZerothOrderOptimizers implements OptimizerFamily {
     private static final String MEZO_PAPER = "Malladi, Gao, Nichani, Damian, Lee, Chen, Arora, \"Fine-Tuning Language Models with "
@@ -71,7 +76,8 @@ public final class ZerothOrderOptimizers implements OptimizerFamily {
             case "mezo" -> mezo(params, MezoHyper.SPEC.bind(hyper), objective);
             case "zo_sgd" -> zoSgd(params, grads, ZoSgdHyper.SPEC.bind(hyper), objective);
             case "zo_adam" -> zoAdam(params, grads, ZoAdamHyper.SPEC.bind(hyper), objective);
-            default -> throw new IllegalArgumentException("unknown zeroth-order optimizer '" + name + "'; valid: mezo, zo_sgd, zo_adam");
+            case "ar1_zo" -> ar1Zo(params, LoraAtoms.fromSlots(params), Ar1ZoHyper.SPEC.bind(hyper), objective);
+            default -> throw new IllegalArgumentException("unknown zeroth-order optimizer '" + name + "'; valid: mezo, zo_sgd, zo_adam, ar1_zo");
         };
         hyper.checkAllUsed(name);
         return o;
@@ -80,6 +86,16 @@ public final class ZerothOrderOptimizers implements OptimizerFamily {
     /** MeZO from its record; {@code objective} is used by {@code step()} (null: {@code step(objective)} only). */
     public static Mezo mezo(ParamSet params, MezoHyper h, Objective objective) {
         return new Mezo(params, objective, h.lr(), h.mu(), h.weightDecay(), h.q(), h.seed(), h.direction());
+    }
+
+    /**
+     * AR1-ZO from its record over the LoRA atoms {@code atoms} of {@code params}; {@code objective} is used by
+     * {@code step()} (null: {@code step(objective)} only). Built by name, the atoms come from the slot names
+     * ({@link LoraAtoms#fromSlots}), which lack the modules' scale handles: scaling=topology then needs
+     * {@link LoraAtoms#of} (the trainer passes it).
+     */
+    public static Ar1Zo ar1Zo(ParamSet params, LoraAtoms atoms, Ar1ZoHyper h, Objective objective) {
+        return new Ar1Zo(atoms, params.values(), objective, h.lr(), h.mu(), h.seed(), h.atomOrder(), h.scaling());
     }
 
     /** ZO-SGD from its record; {@code objective} is used by {@code step()} (null: {@code step(objective)} only). */

@@ -21,7 +21,8 @@ import java.util.Map;
 
 /**
  * The experiments by name: the zeroth-order claim studies of {@code bench.zo} (ZoVH's Hessian
- * estimation errors and convergence, DeepZero on digits, RISE on continual split digits).
+ * estimation errors and convergence, DeepZero on digits, RISE on continual split digits, AR1-ZO's
+ * SNR against the LoRA rank).
  */
 public final class Experiments {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -85,6 +86,16 @@ public final class Experiments {
                             (Double) o.get("corruption"), (Integer) o.get("prompts"), (Double) o.get("beta"), (String) o.get("betas"),
                             (String) o.get("samples_grid"), (Integer) o.get("samples"), (Integer) o.get("epochs"), (Integer) o.get("batch"),
                             (Double) o.get("lr")), p), out);
+                }));
+        add(new Simple("lora-rank-snr", "AR1-ZO claim 1: finite-difference SNR per zeroth-order query vs LoRA rank r (1..64) for all-coordinate MeZO, "
+                + "one atom with α/r, and AR1-ZO's one atom with γ/r = α, on a char GPT with LoRA",
+                new Schema().add(count("seeds", 3, "seeds (model init and directions)")).add(count("queries", 64, "queries per rank and method"))
+                        .add(positive("alpha", 16, "LoRA alpha")).add(positive("eps", 1e-2, "perturbation radius ε")),
+                (o, out) -> {
+                    requirePositive(o, "alpha");
+                    requirePositive(o, "eps");
+                    return markdown(p -> dev.descent.bench.zo.LoraRankSnrBench.run((Integer) o.get("seeds"), (Integer) o.get("queries"),
+                            (Double) o.get("alpha"), (Double) o.get("eps"), p), out);
                 }));
     }
 
