@@ -2,8 +2,6 @@ package dev.descent.zo;
 
 import dev.descent.optim.Hyper;
 import dev.descent.optim.Objective;
-import dev.descent.optim.Optimizer;
-import dev.descent.optim.StepReport;
 import dev.descent.tensor.Philox;
 import dev.descent.tensor.Tensor;
 import java.util.LinkedHashMap;
@@ -51,7 +49,7 @@ import java.util.Objects;
  * cyclic, {@code scaling} topology. Scalars as MeZO's, plus {@code atom} (the cyclic atom of the
  * latest step, −1 for random).
  */
-public final class Ar1Zo implements Optimizer {
+public final class Ar1Zo extends TwoPointQueryOptimizer {
     /** Which atom a module queries at step t. */
     public enum AtomOrder { CYCLIC, RANDOM }
 
@@ -60,19 +58,16 @@ public final class Ar1Zo implements Optimizer {
 
     private final LoraAtoms atoms;
     private final float[] values;
-    private final Objective bound;
     private final Directions directions;
     private final AtomOrder order;
     private final Scaling scaling;
     private final long seed;
     private final Philox atomStream;
-    private double lr;
     private final double mu;
     private final float[] z;
     private final float[] saved;
     private final int[] atomOf;
     private double projected = Double.NaN;
-    private final ZoProgress progress = new ZoProgress();
 
     /** AR1-ZO with Gaussian directions from the Philox stream of {@code seed} ({@link Directions#seeded}). */
     public Ar1Zo(LoraAtoms atoms, float[] values, Objective objective, double lr, double mu, long seed, AtomOrder order, Scaling scaling) {
@@ -85,12 +80,10 @@ public final class Ar1Zo implements Optimizer {
      */
     public Ar1Zo(LoraAtoms atoms, float[] values, Objective objective, double lr, double mu, long seed, AtomOrder order, Scaling scaling,
                  Directions directions) {
-        Hyper.nonNegative("lr", lr);
+        super(objective, lr);
         Hyper.positive("mu", mu);
         this.atoms = Objects.requireNonNull(atoms, "atoms");
         this.values = values;
-        this.bound = objective;
-        this.lr = lr;
         this.mu = mu;
         this.seed = seed;
         this.order = Objects.requireNonNull(order, "atom_order");
@@ -119,18 +112,7 @@ public final class Ar1Zo implements Optimizer {
     }
 
     @Override
-    public void step() {
-        step(ZoProgress.bound(bound, name()));
-    }
-
-    @Override
-    public StepReport step(Objective objective) {
-        progress.begin();
-        takeStep(objective);
-        return progress.report(lastSkipReason());
-    }
-
-    private void takeStep(Objective objective) {
+    protected void takeStep(Objective objective) {
         long t = progress.steps;
         List<LoraAtoms.Factors> mods = atoms.modules();
         for (int m = 0; m < mods.size(); m++) atomOf[m] = atomIndex(m, t);
@@ -188,26 +170,6 @@ public final class Ar1Zo implements Optimizer {
     /** The projected gradient ĝ of the latest step (NaN before the first). */
     public double projectedGradient() { return projected; }
 
-    /** Why the latest skipped step was skipped, or null when none was. */
-    public String lastSkipReason() {
-        return progress.lastSkipReason("a loss evaluation was not finite");
-    }
-
-    @Override
-    public void zeroGrad() {}
-
-    @Override
-    public double learningRate() { return lr; }
-
-    @Override
-    public void setLearningRate(double value) {
-        Hyper.nonNegative("lr", value);
-        lr = value;
-    }
-
-    @Override
-    public long stepCount() { return progress.steps; }
-
     @Override
     public Map<String, Tensor> state() { return Map.of(); }
 
@@ -228,15 +190,10 @@ public final class Ar1Zo implements Optimizer {
         if (!tensors.isEmpty()) throw new IllegalArgumentException("ar1_zo keeps no state tensors, the saved state has " + tensors.keySet());
         ZoProgress.checkSame(scalars, "seed", seed);
         ZoProgress.checkSame(scalars, "mu", mu);
-        double newLr = ZoProgress.required(scalars, "lr");
-        Hyper.nonNegative("lr", newLr);
-        lr = newLr;
-        progress.load(scalars);
+        loadProgress(scalars);
     }
 
     @Override
     public String name() { return "ar1_zo"; }
 
-    @Override
-    public boolean needsGradients() { return false; }
 }

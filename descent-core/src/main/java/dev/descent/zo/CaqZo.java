@@ -1,9 +1,6 @@
 package dev.descent.zo;
 
-import dev.descent.optim.Hyper;
 import dev.descent.optim.Objective;
-import dev.descent.optim.Optimizer;
-import dev.descent.optim.StepReport;
 import dev.descent.quant.Compander;
 import dev.descent.tensor.Tensor;
 import java.util.LinkedHashMap;
@@ -40,17 +37,16 @@ import java.util.Objects;
  * <p>Not in the registry: it optimizes quantized tensors, not the float parameter buffer a registry
  * factory receives. Hyperparameters: {@code lr} η (no default known; the worked example uses 0.5), {@code seed}.
  */
-public final class CaqZo implements Optimizer {
+public final class CaqZo extends TwoPointQueryOptimizer {
     private static final int PIECE = 1024;
     private final QuantizedWeights weights;
-    private final Objective bound;
     private final Directions directions;
     private final long seed;
     private final float[] z;
-    private double lr;
+    private final float[] piece = new float[PIECE];
+    private final Scratch scratch = new Scratch();
     private double projected = Double.NaN;
     private double residual = Double.NaN;
-    private final ZoProgress progress = new ZoProgress();
 
     /** CAQ-ZO with Rademacher directions from the Philox stream of {@code seed}. */
     public CaqZo(QuantizedWeights weights, Objective objective, double lr, long seed) {
@@ -59,11 +55,9 @@ public final class CaqZo implements Optimizer {
 
     /** CAQ-ZO with the sign vectors of {@code directions} (entries ±1; e.g. {@link Directions#fixed} for a worked example). */
     public CaqZo(QuantizedWeights weights, Objective objective, double lr, long seed, Directions directions) {
-        Hyper.nonNegative("lr", lr);
+        super(objective, lr);
         this.weights = Objects.requireNonNull(weights, "weights");
         new Compander(weights.codebook()); // refuses a codebook whose levels do not increase with the code
-        this.bound = objective;
-        this.lr = lr;
         this.seed = seed;
         this.directions = Objects.requireNonNull(directions, "directions");
         this.z = new float[weights.size()];
@@ -71,22 +65,9 @@ public final class CaqZo implements Optimizer {
     }
 
     @Override
-    public void step() {
-        step(ZoProgress.bound(bound, name()));
-    }
-
-    @Override
-    public StepReport step(Objective objective) {
-        progress.begin();
-        takeStep(objective);
-        return progress.report(lastSkipReason());
-    }
-
-    private void takeStep(Objective objective) {
+    protected void takeStep(Objective objective) {
         int n = z.length;
         Direction r = directions.at(progress.steps, 0, n);
-        float[] piece = new float[PIECE];
-        Scratch scratch = new Scratch();
         double res2 = 0;
         // plus endpoint, and the rounding residual of the chord (Q of an exact grid point is itself)
         for (int k = 0; k < n; k += PIECE) {
@@ -148,25 +129,6 @@ public final class CaqZo implements Optimizer {
     /** ‖(Q(w₊) − Q(w₋)) − (w₊ − w₋)‖₂ of the latest query (0 by construction). */
     public double lastEndpointResidual() { return residual; }
 
-    public String lastSkipReason() {
-        return progress.lastSkipReason("a loss evaluation was not finite");
-    }
-
-    @Override
-    public void zeroGrad() {}
-
-    @Override
-    public double learningRate() { return lr; }
-
-    @Override
-    public void setLearningRate(double value) {
-        Hyper.nonNegative("lr", value);
-        lr = value;
-    }
-
-    @Override
-    public long stepCount() { return progress.steps; }
-
     @Override
     public Map<String, Tensor> state() { return Map.of("z", Tensor.of(z.clone(), z.length)); }
 
@@ -189,15 +151,10 @@ public final class CaqZo implements Optimizer {
         float[] v = saved.toArray();
         System.arraycopy(v, 0, z, 0, z.length);
         for (int i = 0; i < z.length; i++) weights.setCode(i, Compander.round(z[i]));
-        double newLr = ZoProgress.required(scalars, "lr");
-        Hyper.nonNegative("lr", newLr);
-        lr = newLr;
-        progress.load(scalars);
+        loadProgress(scalars);
     }
 
     @Override
     public String name() { return "caq_zo"; }
 
-    @Override
-    public boolean needsGradients() { return false; }
 }

@@ -2,8 +2,6 @@ package dev.descent.zo;
 
 import dev.descent.optim.Hyper;
 import dev.descent.optim.Objective;
-import dev.descent.optim.Optimizer;
-import dev.descent.optim.StepReport;
 import dev.descent.tensor.Tensor;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -21,24 +19,21 @@ import java.util.Objects;
  * Each step measures the endpoint-rounding residual ‖(Q(w₊) − Q(w₋)) − (w₊ − w₋)‖₂: the query can
  * collapse inside a dense cell (both endpoints round to one level, chord 0) or over-span a sparse one.
  */
-public final class OffGridQuantizedZo implements Optimizer {
+public final class OffGridQuantizedZo extends TwoPointQueryOptimizer {
     private static final int PIECE = 1024;
     private final QuantizedWeights weights;
-    private final Objective bound;
     private final Directions directions;
     private final float[] w;
+    private final float[] piece = new float[PIECE];
+    private final Scratch scratch = new Scratch();
     private final double mu;
-    private double lr;
     private double projected = Double.NaN;
     private double residual = Double.NaN;
-    private final ZoProgress progress = new ZoProgress();
 
     public OffGridQuantizedZo(QuantizedWeights weights, Objective objective, double lr, double mu, Directions directions) {
-        Hyper.nonNegative("lr", lr);
+        super(objective, lr);
         Hyper.positive("mu", mu);
         this.weights = Objects.requireNonNull(weights, "weights");
-        this.bound = objective;
-        this.lr = lr;
         this.mu = mu;
         this.directions = Objects.requireNonNull(directions, "directions");
         this.w = new float[weights.size()];
@@ -46,17 +41,9 @@ public final class OffGridQuantizedZo implements Optimizer {
     }
 
     @Override
-    public void step() {
-        step(ZoProgress.bound(bound, name()));
-    }
-
-    @Override
-    public StepReport step(Objective objective) {
-        progress.begin();
+    protected void takeStep(Objective objective) {
         int n = w.length;
         Direction u = directions.at(progress.steps, 0, n);
-        float[] piece = new float[PIECE];
-        Scratch scratch = new Scratch();
         float m = (float) mu;
         double res2 = 0;
         for (int k = 0; k < n; k += PIECE) {
@@ -95,7 +82,6 @@ public final class OffGridQuantizedZo implements Optimizer {
                 weights.setCode(i, weights.nearestCode(i, w[i]));
             }
         }
-        return progress.report(progress.lastSkipReason("a loss evaluation was not finite"));
     }
 
     /** (L₊ − L₋)/(2μ) of the latest step. */
@@ -103,21 +89,6 @@ public final class OffGridQuantizedZo implements Optimizer {
 
     /** ‖(Q(w₊) − Q(w₋)) − (w₊ − w₋)‖₂ of the latest query. */
     public double lastEndpointResidual() { return residual; }
-
-    @Override
-    public void zeroGrad() {}
-
-    @Override
-    public double learningRate() { return lr; }
-
-    @Override
-    public void setLearningRate(double value) {
-        Hyper.nonNegative("lr", value);
-        lr = value;
-    }
-
-    @Override
-    public long stepCount() { return progress.steps; }
 
     @Override
     public Map<String, Tensor> state() { return Map.of("w", Tensor.of(w.clone(), w.length)); }
@@ -139,13 +110,10 @@ public final class OffGridQuantizedZo implements Optimizer {
         if (saved == null || saved.size() != w.length) throw new IllegalArgumentException("off-grid ZO needs a state tensor w of " + w.length + " values");
         System.arraycopy(saved.toArray(), 0, w, 0, w.length);
         for (int i = 0; i < w.length; i++) weights.setCode(i, weights.nearestCode(i, w[i]));
-        lr = ZoProgress.required(scalars, "lr");
-        progress.load(scalars);
+        loadProgress(scalars);
     }
 
     @Override
     public String name() { return "offgrid_quant_zo"; }
 
-    @Override
-    public boolean needsGradients() { return false; }
 }
