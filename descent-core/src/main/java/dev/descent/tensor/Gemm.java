@@ -13,7 +13,6 @@ package dev.descent.tensor;
  *     pack op(B)[pc:pc+kc, jc:jc+nc] into NR-column micro-panels
  *     for each MR-aligned block of rows of C:
  *       for ic in steps of MC                   (A block: mc x kc, lives in L2)
- *         if A is stored transposed: pack op(A)[ic:ic+mc, pc:pc+kc] into MR-row micro-panels
  *         for each B micro-panel (kc x NR, stays in L1 while ...)
  *           for each MR rows of the A block (streamed from L2)
  *             micro-kernel: MR x NR tile of C in 16 vector registers, kc rank-1 FMA updates
@@ -25,12 +24,17 @@ package dev.descent.tensor;
  *   <li>op(B) is always packed: each packed micro-panel is read once per MR rows of C, and
  *       packing makes it contiguous whatever the transpose, zero-pads the last panel, and keeps
  *       it in L1 ({@code KC = 256} x {@code NR = 32} floats = 32 KB of the 48 KB L1).</li>
- *   <li>A stored untransposed is <em>not</em> packed: the kernel broadcasts straight from its 8
- *       rows, which are already contiguous along k. Packing it cost more than it saved, most of
+ *   <li>A is <em>not</em> packed. Stored untransposed, the kernel broadcasts straight from its 8
+ *       rows, which are already contiguous along k; packing it cost more than it saved, most of
  *       all for the thin shapes of training (k = 32..128) and the batched attention products.
- *       A stored transposed ({@code A^T B}, weight gradients) is packed, because reading it
- *       directly strides by {@code lda} for every k step (cache-set conflicts at power-of-two
- *       {@code lda}).</li>
+ *       Stored transposed ({@code A^T B}: weight gradients, the attention's dV and dK), the 8
+ *       values of one k step are contiguous in one stored row, and the kernel reads them there
+ *       with a stride of {@code lda} per step ({@link GemmKernels#kernelColumns}). Packing it made
+ *       the same 8-float copies once per B block, and the column split below repeats the A
+ *       blocks in every thread's slice, so in training each copy fed only one or two micro-panels;
+ *       it took as many samples as the kernel itself. Read in place, the one-thread kernel runs
+ *       1.1-2x faster on the weight-gradient and attention shapes and within 3% at a square
+ *       1024 (power-of-two {@code lda}, 16 panels per packed block), with the same sums.</li>
  *   <li>Edge tiles (fewer than MR rows or NR columns) run the same kernel into a scratch tile,
  *       re-reading the last valid row instead of rows past the end, and only the valid part is
  *       copied out with the same store arithmetic.</li>
@@ -45,8 +49,8 @@ package dev.descent.tensor;
  * Work is split over output tiles only, never over k. When C has at least two B micro-panels
  * (NR columns) per thread, the columns are split into two slices of whole micro-panels per thread,
  * which the threads claim as they become free ({@link Parallel#split}); each slice's thread packs
- * its own part of op(B) into its own buffer and runs the loops above on it (one fork-join per call, no sharing; A needs no
- * packing in the common case, so nothing is done twice). Otherwise (narrow C) the B block is packed
+ * its own part of op(B) into its own buffer and runs the loops above on it (one fork-join per call, no sharing; A is
+ * never packed, so nothing is done twice). Otherwise (narrow C) the B block is packed
  * once, split over the pool, and the MR-aligned rows of C (or, when C is also short, the B
  * micro-panels) are split. Either way each tile is computed by exactly the same sequence of
  * operations whichever thread runs it, so results are bit-identical across runs <em>and across
@@ -70,16 +74,10 @@ public final class Gemm {
 
     private Gemm() {}
 
-    /** Per-thread reusable buffers (packed A block, packed B block, one scratch tile). */
+    /** Per-thread reusable buffers (packed B block, one scratch tile). */
     private static final class Workspace {
-        float[] a = new float[0];
         float[] b = new float[0];
         float[] tile;
-
-        float[] a(int size) {
-            if (a.length < size) a = new float[size];
-            return a;
-        }
 
         float[] b(int size) {
             if (b.length < size) b = new float[size];
@@ -311,10 +309,8 @@ public final class Gemm {
             float[] c, int cOff, int ldc) {
         final int mr = GemmKernels.MR, nr = GemmKernels.NR;
         Workspace ws = WORKSPACE.get();
-        float[] ap = transA ? ws.a(MC * kc) : null;
         for (int ic = i0; ic < i1; ic += MC) {
             int mc = Math.min(MC, i1 - ic);
-            if (transA) GemmKernels.packAT(a, aOff, lda, ic, mc, pc, kc, ap);
             for (int q = q0; q < q1; q++) {
                 int j = jc + q * nr;
                 int cols = Math.min(nr, jc + nc - j);
@@ -328,7 +324,7 @@ public final class Gemm {
                     int om = full ? mode : GemmKernels.OVERWRITE;
                     float oa = full ? alpha : 1f;
                     if (transA) {
-                        GemmKernels.kernelPacked(kc, ap, t * mr * kc, bp, bi, out, oi, ldo, om, oa, beta);
+                        GemmKernels.kernelColumns(kc, a, aOff + pc * lda + i, lda, rows, bp, bi, out, oi, ldo, om, oa, beta);
                     } else {
                         GemmKernels.kernelRows(kc, a, aOff + i * lda + pc, lda, rows, bp, bi, out, oi, ldo, om, oa, beta);
                     }

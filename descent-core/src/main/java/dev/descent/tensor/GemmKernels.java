@@ -13,16 +13,12 @@ import jdk.incubator.vector.VectorSpecies;
  * never loaded and {@code Gemm} falls back to its plain loops instead of failing class
  * initialisation.
  *
- * <h2>Packed layouts</h2>
- * <ul>
- *   <li>A block (mc x kc of {@code op(A)}; only used when A is stored transposed): micro-panels of {@link #MR} rows; panel {@code t}
- *       starts at {@code t*MR*kc} and holds, for each {@code p} in order, the {@code MR} values of
- *       column {@code p} (rows past {@code mc} are zero).</li>
- *   <li>B block (kc x nc of {@code op(B)}): micro-panels of {@link #NR} columns; panel {@code q}
- *       starts at {@code q*NR*kc} and holds, for each {@code p}, the {@code NR} values of row
- *       {@code p} (columns past {@code nc} are zero).</li>
- * </ul>
- * Both layouts make the micro-kernel read memory strictly sequentially.
+ * <h2>Packed layout</h2>
+ * Only op(B) is packed. A B block (kc x nc of {@code op(B)}) is made of micro-panels of {@link #NR}
+ * columns; panel {@code q} starts at {@code q*NR*kc} and holds, for each {@code p}, the {@code NR}
+ * values of row {@code p} (columns past {@code nc} are zero), so the micro-kernels read it strictly
+ * sequentially. A is read where it is stored: {@link #kernelRows} when it is stored m x k,
+ * {@link #kernelColumns} when it is stored transposed.
  */
 final class GemmKernels {
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -59,27 +55,6 @@ final class GemmKernels {
     }
 
     private GemmKernels() {}
-
-    /**
-     * Packs rows {@code [i0, i0+mc)} and columns {@code [p0, p0+kc)} of {@code op(A) = A^T} (A stored k x m) into
-     * {@code ap} from index 0 (layout in the class comment).
-     */
-    static void packAT(float[] a, int aOff, int lda, int i0, int mc, int p0, int kc, float[] ap) {
-        for (int t = 0; t * MR < mc; t++) {
-            int rows = Math.min(MR, mc - t * MR);
-            int row0 = i0 + t * MR;
-            int dst = t * MR * kc;
-            for (int p = 0; p < kc; p++) {
-                int src = aOff + (p0 + p) * lda + row0;
-                if (rows == MR) {
-                    for (int r = 0; r < MR; r++) ap[dst + r] = a[src + r];
-                } else {
-                    for (int r = 0; r < MR; r++) ap[dst + r] = r < rows ? a[src + r] : 0f;
-                }
-                dst += MR;
-            }
-        }
-    }
 
     /**
      * Packs micro-panels {@code [q0, q1)} of the block of {@code op(B)} with rows
@@ -207,21 +182,30 @@ final class GemmKernels {
     }
 
     /**
-     * The micro-kernel on a packed A micro-panel ({@code ap} at {@code ai}, layout in the class
-     * comment) and a packed B micro-panel ({@code bp} at {@code bi}): an {@code MR x NR} tile of C
-     * from {@code kc} rank-1 updates.
+     * The micro-kernel for a transposed A ({@code op(A) = A^T}, A stored k x m), read in place: an
+     * {@code MR x NR} tile of C from {@code kc} rank-1 updates, where row {@code r} of the tile at
+     * step {@code p} is {@code a[ai + p*lda + r]} and the B micro-panel is packed ({@code bp} at
+     * {@code bi}). The 8 values of one step lie side by side in one stored row of A, so they are
+     * exactly the 8 values a packed A micro-panel would hold for that step: packing A only copied
+     * them (once for every block of C columns, with a single use per copy in the thin products of
+     * training), and is not done.
      *
      * <p>The 8 x 2 accumulator vectors (16 registers) plus two B vectors and one broadcast fit in the
      * 32 vector registers of AVX-512. Each step issues 16 independent FMAs for 2 vector loads and 8
      * broadcasts, which keeps both FMA pipes busy with enough independent chains to hide latency.
+     * Rows at or past {@code rows} re-read column {@code rows-1} (never out of bounds); their
+     * results are discarded by the caller, and each row's accumulators are independent, so the
+     * valid rows are bit-identical to a full tile's.
      *
      * <p>Store ({@code acc} the accumulated sum): {@link #OVERWRITE} C = acc*alpha; {@link #ADD}
      * C = fma(acc, alpha, C); {@link #SCALE} C = fma(C, beta, acc*alpha). The whole tile must lie
      * inside {@code c}.
      */
-    static void kernelPacked(int kc, float[] ap, int ai, float[] bp, int bi,
+    static void kernelColumns(int kc, float[] a, int ai, int lda, int rows, float[] bp, int bi,
             float[] c, int ci, int ldc, int mode, float alpha, float beta) {
-        float[] a = ap;
+        int last = rows - 1;
+        int o1 = Math.min(1, last), o2 = Math.min(2, last), o3 = Math.min(3, last);
+        int o4 = Math.min(4, last), o5 = Math.min(5, last), o6 = Math.min(6, last), o7 = Math.min(7, last);
         FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00,
                 c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00, c60 = c00, c61 = c00,
                 c70 = c00, c71 = c00;
@@ -232,28 +216,28 @@ final class GemmKernels {
             x = FloatVector.broadcast(S, a[ai]);
             c00 = x.fma(b0, c00);
             c01 = x.fma(b1, c01);
-            x = FloatVector.broadcast(S, a[ai + 1]);
+            x = FloatVector.broadcast(S, a[ai + o1]);
             c10 = x.fma(b0, c10);
             c11 = x.fma(b1, c11);
-            x = FloatVector.broadcast(S, a[ai + 2]);
+            x = FloatVector.broadcast(S, a[ai + o2]);
             c20 = x.fma(b0, c20);
             c21 = x.fma(b1, c21);
-            x = FloatVector.broadcast(S, a[ai + 3]);
+            x = FloatVector.broadcast(S, a[ai + o3]);
             c30 = x.fma(b0, c30);
             c31 = x.fma(b1, c31);
-            x = FloatVector.broadcast(S, a[ai + 4]);
+            x = FloatVector.broadcast(S, a[ai + o4]);
             c40 = x.fma(b0, c40);
             c41 = x.fma(b1, c41);
-            x = FloatVector.broadcast(S, a[ai + 5]);
+            x = FloatVector.broadcast(S, a[ai + o5]);
             c50 = x.fma(b0, c50);
             c51 = x.fma(b1, c51);
-            x = FloatVector.broadcast(S, a[ai + 6]);
+            x = FloatVector.broadcast(S, a[ai + o6]);
             c60 = x.fma(b0, c60);
             c61 = x.fma(b1, c61);
-            x = FloatVector.broadcast(S, a[ai + 7]);
+            x = FloatVector.broadcast(S, a[ai + o7]);
             c70 = x.fma(b0, c70);
             c71 = x.fma(b1, c71);
-            ai += MR;
+            ai += lda;
             bi += NR;
         }
         // stores written out: a helper taking vectors might not be inlined, and would then box them

@@ -184,6 +184,39 @@ class GemmTest {
         }
     }
 
+    /**
+     * A stored transposed (read in place by its own kernel) gives the same bits as the same values
+     * stored untransposed: both kernels add the products of each output element in the same k
+     * order with one FMA each, over the same k blocks. Shapes: edge tiles (m not a multiple of 8),
+     * power-of-two row strides, two and three k blocks, the weight-gradient and attention shapes of
+     * a small GPT; one and two threads, and each store mode.
+     */
+    @Test
+    void transposedAGivesTheBitsOfItsExplicitTranspose() {
+        SplittableRandom rnd = new SplittableRandom(11);
+        int[][] shapes = {{192, 64, 768}, {128, 32, 128}, {13, 70, 300}, {257, 40, 513}, {64, 512, 96}, {9, 33, 65}};
+        for (int[] s : shapes) {
+            int m = s[0], n = s[1], k = s[2];
+            for (boolean tB : new boolean[] {false, true}) {
+                Mat at = random(rnd, k, m, true);                 // A^T as stored: k x m, padded rows
+                float[] a = new float[m * k];                     // the same values stored m x k
+                for (int i = 0; i < m; i++) for (int p = 0; p < k; p++) a[i * k + p] = at.get(p, i);
+                Mat plain = new Mat(a, 0, k, m, k);
+                Mat b = tB ? random(rnd, n, k, true) : random(rnd, k, n, true);
+                Mat c = random(rnd, m, n, true);
+                for (float[] ab : ALPHA_BETA) {
+                    for (int threads : new int[] {1, 2}) {
+                        Parallel.setThreads(threads);
+                        String what = Arrays.toString(s) + " tB=" + tB + " alpha=" + ab[0] + " beta=" + ab[1] + " threads=" + threads;
+                        float[] stored = runGemm(true, tB, m, n, k, ab[0], at, b, ab[1], c);
+                        float[] explicit = runGemm(false, tB, m, n, k, ab[0], plain, b, ab[1], c);
+                        assertArrayEquals(explicit, stored, what);
+                    }
+                }
+            }
+        }
+    }
+
     @Test
     void batchedMatchesSingleAndReference() {
         SplittableRandom rnd = new SplittableRandom(6);
