@@ -25,7 +25,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * <ul>
  *   <li>weight gradients of the linear layers, {@code dW [out, in] += dY^T X} with dY
  *       {@code [tokens, out]} and X {@code [tokens, in]}: m = out, n = in, k = tokens (768 or 4096),
- *       on two threads, as {@code F.linear}'s backward calls it on the 2-core machine;</li>
+ *       on {@code threads} threads ({@code F.linear}'s backward calls it with the pool's, 2 on a
+ *       2-core machine; one thread measures the kernel without the scheduling noise of a shared
+ *       machine);</li>
  *   <li>the attention's {@code dV += P^T dY} and {@code dK += dS^T Q} of one (batch, head) pair:
  *       m = k = block size, n = head width 32, P {@code T x T}, the head's columns of dY
  *       ({@code ld = C}) and of the gradient of qkv ({@code ld = 3C}), on one thread, as
@@ -35,7 +37,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * call. To compare two builds of the library, run this benchmark from the same descent-bench jar
  * with each build's descent-core jar first on the class path, alternately:
  *
- * <pre>java --add-modules jdk.incubator.vector -cp "descent-cli/target/lib/*" org.openjdk.jmh.Main TransposedGemm</pre>
+ * <pre>java --add-modules jdk.incubator.vector -cp "descent-cli/target/lib/*" org.openjdk.jmh.Main TransposedGemm -p threads=1</pre>
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -48,6 +50,10 @@ public class TransposedGemm {
         "384x128x768", "128x128x768", "512x128x768", "128x512x768", "64x32x64 attn",
         "576x192x4096", "192x192x4096", "768x192x4096", "192x768x4096", "128x32x128 attn"})
     public String shape;
+
+    /** Threads of the weight-gradient products (the attention products always run on one). */
+    @Param({"2"})
+    public int threads;
 
     int m;
     int n;
@@ -71,7 +77,7 @@ public class TransposedGemm {
         lda = m;
         ldb = attention ? width : n;
         ldc = attention ? 3 * width : n;
-        Parallel.setThreads(attention ? 1 : 2);
+        Parallel.setThreads(attention ? 1 : threads);
         SplittableRandom r = new SplittableRandom(42);
         a = new float[k * lda];
         b = new float[k * ldb];
