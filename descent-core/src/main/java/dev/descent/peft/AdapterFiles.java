@@ -64,7 +64,11 @@ public final class AdapterFiles {
 
     /** Writes adapter {@code adapterName} of {@code root} with its {@code config} into folder {@code dir} (created if needed). */
     public static void save(Path dir, Module root, LoraConfig config, String adapterName) throws IOException {
-        Map<String, Tensor> t = tensors(root, config, adapterName);
+        write(dir, tensors(root, config, adapterName), config);
+    }
+
+    /** Writes PEFT's two files: {@code tensors} (under their saved names) and {@code config}, into folder {@code dir} (created if needed). */
+    static void write(Path dir, Map<String, Tensor> t, LoraConfig config) throws IOException {
         Files.createDirectories(dir);
         Safetensors.write(dir.resolve(WEIGHTS), t, Map.of("format", "pt"));
         AtomicFiles.write(dir.resolve(CONFIG),

@@ -191,7 +191,7 @@ public record LoraConfig(int r, double loraAlpha, double loraDropout, boolean us
     /** The keys this project reads from a training configuration's {@code peft:} section. */
     public static final List<String> KEYS = List.of("r", "lora_alpha", "lora_dropout", "use_rslora", "bias", "target_modules",
             "target_modules_regex", "exclude_modules", "exclude_modules_regex", "modules_to_save", "init_lora_weights",
-            "rank_pattern.<pattern>", "alpha_pattern.<pattern>");
+            "rank_pattern.<pattern>", "alpha_pattern.<pattern>", "variant", "lora_sb_init_samples");
 
     /**
      * The configuration of a training config's {@code peft:} section, given as name → text (lists
@@ -217,6 +217,7 @@ public record LoraConfig(int r, double loraAlpha, double loraDropout, boolean us
             String k = e.getKey();
             String v = e.getValue().trim();
             String at = path + "." + k;
+            if (PeftVariant.KEYS.contains(k)) continue; // the variant's own keys (PeftVariant.fromSection)
             switch (k) {
                 case "r" -> r = intValue(v, at);
                 case "lora_alpha" -> alpha = number(v, at);

@@ -154,6 +154,16 @@ public final class TrainConfig {
         }
     }
 
+    /** The LoRA variant of the {@code peft:} section ({@code peft.variant}; plain LoRA when absent or without peft). */
+    public dev.descent.peft.PeftVariant peftVariant() {
+        if (peftSection().isEmpty()) return dev.descent.peft.PeftVariant.LORA;
+        try {
+            return dev.descent.peft.PeftVariant.fromSection(peftSection(), "peft");
+        } catch (dev.descent.peft.PeftException e) {
+            throw new ConfigException("config key " + e.getMessage());
+        }
+    }
+
     /** The {@code quantize:} section as given (name → text; empty when the base stays float32). */
     @SuppressWarnings("unchecked")
     public Map<String, String> quantizeSection() {
@@ -202,7 +212,12 @@ public final class TrainConfig {
             throw new ConfigException("config key 'train_end' = " + end + " is out of range; allowed: a number in (train_start = "
                     + start + ", 1]");
         }
-        if (!peftSection().isEmpty()) lora();
+        if (!peftSection().isEmpty()) {
+            lora();
+            if (peftVariant().kind() == dev.descent.peft.PeftVariant.Kind.LORA_SB && !quantizeSection().isEmpty()) {
+                throw new ConfigException("config key 'peft.variant' = lora_sb needs the full gradient of float32 base weights; remove the quantize section");
+            }
+        }
         quantization();
         if (getDouble("min_lr") > getDouble("learning_rate")) {
             throw new ConfigException("config key 'min_lr' = " + getDouble("min_lr") + " exceeds learning_rate = " + getDouble("learning_rate"));

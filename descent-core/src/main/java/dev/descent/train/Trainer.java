@@ -101,6 +101,7 @@ public final class Trainer {
         TextDataset data = dataset.equals(TextDataset.SHAKESPEARE) ? TextDataset.shakespeare() : TextDataset.fromFile(Path.of(dataset));
         CharTokenizer tok = data.tokenizer();
         dev.descent.peft.LoraConfig lora = config.lora();
+        dev.descent.peft.PeftVariant variant = config.peftVariant();
         dev.descent.quant.QuantizeConfig quantize = config.quantization();
         // The base weights: read now (before the model is built) for a new fine-tuning run, and for a
         // resumed LoRA run, whose checkpoint holds the adapter only.
@@ -134,15 +135,25 @@ public final class Trainer {
         dev.descent.peft.Lora.Applied applied = null;
         if (lora != null) {
             lora = lora.withBase(init.equals("scratch") ? null : Path.of(init).toAbsolutePath().normalize().toString());
-            applied = dev.descent.peft.Lora.apply(model, lora, ADAPTER, seed, model.dropoutStreams());
         }
         int[] trainTokens = trainSlice(data.train(), config.getDouble("train_start"), config.getDouble("train_end"));
-        GptObjective objective = new GptObjective(model, trainTokens, batch, block, seed, config.getDouble("grad_clip"));
-        Optimizer opt = buildOptimizer(model, objective);
         dev.descent.optim.Schedule schedule = config.getBool("decay_lr")
                 ? dev.descent.optim.Schedules.nanoGpt(config.getDouble("learning_rate"), config.getDouble("min_lr"),
                         config.getInt("warmup_iters"), config.getInt("lr_decay_iters"))
                 : dev.descent.optim.Schedules.constant(config.getDouble("learning_rate"));
+        if (lora != null && variant.kind() == dev.descent.peft.PeftVariant.Kind.LORA_SB) {
+            // LoRA-SB initialises from the full gradient of the base weights, accumulated here on the
+            // unflattened model (a pure function of the seed and the data, so a resumed run recomputes it).
+            accumulateInitGradient(model, trainTokens, batch, block, seed, variant.loraSbInitSamples());
+            applied = dev.descent.peft.LoraSb.apply(model, lora, ADAPTER, schedule.at(0), model.dropoutStreams());
+        } else if (lora != null) {
+            applied = dev.descent.peft.Lora.apply(model, lora, ADAPTER, seed, model.dropoutStreams());
+        }
+        GptObjective objective = new GptObjective(model, trainTokens, batch, block, seed, config.getDouble("grad_clip"));
+        Optimizer opt = buildOptimizer(model, objective);
+        if (lora != null && variant.kind() == dev.descent.peft.PeftVariant.Kind.LORA_PRO) {
+            opt = new dev.descent.peft.LoraProOptimizer(opt, dev.descent.peft.Lora.adapterPairs(model, ADAPTER));
+        }
         // The schedule reads the optimizer's configured learning rates now, before a checkpoint replaces them.
         TrainingLoop l = new TrainingLoop(opt, objective, model.parameters().grads())
                 .schedule(schedule::at, config.getDouble("learning_rate"))
@@ -187,7 +198,7 @@ public final class Trainer {
                     quantized.packedBytes()));
         }
 
-        Recipe recipe = new Recipe(runDir, model, opt, tok, data, trainTokens, start, lastGood, adapterFiles(model, lora));
+        Recipe recipe = new Recipe(runDir, model, opt, tok, data, trainTokens, start, lastGood, adapterFiles(model, lora, variant));
         l.callback(recipe);
         loop = l;
         if (stopRequested) l.requestStop();
@@ -344,6 +355,23 @@ public final class Trainer {
         }
     }
 
+    /**
+     * Sums into the (unflattened) model's parameter gradients the gradients of the mean loss of
+     * ⌈samples / batch⌉ batches of training sequences (the last one cut to the remaining count), drawn
+     * from the stream {@code (seed, "lora_sb/init")}: LoRA-SB's estimate of the first full gradient.
+     */
+    private static void accumulateInitGradient(Gpt model, int[] tokens, int batch, int block, long seed, int samples) {
+        Philox rng = Philox.stream(seed, "lora_sb/init");
+        model.beginStep(-1);
+        int done = 0;
+        for (int i = 0; done < samples; i++) {
+            int n = Math.min(batch, samples - done);
+            TextDataset.Batch b = TextDataset.batch(tokens, n, block, rng, i);
+            model.loss(b.x(), b.y(), n, block).backward();
+            done += n;
+        }
+    }
+
     /** The name of the adapter a LoRA run trains (PEFT's default adapter name). */
     public static final String ADAPTER = "default";
 
@@ -351,15 +379,17 @@ public final class Trainer {
      * A LoRA run's checkpoints: {@code model.safetensors} with the trainable parameters only (the base
      * is {@code init_from}'s), plus the adapter in PEFT's files. Null for a run without {@code peft}.
      */
-    private static Checkpoint.Extra adapterFiles(Gpt model, dev.descent.peft.LoraConfig lora) {
+    private static Checkpoint.Extra adapterFiles(Gpt model, dev.descent.peft.LoraConfig lora, dev.descent.peft.PeftVariant variant) {
         if (lora == null) return null;
+        boolean sb = variant.kind() == dev.descent.peft.PeftVariant.Kind.LORA_SB;
         return new Checkpoint.Extra() {
             @Override
             public boolean trainableOnly() { return true; }
 
             @Override
             public void write(Path folder) throws IOException {
-                dev.descent.peft.AdapterFiles.save(folder, model, lora, ADAPTER);
+                if (sb) dev.descent.peft.LoraSb.save(folder, model, lora);
+                else dev.descent.peft.AdapterFiles.save(folder, model, lora, ADAPTER);
             }
         };
     }

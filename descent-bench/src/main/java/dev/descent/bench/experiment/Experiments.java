@@ -22,7 +22,7 @@ import java.util.Map;
 /**
  * The experiments by name: the zeroth-order claim studies of {@code bench.zo} (ZoVH's Hessian
  * estimation errors and convergence, DeepZero on digits, RISE on continual split digits, AR1-ZO's
- * SNR against the LoRA rank).
+ * SNR against the LoRA rank) and the LoRA variants against LoRA ({@code bench.peft}).
  */
 public final class Experiments {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -96,6 +96,19 @@ public final class Experiments {
                     requirePositive(o, "eps");
                     return markdown(p -> dev.descent.bench.zo.LoraRankSnrBench.run((Integer) o.get("seeds"), (Integer) o.get("queries"),
                             (Double) o.get("alpha"), (Double) o.get("eps"), p), out);
+                }));
+        add(new Simple("lora-variants", "LoRA-Pro and LoRA-SB against LoRA at equal trainable elements and steps on the unseen-plays "
+                + "adaptation of bench/lora-finetune.sh (recipe GPT pre-trained on [0, 0.9), AdamW fine-tuning on [0.9, 1)); val and slice loss "
+                + "mean ± sd over the seeds",
+                new Schema().add(text("out", "runs/lora-variants", "output folder (the pre-trained base is kept in out/pretrain)"))
+                        .add(count("pre_iters", 600, "pre-training steps"))
+                        .add(count("ft_iters", 200, "fine-tuning steps of every method"))
+                        .add(count("seeds", 3, "fine-tuning seeds 1..seeds"))
+                        .add(positive("lr", 2e-3, "constant AdamW learning rate of every method")),
+                (o, out) -> {
+                    requirePositive(o, "lr");
+                    return markdown(p -> dev.descent.bench.peft.LoraVariantsBench.run(Path.of((String) o.get("out")), (Integer) o.get("pre_iters"),
+                            (Integer) o.get("ft_iters"), (Integer) o.get("seeds"), (Double) o.get("lr"), p), out);
                 }));
     }
 

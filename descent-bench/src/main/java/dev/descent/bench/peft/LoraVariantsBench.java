@@ -1,0 +1,140 @@
+package dev.descent.bench.peft;
+
+import dev.descent.io.Safetensors;
+import dev.descent.train.Checkpoint;
+import dev.descent.train.TrainConfig;
+import dev.descent.train.TrainListener;
+import dev.descent.train.Trainer;
+import dev.descent.tensor.Tensor;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * LoRA variants against LoRA at (about) equal trainable parameters and equal steps, on the unseen-plays
+ * adaptation of {@code bench/lora-finetune.sh} (docs/peft.md):
+ * <ol>
+ *   <li>pre-train the GPT of {@code examples/shakespeare-char-pretrain.yaml} (4 layers × 128, block 64,
+ *       batch 12) with AdamW on {@code [0, 0.9)} of the training split, {@code preIters} steps (once,
+ *       kept in {@code out/pretrain});</li>
+ *   <li>fine-tune on the unseen {@code [0.9, 1)} with AdamW (β = 0.9, 0.99, weight decay 0.1, clip 1) at a
+ *       constant learning rate {@code lr}, {@code ftIters} steps, adapters on {@code c_attn}, {@code c_proj},
+ *       {@code c_fc}: LoRA r = 8, α = 16; LoRA-Pro, the same adapters with adjusted gradients; LoRA-SB,
+ *       with the rank of each layer chosen so that its r² trainable elements match LoRA's r·(in + out)
+ *       ({@code ⌊√(8·(in + out))⌋}: 64, 45, 71, 71 at width 128; 64,812 elements against 65,536);</li>
+ *   <li>report, per method over the fine-tuning seeds 1…{@code seeds}, the validation and slice loss on
+ *       20 fixed batches (mean ± sample sd), the trainable elements counted in the checkpoint, and the
+ *       median tokens/s.</li>
+ * </ol>
+ * Every run uses one kernel thread. LoRA-SB also spends {@code lora_sb_init_samples} = 50 sequences
+ * (five forward/backward passes of ≤ 12 sequences) on its initial gradient, outside the step count.
+ */
+public final class LoraVariantsBench {
+    private LoraVariantsBench() {}
+
+    /** The methods compared, in table order. */
+    public static final List<String> METHODS = List.of("lora", "lora_pro", "lora_sb");
+
+    private static final List<String> PRETRAIN = List.of("dataset=shakespeare_char", "train_start=0.0", "train_end=0.9", "n_layer=4",
+            "n_head=4", "n_embd=128", "block_size=64", "batch_size=12", "bias=false", "dropout=0.0", "optimizer=adamw",
+            "learning_rate=1.0e-3", "min_lr=1.0e-4", "warmup_iters=100", "beta1=0.9", "beta2=0.99", "weight_decay=0.1", "grad_clip=1.0",
+            "eval_iters=20", "log_interval=50", "seed=1337", "threads=1", "sample_tokens=0");
+
+    /** Runs the comparison into {@code out} and prints (and returns) the Markdown table. */
+    public static String run(Path out, int preIters, int ftIters, int seeds, double lr, PrintStream p) {
+        try {
+            Path pre = out.resolve("pretrain");
+            if (!Files.isRegularFile(pre.resolve("checkpoint").resolve("checkpoint.json"))) {
+                List<String> o = new ArrayList<>(PRETRAIN);
+                o.addAll(List.of("max_iters=" + preIters, "lr_decay_iters=" + preIters, "eval_interval=" + preIters, "out_dir=" + pre));
+                p.println("pre-training " + preIters + " steps into " + pre);
+                new Trainer(TrainConfig.defaults().with(o).validate(), TrainListener.NONE).run(null, true);
+            }
+            Trainer.Result before = finetune(out, pre, "before", 0, 1, lr, List.of());
+            Map<String, List<Trainer.Result>> results = new LinkedHashMap<>();
+            Map<String, Long> trainable = new LinkedHashMap<>();
+            for (int seed = 1; seed <= seeds; seed++) {
+                for (String m : METHODS) {
+                    Trainer.Result r = finetune(out, pre, m + "-" + seed, ftIters, seed, lr, adapter(m));
+                    results.computeIfAbsent(m, k -> new ArrayList<>()).add(r);
+                    trainable.put(m, trainableElements(r.runDir()));
+                    p.printf("%s seed %d: val %.4f, slice %.4f, %.0f tok/s%n", m, seed, r.finalValLoss(), r.finalTrainLoss(), r.tokensPerSecond());
+                }
+            }
+            StringBuilder md = new StringBuilder();
+            md.append(String.format("pre-trained (%d steps): val loss %.4f, slice loss %.4f; fine-tuning %d steps at lr %s, %d seeds%n%n",
+                    preIters, before.finalValLoss(), before.finalTrainLoss(), ftIters, lr, seeds));
+            md.append("| method | trainable elements | val loss (mean ± sd) | slice loss (mean ± sd) | tokens/s (median) |\n");
+            md.append("|---|---|---|---|---|\n");
+            for (var e : results.entrySet()) {
+                List<Trainer.Result> rs = e.getValue();
+                md.append(String.format("| %s | %,d | %s | %s | %.0f |%n", e.getKey(), trainable.get(e.getKey()),
+                        meanSd(rs.stream().mapToDouble(Trainer.Result::finalValLoss).toArray()),
+                        meanSd(rs.stream().mapToDouble(Trainer.Result::finalTrainLoss).toArray()),
+                        median(rs.stream().mapToDouble(Trainer.Result::tokensPerSecond).toArray())));
+            }
+            p.print(md);
+            return md.toString();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The {@code peft.*} overrides of a method (width 128, the recipe's). */
+    static List<String> adapter(String method) {
+        List<String> o = new ArrayList<>(List.of("peft.target_modules=c_attn,c_proj,c_fc", "peft.variant=" + method));
+        if (method.equals("lora_sb")) {
+            int e = 128;
+            o.add("peft.r=" + equalRank(e, 3 * e));
+            o.add("peft.rank_pattern.attn.c_attn=" + equalRank(e, 3 * e));
+            o.add("peft.rank_pattern.attn.c_proj=" + equalRank(e, e));
+            o.add("peft.rank_pattern.mlp.c_fc=" + equalRank(e, 4 * e));
+            o.add("peft.rank_pattern.mlp.c_proj=" + equalRank(4 * e, e));
+        } else {
+            o.addAll(List.of("peft.r=8", "peft.lora_alpha=16"));
+        }
+        return o;
+    }
+
+    /** The LoRA-SB rank whose r² elements match LoRA r = 8 on a layer in → out: ⌊√(8·(in + out))⌋, at most min(in, out). */
+    static int equalRank(int in, int out) {
+        return (int) Math.min(Math.floor(Math.sqrt(8.0 * (in + out))), Math.min(in, out));
+    }
+
+    private static Trainer.Result finetune(Path out, Path pre, String name, int steps, int seed, double lr, List<String> more) throws IOException {
+        List<String> o = new ArrayList<>(PRETRAIN);
+        o.addAll(List.of("init_from=" + pre, "train_start=0.9", "train_end=1.0", "decay_lr=false", "learning_rate=" + lr, "min_lr=0",
+                "max_iters=" + steps, "eval_interval=" + Math.max(steps, 1), "final_eval_iters=20", "seed=" + seed,
+                "out_dir=" + out.resolve(name)));
+        o.addAll(more);
+        return new Trainer(TrainConfig.defaults().with(o).validate(), TrainListener.NONE).run(null, true);
+    }
+
+    /** The elements of the run's trainable-only checkpoint (a LoRA run's {@code model.safetensors}). */
+    private static long trainableElements(Path run) throws IOException {
+        long n = 0;
+        for (Tensor t : Safetensors.read(Checkpoint.locate(run).resolve("model.safetensors")).tensors().values()) n += t.size();
+        return n;
+    }
+
+    private static String meanSd(double[] xs) {
+        double mean = Arrays.stream(xs).average().orElse(Double.NaN);
+        if (xs.length < 2) return String.format("%.4f", mean);
+        double ss = 0;
+        for (double x : xs) ss += (x - mean) * (x - mean);
+        return String.format("%.4f ± %.4f", mean, Math.sqrt(ss / (xs.length - 1)));
+    }
+
+    private static double median(double[] xs) {
+        double[] s = xs.clone();
+        Arrays.sort(s);
+        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    }
+}

@@ -1,0 +1,82 @@
+package dev.descent.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.descent.io.Safetensors;
+import dev.descent.nn.Gpt;
+import dev.descent.peft.AdapterFiles;
+import dev.descent.tensor.Tensor;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Training with {@code peft.variant}: LoRA-Pro and LoRA-SB runs, their files and resume. */
+class LoraVariantTrainingTest {
+    @TempDir
+    Path tmp;
+
+    private TrainConfig tiny(Path out, int maxIters, String... more) {
+        List<String> o = new ArrayList<>(List.of("sample_tokens=0", "threads=1", "dropout=0", "learning_rate=1e-2", "eval_interval=3"));
+        o.addAll(List.of(more));
+        return TinyConfigs.tiny(out, maxIters, o.toArray(String[]::new));
+    }
+
+    private Path pretrained() throws Exception {
+        Path pre = tmp.resolve("pre");
+        new Trainer(tiny(pre, 3, "train_end=0.9"), TrainListener.NONE).run(null);
+        return pre;
+    }
+
+    private String[] variant(Path pre, String name, String... more) {
+        List<String> l = new ArrayList<>(List.of("init_from=" + pre, "train_start=0.9", "peft.r=2", "peft.lora_alpha=4",
+                "peft.target_modules=c_attn,c_fc", "peft.variant=" + name));
+        l.addAll(List.of(more));
+        return l.toArray(String[]::new);
+    }
+
+    /** 3 steps, then 3 more from the checkpoint, equal the 6-step run bit for bit; the adapter files load as a LoRA adapter. */
+    private Map<String, Tensor> resumesExactly(Path pre, String name, String... more) throws Exception {
+        Path ft = tmp.resolve(name);
+        new Trainer(tiny(ft, 6, variant(pre, name, more)), TrainListener.NONE).run(null);
+        Map<String, Tensor> adapter = Safetensors.read(Checkpoint.locate(ft).resolve(AdapterFiles.WEIGHTS)).tensors();
+        Path split = tmp.resolve(name + "-split");
+        new Trainer(tiny(split, 3, variant(pre, name, more)), TrainListener.NONE).run(null);
+        new Trainer(Trainer.configOf(split).with(List.of("max_iters=6")), TrainListener.NONE).run(split);
+        Map<String, Tensor> resumed = Safetensors.read(Checkpoint.locate(split).resolve(AdapterFiles.WEIGHTS)).tensors();
+        assertEquals(adapter.keySet(), resumed.keySet());
+        for (var e : adapter.entrySet()) assertArrayEquals(e.getValue().toArray(), resumed.get(e.getKey()).toArray(), e.getKey());
+        Gpt sampled = Sampler.load(ft).model();
+        for (float v : sampled.forward(new int[] {1, 2, 3, 4}, 1, 4).value().toArray()) assertTrue(Float.isFinite(v));
+        return Safetensors.read(Checkpoint.locate(ft).resolve("model.safetensors")).tensors();
+    }
+
+    @Test
+    void loraProAndLoraSbTrainResumeAndSaveAsLoraAdapters() throws Exception {
+        Path pre = pretrained();
+        Map<String, Tensor> pro = resumesExactly(pre, "lora_pro");
+        assertEquals(4, pro.size(), "LoRA-Pro trains lora_A and lora_B");
+        Map<String, Tensor> sb = resumesExactly(pre, "lora_sb", "peft.lora_sb_init_samples=7");
+        assertEquals(2, sb.size(), "LoRA-SB trains one r×r matrix per layer: " + sb.keySet());
+        Tensor r = sb.get("transformer.h.0.attn.c_attn.lora_latent.default.weight");
+        assertArrayEquals(new int[] {2, 2}, r.shape());
+        assertTrue(Files.isRegularFile(Checkpoint.locate(tmp.resolve("lora_sb")).resolve(AdapterFiles.CONFIG)));
+        assertEquals(2.0, AdapterFiles.readConfig(Checkpoint.locate(tmp.resolve("lora_sb"))).loraAlpha(), 0, "lora_alpha = r: s = 1");
+    }
+
+    @Test
+    void unknownVariantsAndQuantizedLoraSbAreRefused() {
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> tiny(tmp.resolve("x"), 1, "peft.target_modules=c_attn", "peft.variant=dora").validate());
+        assertTrue(e.getMessage().contains("allowed: one of [lora, lora_pro, lora_sb]"), e.getMessage());
+        e = assertThrows(ConfigException.class, () -> tiny(tmp.resolve("y"), 1, "init_from=somewhere", "peft.target_modules=c_attn",
+                "peft.variant=lora_sb", "quantize.format=nf4").validate());
+        assertTrue(e.getMessage().contains("quantize"), e.getMessage());
+    }
+}
