@@ -43,6 +43,7 @@ public final class GrpoMetricsLog implements TrainingLoop.Callback, AutoCloseabl
         put(line, "grad_norm", m.gradNorm());
         put(line, "completions/mean_length", m.completionLength());
         put(line, "completions/clipped_ratio", m.truncatedRate());
+        line.put("reward_failures", objective.rewardFailures());
         put(line, "seconds", step.seconds());
         out.write(JSON.writeValueAsString(line));
         out.newLine();

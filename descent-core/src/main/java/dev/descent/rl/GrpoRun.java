@@ -28,6 +28,7 @@ public final class GrpoRun {
     /** Runs {@code config} on {@code task} into {@code out}; returns the last step's metrics. */
     public static <P> GrpoMetrics run(RlTrainConfig config, RlTask<P> task, Path out, boolean overwrite) throws IOException {
         GrpoSettings settings = config.settings();
+        GrpoVariants variants = config.variants();
         String initFrom = config.getString("init_from");
         if (initFrom.equals("none")) throw new IllegalArgumentException("config key 'init_from' must name the run folder of the initial policy");
         Path init = Path.of(initFrom);
@@ -39,7 +40,7 @@ public final class GrpoRun {
         AtomicFiles.write(out.resolve("config.yaml"), config.toYaml().getBytes(java.nio.charset.StandardCharsets.UTF_8));
         Gpt policy = Sampler.load(init).model();
         Gpt reference = settings.loss().beta() != 0 ? GrpoObjective.frozenCopy(policy) : null;
-        GrpoObjective<P> objective = new GrpoObjective<>(policy, reference, task, settings);
+        GrpoObjective<P> objective = new GrpoObjective<>(policy, reference, task, settings, variants);
         Optimizer opt = Optimizers.adamw().lr(config.getDouble("learning_rate")).weightDecay(config.getDouble("weight_decay")).build(policy);
         int steps = config.getInt("steps");
         try (GrpoMetricsLog log = new GrpoMetricsLog(objective, out.resolve("metrics.jsonl"))) {
