@@ -55,13 +55,14 @@ public final class GrpoObjective<P> implements Objective {
     private final CharTokenizer tokenizer;
     private final int stopToken;
     private final GrpoVariants variants;
+    private final PpoCritic critic;
     private Rollout rollout;
     private GrpoMetrics last;
     private long rewardFailures;
 
     /** One generation round: the padded batch and what the loss needs from it. */
     private record Rollout(long round, int[] tokens, int length, PolicyBatch batch, float[] oldLogprobs, double rewardMean,
-                           double rewardStd, double fracZeroStd, double completionLength, double truncatedRate) {}
+                           double rewardStd, double fracZeroStd, double completionLength, double truncatedRate, PpoCritic.Targets targets) {}
 
     /**
      * @param reference a frozen copy of the policy ({@link #frozenCopy}); may be null when β = 0
@@ -72,6 +73,18 @@ public final class GrpoObjective<P> implements Objective {
 
     /** GRPO with the modifications {@code variants} ({@link GrpoVariants}; NONE: plain GRPO). */
     public GrpoObjective(Gpt policy, Gpt reference, RlTask<P> task, GrpoSettings settings, GrpoVariants variants) {
+        this(policy, reference, task, settings, variants, null);
+    }
+
+    /**
+     * PPO when {@code critic} is not null: the advantages are the critic's per-token GAE advantages
+     * ({@link PpoCritic}) instead of the group's, and every step also takes one critic step.
+     */
+    public GrpoObjective(Gpt policy, Gpt reference, RlTask<P> task, GrpoSettings settings, GrpoVariants variants, PpoCritic critic) {
+        if (critic != null && (variants.pruningRate() > 0 || !Double.isNaN(variants.baselineQuantile()))) {
+            throw new IllegalArgumentException("pruning_rate and baseline_quantile act on group advantages; PPO's advantages come from the critic");
+        }
+        this.critic = critic;
         this.variants = variants;
         this.policy = policy;
         this.reference = reference;
@@ -219,7 +232,7 @@ public final class GrpoObjective<P> implements Objective {
         GroupAdvantages.Result adv = Double.isNaN(variants.baselineQuantile())
                 ? GroupAdvantages.of(shaped, g, settings.scaleRewards())
                 : QuantileAdvantages.of(shaped, g, variants.baselineQuantile(), settings.scaleRewards());
-        int[] kept = variants.pruningRate() > 0 ? CompletionPruning.kept(adv.advantages(), variants.pruningRate()) : identity(collected);
+        int[] kept = critic == null && variants.pruningRate() > 0 ? CompletionPruning.kept(adv.advantages(), variants.pruningRate()) : identity(collected);
         int bsz = kept.length;
         int length = 0;
         for (int b : kept) length = Math.max(length, sequences[b].length);
@@ -235,6 +248,11 @@ public final class GrpoObjective<P> implements Objective {
             keptTruncated[k] = truncated[b];
         }
         if (settings.maskTruncated()) mask = TokenMasks.maskTruncated(mask, keptTruncated, length);
+        PpoCritic.Targets targets = null;
+        if (critic != null) {
+            targets = critic.targets(tokens, mask, shaped, bsz, length);
+            advantages = targets.advantages();
+        }
         float[] ref = reference == null ? null : logprobsWithoutTape(reference, tokens, mask, bsz, length);
         float[] old = settings.numIterations() > 1 ? logprobsWithoutTape(policy, tokens, mask, bsz, length) : null;
         // with mu = 1 the old log-probabilities are filled in by each step (detached); a placeholder keeps the batch valid
@@ -243,7 +261,7 @@ public final class GrpoObjective<P> implements Objective {
         int truncatedCount = 0;
         for (boolean t : truncated) if (t) truncatedCount++;
         return new Rollout(round, tokens, length, batch, old, mean, GroupAdvantages.unbiasedStd(rewards, 0, collected, mean), adv.fracZeroStd(),
-                lengths / collected, (double) truncatedCount / collected);
+                lengths / collected, (double) truncatedCount / collected, targets);
     }
 
     private static int[] identity(int n) {
@@ -251,6 +269,9 @@ public final class GrpoObjective<P> implements Objective {
         for (int i = 0; i < n; i++) out[i] = i;
         return out;
     }
+
+    /** The PPO critic; null for GRPO. */
+    public PpoCritic critic() { return critic; }
 
     /** Verifier calls so far that threw or returned a value that is not finite (each scored 0). */
     public long rewardFailures() { return rewardFailures; }
@@ -270,6 +291,7 @@ public final class GrpoObjective<P> implements Objective {
         PolicyLoss.Result stats = PolicyLoss.evaluate(settings.loss(), in, logprobs.value().data().clone());
         float value = loss.item();
         if (Float.isFinite(value)) loss.backward();
+        if (critic != null) critic.step(r.tokens(), b.mask(), bsz, t, r.targets());
         double entropy = 0;
         for (int i = 0; i < entropies.length; i++) entropy += b.mask()[i] * entropies[i];
         entropy /= Math.max(1, b.maskSum());
