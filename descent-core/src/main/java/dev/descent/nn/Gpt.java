@@ -115,6 +115,15 @@ public final class Gpt extends Module {
      * caller resets the arena before the next forward pass (see {@link ActivationArena}).
      */
     public Variable forward(int[] idx, int batch, int t, ActivationArena arena) {
+        Variable x = hiddenStates(idx, batch, t, arena);
+        return F.linear(x, transformer.wte().weight, null);
+    }
+
+    /**
+     * The final hidden states {@code [B·T, C]} (after {@code ln_f}, before the LM head) for token ids
+     * {@code idx} laid out as {@code [B, T]}: what a value head reads (PPO's critic).
+     */
+    public Variable hiddenStates(int[] idx, int batch, int t, ActivationArena arena) {
         if (t > config.blockSize()) {
             throw new IllegalArgumentException("sequence of length " + t + " exceeds block_size " + config.blockSize());
         }
@@ -128,7 +137,7 @@ public final class Gpt extends Module {
         x = transformer.layer("drop").forward(x);
         for (Module b : transformer.h().modules()) x = ((Layer) b).forward(x);
         x = transformer.layer("ln_f").forward(x);
-        return F.linear(F.reshape(x, batch * t, c), wte.weight, null);
+        return F.reshape(x, batch * t, c);
     }
 
     /**

@@ -43,6 +43,11 @@ public final class GrpoMetricsLog implements TrainingLoop.Callback, AutoCloseabl
         put(line, "grad_norm", m.gradNorm());
         put(line, "completions/mean_length", m.completionLength());
         put(line, "completions/clipped_ratio", m.truncatedRate());
+        line.put("reward_failures", objective.rewardFailures());
+        if (objective.critic() != null) {
+            put(line, "critic/vf_loss", objective.critic().lastLoss());
+            put(line, "critic/vf_clipfrac", objective.critic().lastClipFraction());
+        }
         put(line, "seconds", step.seconds());
         out.write(JSON.writeValueAsString(line));
         out.newLine();

@@ -36,6 +36,12 @@ import java.util.List;
  * (as TRL does), so the ratio is exactly 1 and nothing is clipped. The reference is a frozen copy of
  * the policy taken at construction ({@link #frozenCopy}); it is needed only when β ≠ 0.
  *
+ * <p>{@link GrpoVariants} adds named modifications (ReDit, QAE, DAPO's dynamic sampling and
+ * overlong punishment, CPPO's pruning); with dynamic sampling, generation batch j of round r is
+ * batch {@code r·M + j} (M = max_generation_batches) of the problem and sampling streams, so a round
+ * is still a function of (seed, round). A verifier that throws or returns NaN/∞ scores 0 and is
+ * counted ({@link #rewardFailures}, {@code reward_failures} in the metrics) instead of stopping the run.
+ *
  * <p>Completions are scored from position 1 on (a prompt is at least one character), the batch is
  * padded to its longest prompt + completion with token 0 (masked), and prompt + completion must fit
  * in block_size. The model's dropout mode is left as the caller set it (TRL's default disables
@@ -48,17 +54,38 @@ public final class GrpoObjective<P> implements Objective {
     private final GrpoSettings settings;
     private final CharTokenizer tokenizer;
     private final int stopToken;
+    private final GrpoVariants variants;
+    private final PpoCritic critic;
     private Rollout rollout;
     private GrpoMetrics last;
+    private long rewardFailures;
 
     /** One generation round: the padded batch and what the loss needs from it. */
     private record Rollout(long round, int[] tokens, int length, PolicyBatch batch, float[] oldLogprobs, double rewardMean,
-                           double rewardStd, double fracZeroStd, double completionLength, double truncatedRate) {}
+                           double rewardStd, double fracZeroStd, double completionLength, double truncatedRate, PpoCritic.Targets targets) {}
 
     /**
      * @param reference a frozen copy of the policy ({@link #frozenCopy}); may be null when β = 0
      */
     public GrpoObjective(Gpt policy, Gpt reference, RlTask<P> task, GrpoSettings settings) {
+        this(policy, reference, task, settings, GrpoVariants.NONE);
+    }
+
+    /** GRPO with the modifications {@code variants} ({@link GrpoVariants}; NONE: plain GRPO). */
+    public GrpoObjective(Gpt policy, Gpt reference, RlTask<P> task, GrpoSettings settings, GrpoVariants variants) {
+        this(policy, reference, task, settings, variants, null);
+    }
+
+    /**
+     * PPO when {@code critic} is not null: the advantages are the critic's per-token GAE advantages
+     * ({@link PpoCritic}) instead of the group's, and every step also takes one critic step.
+     */
+    public GrpoObjective(Gpt policy, Gpt reference, RlTask<P> task, GrpoSettings settings, GrpoVariants variants, PpoCritic critic) {
+        if (critic != null && (variants.pruningRate() > 0 || !Double.isNaN(variants.baselineQuantile()))) {
+            throw new IllegalArgumentException("pruning_rate and baseline_quantile act on group advantages; PPO's advantages come from the critic");
+        }
+        this.critic = critic;
+        this.variants = variants;
         this.policy = policy;
         this.reference = reference;
         this.task = task;
@@ -98,7 +125,19 @@ public final class GrpoObjective<P> implements Objective {
         if (rollout == null || rollout.round() != round) rollout = generate(round);
     }
 
-    private Rollout generate(long round) {
+    /** One generation batch: P prompts × G scored completions. */
+    private record Samples<Q>(List<Q> problems, Generation gen, double[] rewards, boolean[] truncated) {
+        boolean groupAgrees(int p, int g) {
+            for (int j = 1; j < g; j++) if (rewards[p * g + j] != rewards[p * g]) return false;
+            return true;
+        }
+    }
+
+    /**
+     * Generation batch {@code n}: problems {@code n·P … n·P + P − 1}, completion j drawing from the
+     * sampling stream of sequence id {@code n·B + j}. Without dynamic sampling batch n is round n.
+     */
+    private Samples<P> sample(long n) {
         int prompts = settings.promptsPerStep();
         int g = settings.numGenerations();
         int bsz = settings.batch();
@@ -106,7 +145,7 @@ public final class GrpoObjective<P> implements Objective {
         int[][] inputs = new int[bsz][];
         long[] ids = new long[bsz];
         for (int i = 0; i < prompts; i++) {
-            P problem = task.problem(settings.seed(), round * prompts + i);
+            P problem = task.problem(settings.seed(), n * prompts + i);
             problems.add(problem);
             int[] prompt = tokenizer.encode(task.prompt(problem));
             if (prompt.length == 0) throw new IllegalArgumentException("task " + task.name() + " gave an empty prompt");
@@ -116,42 +155,126 @@ public final class GrpoObjective<P> implements Objective {
             }
             for (int j = 0; j < g; j++) {
                 inputs[i * g + j] = prompt.clone();
-                ids[i * g + j] = round * bsz + i * g + j;
+                ids[i * g + j] = n * bsz + i * g + j;
             }
         }
         GenerationConfig cfg = new GenerationConfig(settings.maxCompletionLength(), settings.temperature(), settings.topK(), settings.topP(),
                 stopToken, settings.seed(), GenerationConfig.BlockLimit.STOP);
         Generation gen = new Generator(policy).generate(inputs, ids, cfg);
-        int length = 0;
-        for (int[] s : gen.sequences()) length = Math.max(length, s.length);
-        int[] tokens = new int[bsz * length];
-        float[] mask = new float[bsz * length];
         double[] rewards = new double[bsz];
         boolean[] truncated = new boolean[bsz];
-        double lengths = 0;
         for (int b = 0; b < bsz; b++) {
-            int[] seq = gen.sequences()[b];
-            System.arraycopy(seq, 0, tokens, b * length, seq.length);
-            for (int t = gen.promptLengths()[b]; t < seq.length; t++) mask[b * length + t] = 1f;
             int[] completion = gen.completion(b);
             truncated[b] = gen.finish()[b] != Generation.Finish.STOP_TOKEN;
-            lengths += completion.length;
             int textLength = truncated[b] ? completion.length : completion.length - 1;
             String text = tokenizer.decode(java.util.Arrays.copyOf(completion, textLength));
-            rewards[b] = task.reward(problems.get(b / g), text);
+            rewards[b] = verifierReward(problems.get(b / g), text);
+            if (variants.overlongBuffer() > 0) {
+                rewards[b] += OverlongPenalty.of(completion.length, settings.maxCompletionLength(), variants.overlongBuffer(), variants.overlongFactor());
+            }
         }
-        if (settings.maskTruncated()) mask = TokenMasks.maskTruncated(mask, truncated, length);
-        GroupAdvantages.Result adv = GroupAdvantages.of(rewards, g, settings.scaleRewards());
+        return new Samples<>(problems, gen, rewards, truncated);
+    }
+
+    /** The task's reward; a verifier that throws or returns a value that is not finite gives 0 and is counted. */
+    private double verifierReward(P problem, String text) {
+        double r;
+        try {
+            r = task.reward(problem, text);
+        } catch (RuntimeException e) {
+            r = Double.NaN;
+        }
+        if (Double.isFinite(r)) return r;
+        rewardFailures++;
+        return 0.0;
+    }
+
+    private Rollout generate(long round) {
+        int prompts = settings.promptsPerStep();
+        int g = settings.numGenerations();
+        int batches = variants.batchesPerRound();
+        // the groups trained on: (generation batch, group) pairs; dynamic sampling skips groups whose rewards all agree
+        List<Samples<P>> from = new ArrayList<>();
+        List<Integer> groupOf = new ArrayList<>();
+        Samples<P> last = null;
+        for (int j = 0; j < batches && groupOf.size() < prompts; j++) {
+            last = sample(round * batches + j);
+            for (int p = 0; p < prompts && groupOf.size() < prompts; p++) {
+                if (variants.dynamicSampling() && last.groupAgrees(p, g)) continue;
+                from.add(last);
+                groupOf.add(p);
+            }
+        }
+        if (groupOf.isEmpty()) {
+            for (int p = 0; p < prompts; p++) {
+                from.add(last);
+                groupOf.add(p);
+            }
+        }
+        int collected = groupOf.size() * g;
+        double[] rewards = new double[collected];
+        boolean[] truncated = new boolean[collected];
+        int[][] sequences = new int[collected][];
+        int[] promptLengths = new int[collected];
+        double lengths = 0;
+        for (int q = 0; q < groupOf.size(); q++) {
+            Samples<P> s = from.get(q);
+            for (int j = 0; j < g; j++) {
+                int src = groupOf.get(q) * g + j, dst = q * g + j;
+                rewards[dst] = s.rewards()[src];
+                truncated[dst] = s.truncated()[src];
+                sequences[dst] = s.gen().sequences()[src];
+                promptLengths[dst] = s.gen().promptLengths()[src];
+                lengths += sequences[dst].length - promptLengths[dst];
+            }
+        }
+        double[] shaped = variants.dither().apply(rewards, variants.ditherScale(), settings.seed(), round * settings.batch());
+        GroupAdvantages.Result adv = Double.isNaN(variants.baselineQuantile())
+                ? GroupAdvantages.of(shaped, g, settings.scaleRewards())
+                : QuantileAdvantages.of(shaped, g, variants.baselineQuantile(), settings.scaleRewards());
+        int[] kept = critic == null && variants.pruningRate() > 0 ? CompletionPruning.kept(adv.advantages(), variants.pruningRate()) : identity(collected);
+        int bsz = kept.length;
+        int length = 0;
+        for (int b : kept) length = Math.max(length, sequences[b].length);
+        int[] tokens = new int[bsz * length];
+        float[] mask = new float[bsz * length];
+        float[] advantages = new float[bsz];
+        boolean[] keptTruncated = new boolean[bsz];
+        for (int k = 0; k < bsz; k++) {
+            int b = kept[k];
+            System.arraycopy(sequences[b], 0, tokens, k * length, sequences[b].length);
+            for (int t = promptLengths[b]; t < sequences[b].length; t++) mask[k * length + t] = 1f;
+            advantages[k] = adv.advantages()[b];
+            keptTruncated[k] = truncated[b];
+        }
+        if (settings.maskTruncated()) mask = TokenMasks.maskTruncated(mask, keptTruncated, length);
+        PpoCritic.Targets targets = null;
+        if (critic != null) {
+            targets = critic.targets(tokens, mask, shaped, bsz, length);
+            advantages = targets.advantages();
+        }
         float[] ref = reference == null ? null : logprobsWithoutTape(reference, tokens, mask, bsz, length);
         float[] old = settings.numIterations() > 1 ? logprobsWithoutTape(policy, tokens, mask, bsz, length) : null;
         // with mu = 1 the old log-probabilities are filled in by each step (detached); a placeholder keeps the batch valid
-        PolicyBatch batch = new PolicyBatch(bsz, length, old == null ? new float[bsz * length] : old, ref, mask, adv.advantages(), null);
-        double mean = GroupAdvantages.mean(rewards, 0, bsz);
+        PolicyBatch batch = new PolicyBatch(bsz, length, old == null ? new float[bsz * length] : old, ref, mask, advantages, null);
+        double mean = GroupAdvantages.mean(rewards, 0, collected);
         int truncatedCount = 0;
         for (boolean t : truncated) if (t) truncatedCount++;
-        return new Rollout(round, tokens, length, batch, old, mean, GroupAdvantages.unbiasedStd(rewards, 0, bsz, mean), adv.fracZeroStd(),
-                lengths / bsz, (double) truncatedCount / bsz);
+        return new Rollout(round, tokens, length, batch, old, mean, GroupAdvantages.unbiasedStd(rewards, 0, collected, mean), adv.fracZeroStd(),
+                lengths / collected, (double) truncatedCount / collected, targets);
     }
+
+    private static int[] identity(int n) {
+        int[] out = new int[n];
+        for (int i = 0; i < n; i++) out[i] = i;
+        return out;
+    }
+
+    /** The PPO critic; null for GRPO. */
+    public PpoCritic critic() { return critic; }
+
+    /** Verifier calls so far that threw or returned a value that is not finite (each scored 0). */
+    public long rewardFailures() { return rewardFailures; }
 
     @Override
     public double lossAndGradient() {
@@ -168,6 +291,7 @@ public final class GrpoObjective<P> implements Objective {
         PolicyLoss.Result stats = PolicyLoss.evaluate(settings.loss(), in, logprobs.value().data().clone());
         float value = loss.item();
         if (Float.isFinite(value)) loss.backward();
+        if (critic != null) critic.step(r.tokens(), b.mask(), bsz, t, r.targets());
         double entropy = 0;
         for (int i = 0; i < entropies.length; i++) entropy += b.mask()[i] * entropies[i];
         entropy /= Math.max(1, b.maskSum());

@@ -16,7 +16,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One online GRPO run from a configuration: the policy (and the frozen reference) from the
+ * One online GRPO (or PPO, {@code algorithm: ppo}: a {@link PpoCritic} copied from the initial
+ * policy) run from a configuration: the policy (and the frozen reference) from the
  * checkpoint of {@code init_from} (a run folder whose vocabulary is the task's alphabet), AdamW at a
  * constant learning rate, {@link GrpoObjective} on {@link TrainingLoop} with the gradient clip, and
  * a run folder holding {@code config.yaml}, {@code metrics.jsonl} ({@link GrpoMetricsLog}) and the
@@ -28,6 +29,7 @@ public final class GrpoRun {
     /** Runs {@code config} on {@code task} into {@code out}; returns the last step's metrics. */
     public static <P> GrpoMetrics run(RlTrainConfig config, RlTask<P> task, Path out, boolean overwrite) throws IOException {
         GrpoSettings settings = config.settings();
+        GrpoVariants variants = config.variants();
         String initFrom = config.getString("init_from");
         if (initFrom.equals("none")) throw new IllegalArgumentException("config key 'init_from' must name the run folder of the initial policy");
         Path init = Path.of(initFrom);
@@ -39,7 +41,9 @@ public final class GrpoRun {
         AtomicFiles.write(out.resolve("config.yaml"), config.toYaml().getBytes(java.nio.charset.StandardCharsets.UTF_8));
         Gpt policy = Sampler.load(init).model();
         Gpt reference = settings.loss().beta() != 0 ? GrpoObjective.frozenCopy(policy) : null;
-        GrpoObjective<P> objective = new GrpoObjective<>(policy, reference, task, settings);
+        PpoCritic.Settings criticSettings = config.criticSettings();
+        PpoCritic critic = criticSettings == null ? null : new PpoCritic(ValueModel.of(policy, settings.seed()), criticSettings);
+        GrpoObjective<P> objective = new GrpoObjective<>(policy, reference, task, settings, variants, critic);
         Optimizer opt = Optimizers.adamw().lr(config.getDouble("learning_rate")).weightDecay(config.getDouble("weight_decay")).build(policy);
         int steps = config.getInt("steps");
         try (GrpoMetricsLog log = new GrpoMetricsLog(objective, out.resolve("metrics.jsonl"))) {

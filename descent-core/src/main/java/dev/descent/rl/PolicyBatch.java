@@ -9,7 +9,8 @@ package dev.descent.rl;
  * @param oldLogprobs  log π_old(y_t) of the policy that sampled the batch (TRL's {@code old_per_token_logps})
  * @param refLogprobs  log π_ref(y_t) of the frozen reference policy; may be null when β = 0
  * @param mask         1 for completion tokens in the loss, 0 for padding (and masked truncated completions)
- * @param advantages   one advantage per completion, {@code [B]}
+ * @param advantages   one advantage per completion, {@code [B]} (GRPO), or one per token, {@code [B, T]}
+ *                     (PPO's GAE advantages); T = 1 makes the two the same
  * @param policyMask   optional 0/1 mask applied to the clipped policy term only, not to the KL term
  *                     (TRL's {@code entropy_mask} from {@code top_entropy_quantile}); null: all ones
  */
@@ -22,13 +23,21 @@ public record PolicyBatch(int batch, int length, float[] oldLogprobs, float[] re
         requireLength("old_logprobs", oldLogprobs, n);
         if (refLogprobs != null) requireLength("ref_logprobs", refLogprobs, n);
         requireLength("mask", mask, n);
-        requireLength("advantages", advantages, batch);
+        if (advantages == null) throw new IllegalArgumentException("advantages is missing");
+        if (advantages.length != batch && advantages.length != n) {
+            throw new IllegalArgumentException("advantages must have " + batch + " values (one per completion) or " + n + " (one per token), got " + advantages.length);
+        }
         if (policyMask != null) requireLength("policy mask", policyMask, n);
         requireBinary("mask", mask);
         if (policyMask != null) requireBinary("policy mask", policyMask);
         requireFinite("old_logprobs", oldLogprobs);
         if (refLogprobs != null) requireFinite("ref_logprobs", refLogprobs);
         requireFinite("advantages", advantages);
+    }
+
+    /** The advantage of token t of completion b. */
+    public double advantage(int b, int t) {
+        return advantages.length == batch ? advantages[b] : advantages[b * length + t];
     }
 
     /** The number of unmasked tokens. */

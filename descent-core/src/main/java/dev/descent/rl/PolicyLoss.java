@@ -8,7 +8,8 @@ import dev.descent.tensor.Tensor;
  * TRL's {@code GRPOTrainer._compute_loss} (huggingface/trl @ f2cd57710ae345ea6428ae95363267fcf38a3dc8,
  * token-level importance sampling, one process, no gradient accumulation). With the current policy's
  * log-probabilities {@code lp}, the sampler's {@code old}, the reference's {@code ref}, advantage
- * {@code A_b} of completion b, mask {@code m} and policy mask {@code e} (all ones unless the
+ * {@code A_b} of completion b (or A_bt of each token: PPO's GAE advantages, as verl's
+ * {@code compute_policy_loss} takes them), mask {@code m} and policy mask {@code e} (all ones unless the
  * high-entropy selection is on):
  * <pre>
  *   r_bt  = exp(lp_bt − old_bt)
@@ -56,11 +57,11 @@ public final class PolicyLoss {
         double lowCount = 0, highCount = 0, klSum = 0;
         double lowMin = Double.NaN, highMax = Double.NaN;
         for (int b = 0; b < bsz; b++) {
-            double a = in.advantages()[b];
             double seqTokens = 0, seqLow = 0, seqHigh = 0;
             for (int j = 0; j < t; j++) {
                 int i = b * t + j;
                 if (in.mask()[i] == 0f) continue;
+                double a = in.advantage(b, j);
                 double r = Math.exp((double) logprobs[i] - in.oldLogprobs()[i]);
                 double clipped = Math.min(Math.max(r, lo), hi);
                 boolean low = r < lo && a < 0;

@@ -46,6 +46,20 @@ public final class RlTrainConfig {
         def("mask_truncated_completions", Boolean.class, false, 0, 0, null, "drop completions without the stop character from the loss");
         def("num_iterations", Integer.class, 1, 1, 1 << 16, null, "optimizer steps per generation round (mu)");
         def("seed", Integer.class, 0, 0, Integer.MAX_VALUE, null, "seed of the problems and of sampling");
+        def("algorithm", String.class, "grpo", 0, 0, List.of("grpo", "ppo"), "grpo: group advantages; ppo: a critic's GAE advantages (Open-Reasoner-Zero)");
+        def("critic_learning_rate", Double.class, -1.0, -1, INF, null, "ppo: the critic's AdamW learning rate (-1: learning_rate)");
+        def("cliprange_value", Double.class, 0.5, 0, INF, null, "ppo: clip of the value loss around the rollout's values (verl's default)");
+        def("gamma", Double.class, 1.0, 0, 1, null, "ppo: GAE discount (Open-Reasoner-Zero: 1)");
+        def("lam", Double.class, 1.0, 0, 1, null, "ppo: GAE lambda (Open-Reasoner-Zero: 1)");
+        def("whiten_advantages", Boolean.class, true, 0, 0, null, "ppo: whiten the token advantages over the batch (verl's GAE)");
+        def("reward_dither", String.class, "none", 0, 0, List.of("none", "gaussian", "uniform"), "ReDit: zero-mean noise added to the rewards");
+        def("reward_dither_scale", Double.class, 0.05, 0, INF, null, "ReDit: the noise's std (gaussian) or half-width (uniform)");
+        def("baseline_quantile", Double.class, -1.0, -1, 1, null, "QAE: the group's K-quantile of the rewards as baseline (-1: the group mean)");
+        def("overlong_buffer", Integer.class, 0, 0, 1 << 16, null, "DAPO soft overlong punishment: buffer length in tokens (0: off)");
+        def("overlong_penalty_factor", Double.class, 1.0, 0, INF, null, "DAPO soft overlong punishment: the penalty at max_completion_length");
+        def("dynamic_sampling", Boolean.class, false, 0, 0, null, "DAPO dynamic sampling: replace groups whose rewards all agree");
+        def("max_generation_batches", Integer.class, 10, 1, 1 << 16, null, "dynamic sampling: most generation batches per round");
+        def("pruning_rate", Double.class, 0.0, 0, 1, null, "CPPO: fraction of completions with the smallest |advantage| dropped");
     }
 
     private static void def(String name, Class<?> type, Object dflt, double min, double max, List<String> choices, String help) {
@@ -106,6 +120,29 @@ public final class RlTrainConfig {
         return new GrpoSettings(getInt("prompts_per_step"), getInt("num_generations"), getInt("max_completion_length"),
                 (float) getDouble("temperature"), getInt("top_k"), (float) topP, loss, RewardScaling.byName(getString("scale_rewards")),
                 rho, (Boolean) get("mask_truncated_completions"), getInt("num_iterations"), getInt("seed"));
+    }
+
+    /** PPO's critic settings, or null when {@code algorithm} is grpo. */
+    public PpoCritic.Settings criticSettings() {
+        if (getString("algorithm").equals("grpo")) return null;
+        double lr = getDouble("critic_learning_rate");
+        if (lr != -1 && !(lr > 0)) throw new ConfigException("config key 'critic_learning_rate' = " + lr + " is out of range; allowed: -1 or a number > 0");
+        return new PpoCritic.Settings(getDouble("cliprange_value"), getDouble("gamma"), getDouble("lam"), (Boolean) get("whiten_advantages"),
+                lr == -1 ? getDouble("learning_rate") : lr, getDouble("grad_clip"));
+    }
+
+    /** The GRPO modifications these keys describe ({@link GrpoVariants}). */
+    public GrpoVariants variants() {
+        double k = getDouble("baseline_quantile");
+        if (k != -1 && !(k > 0)) throw new ConfigException("config key 'baseline_quantile' = " + k + " is out of range; allowed: -1 or a number in (0, 1]");
+        double p = getDouble("pruning_rate");
+        if (p >= 1) throw new ConfigException("config key 'pruning_rate' = " + p + " is out of range; allowed: a number in [0, 1)");
+        int buffer = getInt("overlong_buffer");
+        if (buffer > getInt("max_completion_length")) {
+            throw new ConfigException("config key 'overlong_buffer' = " + buffer + " is out of range; allowed: 0 to max_completion_length (" + getInt("max_completion_length") + ")");
+        }
+        return new GrpoVariants(RewardDithering.byName(getString("reward_dither")), getDouble("reward_dither_scale"), k == -1 ? Double.NaN : k,
+                buffer, getDouble("overlong_penalty_factor"), (Boolean) get("dynamic_sampling"), getInt("max_generation_batches"), p);
     }
 
     /** The resolved configuration as YAML (written into the run folder). */

@@ -87,6 +87,25 @@ public final class Experiments {
                             (String) o.get("samples_grid"), (Integer) o.get("samples"), (Integer) o.get("epochs"), (Integer) o.get("batch"),
                             (Double) o.get("lr")), p), out);
                 }));
+        add(new Simple("grpo-variants", "GRPO's variants (ReDit, QAE, CPPO, 80/20 high-entropy tokens, DAPO dynamic sampling) and PPO against GRPO "
+                + "on the same budget from one rl sft-warmup reference on two-digit addition: success against step and wall-clock, held-out success",
+                new Schema().add(text("init_from", "none", "reference run folder from rl sft-warmup (none: warm up addition into out/reference)"))
+                        .add(text("out", "runs/grpo-variants", "folder of the runs"))
+                        .add(text("variants", String.join(",", dev.descent.bench.rl.GrpoVariantsBench.VARIANTS.keySet()), "variants to run (grpo first: the baseline)"))
+                        .add(count("seeds", 3, "seeds of the RL runs (problems and sampling)"))
+                        .add(count("steps", 60, "optimizer steps per run"))
+                        .add(count("prompts", 8, "prompts per step"))
+                        .add(new Field("generations", Integer.class, 8, 2, 1 << 16, null, "completions per prompt (>= 2)"))
+                        .add(positive("lr", 3e-4, "AdamW learning rate"))
+                        .add(count("eval_problems", 200, "held-out problems"))
+                        .add(count("ref_steps", 375, "SFT steps of the reference when init_from is none")),
+                (o, out) -> {
+                    requirePositive(o, "lr");
+                    return markdown(p -> dev.descent.bench.rl.GrpoVariantsBench.run(new dev.descent.bench.rl.GrpoVariantsBench.Options(
+                            (String) o.get("init_from"), (String) o.get("out"), (String) o.get("variants"), (Integer) o.get("seeds"),
+                            (Integer) o.get("steps"), (Integer) o.get("prompts"), (Integer) o.get("generations"), (Double) o.get("lr"),
+                            (Integer) o.get("eval_problems"), (Integer) o.get("ref_steps")), p), out);
+                }));
         add(new Simple("lora-rank-snr", "AR1-ZO claim 1: finite-difference SNR per zeroth-order query vs LoRA rank r (1..64) for all-coordinate MeZO, "
                 + "one atom with α/r, and AR1-ZO's one atom with γ/r = α, on a char GPT with LoRA",
                 new Schema().add(count("seeds", 3, "seeds (model init and directions)")).add(count("queries", 64, "queries per rank and method"))
