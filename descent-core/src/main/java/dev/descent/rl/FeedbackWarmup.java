@@ -13,7 +13,17 @@ import dev.descent.tasks.Problem;
 import dev.descent.tasks.Task;
 import dev.descent.tasks.Tasks;
 import dev.descent.train.TrainingLoop;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.descent.io.AtomicFiles;
+import dev.descent.train.Checkpoint;
+import dev.descent.train.TrainConfig;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -94,8 +104,23 @@ public final class FeedbackWarmup {
         return new WeightedSftObjective.Sample(tok.encode(p.prompt()), completion, 1.0, mask);
     }
 
-    /** Trains the reference policy of {@code task} from scratch; returns it (dropout 0). */
+    /** A trained reference: the model (dropout 0), its optimizer, the last step's loss, training seconds. */
+    public record Trained(Gpt model, Optimizer optimizer, double lastLoss, double seconds) {}
+
+    /** The file of a warm-up run folder that names its task and turn budget. */
+    public static final String TASK_FILE = "feedback.json";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** A run folder's task and turn budget. */
+    public record TaskSpec(Task task, Map<String, String> settings, int turns) {}
+
+    /** Trains the reference policy of {@code task} from scratch; returns the model (dropout 0). */
     public static Gpt train(Task task, Settings s) {
+        return trainRun(task, s).model();
+    }
+
+    /** As {@link #train}, with the optimizer and the numbers a run folder records. */
+    public static Trained trainRun(Task task, Settings s) {
         CharTokenizer tok = tokenizer(task, s.turns());
         Demonstrations demos = new Demonstrations(task, s.seed(), s.corruption());
         List<WeightedSftObjective.Sample> samples = new ArrayList<>(s.examples());
@@ -105,12 +130,45 @@ public final class FeedbackWarmup {
         Optimizer opt = AdamW.nanoGpt(model.parameters(), s.learningRate(), 0.9, 0.99, 0.1);
         Schedule schedule = Schedules.nanoGpt(s.learningRate(), s.learningRate() / 10, Math.max(1, s.steps() / 10), s.steps());
         try {
-            TrainingLoop.Outcome o = new TrainingLoop(opt, objective, model.parameters().grads()).schedule(schedule::at, s.learningRate())
-                    .clip(1.0).run(0, s.steps());
+            TrainingLoop loop = new TrainingLoop(opt, objective, model.parameters().grads()).schedule(schedule::at, s.learningRate()).clip(1.0);
+            TrainingLoop.Outcome o = loop.run(0, s.steps());
             if (o.diverged()) throw new IllegalStateException("the warm-up loss is not finite at step " + o.next() + "; lower learning_rate");
+            return new Trained(model, opt, o.last().report().loss(), loop.trainSeconds());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return model;
+    }
+
+    /**
+     * Writes a trained reference as a run folder: {@code checkpoint/} (vocabulary = {@link #tokenizer})
+     * and {@link #TASK_FILE} with the task, its settings and the turn budget.
+     */
+    public static void save(Path dir, TaskSpec spec, Settings s, Trained t) throws IOException {
+        GptConfig c = t.model().config();
+        TrainConfig cfg = TrainConfig.defaults().with(List.of("n_layer=" + c.nLayer(), "n_head=" + c.nHead(), "n_embd=" + c.nEmbd(),
+                "block_size=" + c.blockSize(), "bias=" + c.bias(), "dropout=0.0", "seed=" + s.seed(), "max_iters=" + s.steps(),
+                "learning_rate=" + s.learningRate(), "batch_size=" + s.batch()));
+        Checkpoint.save(dir, t.model().parameters(), Gpt.TIED, t.optimizer(), s.steps(), tokenizer(spec.task(), spec.turns()).vocabulary(), cfg);
+        ObjectNode n = JSON.createObjectNode();
+        n.put("task", spec.task().name());
+        n.set("settings", JSON.valueToTree(spec.settings()));
+        n.put("turns", spec.turns());
+        n.put("examples", s.examples());
+        n.put("corruption", s.corruption());
+        n.put("seed", s.seed());
+        AtomicFiles.write(dir.resolve(TASK_FILE), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(n));
+    }
+
+    /** The task and turn budget of a run folder written by {@link #save}. */
+    public static TaskSpec taskOf(Path dir) throws IOException {
+        Path f = dir.resolve(TASK_FILE);
+        if (!Files.isRegularFile(f)) throw new IllegalArgumentException("run folder " + dir + " has no " + TASK_FILE + " (it was not made by rl feedback-warmup)");
+        JsonNode n = JSON.readTree(f.toFile());
+        if (n == null || !n.path("task").isTextual() || !n.path("settings").isObject() || !n.path("turns").isInt()) {
+            throw new IllegalArgumentException(f + " is not a multi-turn task description: it needs \"task\", a \"settings\" object and \"turns\"");
+        }
+        Map<String, String> settings = new LinkedHashMap<>();
+        n.get("settings").fields().forEachRemaining(e -> settings.put(e.getKey(), e.getValue().asText()));
+        return new TaskSpec(Tasks.create(n.get("task").asText(), settings), settings, n.get("turns").asInt());
     }
 }

@@ -2,6 +2,7 @@ package dev.descent.rl;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.descent.autograd.NoGrad;
@@ -176,6 +177,31 @@ class DriftTest {
         double loss = o.lossAndGradient();
         assertTrue(Double.isFinite(loss));
         assertEquals(8L * b.length(), o.trainTokens());
+    }
+
+    /** A run folder end to end: tiny reference, DRIFT from it, the files, a rerun bit-identical, bad keys refused. */
+    @Test
+    void driftRunWritesARunFolderAndRepeatsExactly(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        int turns = 2;
+        var s = new FeedbackWarmup.Settings(200, 0.5, turns, 4, 16, 3e-3, 1, 16, 48, 1);
+        var t = FeedbackWarmup.trainRun(ADDITION, s);
+        java.nio.file.Path ref = dir.resolve("ref");
+        dev.descent.train.RunFolder.prepare(ref, false);
+        FeedbackWarmup.save(ref, new FeedbackWarmup.TaskSpec(ADDITION, Map.of("digits", "2", "reversed", "false"), turns), s, t);
+        assertEquals(turns, FeedbackWarmup.taskOf(ref).turns());
+        DriftConfig c = DriftConfig.defaults().with(List.of("init_from=" + ref, "prompts=3", "samples_per_prompt=2", "batch_size=4", "epochs=2", "eval_problems=8"));
+        DriftRun.Outcome a = DriftRun.run(c, dir.resolve("a"), false);
+        DriftRun.Outcome b = DriftRun.run(c, dir.resolve("b"), false);
+        assertEquals(6, a.result().interactions());
+        assertEquals(3, a.result().steps());
+        for (String f : List.of("config.yaml", "metrics.jsonl", "drift.json", "feedback.json")) assertTrue(java.nio.file.Files.isRegularFile(dir.resolve("a").resolve(f)), f);
+        assertEquals(3, java.nio.file.Files.readAllLines(dir.resolve("a").resolve("metrics.jsonl")).size());
+        assertArrayEquals(java.nio.file.Files.readAllBytes(dir.resolve("a/checkpoint/model.safetensors")),
+                java.nio.file.Files.readAllBytes(dir.resolve("b/checkpoint/model.safetensors")));
+        assertEquals(a.result().lastLoss(), b.result().lastLoss());
+        dev.descent.train.Sampler.load(dir.resolve("a")).model();
+        assertThrows(dev.descent.config.ConfigException.class, () -> DriftConfig.defaults().with(List.of("target=middle")));
+        assertThrows(IllegalArgumentException.class, () -> DriftRun.run(DriftConfig.defaults(), dir.resolve("c"), false));
     }
 
     /** The warm-up's demonstrations: the demonstrator's answers are targets, the feedback is not, and the transcript is the environment's. */
