@@ -79,6 +79,7 @@ final class RlEvalCommand implements Callable<Integer> {
             List<Problem> held = SftWarmup.heldOut(task, n.path("seed").asLong(), n.path("examples").asInt(), problems);
             int longest = 1;
             for (Problem p : held) longest = Math.max(longest, p.reference().length());
+            if (held.isEmpty()) throw new IllegalArgumentException("task " + task.name() + " has no held-out problems: every problem is among the run's training prompts");
             correct = TaskEvaluation.correctCounts(model, tok, task, held, samples, temperature, seed, longest + 8);
             what = task.name() + ", single answer";
         }

@@ -100,7 +100,7 @@ public final class Experiments {
                         .add(positive("lr", 1e-3, "DRIFT's AdamW learning rate"))
                         .add(positive("beta", 0.1, "DRIFT's weight temperature β"))
                         .add(new Field("gamma", Double.class, 0.9, 0, 1, null, "discount over turns (both methods)"))
-                        .add(count("grpo_steps", 64, "GRPO steps (evaluated at 1/4, 1/2 and all of them)"))
+                        .add(count("grpo_steps", 64, "GRPO steps (evaluated halfway and at the end)"))
                         .add(count("grpo_prompts", 4, "GRPO prompts per step"))
                         .add(positive("grpo_lr", 1e-3, "GRPO's AdamW learning rate"))
                         .add(count("eval_problems", 64, "held-out problems"))

@@ -46,7 +46,7 @@ import java.util.Map;
  *       {@code epochs} epochs ({@link Drift});</li>
  *   <li>multi-turn online GRPO from another copy: {@code grpo_steps} steps of {@code grpo_prompts} ×
  *       {@code samples} fresh interactions of the current policy, one gradient step each, the same
- *       return as reward ({@link MultiTurnGrpoObjective}), evaluated along the way.</li>
+ *       return as reward ({@link MultiTurnGrpoObjective}), evaluated halfway and at the end.</li>
  * </ol>
  * Every policy is evaluated on {@code eval_problems} held-out problems (stream 10⁶ + seed, not the
  * training streams) with {@code eval_samples} interactions each at temperature 1: pass@1 is the
@@ -75,7 +75,7 @@ public final class DriftBench {
         List<Integer> ks = new ArrayList<>();
         for (int k = 1; k <= o.evalSamples(); k *= 4) ks.add(k);
         if (ks.get(ks.size() - 1) != o.evalSamples()) ks.add(o.evalSamples());
-        int[] checkpoints = {o.grpoSteps() / 4, o.grpoSteps() / 2, o.grpoSteps()};
+        int[] checkpoints = {o.grpoSteps() / 2, o.grpoSteps()};
         out.printf(Locale.ROOT, "# DRIFT vs multi-turn online GRPO (addition, 2 digits, reversed; %d turns)%n%n", o.turns());
         // One reference for every seed (its warm-up dominates the cost on a loaded machine); the seeds
         // vary the rollouts, the training order and the evaluation draws.
