@@ -14,7 +14,8 @@ import picocli.CommandLine.Option;
 /** {@code descent rl}: reinforcement learning from verifiable rewards on generated tasks; each step is a subcommand. */
 @Command(name = "rl", mixinStandardHelpOptions = true,
         description = "Reinforcement learning from verifiable rewards on generated tasks (addition, multiplication, countdown, sorting, parity): reference policies, policy losses, online training.",
-        subcommands = {RlCommand.SftWarmupCommand.class, RlLossCommand.class, RlTrainCommand.class})
+        subcommands = {RlCommand.SftWarmupCommand.class, RlLossCommand.class, RlTrainCommand.class, RlFeedbackWarmupCommand.class,
+                RlDriftCommand.class, RlEvalCommand.class})
 final class RlCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

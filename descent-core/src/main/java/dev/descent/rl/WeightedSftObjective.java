@@ -14,7 +14,10 @@ import java.util.List;
  * and the loss is {@link WeightedSft#loss}: (1/B) Σ_b w_b Σ_t ℓ_bt over the completion's tokens
  * ({@code TOKEN_SUM}, BOLT's −mean_x (1/N) Σ_i w_i log π(y_i|x)) or with each sequence divided by its
  * length ({@code SEQUENCE_MEAN}). The weights are fixed numbers (BOLT's Boltzmann weights, 0/1
- * rejection sampling, group advantages): nothing flows through them.
+ * rejection sampling, group advantages): nothing flows through them. A sample may carry a target
+ * mask over its completion (DRIFT's multi-turn interactions: the policy's answers are targets, the
+ * environment's feedback between them is context only); masked tokens also leave the per-sequence
+ * token count of {@code SEQUENCE_MEAN}.
  *
  * <p>Order: epochs over the samples, each a permutation drawn from the stream (seed, "rl/weighted_sft")
  * derived by the epoch; step k takes positions k·B … k·B + B − 1 of the concatenated epochs, so a
@@ -28,11 +31,21 @@ public final class WeightedSftObjective implements Objective {
      * @param prompt     the prompt's tokens (≥ 1)
      * @param completion the completion's tokens (with the stop token when it stopped; ≥ 1 token)
      * @param weight     its sequence weight
+     * @param targets    per completion token, 1 when it is a target and 0 when it is only context
+     *                   (a multi-turn interaction's feedback); null: every completion token is a target
      */
-    public record Sample(int[] prompt, int[] completion, double weight) {
+    public record Sample(int[] prompt, int[] completion, double weight, float[] targets) {
         public Sample {
             if (prompt.length == 0 || completion.length == 0) throw new IllegalArgumentException("a sample needs a prompt and a completion of at least one token");
             if (!Double.isFinite(weight)) throw new IllegalArgumentException("sample weights must be finite, got " + weight);
+            if (targets != null && targets.length != completion.length) {
+                throw new IllegalArgumentException("the target mask has " + targets.length + " entries for " + completion.length + " completion tokens");
+            }
+        }
+
+        /** Every completion token is a target. */
+        public Sample(int[] prompt, int[] completion, double weight) {
+            this(prompt, completion, weight, null);
         }
     }
 
@@ -85,6 +98,11 @@ public final class WeightedSftObjective implements Objective {
         layout(pick);
     }
 
+    /** Rows of the batch times their padded width: the positions one forward (and one backward) computes. */
+    public long tokensPerStep() {
+        return (long) batch * width;
+    }
+
     /** Selects the given samples as the batch (for evaluating the loss on chosen rows). */
     void layout(int[] pick) {
         int rows = pick.length;
@@ -104,7 +122,7 @@ public final class WeightedSftObjective implements Objective {
                 // Position t predicts token t + 1: completion tokens sit at p … len − 1.
                 if (t + 1 >= p && t + 1 < len) {
                     y[b * width + t] = s.completion()[t + 1 - p];
-                    mask[b * width + t] = 1f;
+                    mask[b * width + t] = s.targets() == null ? 1f : s.targets()[t + 1 - p];
                 }
             }
         }

@@ -65,6 +65,66 @@ public final class TaskEvaluation {
         return new Result(total, total == 0 ? 0 : (double) successes / total, total == 0 ? 0 : rewardSum / total, examples);
     }
 
+    /**
+     * The unbiased pass@k estimate of one problem from n samples of which c are correct (Chen et al.
+     * 2021, "Evaluating Large Language Models Trained on Code", eq. 1 and its numerically stable form):
+     * <pre>
+     *   pass@k = 1 − C(n − c, k) / C(n, k) = 1 − Π_{i = n−c+1}^{n} (1 − k/i)      (1 when n − c &lt; k)
+     * </pre>
+     * the probability that at least one of k samples drawn without replacement from the n is correct.
+     * The product form never forms a binomial coefficient, so it neither overflows nor cancels.
+     */
+    public static double passAtK(int n, int c, int k) {
+        if (n < 1 || c < 0 || c > n || k < 1 || k > n) {
+            throw new IllegalArgumentException("pass@k needs 1 <= k <= n and 0 <= c <= n, got n = " + n + ", c = " + c + ", k = " + k);
+        }
+        if (n - c < k) return 1.0;
+        double prod = 1;
+        for (int i = n - c + 1; i <= n; i++) prod *= 1.0 - (double) k / i;
+        return 1.0 - prod;
+    }
+
+    /** The mean pass@k over problems, problem j having {@code correct[j]} correct of n samples. */
+    public static double passAtK(int[] correct, int n, int k) {
+        if (correct.length == 0) throw new IllegalArgumentException("pass@k needs at least one problem");
+        double s = 0;
+        for (int c : correct) s += passAtK(n, c, k);
+        return s / correct.length;
+    }
+
+    /**
+     * The number of correct completions (reward 1) of each problem among {@code n} samples at
+     * {@code temperature}: sample j of problem i draws from the stream ({@code seed}, "generate")
+     * derived by i·n + j.
+     */
+    public static int[] correctCounts(Gpt model, CharTokenizer tokenizer, Task task, List<Problem> problems, int n, float temperature, long seed,
+                                      int maxNewTokens) {
+        if (n < 1) throw new IllegalArgumentException("samples per problem must be >= 1, got " + n);
+        int stop = tokenizer.encode(String.valueOf(task.stop()))[0];
+        GenerationConfig config = GenerationConfig.sampling(maxNewTokens).withTemperature(temperature).withStopToken(stop).withSeed(seed);
+        Generator generator = new Generator(model);
+        int[] correct = new int[problems.size()];
+        int perChunk = Math.max(1, CHUNK / n);
+        for (int from = 0; from < problems.size(); from += perChunk) {
+            int m = Math.min(perChunk, problems.size() - from);
+            int[][] prompts = new int[m * n][];
+            long[] ids = new long[m * n];
+            for (int i = 0; i < m; i++) {
+                int[] prompt = tokenizer.encode(problems.get(from + i).prompt());
+                for (int j = 0; j < n; j++) {
+                    prompts[i * n + j] = prompt;
+                    ids[i * n + j] = (long) (from + i) * n + j;
+                }
+            }
+            Generation g = generator.generate(prompts, ids, config);
+            for (int b = 0; b < m * n; b++) {
+                Problem p = problems.get(from + b / n);
+                if (task.reward(p, completion(tokenizer.decode(g.completion(b)), task.stop())) >= 1.0) correct[from + b / n]++;
+            }
+        }
+        return correct;
+    }
+
     /** The text before the first stop character (all of it when the policy never stopped). */
     public static String completion(String generated, char stop) {
         int i = generated.indexOf(stop);

@@ -106,6 +106,33 @@ public final class Experiments {
                             (Integer) o.get("steps"), (Integer) o.get("prompts"), (Integer) o.get("generations"), (Double) o.get("lr"),
                             (Integer) o.get("eval_problems"), (Integer) o.get("ref_steps")), p), out);
                 }));
+        add(new Simple("drift", "DRIFT vs multi-turn online GRPO on two-digit addition with too high/too low feedback: held-out success "
+                + "(pass@1, pass@k) and cost (wall clock, rollout and training forward tokens) from the same reference policy, per seed",
+                new Schema().add(count("seeds", 3, "seeds (reference, rollouts, evaluation)"))
+                        .add(count("turns", 3, "answers per interaction"))
+                        .add(count("ref_steps", 300, "warm-up steps of the reference policy"))
+                        .add(new Field("corruption", Double.class, 0.5, 0, 1, null, "fraction of wrong demonstrated answers per turn"))
+                        .add(count("drift_prompts", 128, "prompts DRIFT rolls out once"))
+                        .add(count("samples", 8, "interactions per prompt (DRIFT's group, GRPO's G)"))
+                        .add(count("epochs", 2, "DRIFT's weighted-SFT epochs"))
+                        .add(count("batch", 32, "DRIFT's interactions per step"))
+                        .add(positive("lr", 1e-3, "DRIFT's AdamW learning rate"))
+                        .add(positive("beta", 0.1, "DRIFT's weight temperature β"))
+                        .add(new Field("gamma", Double.class, 0.9, 0, 1, null, "discount over turns (both methods)"))
+                        .add(count("grpo_steps", 64, "GRPO steps (evaluated halfway and at the end)"))
+                        .add(count("grpo_prompts", 4, "GRPO prompts per step"))
+                        .add(positive("grpo_lr", 1e-3, "GRPO's AdamW learning rate"))
+                        .add(count("eval_problems", 64, "held-out problems"))
+                        .add(count("eval_samples", 16, "interactions per held-out problem (pass@k up to this k)"))
+                        .add(text("ref_dir", "", "folder to keep the reference in and reuse it from (empty: train it every run)")),
+                (o, out) -> {
+                    for (String k : List.of("lr", "beta", "grpo_lr")) requirePositive(o, k);
+                    return markdown(p -> dev.descent.bench.rl.DriftBench.run(new dev.descent.bench.rl.DriftBench.Options((Integer) o.get("seeds"),
+                            (Integer) o.get("turns"), (Integer) o.get("ref_steps"), (Double) o.get("corruption"), (Integer) o.get("drift_prompts"),
+                            (Integer) o.get("samples"), (Integer) o.get("epochs"), (Integer) o.get("batch"), (Double) o.get("lr"), (Double) o.get("beta"),
+                            (Double) o.get("gamma"), (Integer) o.get("grpo_steps"), (Integer) o.get("grpo_prompts"), (Double) o.get("grpo_lr"),
+                            (Integer) o.get("eval_problems"), (Integer) o.get("eval_samples"), (String) o.get("ref_dir")), p), out);
+                }));
         add(new Simple("lora-rank-snr", "AR1-ZO claim 1: finite-difference SNR per zeroth-order query vs LoRA rank r (1..64) for all-coordinate MeZO, "
                 + "one atom with α/r, and AR1-ZO's one atom with γ/r = α, on a char GPT with LoRA",
                 new Schema().add(count("seeds", 3, "seeds (model init and directions)")).add(count("queries", 64, "queries per rank and method"))
