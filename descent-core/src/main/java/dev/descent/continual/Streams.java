@@ -44,8 +44,14 @@ public final class Streams {
         }
     }
 
-    /** The five two-class tasks of the split streams (the RISE benchmark's split). */
-    public static final int[][] PAIRS = {{0, 1}, {2, 3}, {4, 5}, {6, 7}, {8, 9}};
+    private static final int[][] PAIRS = {{0, 1}, {2, 3}, {4, 5}, {6, 7}, {8, 9}};
+
+    /** The five two-class tasks of the split streams, {0,1}, {2,3}, {4,5}, {6,7}, {8,9} (a copy). */
+    public static int[][] pairs() {
+        int[][] p = new int[PAIRS.length][];
+        for (int i = 0; i < p.length; i++) p[i] = PAIRS[i].clone();
+        return p;
+    }
 
     private static final Map<String, Function<Options, ContinualStream>> ALL = new java.util.LinkedHashMap<>();
 
