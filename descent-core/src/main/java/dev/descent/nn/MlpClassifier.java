@@ -40,4 +40,14 @@ public final class MlpClassifier extends Module {
     public Variable forward(Variable x) {
         return net.forward(x);
     }
+
+    /**
+     * The input of the output layer {@code [n, last hidden width]}: every layer but the last Linear
+     * (the representation a frozen feature extractor hands to a separate classifier head).
+     */
+    public Variable features(Variable x) {
+        if (net.size() == 1) throw new IllegalStateException("an MLP without hidden layers has no features");
+        for (int i = 0; i + 1 < net.size(); i++) x = net.get(i).forward(x);
+        return x;
+    }
 }

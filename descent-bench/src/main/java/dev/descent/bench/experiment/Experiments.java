@@ -2,6 +2,7 @@ package dev.descent.bench.experiment;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.descent.bench.continual.ContinualBench;
 import dev.descent.bench.rl.BoltBench;
 import dev.descent.bench.zo.DeepZeroBench;
 import dev.descent.bench.zo.RiseContinualBench;
@@ -22,7 +23,8 @@ import java.util.Map;
 /**
  * The experiments by name: the zeroth-order claim studies of {@code bench.zo} (ZoVH's Hessian
  * estimation errors and convergence, DeepZero on digits, RISE on continual split digits, AR1-ZO's
- * SNR against the LoRA rank) and the LoRA variants against LoRA ({@code bench.peft}).
+ * SNR against the LoRA rank), the LoRA variants ({@code bench.peft}), the RL studies ({@code bench.rl}) and the
+ * continual-learning study ({@code bench.continual}).
  */
 public final class Experiments {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -155,6 +157,24 @@ public final class Experiments {
                     requirePositive(o, "lr");
                     return markdown(p -> dev.descent.bench.peft.LoraVariantsBench.run(Path.of((String) o.get("out")), (Integer) o.get("pre_iters"),
                             (Integer) o.get("ft_iters"), (Integer) o.get("seeds"), (Double) o.get("lr"), p), out);
+                }));
+        add(new Simple("continual", "Continual learning claim study: average accuracy, forgetting and plasticity of every strategy (fine-tuning, joint, "
+                + "EWC, online EWC, UPGD, CLASSP, KappaTune, FeTrIL, FSA, RISE) on every stream (split digits and split MNIST, class- and "
+                + "task-incremental; permuted MNIST; label-permuted digits); writes continual.json into out",
+                new Schema().add(text("out", "bench/results/continual", "output folder"))
+                        .add(count("seeds", 3, "seeds 1..K"))
+                        .add(count("steps", 200, "SGD steps per task (batch 32) on the split and permuted streams"))
+                        .add(positive("lr", 0.05, "learning rate of every strategy"))
+                        .add(count("per_class", 200, "MNIST training rows per class"))
+                        .add(count("permuted_tasks", 5, "tasks of permuted MNIST"))
+                        .add(count("label_tasks", 20, "tasks of the label-permuted stream"))
+                        .add(count("label_steps", 150, "steps per task on the label-permuted stream")),
+                (o, out) -> {
+                    requirePositive(o, "lr");
+                    Path dir = Path.of((String) o.get("out"));
+                    String md = ContinualBench.run(new ContinualBench.Options((Integer) o.get("seeds"), (Integer) o.get("steps"), (Double) o.get("lr"),
+                            (Integer) o.get("per_class"), (Integer) o.get("permuted_tasks"), (Integer) o.get("label_tasks"), (Integer) o.get("label_steps"), dir), out);
+                    return files(md, dir.resolve("continual.json"));
                 }));
     }
 

@@ -97,16 +97,6 @@ final class DigitsMlp implements ReplicatedObjective {
         }
     }
 
-    /** The rows of {@code data} whose label is in {@code classes}, labels kept. */
-    static ClassificationData onlyClasses(ClassificationData data, String name, int... classes) {
-        int n = 0;
-        for (int l : data.labels()) if (contains(classes, l)) n++;
-        int[] idx = new int[n];
-        n = 0;
-        for (int i = 0; i < data.rows(); i++) if (contains(classes, data.labels()[i])) idx[n++] = i;
-        return data.subset(name, idx);
-    }
-
     private static boolean contains(int[] a, int v) {
         for (int x : a) if (x == v) return true;
         return false;

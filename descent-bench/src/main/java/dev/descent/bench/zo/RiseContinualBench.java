@@ -1,5 +1,6 @@
 package dev.descent.bench.zo;
 
+import dev.descent.continual.Streams;
 import dev.descent.data.ClassificationData;
 import dev.descent.data.Datasets;
 import dev.descent.nn.FlatParameters;
@@ -52,7 +53,8 @@ import java.util.Locale;
 public final class RiseContinualBench {
     private RiseContinualBench() {}
 
-    private static final int[][] TASKS = {{0, 1}, {2, 3}, {4, 5}, {6, 7}, {8, 9}};
+    /** The split of the continual streams ({@link Streams#pairs}): five tasks of two classes. */
+    private static final int[][] TASKS = Streams.pairs();
 
     public static void main(String[] args) {
         int steps = args.length > 0 ? Integer.parseInt(args[0]) : 300;
@@ -115,13 +117,13 @@ public final class RiseContinualBench {
         boolean zo = arm.startsWith("norm-matched");
         double[][] acc = new double[TASKS.length + 1][TASKS.length];
         ClassificationData[] taskTest = new ClassificationData[TASKS.length];
-        for (int j = 0; j < TASKS.length; j++) taskTest[j] = DigitsMlp.onlyClasses(test, "test/" + j, TASKS[j]);
+        for (int j = 0; j < TASKS.length; j++) taskTest[j] = Streams.onlyClasses(test, "test/" + j, TASKS[j]);
         for (int t = 0; t < TASKS.length; t++) {
-            ClassificationData task = DigitsMlp.onlyClasses(train, "train/" + t, TASKS[t]);
+            ClassificationData task = Streams.onlyClasses(train, "train/" + t, TASKS[t]);
             if (t > 0) {
                 int[] old = new int[2 * t];
                 for (int k = 0; k < 2 * t; k++) old[k] = TASKS[k / 2][k % 2];
-                double[] k = curvature(net, DigitsMlp.onlyClasses(train, "retention", old), task, seed, t);
+                double[] k = curvature(net, Streams.onlyClasses(train, "retention", old), task, seed, t);
                 acc[TASKS.length][0] += k[0] / (TASKS.length - 1);
                 acc[TASKS.length][1] += k[1] / (TASKS.length - 1);
             }
