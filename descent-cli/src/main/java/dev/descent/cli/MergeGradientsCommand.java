@@ -66,7 +66,10 @@ final class MergeGradientsCommand implements Callable<Integer> {
         CharTokenizer tok = new CharTokenizer(Checkpoint.info(run).vocabulary().toCharArray());
         List<Problem> problems = new ArrayList<>();
         for (int i = 0; i < examples; i++) problems.add(t.problem(seed, i));
-        var g = GradientSigns.ofTask(model, tok, t, problems, v);
+        var g = new java.util.LinkedHashMap<>(GradientSigns.ofTask(model, tok, t, problems, v));
+        // only the checkpoint's names (a tied entry such as lm_head.weight is there only if the run wrote it)
+        var names = dev.descent.io.Safetensors.readHeader(Checkpoint.locate(run).resolve("model.safetensors")).tensors().keySet();
+        g.keySet().retainAll(names);
         GradientSigns.write(out, g, v, examples);
         spec.commandLine().getOut().printf("%s: %d tensors, vote %s over %d %s problems%n", out, g.size(), v.name().toLowerCase(Locale.ROOT),
                 examples, t.name());

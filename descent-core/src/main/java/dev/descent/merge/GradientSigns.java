@@ -70,19 +70,23 @@ public final class GradientSigns {
     /**
      * The statistic for a GPT on task problems: example i's loss is the supervised fine-tuning loss of
      * {@link SftObjective} (next-token cross-entropy on the reference completion and the stop token) of
-     * {@code problems.get(i)}, without dropout.
+     * {@code problems.get(i)}, without dropout. Tied entries of a checkpoint ({@link Gpt#TIED}) get the
+     * statistic of the tensor they share.
      */
     public static Map<String, Tensor> ofTask(Gpt model, CharTokenizer tokenizer, Task task, List<Problem> problems, Vote vote) {
         boolean training = model.isTraining();
         model.train(false);
         try {
-            return compute(model.parameters(), problems.size(), vote, i -> {
+            Map<String, Tensor> g = compute(model.parameters(), problems.size(), vote, i -> {
                 Problem p = problems.get(i);
                 int[] line = tokenizer.encode(p.prompt() + p.reference() + task.stop());
                 SftObjective one = new SftObjective(model, new int[][] {line}, new int[] {p.prompt().length()}, 1, 0);
                 one.prepare(0);
                 one.lossAndGradient();
             });
+            // A checkpoint also writes tied entries (lm_head.weight = wte): they get the same statistic, so the merged copies stay equal.
+            for (var tied : Gpt.TIED.entrySet()) if (g.containsKey(tied.getValue())) g.put(tied.getKey(), g.get(tied.getValue()));
+            return g;
         } finally {
             model.train(training);
         }
