@@ -14,7 +14,7 @@ import picocli.CommandLine.Spec;
 /** {@code descent merge --config merge.yaml --out DIR}: merge models described in mergekit's YAML schema. */
 @Command(name = "merge", mixinStandardHelpOptions = true,
         description = "Merge models (run folders or .safetensors files) as a mergekit YAML describes: linear, task_arithmetic, ties, "
-                + "dare_linear, dare_ties, breadcrumbs, breadcrumbs_ties, ace, pcb (docs/merging.md). Writes DIR/model.safetensors and DIR/merge.yaml.")
+                + "dare_linear, dare_ties, breadcrumbs, breadcrumbs_ties, ace, pcb, opcm, gradfix (docs/merging.md; gradfix reads a gradient file from merge-gradients). Writes DIR/model.safetensors and DIR/merge.yaml.")
 final class MergeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.descent.bench.experiment.Experiment;
 import dev.descent.bench.experiment.Experiments;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ExperimentCommandTest {
@@ -15,7 +16,8 @@ class ExperimentCommandTest {
     void listNamesEveryExperimentWithItsOptionsAndDefaults() {
         CliRun r = run("experiment", "list");
         assertEquals(0, r.exit(), r.err());
-        assertEquals(7, Experiments.all().size());
+        assertEquals(List.of("zovh-hessian", "zovh-convergence", "deepzero-digits", "rise-continual", "bolt", "lora-rank-snr"),
+                Experiments.all().stream().map(Experiment::name).limit(6).toList());
         for (Experiment e : Experiments.all()) {
             assertTrue(r.out().contains(e.name() + "\n  " + e.description()), r.out());
             for (String key : e.options().fields().keySet()) assertTrue(r.out().contains("    " + key + " "), key + " in " + r.out());
@@ -45,7 +47,9 @@ class ExperimentCommandTest {
 
     @Test
     void badInputExitsWithCodeTwoAndOneLine() {
-        run("experiment", "run", "deepzero").assertBadInput("unknown experiment 'deepzero'; valid: zovh-hessian, zovh-convergence, deepzero-digits, rise-continual, bolt, lora-rank-snr, continual");
+        String valid = String.join(", ", Experiments.all().stream().map(Experiment::name).toList());
+        run("experiment", "run", "deepzero").assertBadInput("unknown experiment 'deepzero'; valid: " + valid);
+        run("experiment", "run", "merge-experts", "--set", "families=gpt,cnn").assertBadInput("families: unknown family 'cnn'; valid: gpt, mlp");
         run("experiment", "run", "deepzero-digits", "--set", "stepz=3").assertBadInput("unknown config key 'stepz'; valid keys: steps, seeds");
         run("experiment", "run", "deepzero-digits", "--set", "steps=fast").assertBadInput("config key 'steps' = \"fast\" has the wrong type; allowed: an integer >= 1");
         run("experiment", "run", "rise-continual", "--set", "eval=both").assertBadInput("allowed: one of [task, class]");

@@ -64,7 +64,9 @@ class MergeCommandTest {
         Path out = dir.resolve("merged");
         String models = "models:\n  - model: a.safetensors\n    parameters: {weight: 1.0, density: 0.5}\n";
         run("merge", "--config", config("merge_method: model_soup\nbase_model: base.safetensors\n" + models).toString(), "--out", out.toString())
-                .assertBadInput("unknown merge_method 'model_soup'", "valid: linear, task_arithmetic, ties");
+                .assertBadInput("unknown merge_method 'model_soup'", "valid: linear, task_arithmetic, ties", "ace, pcb, opcm, gradfix");
+        run("merge", "--config", config("merge_method: gradfix\nbase_model: base.safetensors\ngradients: none.safetensors\n" + models).toString(),
+                "--out", out.toString()).assertBadInput("gradients file not found: ");
         run("merge", "--config", config("merge_method: ties\n" + models).toString(), "--out", out.toString()).assertBadInput("needs base_model");
         run("merge", "--config", config("merge_method: ties\nbase_model: base.safetensors\n" + models.replace("0.5", "1.5")).toString(),
                 "--out", out.toString()).assertBadInput("density = 1.5", "(0, 1]");

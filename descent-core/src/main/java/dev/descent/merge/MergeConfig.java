@@ -33,20 +33,24 @@ import java.util.Set;
  * {@code rescale} (defaults per method), {@code lambda} (default 1). Paths are resolved against the folder
  * of the configuration file. Unknown keys are refused with their path. {@code pcb} takes mergekit's
  * method parameters instead: global {@code density} (required, in (0, 1]) and {@code weight} (default 1);
- * per-model parameters are refused for it.
+ * per-model parameters are refused for it. {@code opcm} takes global {@code alpha} (in [0, 1], default 0.5)
+ * and {@code lambda}; the models are merged in their listed order and their weights are ignored.
+ * {@code gradfix} takes the top-level keys {@code gradients} (required: the gradient file of
+ * {@link GradientSigns}, computed at {@code base_model}, the target) and {@code source_model} (the
+ * model the experts were fine-tuned from; default {@code base_model}); {@code weight} defaults to 1.
  *
  * @param base null for a linear merge without a base
  */
 public record MergeConfig(MergeMethod method, Path base, List<Expert> experts, boolean normalize, boolean rescale,
-        double lambda, DType dtype, long seed, double pcbDensity, double pcbWeight) {
+        double lambda, DType dtype, long seed, double pcbDensity, double pcbWeight, double opcmAlpha, Path sourceModel, Path gradients) {
 
     /** One model to merge with its parameters. */
     public record Expert(Path model, double weight, double density, double gamma) {}
 
-    private static final Set<String> TOP = Set.of("merge_method", "base_model", "models", "parameters", "dtype", "seed");
+    private static final Set<String> TOP = Set.of("merge_method", "base_model", "models", "parameters", "dtype", "seed", "source_model", "gradients");
     private static final Set<String> MODEL = Set.of("model", "parameters");
     private static final Set<String> MODEL_PARAMS = Set.of("weight", "density", "gamma");
-    private static final Set<String> GLOBAL_PARAMS = Set.of("normalize", "rescale", "lambda", "weight", "density", "gamma");
+    private static final Set<String> GLOBAL_PARAMS = Set.of("normalize", "rescale", "lambda", "weight", "density", "gamma", "alpha");
 
     public static MergeConfig read(Path file) {
         JsonNode root = YamlConfig.read(file);
@@ -83,7 +87,8 @@ public record MergeConfig(MergeMethod method, Path base, List<Expert> experts, b
             if (method == MergeMethod.PCB && !p.isMissingNode()) {
                 throw new ConfigException(source + ": " + at + ".parameters: pcb takes no per-model parameters; set density and weight under the global parameters");
             }
-            if (weight == null && (method == MergeMethod.ACE || method == MergeMethod.PCB)) weight = 1.0; // ACE's closed form has no per-model weight
+            // ACE's closed form and OPCM have no per-model weight; GradFix's scaling defaults to 1
+            if (weight == null && (method == MergeMethod.ACE || method == MergeMethod.PCB || method == MergeMethod.OPCM || method == MergeMethod.GRADFIX)) weight = 1.0;
             if (weight == null) throw new ConfigException(source + ": " + at + ".parameters.weight is required (a number)");
             Double density = number(p, global, "density", at, source);
             double d = density == null ? 1.0 : density;
@@ -109,8 +114,27 @@ public record MergeConfig(MergeMethod method, Path base, List<Expert> experts, b
             pcbDensity = experts.get(0).density();
             if (global.has("weight")) pcbWeight = finite(global.get("weight"), "parameters.weight", source);
         }
+        double alpha = Opcm.DEFAULT_ALPHA;
+        if (global.has("alpha")) {
+            if (method != MergeMethod.OPCM) throw new ConfigException(source + ": parameters.alpha is opcm's; merge_method " + method.configName() + " takes none");
+            alpha = finite(global.get("alpha"), "parameters.alpha", source);
+            if (!(alpha >= 0 && alpha <= 1)) throw new ConfigException(source + ": parameters.alpha = " + alpha + " is out of range; allowed: a number in [0, 1]");
+        }
+        Path sourceModel = null, gradients = null;
+        for (String key : List.of("source_model", "gradients")) {
+            if (root.has(key) && method != MergeMethod.GRADFIX) {
+                throw new ConfigException(source + ": '" + key + "' is gradfix's; merge_method " + method.configName() + " takes none");
+            }
+        }
+        if (method == MergeMethod.GRADFIX) {
+            if (!root.has("gradients")) {
+                throw new ConfigException(source + ": gradfix needs 'gradients' (a safetensors file of the loss gradients at base_model; see bin/descent merge-gradients)");
+            }
+            gradients = dir.resolve(text(root, "gradients", source));
+            sourceModel = root.has("source_model") ? dir.resolve(text(root, "source_model", source)) : base;
+        }
         return new MergeConfig(method, base, List.copyOf(experts), normalize, rescale, lambda == null ? 1.0 : lambda, dtype, seed,
-                pcbDensity, pcbWeight);
+                pcbDensity, pcbWeight, alpha, sourceModel, gradients);
     }
 
     /** mergekit's dtype names (and the safetensors ones) for the three output dtypes. */

@@ -6,7 +6,8 @@ import java.util.stream.Collectors;
 
 /**
  * The merge methods, by mergekit's names, with mergekit's defaults (its {@code merge_methods/registry.py}
- * and {@code linear.py} at {@code a6e402884ba9bc30da7f23e8304a35f19485de95}), ACE-Merging and PCB.
+ * and {@code linear.py} at {@code a6e402884ba9bc30da7f23e8304a35f19485de95}), ACE-Merging, PCB, sequential
+ * merging by orthogonal projection (OPCM) and GradFix's task vector transport.
  *
  * <table>
  *   <caption>methods</caption>
@@ -20,6 +21,8 @@ import java.util.stream.Collectors;
  *   <tr><td>breadcrumbs_ties</td><td>magnitude_outliers</td><td>sum</td><td>false</td><td>false</td></tr>
  *   <tr><td>ace</td><td colspan="4">closed form per 2-D layer ({@link Ace})</td></tr>
  *   <tr><td>pcb</td><td colspan="4">parameter competition balancing ({@link Pcb})</td></tr>
+ *   <tr><td>opcm</td><td colspan="4">sequential, each task vector projected off the merged one's dominant singular pairs ({@link Opcm})</td></tr>
+ *   <tr><td>gradfix</td><td colspan="4">task vectors masked by the target's gradient signs, then task arithmetic ({@link GradFix})</td></tr>
  * </table>
  */
 public enum MergeMethod {
@@ -31,7 +34,9 @@ public enum MergeMethod {
     BREADCRUMBS(Sparsification.MAGNITUDE_OUTLIERS, false, false, false),
     BREADCRUMBS_TIES(Sparsification.MAGNITUDE_OUTLIERS, true, false, false),
     ACE(Sparsification.NONE, false, false, false),
-    PCB(Sparsification.NONE, false, false, false);
+    PCB(Sparsification.NONE, false, false, false),
+    OPCM(Sparsification.NONE, false, false, false),
+    GRADFIX(Sparsification.NONE, false, false, false);
 
     /** How a task vector is thinned before mixing ({@link Sparsify}). */
     public enum Sparsification { NONE, MAGNITUDE, RANDOM, MAGNITUDE_OUTLIERS }

@@ -35,7 +35,12 @@ import java.util.Map;
  * {@link Philox} stream keyed by seed, model index and tensor name). ACE needs all task vectors of a
  * tensor at once (its closed form couples them) and holds them in float64, as does PCB ({@link Pcb}).
  *
- * <p>Computation is float32 (float64 for ACE); the output dtype is {@code dtype} if given, else each
+ * <p><b>opcm</b> ({@link Opcm}) reads the models one at a time per tensor, in their listed order, and
+ * computes every tensor twice: once for the global norms its rescale needs, once to write. <b>gradfix</b>
+ * ({@link GradFix}) is task arithmetic (no normalisation) of the task vectors {@code θ_i − θ_source}
+ * masked by the signs of the gradient file, added to the base (the target).
+ *
+ * <p>Computation is float32 (float64 for ACE and OPCM); the output dtype is {@code dtype} if given, else each
  * tensor's dtype in the base (or first) model, with F64 written as F32.
  */
 public final class Merger {
@@ -57,18 +62,34 @@ public final class Merger {
                 base = TensorFile.open(MergeConfig.weightsOf(config.base()));
                 open.add(base);
             }
+            TensorFile source = base, gradients = null;
+            if (config.method() == MergeMethod.GRADFIX) {
+                if (!Files.isRegularFile(config.gradients())) {
+                    throw new IllegalArgumentException("gradients file not found: " + config.gradients() + " (compute it with bin/descent merge-gradients)");
+                }
+                gradients = TensorFile.open(config.gradients());
+                open.add(gradients);
+                Path src = MergeConfig.weightsOf(config.sourceModel());
+                if (!Files.isSameFile(src, base.path)) {
+                    source = TensorFile.open(src);
+                    open.add(source);
+                }
+            }
             List<TensorFile> experts = new ArrayList<>();
             List<MergeConfig.Expert> params = new ArrayList<>();
             for (MergeConfig.Expert e : config.experts()) {
                 Path file = MergeConfig.weightsOf(e.model());
-                if (config.method() != MergeMethod.LINEAR && base != null && Files.isSameFile(file, base.path)) continue;
+                if (config.method() != MergeMethod.LINEAR && source != null && Files.isSameFile(file, source.path)) continue;
                 TensorFile f = TensorFile.open(file);
                 open.add(f);
                 experts.add(f);
                 params.add(e);
             }
             TensorFile reference = base != null && config.method() != MergeMethod.LINEAR ? base : experts.get(0);
-            checkSameTensors(reference, base != null ? base : experts.get(0), experts);
+            List<TensorFile> others = new ArrayList<>(experts);
+            if (source != base) others.add(source);
+            checkSameTensors(reference, base != null ? base : experts.get(0), others);
+            if (gradients != null) checkGradients(reference, gradients);
             checkWeights(params);
             List<SafetensorsStream.Entry> entries = new ArrayList<>();
             for (TensorInfo t : reference.tensors().values()) {
@@ -78,8 +99,9 @@ public final class Merger {
             Map<String, String> metadata = new LinkedHashMap<>();
             metadata.put("format", "pt");
             metadata.put("merge_method", config.method().configName());
-            TensorFile b = base;
-            SafetensorsStream.write(out, entries, metadata, e -> mergeTensor(e.name(), b, experts, params));
+            TensorFile b = base, src = source, g = gradients;
+            double opcmScale = config.method() == MergeMethod.OPCM && !experts.isEmpty() ? opcmScale(reference, base, experts) : 1;
+            SafetensorsStream.write(out, entries, metadata, e -> mergeTensor(e.name(), b, src, g, experts, params, opcmScale));
             return new Summary(out, entries.size(), experts.size());
         } finally {
             for (TensorFile f : open) f.close();
@@ -104,6 +126,18 @@ public final class Merger {
         }
     }
 
+    /** Every tensor of the gradient file is a tensor of the models, of the same shape (tensors it lacks get no task vector). */
+    private static void checkGradients(TensorFile reference, TensorFile gradients) {
+        for (TensorInfo t : gradients.tensors().values()) {
+            TensorInfo o = reference.info(t.name());
+            if (o == null) throw new IllegalArgumentException(gradients.path + " has tensor '" + t.name() + "' that " + reference.path + " lacks");
+            if (!Arrays.equals(o.shape(), t.shape())) {
+                throw new IllegalArgumentException("tensor '" + t.name() + "' has shape " + Arrays.toString(t.shape()) + " in " + gradients.path
+                        + " but " + Arrays.toString(o.shape()) + " in " + reference.path);
+            }
+        }
+    }
+
     private void checkWeights(List<MergeConfig.Expert> params) {
         MergeMethod m = config.method();
         if (m == MergeMethod.ACE || m == MergeMethod.PCB || m.consensus || !config.normalize() || params.isEmpty()) return;
@@ -115,7 +149,8 @@ public final class Merger {
         }
     }
 
-    private float[] mergeTensor(String name, TensorFile base, List<TensorFile> experts, List<MergeConfig.Expert> params) throws IOException {
+    private float[] mergeTensor(String name, TensorFile base, TensorFile source, TensorFile gradients, List<TensorFile> experts,
+            List<MergeConfig.Expert> params, double opcmScale) throws IOException {
         int n = Math.toIntExact((base != null ? base : experts.get(0)).info(name).elements());
         MergeMethod m = config.method();
         if (m == MergeMethod.LINEAR) return linear(name, n, experts, params);
@@ -125,11 +160,23 @@ public final class Merger {
             return out;
         }
         if (m == MergeMethod.ACE || m == MergeMethod.PCB) return coupled(name, n, base, experts);
+        if (m == MergeMethod.OPCM) {
+            float[] b = new float[n];
+            base.read(name, b);
+            double[] s = opcmSum(name, base, b, experts);
+            double f = config.lambda() * opcmScale;
+            for (int j = 0; j < n; j++) out[j] = (float) (b[j] + f * s[j]);
+            return out;
+        }
+        if (m == MergeMethod.GRADFIX && gradients.info(name) == null) {
+            base.read(name, out); // the reference builds the transported vector from the tensors with a gradient only
+            return out;
+        }
         float[] delta = new float[n];
         float[] divisor = null;
         if (m.consensus) {
             for (int i = 0; i < experts.size(); i++) {
-                taskVector(name, i, base, experts, params, delta);
+                taskVector(name, i, source, gradients, experts, params, delta);
                 float w = (float) params.get(i).weight();
                 for (int j = 0; j < n; j++) out[j] += w * delta[j];
             }
@@ -138,7 +185,7 @@ public final class Merger {
             Arrays.fill(out, 0f);
             if (config.normalize()) divisor = new float[n];
             for (int i = 0; i < experts.size(); i++) {
-                taskVector(name, i, base, experts, params, delta);
+                taskVector(name, i, source, gradients, experts, params, delta);
                 float w = (float) params.get(i).weight();
                 for (int j = 0; j < n; j++) {
                     float wd = w * delta[j];
@@ -152,7 +199,7 @@ public final class Merger {
         } else {
             float sum = 0;
             for (int i = 0; i < experts.size(); i++) {
-                taskVector(name, i, base, experts, params, delta);
+                taskVector(name, i, source, gradients, experts, params, delta);
                 float w = (float) params.get(i).weight();
                 sum += w;
                 for (int j = 0; j < n; j++) out[j] += w * delta[j];
@@ -168,9 +215,9 @@ public final class Merger {
         return out;
     }
 
-    /** δ_i = θ_i − θ_base of tensor {@code name}, sparsified, into {@code d}. */
-    private void taskVector(String name, int i, TensorFile base, List<TensorFile> experts, List<MergeConfig.Expert> params, float[] d)
-            throws IOException {
+    /** δ_i = θ_i − θ_base of tensor {@code name} (θ_source for gradfix, then masked), sparsified, into {@code d}. */
+    private void taskVector(String name, int i, TensorFile base, TensorFile gradients, List<TensorFile> experts, List<MergeConfig.Expert> params,
+            float[] d) throws IOException {
         int n = d.length;
         experts.get(i).read(name, d);
         TensorInfo bt = base.info(name);
@@ -181,6 +228,11 @@ public final class Merger {
             for (int j = 0; j < m; j++) d[from + j] -= chunk[j];
         }
         MergeConfig.Expert p = params.get(i);
+        if (config.method() == MergeMethod.GRADFIX) {
+            float[] g = new float[n];
+            gradients.read(name, g);
+            GradFix.mask(d, g, n);
+        }
         switch (config.method().sparsification) {
             case NONE -> {}
             case MAGNITUDE -> Sparsify.magnitude(d, n, p.density(), config.rescale());
@@ -203,6 +255,48 @@ public final class Merger {
             base.read(bt, from, chunk, 0, m);
             for (int j = 0; j < m; j++) out[from + j] += chunk[j];
         }
+    }
+
+    /**
+     * OPCM's running sum S of tensor {@code name} after every model (float64; {@code b} holds the base's
+     * values): τ_1, then each next task vector projected ({@link Opcm#addProjected}) on a 2-D tensor, added as is elsewhere.
+     */
+    private double[] opcmSum(String name, TensorFile base, float[] b, List<TensorFile> experts) throws IOException {
+        int n = b.length;
+        int[] shape = base.info(name).shape();
+        float[] x = new float[n];
+        double[] s = new double[n];
+        double[] tau = new double[n];
+        for (int i = 0; i < experts.size(); i++) {
+            experts.get(i).read(name, x);
+            for (int j = 0; j < n; j++) tau[j] = (double) x[j] - b[j];
+            if (i == 0) System.arraycopy(tau, 0, s, 0, n);
+            else if (shape.length == 2) Opcm.addProjected(s, tau, shape[0], shape[1], config.opcmAlpha());
+            else for (int j = 0; j < n; j++) s[j] += tau[j];
+        }
+        return s;
+    }
+
+    /** OPCM's final rescale n̄/‖S‖: the mean over models of ‖τ_i‖ over the norm of the sum, every tensor counted (a first pass). */
+    private double opcmScale(TensorFile reference, TensorFile base, List<TensorFile> experts) throws IOException {
+        double[] taskNorm2 = new double[experts.size()];
+        double sumNorm2 = 0;
+        for (TensorInfo t : reference.tensors().values()) {
+            int n = Math.toIntExact(t.elements());
+            float[] b = new float[n], x = new float[n];
+            base.read(t.name(), b);
+            for (int i = 0; i < experts.size(); i++) {
+                experts.get(i).read(t.name(), x);
+                for (int j = 0; j < n; j++) {
+                    double d = (double) x[j] - b[j];
+                    taskNorm2[i] += d * d;
+                }
+            }
+            for (double v : opcmSum(t.name(), base, b, experts)) sumNorm2 += v * v;
+        }
+        double mean = 0;
+        for (double v : taskNorm2) mean += Math.sqrt(v) / experts.size();
+        return sumNorm2 == 0 ? 1 : mean / Math.sqrt(sumNorm2);
     }
 
     private float[] linear(String name, int n, List<TensorFile> experts, List<MergeConfig.Expert> params) throws IOException {

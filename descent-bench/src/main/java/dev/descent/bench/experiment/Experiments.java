@@ -23,8 +23,9 @@ import java.util.Map;
 /**
  * The experiments by name: the zeroth-order claim studies of {@code bench.zo} (ZoVH's Hessian
  * estimation errors and convergence, DeepZero on digits, RISE on continual split digits, AR1-ZO's
- * SNR against the LoRA rank), the LoRA variants ({@code bench.peft}), the RL studies ({@code bench.rl}) and the
- * continual-learning study ({@code bench.continual}).
+ * SNR against the LoRA rank), the LoRA variants ({@code bench.peft}), the RL studies ({@code bench.rl}), the
+ * continual-learning study ({@code bench.continual}) and the merging claims ({@code bench.merge}: ACE against the
+ * task-vector methods on trained experts, GradFix's transport to another base).
  */
 public final class Experiments {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -176,6 +177,51 @@ public final class Experiments {
                             (Integer) o.get("per_class"), (Integer) o.get("permuted_tasks"), (Integer) o.get("label_tasks"), (Integer) o.get("label_steps"), dir), out);
                     return files(md, dir.resolve("continual.json"));
                 }));
+                }));
+        add(new Simple("merge-experts", "ACE-Merging's claim: one base fine-tuned into experts (a char GPT on four generated tasks, an MLP on five "
+                + "split-digits tasks), merged by task arithmetic, TIES, DARE, PCB, ACE and OPCM, each tuned on validation; average normalised "
+                + "test accuracy; writes the base, the experts and each method's chosen merge YAML into out",
+                new Schema().add(text("families", "gpt,mlp", "families: gpt, mlp or gpt,mlp"))
+                        .add(count("seeds", 3, "seeds (base init, batches)"))
+                        .add(count("gpt_base_steps", 600, "GPT base steps on the task mixture"))
+                        .add(count("gpt_expert_steps", 400, "GPT expert steps on its task"))
+                        .add(count("mlp_base_steps", 60, "MLP base steps on all digits"))
+                        .add(count("mlp_expert_steps", 150, "MLP expert steps on its two classes"))
+                        .add(count("train_examples", 2000, "GPT training problems per task"))
+                        .add(text("out", "bench/results/merge-experts", "output folder")),
+                (o, out) -> markdown(p -> {
+                    try {
+                        dev.descent.bench.merge.MergeExpertsBench.run(new dev.descent.bench.merge.MergeExpertsBench.Options((String) o.get("families"),
+                                (Integer) o.get("seeds"), (Integer) o.get("gpt_base_steps"), (Integer) o.get("gpt_expert_steps"),
+                                (Integer) o.get("mlp_base_steps"), (Integer) o.get("mlp_expert_steps"), (Integer) o.get("train_examples"),
+                                Path.of((String) o.get("out"))), p);
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }, out)));
+        add(new Simple("merge-gradfix", "GradFix's claim: a task vector learnt on base A moved to base B (trained from another seed) by "
+                + "gradient-sign masking vs adding it unmasked, α tuned on validation for each; test accuracy on the GPT tasks and split digits; "
+                + "writes the bases, experts, gradient files and chosen YAMLs into out",
+                new Schema().add(text("families", "gpt,mlp", "families: gpt, mlp or gpt,mlp"))
+                        .add(count("seeds", 3, "seeds (base A init; base B uses seed + 500)"))
+                        .add(count("gpt_base_steps", 600, "GPT base steps on the task mixture"))
+                        .add(count("gpt_expert_steps", 400, "GPT expert steps on its task"))
+                        .add(count("mlp_base_steps", 60, "MLP base steps on all digits"))
+                        .add(count("mlp_expert_steps", 150, "MLP expert steps on its two classes"))
+                        .add(count("train_examples", 2000, "GPT training problems per task"))
+                        .add(count("examples", 16, "labelled examples for the gradient signs at B"))
+                        .add(new Field("vote", String.class, "max", 0, 0, List.of("max", "mean"), "how per-example gradients are combined"))
+                        .add(text("out", "bench/results/merge-gradfix", "output folder")),
+                (o, out) -> markdown(p -> {
+                    try {
+                        dev.descent.bench.merge.GradFixTransportBench.run(new dev.descent.bench.merge.GradFixTransportBench.Options(
+                                (String) o.get("families"), (Integer) o.get("seeds"), (Integer) o.get("gpt_base_steps"), (Integer) o.get("gpt_expert_steps"),
+                                (Integer) o.get("mlp_base_steps"), (Integer) o.get("mlp_expert_steps"), (Integer) o.get("train_examples"),
+                                (Integer) o.get("examples"), (String) o.get("vote"), Path.of((String) o.get("out"))), p);
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }, out)));
     }
 
     private Experiments() {}
