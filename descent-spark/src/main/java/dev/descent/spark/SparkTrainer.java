@@ -76,11 +76,28 @@ public final class SparkTrainer {
     /** Starts a new run in {@code out_dir} (replacing a run there only when {@code overwrite}), or continues the one in {@code resumeDir}. */
     public Result run(Path resumeDir, boolean overwrite) throws IOException {
         ClusterConfig cluster = config.cluster();
-        TrainConfig train = config.train();
         MasterCheck.reachable(cluster.master(), cluster.connectTimeoutSeconds());
+        // Build the driver's replica (and so check the configuration) before connecting.
+        Replica driver = new Replica(config.train(), cluster.mode(), Exchange.local(cluster.workers()));
+        try (JavaSparkContext sc = new JavaSparkContext(sparkConf(cluster.master(), sparkConf))) {
+            sc.setLogLevel(sparkConf.getOrDefault("descent.logLevel", "WARN"));
+            return run(sc, driver, resumeDir, overwrite);
+        }
+    }
+
+    /**
+     * The same run on a context the caller owns (an application that already has one, or several runs on
+     * one set of executors); {@code cluster.master} and {@code connect_timeout} are then not used.
+     */
+    public Result run(JavaSparkContext sc, Path resumeDir, boolean overwrite) throws IOException {
+        return run(sc, new Replica(config.train(), config.cluster().mode(), Exchange.local(config.cluster().workers())), resumeDir, overwrite);
+    }
+
+    private Result run(JavaSparkContext sc, Replica driver, Path resumeDir, boolean overwrite) throws IOException {
+        ClusterConfig cluster = config.cluster();
+        TrainConfig train = config.train();
         Path runDir = resumeDir != null ? resumeDir : Path.of(train.getString("out_dir"));
         // The driver's replica holds the state between stages, for the checkpoints.
-        Replica driver = new Replica(train, cluster.mode(), Exchange.local(cluster.workers()));
         TrainingState state;
         if (resumeDir != null) {
             Checkpoint.removeLeftovers(resumeDir);
@@ -105,11 +122,8 @@ public final class SparkTrainer {
         long sent = 0;
         long received = 0;
         long t0 = System.nanoTime();
-        SparkConf conf = sparkConf(cluster);
-        try (JavaSparkContext sc = new JavaSparkContext(conf);
-             BufferedWriter metrics = Files.newBufferedWriter(runDir.resolve("metrics.jsonl"), StandardCharsets.UTF_8,
+        try (BufferedWriter metrics = Files.newBufferedWriter(runDir.resolve("metrics.jsonl"), StandardCharsets.UTF_8,
                      StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
-            sc.setLogLevel(sparkConf.getOrDefault("descent.logLevel", "WARN"));
             while (state.step() < maxIters) {
                 long end = Math.min(maxIters, (state.step() / interval + 1) * interval);
                 StageTask.Result[] results = stage(sc, train, cluster, state, end);
@@ -178,7 +192,11 @@ public final class SparkTrainer {
         return e instanceof RuntimeException r ? r : new IllegalStateException(e.getMessage(), e);
     }
 
-    private SparkConf sparkConf(ClusterConfig cluster) {
+    /**
+     * The context settings of a run on {@code master}: these defaults, then {@code overrides} (the key
+     * {@code descent.logLevel} is the driver's log level, not a Spark setting).
+     */
+    public static SparkConf sparkConf(String master, Map<String, String> overrides) {
         Map<String, String> c = new LinkedHashMap<>();
         c.put("spark.app.name", "descent-train");
         c.put("spark.ui.enabled", "false");
@@ -186,9 +204,9 @@ public final class SparkTrainer {
         c.put("spark.scheduler.barrier.maxConcurrentTasksCheck.interval", "2s");
         c.put("spark.scheduler.barrier.maxConcurrentTasksCheck.maxFailures", "30");
         c.put("spark.executor.extraJavaOptions", "--add-modules=jdk.incubator.vector --enable-native-access=ALL-UNNAMED");
-        c.putAll(sparkConf);
+        c.putAll(overrides);
         c.remove("descent.logLevel");
-        SparkConf conf = new SparkConf(false).setMaster(cluster.master());
+        SparkConf conf = new SparkConf(false).setMaster(master);
         c.forEach(conf::set);
         return conf;
     }
