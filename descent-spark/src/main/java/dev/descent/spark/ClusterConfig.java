@@ -1,0 +1,91 @@
+package dev.descent.spark;
+
+import dev.descent.train.ConfigException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The {@code cluster:} section of a distributed training configuration (the rest of the file is a
+ * plain {@code bin/descent train} configuration, {@link dev.descent.train.TrainConfig}):
+ * <ul>
+ *   <li>{@code master}: the Spark master URL ({@code local[N]}, {@code spark://host:port}, {@code yarn},
+ *       {@code k8s://…}); default {@code local[2]};</li>
+ *   <li>{@code workers}: W, the number of ranks (barrier tasks, one data shard each); default 2. The
+ *       cluster must offer W task slots at once (barrier mode runs all ranks together);</li>
+ *   <li>{@code mode}: {@code data_parallel} (synchronous first-order training, the gradient of the
+ *       global batch reduced over the ranks in rank order) or {@code seed_zo} (seed-shared MeZO: only
+ *       (step, rank, projected gradient) crosses the network); default {@code data_parallel};</li>
+ *   <li>{@code connect_timeout}: seconds to wait for a {@code spark://} master to accept a connection
+ *       before giving up with a message (default 10);</li>
+ *   <li>{@code checkpoint_interval}: steps between the driver's checkpoints (0: the run's
+ *       {@code eval_interval}); each interval runs as one barrier stage, which Spark restarts as a whole
+ *       from the last checkpoint when a worker is lost.</li>
+ * </ul>
+ */
+public record ClusterConfig(String master, int workers, Mode mode, int connectTimeoutSeconds, int checkpointInterval)
+        implements java.io.Serializable {
+
+    /** How the ranks train together. */
+    public enum Mode {
+        DATA_PARALLEL("data_parallel"), SEED_ZO("seed_zo");
+
+        private final String id;
+
+        Mode(String id) { this.id = id; }
+
+        public String id() { return id; }
+
+        static Mode of(String text) {
+            for (Mode m : values()) if (m.id.equals(text)) return m;
+            throw new ConfigException("config key 'cluster.mode' = " + text + " is not a mode; allowed: data_parallel, seed_zo");
+        }
+    }
+
+    /** The keys of the section, in the order they are documented. */
+    public static final List<String> KEYS = List.of("master", "workers", "mode", "connect_timeout", "checkpoint_interval");
+
+    public static ClusterConfig defaults() {
+        return new ClusterConfig("local[2]", 2, Mode.DATA_PARALLEL, 10, 0);
+    }
+
+    public ClusterConfig {
+        if (master == null || master.isBlank()) throw new ConfigException("config key 'cluster.master' is empty; allowed: a Spark master URL");
+        if (workers < 1 || workers > 4096) {
+            throw new ConfigException("config key 'cluster.workers' = " + workers + " is out of range; allowed: an integer in [1, 4096]");
+        }
+        if (connectTimeoutSeconds < 1 || connectTimeoutSeconds > 3600) {
+            throw new ConfigException("config key 'cluster.connect_timeout' = " + connectTimeoutSeconds
+                    + " is out of range; allowed: seconds in [1, 3600]");
+        }
+        if (checkpointInterval < 0) {
+            throw new ConfigException("config key 'cluster.checkpoint_interval' = " + checkpointInterval + " is out of range; allowed: >= 0");
+        }
+    }
+
+    /** This section with {@code entries} (key → YAML scalar text) applied over it; unknown keys are refused with the list of known ones. */
+    public ClusterConfig with(Map<String, String> entries) {
+        Map<String, String> all = new LinkedHashMap<>();
+        all.put("master", master);
+        all.put("workers", Integer.toString(workers));
+        all.put("mode", mode.id());
+        all.put("connect_timeout", Integer.toString(connectTimeoutSeconds));
+        all.put("checkpoint_interval", Integer.toString(checkpointInterval));
+        for (var e : entries.entrySet()) {
+            if (!KEYS.contains(e.getKey())) {
+                throw new ConfigException("config key 'cluster." + e.getKey() + "' is unknown; allowed: " + KEYS);
+            }
+            all.put(e.getKey(), e.getValue());
+        }
+        return new ClusterConfig(all.get("master"), integer(all, "workers"), Mode.of(all.get("mode")),
+                integer(all, "connect_timeout"), integer(all, "checkpoint_interval"));
+    }
+
+    private static int integer(Map<String, String> all, String key) {
+        try {
+            return Integer.parseInt(all.get(key).trim());
+        } catch (NumberFormatException e) {
+            throw new ConfigException("config key 'cluster." + key + "' = " + all.get(key) + " is not an integer");
+        }
+    }
+}
