@@ -15,7 +15,7 @@ class ExperimentCommandTest {
     void listNamesEveryExperimentWithItsOptionsAndDefaults() {
         CliRun r = run("experiment", "list");
         assertEquals(0, r.exit(), r.err());
-        assertEquals(6, Experiments.all().size());
+        assertEquals(9, Experiments.all().size());
         for (Experiment e : Experiments.all()) {
             assertTrue(r.out().contains(e.name() + "\n  " + e.description()), r.out());
             for (String key : e.options().fields().keySet()) assertTrue(r.out().contains("    " + key + " "), key + " in " + r.out());
