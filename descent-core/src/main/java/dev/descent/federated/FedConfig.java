@@ -19,7 +19,9 @@ import java.util.Map;
  *   <li>FedAdam: η = 0.1, η_l = 0.1, β₁ = 0.9, β₂ = 0.99, τ = 1e-9; FedYogi: η = 0.01, η_l = 0.0316,
  *       β₁ = 0.9, β₂ = 0.99, τ = 1e-3 ({@code eta}, {@code eta_l} and {@code tau} left unset take the
  *       strategy's default; FedAvg and FedProx clients use η_l = 0.1);</li>
- *   <li>FedProx: {@code proximal_mu} (Flower requires it; 0.01 here when unset).</li>
+ *   <li>FedProx: {@code proximal_mu} (Flower requires it; 0.01 here when unset);</li>
+ *   <li>Ferret: {@code ferret_k} 4096, {@code ferret_momentum} 0.9, {@code ferret_slr_max} 10,
+ *       {@code ferret_slr_min} 0, its authors' defaults ({@link Ferret}).</li>
  * </ul>
  * Client training is {@code local_epochs} epochs of minibatch SGD at η_l with batches of
  * {@code batch_size} (the last batch of an epoch may be smaller), a fresh optimizer each round, as
@@ -27,7 +29,7 @@ import java.util.Map;
  */
 public final class FedConfig {
     /** Strategies the simulation runs. */
-    public static final List<String> STRATEGIES = List.of("fedavg", "fedprox", "fedadam", "fedyogi");
+    public static final List<String> STRATEGIES = List.of("fedavg", "fedprox", "fedadam", "fedyogi", "ferret");
     /** Partitioners. */
     public static final List<String> PARTITIONS = List.of("iid", "dirichlet", "shards");
     /** Datasets. */
@@ -56,6 +58,10 @@ public final class FedConfig {
         def("beta_2", Double.class, 0.99, 0, 1, null, "server second-moment decay (fedadam, fedyogi)");
         def("tau", Double.class, Double.NaN, 0, INF, null, "server adaptivity (unset: the strategy's default)");
         def("proximal_mu", Double.class, Double.NaN, 0, INF, null, "FedProx proximal coefficient (unset: 0.01 for fedprox, 0 otherwise)");
+        def("ferret_k", Integer.class, 4096, 2, 1 << 20, null, "Ferret: number of shared seeds K");
+        def("ferret_momentum", Double.class, 0.9, 0, 1, null, "Ferret: decay of the server's seed pool");
+        def("ferret_slr_max", Double.class, 10.0, 0, INF, null, "Ferret: server learning rate at round 1 (linear annealing)");
+        def("ferret_slr_min", Double.class, 0.0, 0, INF, null, "Ferret: server learning rate the annealing ends at");
         def("hidden", Integer.class, 32, 1, 1 << 16, null, "hidden width of the MLP classifier");
         def("seed", Integer.class, 0, 0, Integer.MAX_VALUE, null, "seed of the partition, initialisation, sampling and batches");
     }
@@ -99,6 +105,10 @@ public final class FedConfig {
     public int batchSize() { return (Integer) values.get("batch_size"); }
     public double beta1() { return (Double) values.get("beta_1"); }
     public double beta2() { return (Double) values.get("beta_2"); }
+    public int ferretK() { return (Integer) values.get("ferret_k"); }
+    public double ferretMomentum() { return (Double) values.get("ferret_momentum"); }
+    public double ferretSlrMax() { return (Double) values.get("ferret_slr_max"); }
+    public double ferretSlrMin() { return (Double) values.get("ferret_slr_min"); }
     public int hidden() { return (Integer) values.get("hidden"); }
     public long seed() { return (Integer) values.get("seed"); }
 

@@ -18,7 +18,8 @@ import java.util.Objects;
 /**
  * Federated training simulated in one process: K clients, each a partition of a dataset
  * ({@link Partitions}), train an {@link MlpClassifier} locally ({@link ClientObjective} on the one
- * {@link TrainingLoop}) and the server combines their models (FedAvg, FedProx, FedAdam, FedYogi).
+ * {@link TrainingLoop}) and the server combines their models (FedAvg, FedProx, FedAdam, FedYogi), or,
+ * for Ferret, their updates' coordinates along shared random directions ({@link Ferret}).
  * Round r (1-based, Flower's {@code server_round}):
  * <ol>
  *   <li>sample {@code max(⌊K·fraction_fit⌋, min_fit_clients)} clients: the first of a seeded permutation
@@ -44,6 +45,8 @@ public final class FederatedSimulation {
     private final ClassificationData test;
     private final float[] global;
     private final ServerUpdate server;
+    /** Ferret's seed pool and shared directions, for strategy ferret. */
+    private final Ferret ferret;
     private int round;
 
     /**
@@ -68,8 +71,11 @@ public final class FederatedSimulation {
         }
         this.evaluation = new ClassifierRowLoss(worker, test);
         this.global = worker.parameters().values().clone();
+        this.ferret = config.strategy().equals("ferret")
+                ? new Ferret(worker.parameters().list().stream().mapToInt(p -> p.value().size()).toArray(), config.ferretK(), config.ferretMomentum(), config.seed())
+                : null;
         this.server = switch (config.strategy()) {
-            case "fedavg", "fedprox" -> ServerUpdate.FED_AVG;
+            case "fedavg", "fedprox", "ferret" -> ServerUpdate.FED_AVG;
             case "fedadam" -> new FedOptUpdate(FedOptUpdate.Kind.ADAM, config.eta(), config.beta1(), config.beta2(), config.tau());
             case "fedyogi" -> new FedOptUpdate(FedOptUpdate.Kind.YOGI, config.eta(), config.beta1(), config.beta2(), config.tau());
             default -> throw new IllegalArgumentException("unknown strategy '" + config.strategy() + "'; allowed: " + FedConfig.STRATEGIES);
@@ -122,6 +128,7 @@ public final class FederatedSimulation {
     public Round round() {
         int r = ++round;
         int[] chosen = sampleClients(r);
+        if (ferret != null) return ferretRound(r, chosen);
         double[] sum = new double[global.length];
         long examples = 0;
         double lossSum = 0;
@@ -135,6 +142,29 @@ public final class FederatedSimulation {
         }
         for (int i = 0; i < sum.length; i++) sum[i] /= examples;
         server.apply(global, sum, r);
+        System.arraycopy(global, 0, worker.parameters().values(), 0, global.length);
+        return new Round(r, chosen, lossSum / examples, evaluation.accuracy(test), evaluation.meanLoss(test));
+    }
+
+    /** A Ferret round: clients send seed coordinates of their updates, the server rebuilds ({@link Ferret}). */
+    private Round ferretRound(int r, int[] chosen) {
+        List<double[][]> coordinates = new ArrayList<>();
+        double[] weights = new double[chosen.length];
+        double batchesTotal = 0;
+        long examples = 0;
+        double lossSum = 0;
+        for (int j = 0; j < chosen.length; j++) {
+            int k = chosen[j];
+            ClassifierRowLoss client = clients.get(k);
+            float[] w = trainClient(k, r);
+            coordinates.add(ferret.project(global, w, Philox.stream(config.seed(), "ferret/choice").derive(k).derive(r)));
+            weights[j] = (client.rows() + config.batchSize() - 1) / config.batchSize();
+            batchesTotal += weights[j];
+            examples += client.rows();
+            lossSum += (double) client.rows() * client.meanLoss(client.data());
+        }
+        for (int j = 0; j < weights.length; j++) weights[j] /= batchesTotal;
+        ferret.serverStep(global, coordinates, weights, Ferret.serverLearningRate(r, config.rounds(), config.ferretSlrMax(), config.ferretSlrMin()));
         System.arraycopy(global, 0, worker.parameters().values(), 0, global.length);
         return new Round(r, chosen, lossSum / examples, evaluation.accuracy(test), evaluation.meanLoss(test));
     }
