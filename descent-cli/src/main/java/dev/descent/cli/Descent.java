@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 @Command(name = "descent", mixinStandardHelpOptions = true, version = "descent 0.1.0",
         description = "Train and adapt models with the optimizers of the research literature, on a plain JVM.",
         subcommands = {DemoCommand.class, TrainCommand.class, SampleCommand.class, BenchCommand.class, OptimCommand.class, OptimizersCommand.class, ReportCommand.class,
-                RunsCommand.class, ZoCommand.class, ExperimentCommand.class, PeftCommand.class, RlCommand.class, QuantizeCommand.class, MergeCommand.class, ContinualCommand.class, MergeGradientsCommand.class,
+                RunsCommand.class, ZoCommand.class, ExperimentCommand.class, PeftCommand.class, RlCommand.class, QuantizeCommand.class, MergeCommand.class, ContinualCommand.class, MergeGradientsCommand.class, DpCommand.class, FedCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Descent implements Runnable {
     /** Exit code for bad input (config errors, missing files). */

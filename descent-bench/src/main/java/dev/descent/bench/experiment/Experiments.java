@@ -24,8 +24,9 @@ import java.util.Map;
  * The experiments by name: the zeroth-order claim studies of {@code bench.zo} (ZoVH's Hessian
  * estimation errors and convergence, DeepZero on digits, RISE on continual split digits, AR1-ZO's
  * SNR against the LoRA rank), the LoRA variants ({@code bench.peft}), the RL studies ({@code bench.rl}), the
- * continual-learning study ({@code bench.continual}) and the merging claims ({@code bench.merge}: ACE against the
- * task-vector methods on trained experts, GradFix's transport to another base).
+ * continual-learning study ({@code bench.continual}), the merging claims ({@code bench.merge}: ACE against the
+ * task-vector methods on trained experts, GradFix's transport to another base) and the federated and private
+ * training studies ({@code bench.federated}).
  */
 public final class Experiments {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -222,6 +223,46 @@ public final class Experiments {
                         throw new java.io.UncheckedIOException(e);
                     }
                 }, out)));
+                }));
+        add(new Simple("fed-noniid", "Federated strategies (FedAvg, FedProx, FedAdam, FedYogi, Ferret) on Dirichlet-split digits, 10 clients: "
+                + "the global model's test accuracy per strategy and alpha, mean ± sd over seeds",
+                new Schema().add(text("strategies", "fedavg,fedprox,fedadam,fedyogi,ferret", "comma-separated strategies"))
+                        .add(text("alphas", "0.1,1,100", "comma-separated Dirichlet alphas"))
+                        .add(count("rounds", 10, "server rounds")).add(count("seeds", 3, "seeds")),
+                (o, out) -> markdown(p -> dev.descent.bench.federated.FedNonIidBench.run(List.of(((String) o.get("strategies")).split(",")),
+                        doubles((String) o.get("alphas")), (Integer) o.get("rounds"), (Integer) o.get("seeds"), p), out)));
+        add(new Simple("dp-digits", "DP-SGD on digits: test accuracy against epsilon (1, 3, 8 at delta 1e-5), the noise multiplier from the RDP "
+                + "accountant for each target, and clipping without noise",
+                new Schema().add(text("epsilons", "1,3,8", "comma-separated target epsilons"))
+                        .add(positive("delta", 1e-5, "delta")).add(count("batch", 64, "expected batch size (q = batch/N)"))
+                        .add(count("epochs", 10, "epochs (steps = epochs/q)")).add(positive("lr", 2.0, "SGD learning rate"))
+                        .add(positive("clip", 1.0, "per-example clipping norm C")).add(count("seeds", 3, "seeds")),
+                (o, out) -> markdown(p -> dev.descent.bench.federated.DpDigitsBench.run(doubles((String) o.get("epsilons")), (Double) o.get("delta"),
+                        (Integer) o.get("batch"), (Integer) o.get("epochs"), (Double) o.get("lr"), (Double) o.get("clip"), (Integer) o.get("seeds"), p), out)));
+        add(new Simple("delay-braking", "Adaptive Braking's delay claim on the digits MLP: test accuracy of SGD-momentum, Adaptive Braking and Adam "
+                + "trained on gradients delayed by D steps",
+                new Schema().add(text("delays", "0,8,32", "comma-separated delays D"))
+                        .add(count("steps", 600, "steps of batch 32")).add(positive("lr", 0.05, "learning rate of SGD-momentum and Adaptive Braking"))
+                        .add(count("seeds", 3, "seeds")),
+                (o, out) -> markdown(p -> {
+                    double[] d = doubles((String) o.get("delays"));
+                    int[] delays = new int[d.length];
+                    for (int i = 0; i < d.length; i++) delays[i] = (int) d[i];
+                    dev.descent.bench.federated.DelayBench.run(delays, (Integer) o.get("steps"), (Integer) o.get("seeds"), (Double) o.get("lr"), p);
+                }, out)));
+    }
+
+    private static double[] doubles(String csv) {
+        String[] parts = csv.split(",");
+        double[] v = new double[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            try {
+                v[i] = Double.parseDouble(parts[i].trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("'" + parts[i] + "' in '" + csv + "' is not a number");
+            }
+        }
+        return v;
     }
 
     private Experiments() {}

@@ -1,0 +1,152 @@
+package dev.descent.federated;
+
+import dev.descent.config.ConfigException;
+import dev.descent.config.Field;
+import dev.descent.config.Schema;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The settings of a simulated federated run, bound from {@code key=value} overrides by a
+ * {@link Schema} (every key known, every value checked). The knobs and defaults of the client
+ * sampling and of the server strategies are Flower's ({@code flwr.server.strategy}, adap/flower commit
+ * fdef7afb1dca3030553be302366cfd285ed6632c):
+ * <ul>
+ *   <li>{@code fraction_fit} 1.0, {@code min_fit_clients} 2, {@code min_available_clients} 2: each round
+ *       samples {@code max(⌊K·fraction_fit⌋, min_fit_clients)} of the K clients, and refuses to run
+ *       with fewer than {@code min_available_clients};</li>
+ *   <li>FedAdam: η = 0.1, η_l = 0.1, β₁ = 0.9, β₂ = 0.99, τ = 1e-9; FedYogi: η = 0.01, η_l = 0.0316,
+ *       β₁ = 0.9, β₂ = 0.99, τ = 1e-3 ({@code eta}, {@code eta_l} and {@code tau} left unset take the
+ *       strategy's default; FedAvg and FedProx clients use η_l = 0.1);</li>
+ *   <li>FedProx: {@code proximal_mu} (Flower requires it; 0.01 here when unset);</li>
+ *   <li>Ferret: {@code ferret_k} 4096, {@code ferret_momentum} 0.9, {@code ferret_slr_max} 10,
+ *       {@code ferret_slr_min} 0, its authors' defaults ({@link Ferret}).</li>
+ * </ul>
+ * Client training is {@code local_epochs} epochs of minibatch SGD at η_l with batches of
+ * {@code batch_size} (the last batch of an epoch may be smaller), a fresh optimizer each round, as
+ * Flower's example clients do.
+ */
+public final class FedConfig {
+    /** Strategies the simulation runs. */
+    public static final List<String> STRATEGIES = List.of("fedavg", "fedprox", "fedadam", "fedyogi", "ferret");
+    /** Partitioners. */
+    public static final List<String> PARTITIONS = List.of("iid", "dirichlet", "shards");
+    /** Datasets. */
+    public static final List<String> DATASETS = List.of("digits", "mnist");
+
+    private static final double INF = Double.POSITIVE_INFINITY;
+    public static final Schema SCHEMA = new Schema();
+
+    static {
+        def("dataset", String.class, "digits", 0, 0, DATASETS, "digits: optdigits 3823 train / 1797 test; mnist: MNIST t10k split 8000/2000");
+        def("partition", String.class, "dirichlet", 0, 0, PARTITIONS, "how rows are dealt to clients");
+        def("alpha", Double.class, 1.0, 1e-6, INF, null, "Dirichlet concentration (dirichlet partition)");
+        def("min_partition_size", Integer.class, 10, 0, Integer.MAX_VALUE, null, "Flower's DirichletPartitioner minimum rows per client");
+        def("shards_per_client", Integer.class, 2, 1, Integer.MAX_VALUE, null, "shards per client (shards partition)");
+        def("clients", Integer.class, 10, 1, 100_000, null, "number of simulated clients");
+        def("rounds", Integer.class, 20, 1, 1_000_000, null, "server rounds");
+        def("strategy", String.class, "fedavg", 0, 0, STRATEGIES, "server strategy");
+        def("fraction_fit", Double.class, 1.0, 0, INF, null, "fraction of clients sampled per round, in [0, 1]");
+        def("min_fit_clients", Integer.class, 2, 1, Integer.MAX_VALUE, null, "Flower's minimum clients per round");
+        def("min_available_clients", Integer.class, 2, 1, Integer.MAX_VALUE, null, "Flower's minimum clients to run at all");
+        def("local_epochs", Integer.class, 1, 1, 10_000, null, "client epochs per round");
+        def("batch_size", Integer.class, 32, 1, 1 << 20, null, "client minibatch size");
+        def("eta_l", Double.class, Double.NaN, 0, INF, null, "client learning rate (unset: the strategy's default)");
+        def("eta", Double.class, Double.NaN, 0, INF, null, "server learning rate of fedadam/fedyogi (unset: the strategy's default)");
+        def("beta_1", Double.class, 0.9, 0, 1, null, "server first-moment decay (fedadam, fedyogi)");
+        def("beta_2", Double.class, 0.99, 0, 1, null, "server second-moment decay (fedadam, fedyogi)");
+        def("tau", Double.class, Double.NaN, 0, INF, null, "server adaptivity (unset: the strategy's default)");
+        def("proximal_mu", Double.class, Double.NaN, 0, INF, null, "FedProx proximal coefficient (unset: 0.01 for fedprox, 0 otherwise)");
+        def("ferret_k", Integer.class, 4096, 2, 1 << 20, null, "Ferret: number of shared seeds K");
+        def("ferret_momentum", Double.class, 0.9, 0, 1, null, "Ferret: decay of the server's seed pool");
+        def("ferret_slr_max", Double.class, 10.0, 0, INF, null, "Ferret: server learning rate at round 1 (linear annealing)");
+        def("ferret_slr_min", Double.class, 0.0, 0, INF, null, "Ferret: server learning rate the annealing ends at");
+        def("hidden", Integer.class, 32, 1, 1 << 16, null, "hidden width of the MLP classifier");
+        def("seed", Integer.class, 0, 0, Integer.MAX_VALUE, null, "seed of the partition, initialisation, sampling and batches");
+    }
+
+    private static void def(String name, Class<?> type, Object dflt, double min, double max, List<String> choices, String help) {
+        SCHEMA.add(new Field(name, type, dflt, min, max, choices, help));
+    }
+
+    private final Map<String, Object> values;
+
+    private FedConfig(Map<String, Object> values) { this.values = values; }
+
+    /** The defaults with {@code overrides} ({@code key=value}) applied and checked. */
+    public static FedConfig of(List<String> overrides) {
+        Map<String, Object> v = new LinkedHashMap<>(SCHEMA.defaults());
+        SCHEMA.override(overrides, v);
+        FedConfig c = new FedConfig(v);
+        c.validate();
+        return c;
+    }
+
+    private void validate() {
+        if (fractionFit() > 1) throw new ConfigException("config key 'fraction_fit' must be in [0, 1], got " + fractionFit());
+        if (minFitClients() > minAvailableClients()) {
+            throw new ConfigException("min_fit_clients (" + minFitClients() + ") must be <= min_available_clients (" + minAvailableClients() + "), as Flower requires");
+        }
+    }
+
+    public String dataset() { return (String) values.get("dataset"); }
+    public String partition() { return (String) values.get("partition"); }
+    public double alpha() { return (Double) values.get("alpha"); }
+    public int minPartitionSize() { return (Integer) values.get("min_partition_size"); }
+    public int shardsPerClient() { return (Integer) values.get("shards_per_client"); }
+    public int clients() { return (Integer) values.get("clients"); }
+    public int rounds() { return (Integer) values.get("rounds"); }
+    public String strategy() { return (String) values.get("strategy"); }
+    public double fractionFit() { return (Double) values.get("fraction_fit"); }
+    public int minFitClients() { return (Integer) values.get("min_fit_clients"); }
+    public int minAvailableClients() { return (Integer) values.get("min_available_clients"); }
+    public int localEpochs() { return (Integer) values.get("local_epochs"); }
+    public int batchSize() { return (Integer) values.get("batch_size"); }
+    public double beta1() { return (Double) values.get("beta_1"); }
+    public double beta2() { return (Double) values.get("beta_2"); }
+    public int ferretK() { return (Integer) values.get("ferret_k"); }
+    public double ferretMomentum() { return (Double) values.get("ferret_momentum"); }
+    public double ferretSlrMax() { return (Double) values.get("ferret_slr_max"); }
+    public double ferretSlrMin() { return (Double) values.get("ferret_slr_min"); }
+    public int hidden() { return (Integer) values.get("hidden"); }
+    public long seed() { return (Integer) values.get("seed"); }
+
+    /** The client learning rate: {@code eta_l}, or the strategy's default (FedYogi 0.0316, otherwise 0.1). */
+    public double etaL() {
+        double v = (Double) values.get("eta_l");
+        if (!Double.isNaN(v)) return v;
+        return strategy().equals("fedyogi") ? 0.0316 : 0.1;
+    }
+
+    /** The server learning rate: {@code eta}, or Flower's default (FedAdam 0.1, FedYogi 0.01). */
+    public double eta() {
+        double v = (Double) values.get("eta");
+        if (!Double.isNaN(v)) return v;
+        return strategy().equals("fedyogi") ? 1e-2 : 1e-1;
+    }
+
+    /** τ: {@code tau}, or Flower's default (FedAdam 1e-9, FedYogi 1e-3). */
+    public double tau() {
+        double v = (Double) values.get("tau");
+        if (!Double.isNaN(v)) return v;
+        return strategy().equals("fedyogi") ? 1e-3 : 1e-9;
+    }
+
+    /** μ of FedProx's proximal term: {@code proximal_mu}, or 0.01 for fedprox and 0 for the others. */
+    public double proximalMu() {
+        double v = (Double) values.get("proximal_mu");
+        if (!Double.isNaN(v)) return v;
+        return strategy().equals("fedprox") ? 0.01 : 0;
+    }
+
+    /** The resolved settings by key (unset defaults filled in), for logs and JSON. */
+    public Map<String, Object> resolved() {
+        Map<String, Object> m = new LinkedHashMap<>(values);
+        m.put("eta_l", etaL());
+        m.put("eta", eta());
+        m.put("tau", tau());
+        m.put("proximal_mu", proximalMu());
+        return m;
+    }
+}

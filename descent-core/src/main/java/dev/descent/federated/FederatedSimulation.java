@@ -1,0 +1,203 @@
+package dev.descent.federated;
+
+import dev.descent.data.ClassificationData;
+import dev.descent.data.Datasets;
+import dev.descent.nn.MlpClassifier;
+import dev.descent.optim.Optimizer;
+import dev.descent.optim.Optimizers;
+import dev.descent.privacy.ClassifierRowLoss;
+import dev.descent.tensor.Philox;
+import dev.descent.train.TrainingLoop;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Federated training simulated in one process: K clients, each a partition of a dataset
+ * ({@link Partitions}), train an {@link MlpClassifier} locally ({@link ClientObjective} on the one
+ * {@link TrainingLoop}) and the server combines their models (FedAvg, FedProx, FedAdam, FedYogi), or,
+ * for Ferret, their updates' coordinates along shared random directions ({@link Ferret}).
+ * Round r (1-based, Flower's {@code server_round}):
+ * <ol>
+ *   <li>sample {@code max(⌊K·fraction_fit⌋, min_fit_clients)} clients: the first of a seeded permutation
+ *       of the client ids (stream (seed, "fed/sample") derived by r), then sorted by id;</li>
+ *   <li>each sampled client k, in id order, starts from the global weights, trains
+ *       {@code local_epochs} epochs of SGD at η_l on its n_k rows (batches from (seed, "fed/client")
+ *       derived by k, then r) and reports its weights w_k and n_k;</li>
+ *   <li>the weighted average {@code x̄ = Σ n_k w_k / Σ n_k} (Flower's {@code aggregate}) is summed in
+ *       double in client-id order, so a run is the same bits every time;</li>
+ *   <li>the {@link ServerUpdate} turns x̄ into the next global model.</li>
+ * </ol>
+ * The clients share one worker model whose weights are overwritten before each client trains: clients
+ * run one after another, and no client sees another's state.
+ */
+public final class FederatedSimulation {
+    /** One finished round: the clients that trained, their example-weighted mean last-epoch loss and the global model's test metrics. */
+    public record Round(int round, int[] clients, double clientLoss, double testAccuracy, double testLoss) {}
+
+    private final FedConfig config;
+    private final MlpClassifier worker;
+    private final List<ClassifierRowLoss> clients = new ArrayList<>();
+    private final ClassifierRowLoss evaluation;
+    private final ClassificationData test;
+    private final float[] global;
+    private final ServerUpdate server;
+    /** Ferret's seed pool and shared directions, for strategy ferret. */
+    private final Ferret ferret;
+    private int round;
+
+    /**
+     * @param config     the run's settings
+     * @param partitions per client, its rows of {@code train}
+     * @param train      the training data the partitions index
+     * @param test       held-out data for the global model's metrics
+     */
+    public FederatedSimulation(FedConfig config, int[][] partitions, ClassificationData train, ClassificationData test) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.test = Objects.requireNonNull(test, "test");
+        if (partitions.length < config.minAvailableClients()) {
+            throw new IllegalArgumentException(partitions.length + " clients available, min_available_clients=" + config.minAvailableClients());
+        }
+        this.worker = new MlpClassifier(config.seed(), train.cols(), config.hidden(), train.classes());
+        for (int k = 0; k < partitions.length; k++) {
+            if (partitions[k].length == 0) {
+                throw new IllegalArgumentException("client " + k + " has no training rows (partition " + config.partition()
+                        + "); lower the number of clients or change the partition");
+            }
+            clients.add(new ClassifierRowLoss(worker, train.subset(train.name() + "/client" + k, partitions[k])));
+        }
+        this.evaluation = new ClassifierRowLoss(worker, test);
+        this.global = worker.parameters().values().clone();
+        this.ferret = config.strategy().equals("ferret")
+                ? new Ferret(worker.parameters().list().stream().mapToInt(p -> p.value().size()).toArray(), config.ferretK(), config.ferretMomentum(), config.seed())
+                : null;
+        this.server = switch (config.strategy()) {
+            case "fedavg", "fedprox", "ferret" -> ServerUpdate.FED_AVG;
+            case "fedadam" -> new FedOptUpdate(FedOptUpdate.Kind.ADAM, config.eta(), config.beta1(), config.beta2(), config.tau());
+            case "fedyogi" -> new FedOptUpdate(FedOptUpdate.Kind.YOGI, config.eta(), config.beta1(), config.beta2(), config.tau());
+            default -> throw new IllegalArgumentException("unknown strategy '" + config.strategy() + "'; allowed: " + FedConfig.STRATEGIES);
+        };
+    }
+
+    /** The configured dataset split, partitioned as configured, in a simulation. */
+    public static FederatedSimulation of(FedConfig config) {
+        ClassificationData[] data = load(config.dataset());
+        return new FederatedSimulation(config, partition(config, data[0]), data[0], data[1]);
+    }
+
+    /** {train, test} of a dataset name: digits (optdigits, features /16) or mnist (t10k, /255, split 8000/2000). */
+    public static ClassificationData[] load(String dataset) {
+        return switch (dataset) {
+            case "digits" -> new ClassificationData[] {Datasets.digitsTrain().scaled(1f / 16), Datasets.digitsTest().scaled(1f / 16)};
+            case "mnist" -> {
+                ClassificationData.Split s = Datasets.mnistT10k().scaled(1f / 255).split(8000, 0);
+                yield new ClassificationData[] {s.train(), s.test()};
+            }
+            default -> throw new IllegalArgumentException("unknown dataset '" + dataset + "'; allowed: " + FedConfig.DATASETS);
+        };
+    }
+
+    /** The partition the configuration asks for. */
+    public static int[][] partition(FedConfig c, ClassificationData train) {
+        return switch (c.partition()) {
+            case "iid" -> Partitions.iid(train.rows(), c.clients(), c.seed());
+            case "dirichlet" -> Partitions.dirichlet(train.labels(), train.classes(), c.clients(), c.alpha(), c.minPartitionSize(), c.seed());
+            case "shards" -> Partitions.shards(train.labels(), c.clients(), c.shardsPerClient(), c.seed());
+            default -> throw new IllegalArgumentException("unknown partition '" + c.partition() + "'; allowed: " + FedConfig.PARTITIONS);
+        };
+    }
+
+    /** The clients of round r: Flower's count, a seeded sample, sorted by id. */
+    public int[] sampleClients(int r) {
+        int available = clients.size();
+        int wanted = Math.max((int) (available * config.fractionFit()), config.minFitClients());
+        if (wanted > available) {
+            throw new IllegalArgumentException("round " + r + " needs " + wanted + " clients (fraction_fit=" + config.fractionFit()
+                    + ", min_fit_clients=" + config.minFitClients() + ") but only " + available + " exist");
+        }
+        int[] perm = Philox.stream(config.seed(), "fed/sample").derive(r).permutation(available);
+        int[] chosen = Arrays.copyOf(perm, wanted);
+        Arrays.sort(chosen);
+        return chosen;
+    }
+
+    /** Runs the next round. */
+    public Round round() {
+        int r = ++round;
+        int[] chosen = sampleClients(r);
+        if (ferret != null) return ferretRound(r, chosen);
+        double[] sum = new double[global.length];
+        long examples = 0;
+        double lossSum = 0;
+        for (int k : chosen) {
+            ClassifierRowLoss client = clients.get(k);
+            float[] w = trainClient(k, r);
+            int n = client.rows();
+            for (int i = 0; i < w.length; i++) sum[i] += (double) n * w[i];
+            examples += n;
+            lossSum += (double) n * client.meanLoss(client.data());
+        }
+        for (int i = 0; i < sum.length; i++) sum[i] /= examples;
+        server.apply(global, sum, r);
+        System.arraycopy(global, 0, worker.parameters().values(), 0, global.length);
+        return new Round(r, chosen, lossSum / examples, evaluation.accuracy(test), evaluation.meanLoss(test));
+    }
+
+    /** A Ferret round: clients send seed coordinates of their updates, the server rebuilds ({@link Ferret}). */
+    private Round ferretRound(int r, int[] chosen) {
+        List<double[][]> coordinates = new ArrayList<>();
+        double[] weights = new double[chosen.length];
+        double batchesTotal = 0;
+        long examples = 0;
+        double lossSum = 0;
+        for (int j = 0; j < chosen.length; j++) {
+            int k = chosen[j];
+            ClassifierRowLoss client = clients.get(k);
+            float[] w = trainClient(k, r);
+            coordinates.add(ferret.project(global, w, Philox.stream(config.seed(), "ferret/choice").derive(k).derive(r)));
+            weights[j] = (client.rows() + config.batchSize() - 1) / config.batchSize();
+            batchesTotal += weights[j];
+            examples += client.rows();
+            lossSum += (double) client.rows() * client.meanLoss(client.data());
+        }
+        for (int j = 0; j < weights.length; j++) weights[j] /= batchesTotal;
+        ferret.serverStep(global, coordinates, weights, Ferret.serverLearningRate(r, config.rounds(), config.ferretSlrMax(), config.ferretSlrMin()));
+        System.arraycopy(global, 0, worker.parameters().values(), 0, global.length);
+        return new Round(r, chosen, lossSum / examples, evaluation.accuracy(test), evaluation.meanLoss(test));
+    }
+
+    /** Runs every configured round. */
+    public List<Round> run() {
+        List<Round> out = new ArrayList<>();
+        for (int i = 0; i < config.rounds(); i++) out.add(round());
+        return out;
+    }
+
+    /** Client k's local training in round r from the current global weights; returns its weights (the worker's buffer). */
+    float[] trainClient(int k, int r) {
+        ClassifierRowLoss client = clients.get(k);
+        float[] w = worker.parameters().values();
+        System.arraycopy(global, 0, w, 0, global.length);
+        var objective = new ClientObjective(client, config.batchSize(), Philox.stream(config.seed(), "fed/client").derive(k).derive(r),
+                global, config.proximalMu());
+        Optimizer sgd = Optimizers.sgd().lr(config.etaL()).build(worker.parameters());
+        try {
+            new TrainingLoop(sgd, objective, client.grads()).onNonFinite(TrainingLoop.NonFinite.CONTINUE)
+                    .run(0, (long) config.localEpochs() * objective.stepsPerEpoch());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // no callbacks, so no I/O
+        }
+        return w;
+    }
+
+    /** The global model's weights (a view). */
+    public float[] global() { return global; }
+
+    /** Rows held by each client. */
+    public int[] clientSizes() { return clients.stream().mapToInt(ClassifierRowLoss::rows).toArray(); }
+
+    public FedConfig config() { return config; }
+}
