@@ -178,7 +178,6 @@ public final class Experiments {
                             (Integer) o.get("per_class"), (Integer) o.get("permuted_tasks"), (Integer) o.get("label_tasks"), (Integer) o.get("label_steps"), dir), out);
                     return files(md, dir.resolve("continual.json"));
                 }));
-                }));
         add(new Simple("merge-experts", "ACE-Merging's claim: one base fine-tuned into experts (a char GPT on four generated tasks, an MLP on five "
                 + "split-digits tasks), merged by task arithmetic, TIES, DARE, PCB, ACE and OPCM, each tuned on validation; average normalised "
                 + "test accuracy; writes the base, the experts and each method's chosen merge YAML into out",
@@ -223,7 +222,6 @@ public final class Experiments {
                         throw new java.io.UncheckedIOException(e);
                     }
                 }, out)));
-                }));
         add(new Simple("fed-noniid", "Federated strategies (FedAvg, FedProx, FedAdam, FedYogi, Ferret) on Dirichlet-split digits, 10 clients: "
                 + "the global model's test accuracy per strategy and alpha, mean ± sd over seeds",
                 new Schema().add(text("strategies", "fedavg,fedprox,fedadam,fedyogi,ferret", "comma-separated strategies"))
