@@ -30,8 +30,8 @@ import java.util.Map;
  *       with the rank of each layer chosen so that its r² trainable elements match LoRA's r·(in + out)
  *       ({@code ⌊√(8·(in + out))⌋}: 64, 45, 71, 71 at width 128; 64,812 elements against 65,536);</li>
  *   <li>report, per method over the fine-tuning seeds 1…{@code seeds}, the validation and slice loss on
- *       20 fixed batches (mean ± sample sd), the trainable elements counted in the checkpoint, and the
- *       median tokens/s.</li>
+ *       20 fixed batches (mean ± sample sd) and the trainable elements counted in the checkpoint; a run
+ *       already finished in {@code out} is read back, not repeated (an interrupted comparison continues).</li>
  * </ol>
  * Every run uses one kernel thread. LoRA-SB also spends {@code lora_sb_init_samples} = 50 sequences
  * (five forward/backward passes of ≤ 12 sequences) on its initial gradient, outside the step count.
@@ -57,28 +57,26 @@ public final class LoraVariantsBench {
                 p.println("pre-training " + preIters + " steps into " + pre);
                 new Trainer(TrainConfig.defaults().with(o).validate(), TrainListener.NONE).run(null, true);
             }
-            Trainer.Result before = finetune(out, pre, "before", 0, 1, lr, List.of());
-            Map<String, List<Trainer.Result>> results = new LinkedHashMap<>();
+            Losses before = finetune(out, pre, "before", 0, 1, lr, List.of());
+            Map<String, List<Losses>> results = new LinkedHashMap<>();
             Map<String, Long> trainable = new LinkedHashMap<>();
             for (int seed = 1; seed <= seeds; seed++) {
                 for (String m : METHODS) {
-                    Trainer.Result r = finetune(out, pre, m + "-" + seed, ftIters, seed, lr, adapter(m));
+                    Losses r = finetune(out, pre, m + "-" + seed, ftIters, seed, lr, adapter(m));
                     results.computeIfAbsent(m, k -> new ArrayList<>()).add(r);
                     trainable.put(m, trainableElements(r.runDir()));
-                    p.printf("%s seed %d: val %.4f, slice %.4f, %.0f tok/s%n", m, seed, r.finalValLoss(), r.finalTrainLoss(), r.tokensPerSecond());
+                    p.printf("%s seed %d: val %.4f, slice %.4f%n", m, seed, r.val(), r.slice());
                 }
             }
             StringBuilder md = new StringBuilder();
             md.append(String.format("pre-trained (%d steps): val loss %.4f, slice loss %.4f; fine-tuning %d steps at lr %s, %d seeds%n%n",
-                    preIters, before.finalValLoss(), before.finalTrainLoss(), ftIters, lr, seeds));
-            md.append("| method | trainable elements | val loss (mean ± sd) | slice loss (mean ± sd) | tokens/s (median) |\n");
-            md.append("|---|---|---|---|---|\n");
+                    preIters, before.val(), before.slice(), ftIters, lr, seeds));
+            md.append("| method | trainable elements | val loss (mean ± sd) | slice loss (mean ± sd) |\n");
+            md.append("|---|---|---|---|\n");
             for (var e : results.entrySet()) {
-                List<Trainer.Result> rs = e.getValue();
-                md.append(String.format("| %s | %,d | %s | %s | %.0f |%n", e.getKey(), trainable.get(e.getKey()),
-                        meanSd(rs.stream().mapToDouble(Trainer.Result::finalValLoss).toArray()),
-                        meanSd(rs.stream().mapToDouble(Trainer.Result::finalTrainLoss).toArray()),
-                        median(rs.stream().mapToDouble(Trainer.Result::tokensPerSecond).toArray())));
+                List<Losses> rs = e.getValue();
+                md.append(String.format("| %s | %,d | %s | %s |%n", e.getKey(), trainable.get(e.getKey()),
+                        meanSd(rs.stream().mapToDouble(Losses::val).toArray()), meanSd(rs.stream().mapToDouble(Losses::slice).toArray())));
             }
             p.print(md);
             return md.toString();
@@ -108,14 +106,39 @@ public final class LoraVariantsBench {
         return (int) Math.min(Math.floor(Math.sqrt(8.0 * (in + out))), Math.min(in, out));
     }
 
-    private static Trainer.Result finetune(Path out, Path pre, String name, int steps, int seed, double lr, List<String> more) throws IOException {
+    /** The final losses of one fine-tuning run: slice (train) and validation. */
+    record Losses(Path runDir, double slice, double val) {}
+
+    /**
+     * Fine-tunes run {@code name}, or reads the final losses of a run already finished there (its
+     * metrics end with the evaluation at step {@code steps}), so that an interrupted comparison
+     * continues where it stopped.
+     */
+    private static Losses finetune(Path out, Path pre, String name, int steps, int seed, double lr, List<String> more) throws IOException {
+        Path dir = out.resolve(name);
+        Losses done = finished(dir, steps);
+        if (done != null) return done;
         List<String> o = new ArrayList<>(PRETRAIN);
         o.addAll(List.of("init_from=" + pre, "train_start=0.9", "train_end=1.0", "decay_lr=false", "learning_rate=" + lr, "min_lr=0",
                 "max_iters=" + steps, "eval_interval=" + Math.max(steps, 1), "final_eval_iters=20", "seed=" + seed,
                 "out_dir=" + out.resolve(name)));
         o.addAll(more);
-        return new Trainer(TrainConfig.defaults().with(o).validate(), TrainListener.NONE).run(null, true);
+        Trainer.Result r = new Trainer(TrainConfig.defaults().with(o).validate(), TrainListener.NONE).run(null, true);
+        return new Losses(r.runDir(), r.finalTrainLoss(), r.finalValLoss());
     }
+
+    /** The final evaluation of a run in {@code dir} that reached {@code steps}, or null. */
+    private static Losses finished(Path dir, int steps) throws IOException {
+        Path metrics = dir.resolve("metrics.jsonl");
+        if (!Files.isRegularFile(metrics) || !Files.isRegularFile(dir.resolve("checkpoint").resolve("checkpoint.json"))) return null;
+        List<String> lines = Files.readAllLines(metrics);
+        if (lines.isEmpty()) return null;
+        var last = JSON.readTree(lines.get(lines.size() - 1));
+        if (!last.has("val_loss") || last.get("step").asLong() != steps) return null;
+        return new Losses(dir, last.get("train_loss").asDouble(), last.get("val_loss").asDouble());
+    }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
     /** The elements of the run's trainable-only checkpoint (a LoRA run's {@code model.safetensors}). */
     private static long trainableElements(Path run) throws IOException {
@@ -130,11 +153,5 @@ public final class LoraVariantsBench {
         double ss = 0;
         for (double x : xs) ss += (x - mean) * (x - mean);
         return String.format("%.4f ± %.4f", mean, Math.sqrt(ss / (xs.length - 1)));
-    }
-
-    private static double median(double[] xs) {
-        double[] s = xs.clone();
-        Arrays.sort(s);
-        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
     }
 }
