@@ -32,9 +32,10 @@ package dev.descent.tensor;
  *       with a stride of {@code lda} per step ({@link GemmKernels#kernelColumns}). Packing it made
  *       the same 8-float copies once per B block, and the column split below repeats the A
  *       blocks in every thread's slice, so in training each copy fed only one or two micro-panels;
- *       it took as many samples as the kernel itself. Read in place, the one-thread kernel runs
- *       1.1-2x faster on the weight-gradient and attention shapes and within 3% at a square
- *       1024 (power-of-two {@code lda}, 16 panels per packed block), with the same sums.</li>
+ *       it took as many samples as the kernel itself. Read in place, one thread computes the
+ *       weight gradients of a small GPT 1.1-1.3x faster and its attention products 2.2x faster
+ *       (BENCHMARKS.md 8.3), and a square 1024 product (power-of-two {@code lda}, 16 panels per
+ *       packed block) within 2%, with the same sums.</li>
  *   <li>Edge tiles (fewer than MR rows or NR columns) run the same kernel into a scratch tile,
  *       re-reading the last valid row instead of rows past the end, and only the valid part is
  *       copied out with the same store arithmetic.</li>
