@@ -33,10 +33,12 @@ import scala.reflect.ClassTag$;
  * {@code metrics.jsonl}.
  *
  * <p><b>Failures.</b> A barrier stage runs all-or-nothing: when an executor is lost, Spark kills the
- * stage's other tasks and runs the whole stage again ({@code spark.task.maxFailures} times), from the
- * state broadcast at its start, which is the last checkpoint; the steps are pure functions of that
- * state (data shards and directions keyed by step and rank), so the retried stage takes the same
- * steps. A run stopped altogether continues with {@code --resume} from its last checkpoint.
+ * stage's other tasks and fails the stage; the driver then runs the whole stage again (up to
+ * {@link #STAGE_ATTEMPTS} attempts) from the state broadcast at its start, which is the last
+ * checkpoint; the steps are pure functions of that state (data shards and directions keyed by step and
+ * rank), so the retried stage takes the same steps. A failure raised by this module's own checks (a
+ * build mismatch) is not retried. A run stopped altogether continues with {@code --resume} from its
+ * last checkpoint.
  *
  * <p><b>Bad input, fast.</b> An unreachable {@code spark://} master fails within
  * {@code cluster.connect_timeout} ({@link MasterCheck}); a worker running another build fails the
@@ -158,6 +160,13 @@ public final class SparkTrainer {
         return new Result(runDir, state, log, (double) sent / steps, (double) received / steps, seconds);
     }
 
+    /**
+     * Attempts of a stage before the run fails: Spark aborts a job whose barrier result stage failed
+     * (it retries only barrier map stages), so the driver runs the stage again itself, from the same
+     * starting state; the barrier slot check waits for the lost executor's replacement.
+     */
+    static final int STAGE_ATTEMPTS = 4;
+
     private StageTask.Result[] stage(JavaSparkContext sc, TrainConfig train, ClusterConfig cluster, TrainingState start, long end) {
         Broadcast<TrainingState> from = sc.broadcast(start);
         List<Integer> ranks = new ArrayList<>();
@@ -165,30 +174,40 @@ public final class SparkTrainer {
         StageTask task = new StageTask(train.toYaml(), cluster.mode(), cluster.workers(), from, end, expectedBuild);
         ClassTag<StageTask.Result> tag = ClassTag$.MODULE$.apply(StageTask.Result.class);
         try {
-            Object collected = sc.parallelize(ranks, cluster.workers()).rdd().barrier().mapPartitions(task, false, tag).collect();
-            StageTask.Result[] results = new StageTask.Result[cluster.workers()];
-            for (Object o : (Object[]) collected) {
-                StageTask.Result r = (StageTask.Result) o;
-                results[r.rank()] = r;
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    Object collected = sc.parallelize(ranks, cluster.workers()).rdd().barrier().mapPartitions(task, false, tag).collect();
+                    StageTask.Result[] results = new StageTask.Result[cluster.workers()];
+                    for (Object o : (Object[]) collected) {
+                        StageTask.Result r = (StageTask.Result) o;
+                        results[r.rank()] = r;
+                    }
+                    return results;
+                } catch (Exception e) { // Spark's stage failures are checked SparkExceptions that Scala throws undeclared
+                    if (ownMessage(e) != null || attempt >= STAGE_ATTEMPTS || sc.sc().isStopped()) throw clear(e);
+                    System.err.println("descent-spark: the stage to step " + end + " failed (attempt " + attempt + " of " + STAGE_ATTEMPTS
+                            + "); running it again from step " + start.step() + ": " + e.getMessage().lines().findFirst().orElse(""));
+                }
             }
-            return results;
-        } catch (Exception e) { // Spark's stage failures are checked SparkExceptions that Scala throws undeclared
-            throw clear(e);
         } finally {
             from.destroy();
         }
     }
 
-    /** A stage failure whose cause is one of this module's messages becomes that message alone. */
-    private static RuntimeException clear(Exception e) {
+    /** The first line of this module's message ({@link #MARK}) in {@code e}'s chain, or null when there is none. */
+    private static String ownMessage(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             String m = t.getMessage();
             int at = m == null ? -1 : m.indexOf(MARK);
-            if (at >= 0) {
-                String line = m.substring(at + MARK.length()).lines().findFirst().orElse("");
-                return new IllegalStateException(line, e);
-            }
+            if (at >= 0) return m.substring(at + MARK.length()).lines().findFirst().orElse("");
         }
+        return null;
+    }
+
+    /** A stage failure whose cause is one of this module's messages becomes that message alone. */
+    private static RuntimeException clear(Exception e) {
+        String own = ownMessage(e);
+        if (own != null) return new IllegalStateException(own, e);
         return e instanceof RuntimeException r ? r : new IllegalStateException(e.getMessage(), e);
     }
 

@@ -57,4 +57,38 @@ class StandaloneClusterTest {
         assertArrayEquals(Runs.singleProcess(c), r.state().values());
         assertTrue(r.bytesSentPerStep() < 64, "sent " + r.bytesSentPerStep());
     }
+
+    /**
+     * An executor JVM killed after the step-2 checkpoint: Spark runs the failed barrier stage again, as a
+     * whole, from the state broadcast at its start (the last checkpoint), once the worker has started a
+     * new executor; the run ends with the bits of the one-process run.
+     */
+    @Test
+    void lostExecutorResumesFromTheLastCheckpoint() throws Exception {
+        SparkRunConfig c = Runs.config(dir.resolve("lost"), "data_parallel", cluster.master(), 2, 8, "cluster.checkpoint_interval=2");
+        var run = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return new SparkTrainer(c, Map.of()).run(context, null, false);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        Path runDir = dir.resolve("lost");
+        boolean killed = false;
+        while (!run.isDone() && !killed) {
+            if (java.nio.file.Files.exists(runDir.resolve(dev.descent.train.Checkpoint.DIR))) {
+                // the workers' children are their executors (the command line names the class where the OS tells it)
+                ProcessHandle executor = cluster.executors().stream()
+                        .filter(h -> h.info().commandLine().map(cmd -> cmd.contains("CoarseGrainedExecutorBackend")).orElse(true))
+                        .findFirst().orElseThrow();
+                executor.destroyForcibly();
+                killed = true;
+            }
+            Thread.sleep(20);
+        }
+        SparkTrainer.Result r = run.get();
+        Assumptions.assumeTrue(killed, "the run finished before an executor could be killed");
+        assertArrayEquals(Runs.singleProcess(c), r.state().values());
+        assertTrue(r.steps().size() >= 8, "steps " + r.steps().size());
+    }
 }
