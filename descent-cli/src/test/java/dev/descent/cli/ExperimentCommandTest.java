@@ -15,7 +15,7 @@ class ExperimentCommandTest {
     void listNamesEveryExperimentWithItsOptionsAndDefaults() {
         CliRun r = run("experiment", "list");
         assertEquals(0, r.exit(), r.err());
-        assertEquals(6, Experiments.all().size());
+        assertEquals(7, Experiments.all().size());
         for (Experiment e : Experiments.all()) {
             assertTrue(r.out().contains(e.name() + "\n  " + e.description()), r.out());
             for (String key : e.options().fields().keySet()) assertTrue(r.out().contains("    " + key + " "), key + " in " + r.out());
@@ -45,7 +45,7 @@ class ExperimentCommandTest {
 
     @Test
     void badInputExitsWithCodeTwoAndOneLine() {
-        run("experiment", "run", "deepzero").assertBadInput("unknown experiment 'deepzero'; valid: zovh-hessian, zovh-convergence, deepzero-digits, rise-continual, bolt, lora-rank-snr");
+        run("experiment", "run", "deepzero").assertBadInput("unknown experiment 'deepzero'; valid: zovh-hessian, zovh-convergence, deepzero-digits, rise-continual, bolt, drift, lora-rank-snr");
         run("experiment", "run", "deepzero-digits", "--set", "stepz=3").assertBadInput("unknown config key 'stepz'; valid keys: steps, seeds");
         run("experiment", "run", "deepzero-digits", "--set", "steps=fast").assertBadInput("config key 'steps' = \"fast\" has the wrong type; allowed: an integer >= 1");
         run("experiment", "run", "rise-continual", "--set", "eval=both").assertBadInput("allowed: one of [task, class]");
