@@ -20,7 +20,8 @@ import java.util.List;
  *       {@code seed}) with the current policy ({@link MultiTurnRollout}, round k);</li>
  *   <li>scores each interaction by one reward, DRIFT's return R = Σ_t γ^{t−1} r_t + F − P
  *       ({@link MultiTurnRollout.Interaction#driftReturn}), so both methods optimise the same
- *       quantity, and forms group advantages over each problem's G interactions
+ *       quantity, or the discounted turn rewards D = Σ_t γ^{t−1} r_t alone (without the format and
+ *       repetition penalties), and forms group advantages over each problem's G interactions
  *       ({@link GroupAdvantages});</li>
  *   <li>runs one policy forward over the padded interactions with the tape (logits divided by the
  *       sampling temperature, as {@link GrpoObjective}) and back-propagates {@link PolicyLoss} with the
@@ -36,9 +37,10 @@ public final class MultiTurnGrpoObjective implements Objective {
      * @param promptsPerStep P
      * @param numGenerations G (≥ 2)
      * @param gamma          discount of the interaction's return
+     * @param penalties      reward = DRIFT's full return R = D + F − P (true) or its discounted turn rewards D alone (false)
      */
     public record Settings(int promptsPerStep, int numGenerations, int turns, int maxNewTokens, float temperature, PolicyLossConfig loss,
-                           RewardScaling scaling, double gamma, long seed) {
+                           RewardScaling scaling, double gamma, boolean penalties, long seed) {
         public Settings {
             if (promptsPerStep < 1) throw new IllegalArgumentException("prompts_per_step must be >= 1, got " + promptsPerStep);
             if (numGenerations < 2) throw new IllegalArgumentException("num_generations must be >= 2, got " + numGenerations);
@@ -93,7 +95,7 @@ public final class MultiTurnGrpoObjective implements Objective {
             var it = all.get(b);
             System.arraycopy(it.tokens(), 0, tokens, b * length, it.tokens().length);
             System.arraycopy(it.policyTokens(), 0, mask, b * length, it.tokens().length);
-            rewards[b] = it.driftReturn(settings.gamma());
+            rewards[b] = settings.penalties() ? it.driftReturn(settings.gamma()) : it.discountedReturn(settings.gamma());
         }
         GroupAdvantages.Result adv = GroupAdvantages.of(rewards, g, settings.scaling());
         rewardMean = GroupAdvantages.mean(rewards, 0, bsz);

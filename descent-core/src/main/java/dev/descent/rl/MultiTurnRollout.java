@@ -63,6 +63,13 @@ public final class MultiTurnRollout {
             return DriftWeights.trajectoryReturn(byTurn, answers, formatPenalty, gamma);
         }
 
+        /** D = Σ_t γ^{t−1} r_t, the discounted turn rewards without DRIFT's penalties. */
+        public double discountedReturn(double gamma) {
+            double d = 0;
+            for (int t = 0; t < turnRewards.length; t++) d += Math.pow(gamma, t) * turnRewards[t];
+            return d;
+        }
+
         /** The policy tokens of the last turn only (the reference code's target: its final assistant message). */
         public float[] lastTurnTokens() {
             float[] m = new float[tokens.length];

@@ -40,6 +40,7 @@ class DriftTest {
                 interaction(new double[] {0, 0, 0, 0, 0}, List.of("12", "12", "11", "12", "10"), 0),
                 interaction(new double[] {0, 0, 1}, List.of("11", "11", "13"), -0.1));
         assertEquals(0.9, group.get(0).driftReturn(0.9), 1e-15);
+        assertEquals(0.81, group.get(3).discountedReturn(0.9), 1e-15);
         assertEquals(-0.2, group.get(2).driftReturn(0.9), 1e-15);
         assertEquals(0.81 - 0.1 - 0.5 / 3, group.get(3).driftReturn(0.9), 1e-15);
         List<MultiTurnRollout.Interaction> two = new ArrayList<>(group);
@@ -158,7 +159,7 @@ class DriftTest {
         int turns = 2;
         CharTokenizer tok = FeedbackWarmup.tokenizer(ADDITION, turns);
         Gpt policy = new Gpt(new GptConfig(tok.vocabSize(), 64, 1, 2, 16, 0f, false), 6);
-        var s = new MultiTurnGrpoObjective.Settings(2, 4, turns, 4, 1f, PolicyLossConfig.defaults(PolicyLossType.GRPO), RewardScaling.GROUP, 0.9, 3);
+        var s = new MultiTurnGrpoObjective.Settings(2, 4, turns, 4, 1f, PolicyLossConfig.defaults(PolicyLossType.GRPO), RewardScaling.GROUP, 0.9, true, 3);
         MultiTurnGrpoObjective o = new MultiTurnGrpoObjective(policy, ADDITION, tok, s);
         o.prepare(0);
         PolicyBatch b = o.currentBatch();

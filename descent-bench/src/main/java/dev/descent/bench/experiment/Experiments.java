@@ -128,14 +128,16 @@ public final class Experiments {
                         .add(positive("grpo_lr", 1e-3, "GRPO's AdamW learning rate"))
                         .add(count("eval_problems", 64, "held-out problems"))
                         .add(count("eval_samples", 16, "interactions per held-out problem (pass@k up to this k)"))
-                        .add(text("ref_dir", "", "folder to keep the reference in and reuse it from (empty: train it every run)")),
+                        .add(text("ref_dir", "", "folder to keep the reference in and reuse it from (empty: train it every run)"))
+                        .add(new Field("grpo_penalties", Boolean.class, true, 0, 0, null, "GRPO's reward: DRIFT's return with format and repetition penalties (true) or the discounted turn rewards alone")),
                 (o, out) -> {
                     for (String k : List.of("lr", "beta", "grpo_lr")) requirePositive(o, k);
                     return markdown(p -> dev.descent.bench.rl.DriftBench.run(new dev.descent.bench.rl.DriftBench.Options((Integer) o.get("seeds"),
                             (Integer) o.get("turns"), (Integer) o.get("ref_steps"), (Double) o.get("corruption"), (Integer) o.get("drift_prompts"),
                             (Integer) o.get("samples"), (Integer) o.get("epochs"), (Integer) o.get("batch"), (Double) o.get("lr"), (Double) o.get("beta"),
                             (Double) o.get("gamma"), (Integer) o.get("grpo_steps"), (Integer) o.get("grpo_prompts"), (Double) o.get("grpo_lr"),
-                            (Integer) o.get("eval_problems"), (Integer) o.get("eval_samples"), (String) o.get("ref_dir")), p), out);
+                            (Integer) o.get("eval_problems"), (Integer) o.get("eval_samples"), (String) o.get("ref_dir"),
+                            (Boolean) o.get("grpo_penalties")), p), out);
                 }));
         add(new Simple("lora-rank-snr", "AR1-ZO claim 1: finite-difference SNR per zeroth-order query vs LoRA rank r (1..64) for all-coordinate MeZO, "
                 + "one atom with α/r, and AR1-ZO's one atom with γ/r = α, on a char GPT with LoRA",

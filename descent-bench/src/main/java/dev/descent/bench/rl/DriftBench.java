@@ -46,7 +46,8 @@ import java.util.Map;
  *       {@code epochs} epochs ({@link Drift});</li>
  *   <li>multi-turn online GRPO from another copy: {@code grpo_steps} steps of {@code grpo_prompts} ×
  *       {@code samples} fresh interactions of the current policy, one gradient step each, the same
- *       return as reward ({@link MultiTurnGrpoObjective}), evaluated halfway and at the end.</li>
+ *       return as reward, or with {@code grpo_penalties=false} the discounted turn rewards alone
+ *       ({@link MultiTurnGrpoObjective}), evaluated halfway and at the end.</li>
  * </ol>
  * Every policy is evaluated on {@code eval_problems} held-out problems (stream 10⁶ + seed, not the
  * training streams) with {@code eval_samples} interactions each at temperature 1: pass@1 is the
@@ -60,7 +61,7 @@ public final class DriftBench {
     /** The options (see {@code Experiments}). */
     public record Options(int seeds, int turns, int refSteps, double corruption, int driftPrompts, int samples, int epochs, int batch,
                           double lr, double beta, double gamma, int grpoSteps, int grpoPrompts, double grpoLr, int evalProblems,
-                          int evalSamples, String refDir) {}
+                          int evalSamples, String refDir, boolean grpoPenalties) {}
 
     private static final int MAX_NEW_TOKENS = 5;
     private static final Map<String, String> TASK_SETTINGS = Map.of("digits", "2", "reversed", "true");
@@ -76,7 +77,8 @@ public final class DriftBench {
         for (int k = 1; k <= o.evalSamples(); k *= 4) ks.add(k);
         if (ks.get(ks.size() - 1) != o.evalSamples()) ks.add(o.evalSamples());
         int[] checkpoints = {o.grpoSteps() / 2, o.grpoSteps()};
-        out.printf(Locale.ROOT, "# DRIFT vs multi-turn online GRPO (addition, 2 digits, reversed; %d turns)%n%n", o.turns());
+        out.printf(Locale.ROOT, "# DRIFT vs multi-turn online GRPO (addition, 2 digits, reversed; %d turns; GRPO reward %s)%n%n", o.turns(),
+                o.grpoPenalties() ? "R = D + F - P" : "D");
         // One reference for every seed (its warm-up dominates the cost on a loaded machine); the seeds
         // vary the rollouts, the training order and the evaluation draws.
         FeedbackWarmup.Settings refSettings = FeedbackWarmup.Settings.defaults(o.turns(), o.refSteps(), o.corruption(), 0);
@@ -107,7 +109,7 @@ public final class DriftBench {
 
                 Gpt g = copy(ref);
                 var settings = new MultiTurnGrpoObjective.Settings(o.grpoPrompts(), o.samples(), o.turns(), MAX_NEW_TOKENS, 1f,
-                        PolicyLossConfig.defaults(PolicyLossType.GRPO), RewardScaling.GROUP, o.gamma(), 200 + seed);
+                        PolicyLossConfig.defaults(PolicyLossType.GRPO), RewardScaling.GROUP, o.gamma(), o.grpoPenalties(), 200 + seed);
                 MultiTurnGrpoObjective objective = new MultiTurnGrpoObjective(g, task, tok, settings);
                 Optimizer opt = AdamW.optimizer(g.parameters(), o.grpoLr(), 0.9, 0.999, 1e-8, 0.0, p -> false);
                 TrainingLoop loop = new TrainingLoop(opt, objective, g.parameters().grads()).clip(1.0);
