@@ -52,13 +52,19 @@ import java.util.Objects;
  *       b-bit values (simulated quantization).</li>
  *   <li>{@link Rounding#NEAREST} replaces every SR by round-to-nearest and uses uⱼ itself for the
  *       update: MeZO run naively on a quantized model, the baseline the paper argues against.</li>
+ *   <li>{@code floatMaster} (off by default) keeps a float32 master copy θ of the quantized
+ *       weights instead: each query's base point is c = clip(SR(θ/s; ξ⁰)) (a fresh draw per query,
+ *       E[s·c] = θ inside the range), the forward weights s·clip(c ± δ) as above, the update
+ *       θ ← θ − η (μⱼ/q · uⱼ,₂ + λθ) in float32, and the stored model between steps s·clip(round(θ/s)).
+ *       4 bytes per weight more; for comparison with the paper's update on the codes.</li>
  *   <li>{@code bits} = 32 turns quantization off: every tensor takes MeZO's float32 step, and the
  *       run is {@link Mezo}'s bit for bit (same directions, same operations per element).</li>
  * </ul>
  *
  * <p>Hyperparameters: {@code lr} 1e-6, {@code mu} 1e-3, {@code weight_decay} 0, {@code q} 1,
  * {@code seed} 0 (MeZO's defaults), {@code bits} 8, rounding stochastic. Scalars: those, plus
- * {@code step}, {@code loss} (mean ℓ₊), {@code queries}, {@code skipped}. State: the per-tensor scales.
+ * {@code step}, {@code loss} (mean ℓ₊), {@code queries}, {@code skipped}, {@code float_master}. State: the
+ * per-tensor scales (and the master copy when kept).
  */
 public final class Quzo extends TwoPointQueryOptimizer {
     /** How values are put on the integer grid. */
@@ -101,17 +107,31 @@ public final class Quzo extends TwoPointQueryOptimizer {
     private final float[] scales;
     /** Codes of the quantized weights, by the set's dense index (unused for float tensors). */
     private final byte[] codes;
+    /** The float32 master copy of the quantized weights (by dense index), or null when the update lands on the codes. */
+    private final float[] master;
     private final Passes passes = new Passes();
 
     /** QuZO with seeded directions of {@code kind}. */
     public Quzo(ParamSet params, Objective objective, double lr, double mu, double weightDecay, int q, long seed, DirectionKind kind,
                 int bits, Rounding rounding) {
-        this(params, objective, lr, mu, weightDecay, q, seed, Directions.seeded(kind, seed), bits, rounding);
+        this(params, objective, lr, mu, weightDecay, q, seed, Directions.seeded(kind, seed), bits, rounding, false);
+    }
+
+    /** QuZO with seeded directions of {@code kind}; {@code floatMaster}: the update lands on a float32 master copy (see the class comment). */
+    public Quzo(ParamSet params, Objective objective, double lr, double mu, double weightDecay, int q, long seed, DirectionKind kind,
+                int bits, Rounding rounding, boolean floatMaster) {
+        this(params, objective, lr, mu, weightDecay, q, seed, Directions.seeded(kind, seed), bits, rounding, floatMaster);
     }
 
     /** QuZO with directions from {@code directions}; {@code seed} keys the rounding uniforms. */
     public Quzo(ParamSet params, Objective objective, double lr, double mu, double weightDecay, int q, long seed, Directions directions,
                 int bits, Rounding rounding) {
+        this(params, objective, lr, mu, weightDecay, q, seed, directions, bits, rounding, false);
+    }
+
+    /** QuZO with directions from {@code directions}, {@code seed} keying the rounding uniforms, and the update on a float32 master copy when {@code floatMaster}. */
+    public Quzo(ParamSet params, Objective objective, double lr, double mu, double weightDecay, int q, long seed, Directions directions,
+                int bits, Rounding rounding, boolean floatMaster) {
         super(objective, lr);
         Hyper.positive("mu", mu);
         Hyper.nonNegative("weight_decay", weightDecay);
@@ -137,6 +157,7 @@ public final class Quzo extends TwoPointQueryOptimizer {
         this.quantized = new boolean[n];
         this.scales = new float[n];
         this.codes = new byte[bits == NO_QUANTIZATION ? 0 : params.elements()];
+        this.master = floatMaster && bits != NO_QUANTIZATION ? new float[params.elements()] : null;
         for (ParamSlot s : slots) {
             decayed[s.index()] = Mezo.decays(s);
             quantized[s.index()] = bits != NO_QUANTIZATION && !s.role().isGainOrBias();
@@ -157,6 +178,7 @@ public final class Quzo extends TwoPointQueryOptimizer {
             if (!quantized[s.index()]) continue;
             float sc = scales[s.index()];
             for (int i = 0; i < s.size(); i++) {
+                if (write && master != null) master[s.stateOffset() + i] = values[s.offset() + i];
                 int c = clip(StochasticRounding.nearest(values[s.offset() + i] / (double) sc));
                 codes[s.stateOffset() + i] = (byte) c;
                 if (write) values[s.offset() + i] = c * sc;
@@ -208,6 +230,7 @@ public final class Quzo extends TwoPointQueryOptimizer {
      */
     private void perturb(Direction z, int query, float c, int sign) {
         Philox xi = roundRoot.derive(progress.steps).derive(query).derive(0);
+        Philox xi0 = roundRoot.derive(progress.steps).derive(query).derive(3);
         passes.forEachPiece(params, (slot, off, so, n, scratch) -> {
             if (!quantized[slot.index()]) {
                 float[] piece = scratch.piece();
@@ -226,13 +249,22 @@ public final class Quzo extends TwoPointQueryOptimizer {
                     z.fill(piece, 0, len, so + k, scratch);
                     if (rounding == Rounding.STOCHASTIC) xi.fillUniform(piece, SUB, len, so + k, scratch.words);
                 }
+                if (master != null && rounding == Rounding.STOCHASTIC) xi0.fillUniform(piece, 2 * SUB, len, so + k, scratch.words);
                 for (int i = 0; i < len; i++) {
-                    int code = codes[so + k + i];
+                    // with a master copy: a fresh SR draw of the base point per query, the rounded master at rest
+                    int code = master == null ? codes[so + k + i]
+                            : sign == 0 ? clip(StochasticRounding.nearest(master[so + k + i] / (double) sc))
+                            : baseCode(master[so + k + i] / (double) sc, piece[2 * SUB + i]);
                     if (sign != 0) code = clip(code + sign * perturbationCode(piece[i], piece[SUB + i], sc));
                     values[off + k + i] = code * sc;
                 }
             }
         });
+    }
+
+    /** The query's unperturbed code from the master copy, x = θ/s: clip(SR(x; ξ⁰)), or clip(round(x)). */
+    private int baseCode(double x, float xi) {
+        return clip(rounding == Rounding.STOCHASTIC ? StochasticRounding.round(x, xi) : StochasticRounding.nearest(x));
     }
 
     /** δ = ε·u/s on the integer grid: SR with uniform {@code xi}, or to nearest. */
@@ -281,8 +313,15 @@ public final class Quzo extends TwoPointQueryOptimizer {
                     xi3.fillUniform(piece, 2 * SUB, len, so + k, scratch.words);
                 }
                 for (int i = 0; i < len; i++) {
-                    int c = codes[so + k + i];
                     double u2 = stochastic ? StochasticRounding.round(mu * piece[i] / sc, piece[SUB + i]) * (sc / mu) : piece[i];
+                    if (master != null) {
+                        float w = master[so + k + i];
+                        w = (float) (w - lr * (g64 * u2 + (double) lambda * w));
+                        master[so + k + i] = w;
+                        values[off + k + i] = clip(StochasticRounding.nearest(w / (double) sc)) * sc;
+                        continue;
+                    }
+                    int c = codes[so + k + i];
                     double x = lr * (g64 * u2 + (double) lambda * (c * sc)) / sc;
                     int step = stochastic ? StochasticRounding.round(x, piece[2 * SUB + i]) : StochasticRounding.nearest(x);
                     c = clip(c - step);
@@ -304,7 +343,11 @@ public final class Quzo extends TwoPointQueryOptimizer {
 
     @Override
     public Map<String, Tensor> state() {
-        return bits == NO_QUANTIZATION ? Map.of() : Map.of("scales", Tensor.of(scales.clone(), scales.length));
+        if (bits == NO_QUANTIZATION) return Map.of();
+        Map<String, Tensor> s = new LinkedHashMap<>();
+        s.put("scales", Tensor.of(scales.clone(), scales.length));
+        if (master != null) s.put("master", Tensor.of(master.clone(), master.length));
+        return s;
     }
 
     @Override
@@ -318,6 +361,7 @@ public final class Quzo extends TwoPointQueryOptimizer {
         s.put("seed", (double) seed);
         s.put("bits", (double) bits);
         s.put("rounding", (double) rounding.ordinal());
+        s.put("float_master", master != null ? 1.0 : 0.0);
         progress.putOutputs(s);
         return s;
     }
@@ -334,11 +378,17 @@ public final class Quzo extends TwoPointQueryOptimizer {
         ZoProgress.checkSame(scalars, "mu", mu);
         ZoProgress.checkSame(scalars, "weight_decay", weightDecay);
         ZoProgress.checkSame(scalars, "rounding", rounding.ordinal());
+        ZoProgress.checkSame(scalars, "float_master", master != null ? 1.0 : 0.0);
         if (bits != NO_QUANTIZATION) {
             Tensor saved = tensors.get("scales");
             if (saved == null || saved.size() != scales.length) throw new IllegalArgumentException("quzo needs a state tensor scales of " + scales.length + " values");
             System.arraycopy(saved.toArray(), 0, scales, 0, scales.length);
             encodeValues(false);
+            if (master != null) {
+                Tensor m = tensors.get("master");
+                if (m == null || m.size() != master.length) throw new IllegalArgumentException("quzo with a float master needs a state tensor master of " + master.length + " values");
+                System.arraycopy(m.toArray(), 0, master, 0, master.length);
+            }
         } else if (!tensors.isEmpty()) {
             throw new IllegalArgumentException("quzo with bits=32 keeps no state tensors, the saved state has " + tensors.keySet());
         }

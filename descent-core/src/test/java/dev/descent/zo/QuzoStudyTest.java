@@ -15,7 +15,8 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /**
  * The study of BENCHMARKS.md §10.1 (not a test; runs only with {@code -Dquzo.study=true}): MeZO in
- * float32, MeZO on a quantized model with round-to-nearest forwards, QuZO at int8 and int4, fine-tuning
+ * float32, MeZO on a quantized model with round-to-nearest forwards, QuZO at int8 and int4 (update on
+ * the codes, as the paper, and on a float32 master copy), fine-tuning
  * a small MLP classifier (16 → 32 tanh → 4, 676 parameters) from a perturbed copy of the teacher that
  * labels the data. Full-batch cross-entropy on 256 training examples; test accuracy on 256 others.
  * Each method: a sweep of lr ∈ {3e-4, 1e-3, 3e-3, 1e-2, 3e-2} × μ ∈ {1e-3, 1e-2, 1e-1} on seed 1, then the best pair (by final training loss) on seeds
@@ -102,7 +103,7 @@ class QuzoStudyTest {
                 List.of(new int[] {IN, HID}, new int[] {HID}, new int[] {HID, OUT}, new int[] {OUT}));
     }
 
-    /** method: mezo, mezo-rtn8, mezo-rtn4, quzo8, quzo4. */
+    /** method: mezo, mezo-rtn8, mezo-rtn4, quzo8, quzo4, quzo8-master, quzo4-master (update on a float32 master copy). */
     static Optimizer make(String method, float[] v, Objective f, double lr, double mu, long seed) {
         return switch (method) {
             case "mezo" -> new Mezo(set(v), f, lr, mu, 0, 1, seed, DirectionKind.GAUSSIAN);
@@ -110,6 +111,8 @@ class QuzoStudyTest {
             case "mezo-rtn4" -> new Quzo(set(v), f, lr, mu, 0, 1, seed, DirectionKind.GAUSSIAN, 4, Quzo.Rounding.NEAREST);
             case "quzo8" -> new Quzo(set(v), f, lr, mu, 0, 1, seed, DirectionKind.GAUSSIAN, 8, Quzo.Rounding.STOCHASTIC);
             case "quzo4" -> new Quzo(set(v), f, lr, mu, 0, 1, seed, DirectionKind.GAUSSIAN, 4, Quzo.Rounding.STOCHASTIC);
+            case "quzo8-master" -> new Quzo(set(v), f, lr, mu, 0, 1, seed, DirectionKind.GAUSSIAN, 8, Quzo.Rounding.STOCHASTIC, true);
+            case "quzo4-master" -> new Quzo(set(v), f, lr, mu, 0, 1, seed, DirectionKind.GAUSSIAN, 4, Quzo.Rounding.STOCHASTIC, true);
             default -> throw new IllegalArgumentException(method);
         };
     }
@@ -142,7 +145,7 @@ class QuzoStudyTest {
         }
         double[] lrs = {3e-4, 1e-3, 3e-3, 1e-2, 3e-2};
         double[] mus = {1e-3, 1e-2, 1e-1};
-        for (String method : new String[] {"mezo", "mezo-rtn8", "mezo-rtn4", "quzo8", "quzo4"}) {
+        for (String method : System.getProperty("quzo.study.methods", "mezo,mezo-rtn8,mezo-rtn4,quzo8,quzo4,quzo8-master,quzo4-master").split(",")) {
             double bestLoss = Double.POSITIVE_INFINITY, bestLr = 0, bestMu = 0;
             for (double lr : lrs) {
                 for (double mu : mus) {

@@ -137,7 +137,8 @@ class QuzoTest {
 
     /**
      * Every loss evaluation sees b-bit weights: each quantized value is s·c with c an integer in
-     * [−L, L]; between steps the stored model is on the grid too; and the run is deterministic in the seed.
+     * [−L, L]; between steps the stored model is on the grid too; and the run is deterministic in the seed
+     * (4 bits with the float master copy, 8 bits with the update on the codes).
      */
     @Test
     void forwardPassesSeeGridWeights() {
@@ -157,13 +158,13 @@ class QuzoTest {
                 checked[0]++;
                 return inner.loss();
             };
-            Quzo opt = new Quzo(mlpSet(v), checking, 5e-3, 1e-2, 0, 1, 9, DirectionKind.GAUSSIAN, bits, Quzo.Rounding.STOCHASTIC);
+            Quzo opt = new Quzo(mlpSet(v), checking, 5e-3, 1e-2, 0, 1, 9, DirectionKind.GAUSSIAN, bits, Quzo.Rounding.STOCHASTIC, bits == 4);
             scale[0] = opt.scales()[0];
             for (int t = 0; t < 40; t++) opt.step();
             checking.loss();
             assertEquals(81, checked[0]);
             float[] again = mlpStart();
-            Quzo twin = new Quzo(mlpSet(again), mlpLoss(again), 5e-3, 1e-2, 0, 1, 9, DirectionKind.GAUSSIAN, bits, Quzo.Rounding.STOCHASTIC);
+            Quzo twin = new Quzo(mlpSet(again), mlpLoss(again), 5e-3, 1e-2, 0, 1, 9, DirectionKind.GAUSSIAN, bits, Quzo.Rounding.STOCHASTIC, bits == 4);
             for (int t = 0; t < 40; t++) twin.step();
             assertArrayEquals(v, again);
         }
@@ -194,22 +195,27 @@ class QuzoTest {
         assertTrue(moved);
     }
 
-    /** Saving after 7 steps and resuming in a new optimizer gives the uninterrupted run's bits. */
+    /** Saving after 7 steps and resuming in a new optimizer gives the uninterrupted run's bits (update on the codes, and on a float master). */
     @Test
     void resumesFromItsState() {
+        resumes(false);
+        resumes(true);
+    }
+
+    private static void resumes(boolean floatMaster) {
         float[] a = mlpStart();
-        Quzo whole = new Quzo(mlpSet(a), mlpLoss(a), 5e-3, 1e-2, 0.01, 1, 4, DirectionKind.GAUSSIAN, 8, Quzo.Rounding.STOCHASTIC);
+        Quzo whole = new Quzo(mlpSet(a), mlpLoss(a), 5e-3, 1e-2, 0.01, 1, 4, DirectionKind.GAUSSIAN, 8, Quzo.Rounding.STOCHASTIC, floatMaster);
         for (int t = 0; t < 15; t++) whole.step();
 
         float[] b = mlpStart();
-        Quzo first = new Quzo(mlpSet(b), mlpLoss(b), 5e-3, 1e-2, 0.01, 1, 4, DirectionKind.GAUSSIAN, 8, Quzo.Rounding.STOCHASTIC);
+        Quzo first = new Quzo(mlpSet(b), mlpLoss(b), 5e-3, 1e-2, 0.01, 1, 4, DirectionKind.GAUSSIAN, 8, Quzo.Rounding.STOCHASTIC, floatMaster);
         for (int t = 0; t < 7; t++) first.step();
         Map<String, Tensor> state = first.state();
         Map<String, Double> scalars = first.scalars();
         float[] saved = b.clone();
         float[] c = mlpStart(); // a fresh model whose scales differ from the saved ones until loaded
         for (int i = 0; i < 12; i++) c[i] *= 1.5f;
-        Quzo resumed = new Quzo(mlpSet(c), mlpLoss(c), 5e-3, 1e-2, 0.01, 1, 4, DirectionKind.GAUSSIAN, 8, Quzo.Rounding.STOCHASTIC);
+        Quzo resumed = new Quzo(mlpSet(c), mlpLoss(c), 5e-3, 1e-2, 0.01, 1, 4, DirectionKind.GAUSSIAN, 8, Quzo.Rounding.STOCHASTIC, floatMaster);
         System.arraycopy(saved, 0, c, 0, c.length);
         resumed.loadState(state, scalars);
         for (int t = 7; t < 15; t++) resumed.step();
