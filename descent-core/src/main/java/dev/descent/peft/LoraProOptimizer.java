@@ -1,12 +1,11 @@
 package dev.descent.peft;
 
+import dev.descent.optim.ForwardingOptimizer;
 import dev.descent.optim.Objective;
 import dev.descent.optim.Optimizer;
 import dev.descent.optim.StepReport;
 import dev.descent.tensor.Tensor;
 import java.util.List;
-import java.util.Map;
-import java.util.Objects;
 
 /**
  * Any first-order optimizer run on LoRA-Pro's adjusted gradients ({@link LoraPro}): before each step,
@@ -23,13 +22,12 @@ import java.util.Objects;
  * LoRA's memory. Gradient clipping (done by the training loop before {@link #step()}) acts on the
  * plain LoRA gradients.
  */
-public final class LoraProOptimizer implements Optimizer {
-    private final Optimizer inner;
+public final class LoraProOptimizer extends ForwardingOptimizer {
     private final List<Lora.AdapterPair> pairs;
 
     /** Wraps {@code inner}, built over a flattened model whose adapter pairs are {@code pairs} (their factors trainable). */
     public LoraProOptimizer(Optimizer inner, List<Lora.AdapterPair> pairs) {
-        this.inner = Objects.requireNonNull(inner, "optimizer");
+        super(inner);
         if (!inner.needsGradients()) throw new PeftException("LoRA-Pro adjusts gradients; optimizer " + inner.name() + " does not use them");
         if (pairs.isEmpty()) throw new PeftException("LoRA-Pro needs at least one LoRA adapter pair");
         for (Lora.AdapterPair p : pairs) {
@@ -54,37 +52,14 @@ public final class LoraProOptimizer implements Optimizer {
     @Override
     public void step() {
         adjustGradients();
-        inner.step();
+        inner().step();
     }
 
+    /** The default of {@link Optimizer#step(Objective)}: the gradient, then {@link #step()} (which adjusts it). */
     @Override
     public StepReport step(Objective objective) {
         double loss = objective.lossAndGradient();
         step();
         return StepReport.applied(loss, 1);
     }
-
-    @Override
-    public void zeroGrad() { inner.zeroGrad(); }
-
-    @Override
-    public double learningRate() { return inner.learningRate(); }
-
-    @Override
-    public void setLearningRate(double lr) { inner.setLearningRate(lr); }
-
-    @Override
-    public long stepCount() { return inner.stepCount(); }
-
-    @Override
-    public Map<String, Tensor> state() { return inner.state(); }
-
-    @Override
-    public Map<String, Double> scalars() { return inner.scalars(); }
-
-    @Override
-    public void loadState(Map<String, Tensor> tensors, Map<String, Double> scalars) { inner.loadState(tensors, scalars); }
-
-    @Override
-    public String name() { return inner.name(); }
 }
