@@ -197,8 +197,11 @@ public final class GrpoObjective<P> implements Objective {
         List<Samples<P>> from = new ArrayList<>();
         List<Integer> groupOf = new ArrayList<>();
         Samples<P> last = null;
+        // the reward metrics are over every sampled completion (dynamic sampling's dropped groups included), as DAPO logs them
+        List<Double> sampled = new ArrayList<>();
         for (int j = 0; j < batches && groupOf.size() < prompts; j++) {
             last = sample(round * batches + j);
+            for (double r : last.rewards()) sampled.add(r);
             for (int p = 0; p < prompts && groupOf.size() < prompts; p++) {
                 if (variants.dynamicSampling() && last.groupAgrees(p, g)) continue;
                 from.add(last);
@@ -257,10 +260,11 @@ public final class GrpoObjective<P> implements Objective {
         float[] old = settings.numIterations() > 1 ? logprobsWithoutTape(policy, tokens, mask, bsz, length) : null;
         // with mu = 1 the old log-probabilities are filled in by each step (detached); a placeholder keeps the batch valid
         PolicyBatch batch = new PolicyBatch(bsz, length, old == null ? new float[bsz * length] : old, ref, mask, advantages, null);
-        double mean = GroupAdvantages.mean(rewards, 0, collected);
+        double[] all = sampled.stream().mapToDouble(Double::doubleValue).toArray();
+        double mean = GroupAdvantages.mean(all, 0, all.length);
         int truncatedCount = 0;
         for (boolean t : truncated) if (t) truncatedCount++;
-        return new Rollout(round, tokens, length, batch, old, mean, GroupAdvantages.unbiasedStd(rewards, 0, collected, mean), adv.fracZeroStd(),
+        return new Rollout(round, tokens, length, batch, old, mean, GroupAdvantages.unbiasedStd(all, 0, all.length, mean), adv.fracZeroStd(),
                 lengths / collected, (double) truncatedCount / collected, targets);
     }
 
