@@ -125,6 +125,9 @@ public final class RlTrainConfig {
     /** PPO's critic settings, or null when {@code algorithm} is grpo. */
     public PpoCritic.Settings criticSettings() {
         if (getString("algorithm").equals("grpo")) return null;
+        if (getDouble("pruning_rate") > 0 || getDouble("baseline_quantile") != -1) {
+            throw new ConfigException("config keys 'pruning_rate' and 'baseline_quantile' act on group advantages; with algorithm 'ppo' leave them at 0 and -1");
+        }
         double lr = getDouble("critic_learning_rate");
         if (lr != -1 && !(lr > 0)) throw new ConfigException("config key 'critic_learning_rate' = " + lr + " is out of range; allowed: -1 or a number > 0");
         return new PpoCritic.Settings(getDouble("cliprange_value"), getDouble("gamma"), getDouble("lam"), (Boolean) get("whiten_advantages"),
