@@ -37,7 +37,7 @@ import java.util.List;
  * the policy taken at construction ({@link #frozenCopy}); it is needed only when β ≠ 0.
  *
  * <p>{@link GrpoVariants} adds named modifications (ReDit, QAE, DAPO's dynamic sampling and
- * overlong punishment, CPPO's pruning); with dynamic sampling, generation batch j of round r is
+ * overlong punishment, CPPO's pruning, the unlikeliness reward from the sampler's log-probabilities); with dynamic sampling, generation batch j of round r is
  * batch {@code r·M + j} (M = max_generation_batches) of the problem and sampling streams, so a round
  * is still a function of (seed, round). A verifier that throws or returns NaN/∞ scores 0 and is
  * counted ({@link #rewardFailures}, {@code reward_failures} in the metrics) instead of stopping the run.
@@ -231,7 +231,20 @@ public final class GrpoObjective<P> implements Objective {
                 lengths += sequences[dst].length - promptLengths[dst];
             }
         }
-        double[] shaped = variants.dither().apply(rewards, variants.ditherScale(), settings.seed(), round * settings.batch());
+        double[] ranked = rewards;
+        if (variants.rankPenalty() > 0) {
+            double[] meanLogprob = new double[collected];
+            for (int q = 0; q < groupOf.size(); q++) {
+                for (int j = 0; j < g; j++) {
+                    float[] lp = from.get(q).gen().logProbs()[groupOf.get(q) * g + j];
+                    double sum = 0;
+                    for (float x : lp) sum += x;
+                    meanLogprob[q * g + j] = lp.length == 0 ? 0 : sum / lp.length;
+                }
+            }
+            ranked = UnlikelinessReward.apply(rewards, meanLogprob, g, variants.rankPenalty());
+        }
+        double[] shaped = variants.dither().apply(ranked, variants.ditherScale(), settings.seed(), round * settings.batch());
         GroupAdvantages.Result adv = Double.isNaN(variants.baselineQuantile())
                 ? GroupAdvantages.of(shaped, g, settings.scaleRewards())
                 : QuantileAdvantages.of(shaped, g, variants.baselineQuantile(), settings.scaleRewards());
