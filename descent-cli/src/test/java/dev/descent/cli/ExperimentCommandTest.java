@@ -15,7 +15,7 @@ class ExperimentCommandTest {
     void listNamesEveryExperimentWithItsOptionsAndDefaults() {
         CliRun r = run("experiment", "list");
         assertEquals(0, r.exit(), r.err());
-        assertEquals(6, Experiments.all().size());
+        assertEquals(7, Experiments.all().size());
         for (Experiment e : Experiments.all()) {
             assertTrue(r.out().contains(e.name() + "\n  " + e.description()), r.out());
             for (String key : e.options().fields().keySet()) assertTrue(r.out().contains("    " + key + " "), key + " in " + r.out());
@@ -45,12 +45,14 @@ class ExperimentCommandTest {
 
     @Test
     void badInputExitsWithCodeTwoAndOneLine() {
-        run("experiment", "run", "deepzero").assertBadInput("unknown experiment 'deepzero'; valid: zovh-hessian, zovh-convergence, deepzero-digits, rise-continual, bolt, lora-rank-snr");
+        run("experiment", "run", "deepzero").assertBadInput("unknown experiment 'deepzero'; valid: zovh-hessian, zovh-convergence, deepzero-digits, rise-continual, bolt, grpo-variants, lora-rank-snr");
         run("experiment", "run", "deepzero-digits", "--set", "stepz=3").assertBadInput("unknown config key 'stepz'; valid keys: steps, seeds");
         run("experiment", "run", "deepzero-digits", "--set", "steps=fast").assertBadInput("config key 'steps' = \"fast\" has the wrong type; allowed: an integer >= 1");
         run("experiment", "run", "rise-continual", "--set", "eval=both").assertBadInput("allowed: one of [task, class]");
         run("experiment", "run", "rise-continual", "--set", "lr=0").assertBadInput("lr must be > 0, got 0.0");
         run("experiment", "run", "bolt", "--set", "betas=0.5,x").assertBadInput("betas must be a comma-separated list of numbers > 0, got '0.5,x'");
+        run("experiment", "run", "grpo-variants", "--set", "variants=grpo,bogus")
+                .assertBadInput("unknown variant 'bogus'; valid: grpo, redit, qae, cppo, entropy_top20, dynamic_sampling, ppo");
         run("experiment", "run", "zovh-convergence", "--set", "budget=10").assertBadInput("config key 'budget' = 10 is out of range; allowed: an integer >= 1000");
     }
 }
