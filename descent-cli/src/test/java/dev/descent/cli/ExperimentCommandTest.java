@@ -57,6 +57,8 @@ class ExperimentCommandTest {
         run("experiment", "run", "rise-continual", "--set", "eval=both").assertBadInput("allowed: one of [task, class]");
         run("experiment", "run", "rise-continual", "--set", "lr=0").assertBadInput("lr must be > 0, got 0.0");
         run("experiment", "run", "bolt", "--set", "betas=0.5,x").assertBadInput("betas must be a comma-separated list of numbers > 0, got '0.5,x'");
+        run("experiment", "run", "grpo-variants", "--set", "variants=grpo,bogus")
+                .assertBadInput("unknown variant 'bogus'; valid: grpo, redit, qae, cppo, entropy_top20, dynamic_sampling, ppo");
         run("experiment", "run", "zovh-convergence", "--set", "budget=10").assertBadInput("config key 'budget' = 10 is out of range; allowed: an integer >= 1000");
     }
 }

@@ -4,7 +4,8 @@ package dev.descent.rl;
  * What one GRPO step logs (TRL's names in parentheses).
  *
  * @param loss             the policy loss
- * @param rewardMean       mean reward of the round's completions ({@code reward})
+ * @param rewardMean       mean reward of the round's completions ({@code reward}; with dynamic sampling, of
+ *                         every completion sampled in the round, the dropped groups' included)
  * @param rewardStd        their unbiased standard deviation ({@code reward_std})
  * @param fracZeroStd      completions whose reward σ is 0 ({@code frac_reward_zero_std})
  * @param clip             the clip fractions ({@code clip_ratio/*})

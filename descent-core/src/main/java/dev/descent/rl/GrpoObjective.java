@@ -37,7 +37,7 @@ import java.util.List;
  * the policy taken at construction ({@link #frozenCopy}); it is needed only when β ≠ 0.
  *
  * <p>{@link GrpoVariants} adds named modifications (ReDit, QAE, DAPO's dynamic sampling and
- * overlong punishment, CPPO's pruning); with dynamic sampling, generation batch j of round r is
+ * overlong punishment, CPPO's pruning, the unlikeliness reward from the sampler's log-probabilities); with dynamic sampling, generation batch j of round r is
  * batch {@code r·M + j} (M = max_generation_batches) of the problem and sampling streams, so a round
  * is still a function of (seed, round). A verifier that throws or returns NaN/∞ scores 0 and is
  * counted ({@link #rewardFailures}, {@code reward_failures} in the metrics) instead of stopping the run.
@@ -197,8 +197,11 @@ public final class GrpoObjective<P> implements Objective {
         List<Samples<P>> from = new ArrayList<>();
         List<Integer> groupOf = new ArrayList<>();
         Samples<P> last = null;
+        // the reward metrics are over every sampled completion (dynamic sampling's dropped groups included), as DAPO logs them
+        List<Double> sampled = new ArrayList<>();
         for (int j = 0; j < batches && groupOf.size() < prompts; j++) {
             last = sample(round * batches + j);
+            for (double r : last.rewards()) sampled.add(r);
             for (int p = 0; p < prompts && groupOf.size() < prompts; p++) {
                 if (variants.dynamicSampling() && last.groupAgrees(p, g)) continue;
                 from.add(last);
@@ -228,7 +231,20 @@ public final class GrpoObjective<P> implements Objective {
                 lengths += sequences[dst].length - promptLengths[dst];
             }
         }
-        double[] shaped = variants.dither().apply(rewards, variants.ditherScale(), settings.seed(), round * settings.batch());
+        double[] ranked = rewards;
+        if (variants.rankPenalty() > 0) {
+            double[] meanLogprob = new double[collected];
+            for (int q = 0; q < groupOf.size(); q++) {
+                for (int j = 0; j < g; j++) {
+                    float[] lp = from.get(q).gen().logProbs()[groupOf.get(q) * g + j];
+                    double sum = 0;
+                    for (float x : lp) sum += x;
+                    meanLogprob[q * g + j] = lp.length == 0 ? 0 : sum / lp.length;
+                }
+            }
+            ranked = UnlikelinessReward.apply(rewards, meanLogprob, g, variants.rankPenalty());
+        }
+        double[] shaped = variants.dither().apply(ranked, variants.ditherScale(), settings.seed(), round * settings.batch());
         GroupAdvantages.Result adv = Double.isNaN(variants.baselineQuantile())
                 ? GroupAdvantages.of(shaped, g, settings.scaleRewards())
                 : QuantileAdvantages.of(shaped, g, variants.baselineQuantile(), settings.scaleRewards());
@@ -257,10 +273,11 @@ public final class GrpoObjective<P> implements Objective {
         float[] old = settings.numIterations() > 1 ? logprobsWithoutTape(policy, tokens, mask, bsz, length) : null;
         // with mu = 1 the old log-probabilities are filled in by each step (detached); a placeholder keeps the batch valid
         PolicyBatch batch = new PolicyBatch(bsz, length, old == null ? new float[bsz * length] : old, ref, mask, advantages, null);
-        double mean = GroupAdvantages.mean(rewards, 0, collected);
+        double[] all = sampled.stream().mapToDouble(Double::doubleValue).toArray();
+        double mean = GroupAdvantages.mean(all, 0, all.length);
         int truncatedCount = 0;
         for (boolean t : truncated) if (t) truncatedCount++;
-        return new Rollout(round, tokens, length, batch, old, mean, GroupAdvantages.unbiasedStd(rewards, 0, collected, mean), adv.fracZeroStd(),
+        return new Rollout(round, tokens, length, batch, old, mean, GroupAdvantages.unbiasedStd(all, 0, all.length, mean), adv.fracZeroStd(),
                 lengths / collected, (double) truncatedCount / collected, targets);
     }
 

@@ -30,6 +30,7 @@ public final class GrpoRun {
     public static <P> GrpoMetrics run(RlTrainConfig config, RlTask<P> task, Path out, boolean overwrite) throws IOException {
         GrpoSettings settings = config.settings();
         GrpoVariants variants = config.variants();
+        PpoCritic.Settings criticSettings = config.criticSettings();
         String initFrom = config.getString("init_from");
         if (initFrom.equals("none")) throw new IllegalArgumentException("config key 'init_from' must name the run folder of the initial policy");
         Path init = Path.of(initFrom);
@@ -41,7 +42,6 @@ public final class GrpoRun {
         AtomicFiles.write(out.resolve("config.yaml"), config.toYaml().getBytes(java.nio.charset.StandardCharsets.UTF_8));
         Gpt policy = Sampler.load(init).model();
         Gpt reference = settings.loss().beta() != 0 ? GrpoObjective.frozenCopy(policy) : null;
-        PpoCritic.Settings criticSettings = config.criticSettings();
         PpoCritic critic = criticSettings == null ? null : new PpoCritic(ValueModel.of(policy, settings.seed()), criticSettings);
         GrpoObjective<P> objective = new GrpoObjective<>(policy, reference, task, settings, variants, critic);
         Optimizer opt = Optimizers.adamw().lr(config.getDouble("learning_rate")).weightDecay(config.getDouble("weight_decay")).build(policy);

@@ -59,6 +59,7 @@ public final class RlTrainConfig {
         def("overlong_penalty_factor", Double.class, 1.0, 0, INF, null, "DAPO soft overlong punishment: the penalty at max_completion_length");
         def("dynamic_sampling", Boolean.class, false, 0, 0, null, "DAPO dynamic sampling: replace groups whose rewards all agree");
         def("max_generation_batches", Integer.class, 10, 1, 1 << 16, null, "dynamic sampling: most generation batches per round");
+        def("rank_penalty", Double.class, 0.0, 0, 1, null, "unlikeliness reward: scale each reward by 1 - rank_penalty * (likelihood rank in the group) / G (0: off)");
         def("pruning_rate", Double.class, 0.0, 0, 1, null, "CPPO: fraction of completions with the smallest |advantage| dropped");
     }
 
@@ -125,6 +126,9 @@ public final class RlTrainConfig {
     /** PPO's critic settings, or null when {@code algorithm} is grpo. */
     public PpoCritic.Settings criticSettings() {
         if (getString("algorithm").equals("grpo")) return null;
+        if (getDouble("pruning_rate") > 0 || getDouble("baseline_quantile") != -1) {
+            throw new ConfigException("config keys 'pruning_rate' and 'baseline_quantile' act on group advantages; with algorithm 'ppo' leave them at 0 and -1");
+        }
         double lr = getDouble("critic_learning_rate");
         if (lr != -1 && !(lr > 0)) throw new ConfigException("config key 'critic_learning_rate' = " + lr + " is out of range; allowed: -1 or a number > 0");
         return new PpoCritic.Settings(getDouble("cliprange_value"), getDouble("gamma"), getDouble("lam"), (Boolean) get("whiten_advantages"),
@@ -142,7 +146,8 @@ public final class RlTrainConfig {
             throw new ConfigException("config key 'overlong_buffer' = " + buffer + " is out of range; allowed: 0 to max_completion_length (" + getInt("max_completion_length") + ")");
         }
         return new GrpoVariants(RewardDithering.byName(getString("reward_dither")), getDouble("reward_dither_scale"), k == -1 ? Double.NaN : k,
-                buffer, getDouble("overlong_penalty_factor"), (Boolean) get("dynamic_sampling"), getInt("max_generation_batches"), p);
+                buffer, getDouble("overlong_penalty_factor"), (Boolean) get("dynamic_sampling"), getInt("max_generation_batches"), p,
+                getDouble("rank_penalty"));
     }
 
     /** The resolved configuration as YAML (written into the run folder). */

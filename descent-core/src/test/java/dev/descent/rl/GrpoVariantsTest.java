@@ -98,6 +98,26 @@ class GrpoVariantsTest {
         assertThrows(IllegalArgumentException.class, () -> CompletionPruning.kept(adv, 1.0));
     }
 
+    /**
+     * Group of 4, β_rank = 0.25, mean log-likelihoods {−1.0, −3.0, −0.5, −2.0}: ranks (0 = least likely)
+     * {2, 0, 3, 1}, factors 1 − 0.25·rank/4 = {0.875, 1, 0.8125, 0.9375}; a tie ranks the earlier first.
+     */
+    @Test
+    void unlikelinessRewardScalesByLikelihoodRank() {
+        double[] out = UnlikelinessReward.apply(new double[]{1, 1, 1, 0, 2, 2}, new double[]{-1.0, -3.0, -0.5, -2.0, -1, -1}, 2, 0.5);
+        // groups of 2: {−1, −3} → ranks {1, 0}; {−0.5, −2} → {1, 0}; {−1, −1} tie → {0, 1}
+        assertArrayEquals(new double[]{0.75, 1, 0.75, 0, 2, 1.5}, out);
+        double[] four = UnlikelinessReward.apply(new double[]{1, 1, 1, 1}, new double[]{-1.0, -3.0, -0.5, -2.0}, 4, 0.25);
+        assertArrayEquals(new double[]{0.875, 1, 0.8125, 0.9375}, four);
+        assertThrows(IllegalArgumentException.class, () -> UnlikelinessReward.apply(new double[]{1}, new double[]{0}, 1, 1.5));
+        // wired in: a run with the penalty trains (the rewards reach the advantages through the ranks)
+        List<Double> z = new java.util.ArrayList<>();
+        double[] res = run(new HalfConstant(), GrpoVariants.NONE.withRankPenalty(0.25), 2, z);
+        assertTrue(Double.isFinite(res[1]));
+        // the constant "a" group (all rewards 1) varies once scaled by rank
+        assertTrue(z.get(0) < 0.5, z.toString());
+    }
+
     /** Prompt "a" always scores 1 (its group never varies); prompt "aa" scores the fraction of 'b'. */
     static class HalfConstant implements RlTask<String> {
         @Override public String name() { return "half-constant"; }
@@ -167,8 +187,8 @@ class GrpoVariantsTest {
     @Test
     void configKeysBuildTheVariantsAndRefuseBadValues() {
         GrpoVariants v = RlTrainConfig.defaults().with(List.of("reward_dither=uniform", "reward_dither_scale=0.1", "baseline_quantile=0.4",
-                "overlong_buffer=4", "dynamic_sampling=true", "max_generation_batches=3", "pruning_rate=0.5")).variants();
-        assertEquals(new GrpoVariants(RewardDithering.UNIFORM, 0.1, 0.4, 4, 1.0, true, 3, 0.5), v);
+                "overlong_buffer=4", "dynamic_sampling=true", "max_generation_batches=3", "pruning_rate=0.5", "rank_penalty=0.25")).variants();
+        assertEquals(new GrpoVariants(RewardDithering.UNIFORM, 0.1, 0.4, 4, 1.0, true, 3, 0.5, 0.25), v);
         assertTrue(Double.isNaN(RlTrainConfig.defaults().variants().baselineQuantile()));
         assertEquals(GrpoVariants.NONE, RlTrainConfig.defaults().variants());
         ConfigException e = assertThrows(ConfigException.class, () -> RlTrainConfig.defaults().with(List.of("reward_dither=laplace")));

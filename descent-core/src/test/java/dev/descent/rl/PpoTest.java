@@ -166,6 +166,7 @@ class PpoTest {
         assertEquals(null, RlTrainConfig.defaults().criticSettings());
         PpoCritic.Settings c = RlTrainConfig.defaults().with(List.of("algorithm=ppo", "learning_rate=3e-4")).criticSettings();
         assertEquals(new PpoCritic.Settings(0.5, 1, 1, true, 3e-4, 1.0), c);
+        assertThrows(dev.descent.config.ConfigException.class, () -> RlTrainConfig.defaults().with(List.of("algorithm=ppo", "pruning_rate=0.5")).criticSettings());
         var e = assertThrows(dev.descent.config.ConfigException.class, () -> RlTrainConfig.defaults().with(List.of("algorithm=reinforce")));
         assertTrue(e.getMessage().contains("grpo") && e.getMessage().contains("ppo"), e.getMessage());
     }
