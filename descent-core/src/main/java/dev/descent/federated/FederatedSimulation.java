@@ -35,7 +35,11 @@ import java.util.Objects;
  * run one after another, and no client sees another's state.
  */
 public final class FederatedSimulation {
-    /** One finished round: the clients that trained, their example-weighted mean last-epoch loss and the global model's test metrics. */
+    /**
+     * One finished round: the clients that trained, {@code clientLoss} (each client's mean loss over
+     * its own rows with the weights it ended local training with, averaged with weights n_k) and the
+     * new global model's test accuracy and mean test loss.
+     */
     public record Round(int round, int[] clients, double clientLoss, double testAccuracy, double testLoss) {}
 
     private final FedConfig config;
