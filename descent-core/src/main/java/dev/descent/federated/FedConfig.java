@@ -21,7 +21,9 @@ import java.util.Map;
  *       strategy's default; FedAvg and FedProx clients use η_l = 0.1);</li>
  *   <li>FedProx: {@code proximal_mu} (Flower requires it; 0.01 here when unset);</li>
  *   <li>Ferret: {@code ferret_k} 4096, {@code ferret_momentum} 0.9, {@code ferret_slr_max} 10,
- *       {@code ferret_slr_min} 0, its authors' defaults ({@link Ferret}).</li>
+ *       {@code ferret_slr_min} 0, its authors' defaults ({@link Ferret});</li>
+ *   <li>EControl: {@code econtrol_compressor} top_k, {@code econtrol_ratio} 0.1, {@code econtrol_eta} 0.1,
+ *       {@code econtrol_gamma} 1, chosen here ({@link EControl}); its clients use η_l = 0.1.</li>
  * </ul>
  * Client training is {@code local_epochs} epochs of minibatch SGD at η_l with batches of
  * {@code batch_size} (the last batch of an epoch may be smaller), a fresh optimizer each round, as
@@ -29,9 +31,11 @@ import java.util.Map;
  */
 public final class FedConfig {
     /** Strategies the simulation runs. */
-    public static final List<String> STRATEGIES = List.of("fedavg", "fedprox", "fedadam", "fedyogi", "ferret");
+    public static final List<String> STRATEGIES = List.of("fedavg", "fedprox", "fedadam", "fedyogi", "ferret", "econtrol");
     /** Partitioners. */
     public static final List<String> PARTITIONS = List.of("iid", "dirichlet", "shards");
+    /** EControl's compressors. */
+    public static final List<String> COMPRESSORS = List.of("top_k", "identity");
     /** Datasets. */
     public static final List<String> DATASETS = List.of("digits", "mnist");
 
@@ -62,6 +66,10 @@ public final class FedConfig {
         def("ferret_momentum", Double.class, 0.9, 0, 1, null, "Ferret: decay of the server's seed pool");
         def("ferret_slr_max", Double.class, 10.0, 0, INF, null, "Ferret: server learning rate at round 1 (linear annealing)");
         def("ferret_slr_min", Double.class, 0.0, 0, INF, null, "Ferret: server learning rate the annealing ends at");
+        def("econtrol_compressor", String.class, "top_k", 0, 0, COMPRESSORS, "EControl: compressor of the client messages");
+        def("econtrol_ratio", Double.class, 0.1, 1e-9, 1, null, "EControl: fraction of entries top_k keeps, in (0, 1]");
+        def("econtrol_eta", Double.class, 0.1, 0, INF, null, "EControl: error-control step eta");
+        def("econtrol_gamma", Double.class, 1.0, 1e-12, INF, null, "EControl: server step gamma");
         def("hidden", Integer.class, 32, 1, 1 << 16, null, "hidden width of the MLP classifier");
         def("seed", Integer.class, 0, 0, Integer.MAX_VALUE, null, "seed of the partition, initialisation, sampling and batches");
     }
@@ -109,6 +117,10 @@ public final class FedConfig {
     public double ferretMomentum() { return (Double) values.get("ferret_momentum"); }
     public double ferretSlrMax() { return (Double) values.get("ferret_slr_max"); }
     public double ferretSlrMin() { return (Double) values.get("ferret_slr_min"); }
+    public String econtrolCompressor() { return (String) values.get("econtrol_compressor"); }
+    public double econtrolRatio() { return (Double) values.get("econtrol_ratio"); }
+    public double econtrolEta() { return (Double) values.get("econtrol_eta"); }
+    public double econtrolGamma() { return (Double) values.get("econtrol_gamma"); }
     public int hidden() { return (Integer) values.get("hidden"); }
     public long seed() { return (Integer) values.get("seed"); }
 

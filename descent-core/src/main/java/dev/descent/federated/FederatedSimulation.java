@@ -19,7 +19,8 @@ import java.util.Objects;
  * Federated training simulated in one process: K clients, each a partition of a dataset
  * ({@link Partitions}), train an {@link MlpClassifier} locally ({@link ClientObjective} on the one
  * {@link TrainingLoop}) and the server combines their models (FedAvg, FedProx, FedAdam, FedYogi), or,
- * for Ferret, their updates' coordinates along shared random directions ({@link Ferret}).
+ * for Ferret, their updates' coordinates along shared random directions ({@link Ferret}), or, for
+ * EControl, compressed error-controlled messages of their updates ({@link EControl}).
  * Round r (1-based, Flower's {@code server_round}):
  * <ol>
  *   <li>sample {@code max(⌊K·fraction_fit⌋, min_fit_clients)} clients: the first of a seeded permutation
@@ -51,7 +52,10 @@ public final class FederatedSimulation {
     private final ServerUpdate server;
     /** Ferret's seed pool and shared directions, for strategy ferret. */
     private final Ferret ferret;
+    /** EControl's client states, for strategy econtrol. */
+    private final EControl econtrol;
     private int round;
+    private long uplinkBytes;
 
     /**
      * @param config     the run's settings
@@ -78,8 +82,13 @@ public final class FederatedSimulation {
         this.ferret = config.strategy().equals("ferret")
                 ? new Ferret(worker.parameters().list().stream().mapToInt(p -> p.value().size()).toArray(), config.ferretK(), config.ferretMomentum(), config.seed())
                 : null;
+        this.econtrol = config.strategy().equals("econtrol")
+                ? new EControl(global.length, partitions.length,
+                        config.econtrolCompressor().equals("identity") ? EControl.Compressor.IDENTITY : EControl.Compressor.TOP_K,
+                        config.econtrolRatio(), config.econtrolEta(), config.econtrolGamma())
+                : null;
         this.server = switch (config.strategy()) {
-            case "fedavg", "fedprox", "ferret" -> ServerUpdate.FED_AVG;
+            case "fedavg", "fedprox", "ferret", "econtrol" -> ServerUpdate.FED_AVG;
             case "fedadam" -> new FedOptUpdate(FedOptUpdate.Kind.ADAM, config.eta(), config.beta1(), config.beta2(), config.tau());
             case "fedyogi" -> new FedOptUpdate(FedOptUpdate.Kind.YOGI, config.eta(), config.beta1(), config.beta2(), config.tau());
             default -> throw new IllegalArgumentException("unknown strategy '" + config.strategy() + "'; allowed: " + FedConfig.STRATEGIES);
@@ -133,6 +142,7 @@ public final class FederatedSimulation {
         int r = ++round;
         int[] chosen = sampleClients(r);
         if (ferret != null) return ferretRound(r, chosen);
+        if (econtrol != null) return econtrolRound(r, chosen);
         double[] sum = new double[global.length];
         long examples = 0;
         double lossSum = 0;
@@ -143,6 +153,7 @@ public final class FederatedSimulation {
             for (int i = 0; i < w.length; i++) sum[i] += (double) n * w[i];
             examples += n;
             lossSum += (double) n * client.meanLoss(client.data());
+            uplinkBytes += 4L * w.length; // the client's model in float32
         }
         for (int i = 0; i < sum.length; i++) sum[i] /= examples;
         server.apply(global, sum, r);
@@ -161,7 +172,9 @@ public final class FederatedSimulation {
             int k = chosen[j];
             ClassifierRowLoss client = clients.get(k);
             float[] w = trainClient(k, r);
-            coordinates.add(ferret.project(global, w, Philox.stream(config.seed(), "ferret/choice").derive(k).derive(r)));
+            double[][] c = ferret.project(global, w, Philox.stream(config.seed(), "ferret/choice").derive(k).derive(r));
+            coordinates.add(c);
+            for (double[] seed : c) for (double v : seed) if (v != 0) uplinkBytes += 8; // a float32 scalar and its seed/group index
             weights[j] = (client.rows() + config.batchSize() - 1) / config.batchSize();
             batchesTotal += weights[j];
             examples += client.rows();
@@ -172,6 +185,39 @@ public final class FederatedSimulation {
         System.arraycopy(global, 0, worker.parameters().values(), 0, global.length);
         return new Round(r, chosen, lossSum / examples, evaluation.accuracy(test), evaluation.meanLoss(test));
     }
+
+    /**
+     * An EControl round: each client's pseudo-gradient {@code x − w_k} goes through its compressed,
+     * error-controlled message; the server steps along the clients' estimates ({@link EControl}).
+     */
+    private Round econtrolRound(int r, int[] chosen) {
+        double[] weights = new double[chosen.length];
+        long examples = 0;
+        double lossSum = 0;
+        double[] g = new double[global.length];
+        for (int j = 0; j < chosen.length; j++) {
+            int k = chosen[j];
+            ClassifierRowLoss client = clients.get(k);
+            float[] w = trainClient(k, r);
+            for (int i = 0; i < g.length; i++) g[i] = (double) global[i] - w[i];
+            econtrol.clientStep(k, g);
+            uplinkBytes += econtrol.messageBytes();
+            weights[j] = client.rows();
+            examples += client.rows();
+            lossSum += (double) client.rows() * client.meanLoss(client.data());
+        }
+        for (int j = 0; j < weights.length; j++) weights[j] /= examples;
+        econtrol.serverStep(global, chosen, weights);
+        System.arraycopy(global, 0, worker.parameters().values(), 0, global.length);
+        return new Round(r, chosen, lossSum / examples, evaluation.accuracy(test), evaluation.meanLoss(test));
+    }
+
+    /**
+     * Bytes the clients have sent the server so far: FedAvg-family models 4 per parameter; EControl
+     * its messages ({@link EControl#messageBytes()}); Ferret 8 per nonzero seed coordinate (a float32
+     * and an index).
+     */
+    public long uplinkBytes() { return uplinkBytes; }
 
     /** Runs every configured round. */
     public List<Round> run() {

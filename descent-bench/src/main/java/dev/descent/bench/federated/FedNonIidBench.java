@@ -13,7 +13,8 @@ import java.util.Locale;
  * Server strategies on Dirichlet-split digits: the global model's test accuracy after R rounds for
  * each strategy and α, mean ± sd over seeds (the seed keys the partition, the initialisation, the
  * client sampling and the batches). Ten clients, all sampled each round, one local epoch of SGD with
- * batches of 32; every other setting at {@link FedConfig}'s defaults.
+ * batches of 32; every other setting at {@link FedConfig}'s defaults. The uplink column is the bytes
+ * the clients sent per round ({@link FederatedSimulation#uplinkBytes()}), in kB, averaged over runs.
  */
 public final class FedNonIidBench {
     private FedNonIidBench() {}
@@ -23,13 +24,14 @@ public final class FedNonIidBench {
         out.printf(Locale.ROOT, "# Federated strategies on Dirichlet-split digits (10 clients, %d rounds, %d seeds)%n%n", rounds, seeds);
         out.print("| strategy |");
         for (double a : alphas) out.printf(Locale.ROOT, " α = %s |", fmt(a));
-        out.println(" seconds per run |");
+        out.println(" uplink KB per round | seconds per run |");
         out.print("|---|");
-        for (int i = 0; i <= alphas.length; i++) out.print("---|");
+        for (int i = 0; i <= alphas.length + 1; i++) out.print("---|");
         out.println();
         for (String strategy : strategies) {
             StringBuilder row = new StringBuilder("| " + strategy + " |");
             List<Double> seconds = new ArrayList<>();
+            List<Double> uplink = new ArrayList<>();
             for (double alpha : alphas) {
                 double[] acc = new double[seeds];
                 for (int s = 0; s < seeds; s++) {
@@ -40,10 +42,12 @@ public final class FedNonIidBench {
                     var rs = sim.run();
                     seconds.add((System.nanoTime() - t0) * 1e-9);
                     acc[s] = rs.getLast().testAccuracy();
+                    uplink.add(sim.uplinkBytes() / 1000.0 / rounds);
                 }
                 Stats st = Stats.of(acc);
                 row.append(String.format(Locale.ROOT, " %.3f ± %.3f |", st.mean(), st.std()));
             }
+            row.append(String.format(Locale.ROOT, " %.1f |", Stats.of(uplink.stream().mapToDouble(Double::doubleValue).toArray()).mean()));
             row.append(String.format(Locale.ROOT, " %.1f |", Stats.of(seconds.stream().mapToDouble(Double::doubleValue).toArray()).mean()));
             out.println(row);
             out.flush();
