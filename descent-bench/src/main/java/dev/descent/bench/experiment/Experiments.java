@@ -98,9 +98,9 @@ public final class Experiments {
                     return markdown(p -> dev.descent.bench.zo.LoraRankSnrBench.run((Integer) o.get("seeds"), (Integer) o.get("queries"),
                             (Double) o.get("alpha"), (Double) o.get("eps"), p), out);
                 }));
-        add(new Simple("fed-noniid", "Federated strategies (FedAvg, FedProx, FedAdam, FedYogi, Ferret, EControl) on Dirichlet-split digits, 10 clients: "
+        add(new Simple("fed-noniid", "Federated strategies (FedAvg, FedProx, FedAdam, FedYogi, Ferret, EControl, FSGLD, DSGLD) on Dirichlet-split digits, 10 clients: "
                 + "the global model's test accuracy per strategy and alpha, mean ± sd over seeds, and the bytes clients send per round",
-                new Schema().add(text("strategies", "fedavg,fedprox,fedadam,fedyogi,ferret,econtrol", "comma-separated strategies"))
+                new Schema().add(text("strategies", "fedavg,fedprox,fedadam,fedyogi,ferret,econtrol,fsgld,dsgld", "comma-separated strategies"))
                         .add(text("alphas", "0.1,1,100", "comma-separated Dirichlet alphas"))
                         .add(count("rounds", 10, "server rounds")).add(count("seeds", 3, "seeds")),
                 (o, out) -> markdown(p -> dev.descent.bench.federated.FedNonIidBench.run(List.of(((String) o.get("strategies")).split(",")),
