@@ -12,16 +12,17 @@ import java.util.Locale;
 /**
  * Server strategies on Dirichlet-split digits: the global model's test accuracy after R rounds for
  * each strategy and α, mean ± sd over seeds (the seed keys the partition, the initialisation, the
- * client sampling and the batches). Ten clients, all sampled each round, one local epoch of SGD with
- * batches of 32; every other setting at {@link FedConfig}'s defaults. The uplink column is the bytes
+ * client sampling and the batches). Ten clients, all sampled each round, {@code local_epochs} (default 1)
+ * of SGD with batches of 32; every other setting at {@link FedConfig}'s defaults. The uplink column is the bytes
  * the clients sent per round ({@link FederatedSimulation#uplinkBytes()}), in kB, averaged over runs.
  */
 public final class FedNonIidBench {
     private FedNonIidBench() {}
 
-    public static void run(List<String> strategies, double[] alphas, int rounds, int seeds, PrintStream out) {
+    public static void run(List<String> strategies, double[] alphas, int rounds, int localEpochs, int seeds, PrintStream out) {
         ClassificationData[] digits = FederatedSimulation.load("digits");
-        out.printf(Locale.ROOT, "# Federated strategies on Dirichlet-split digits (10 clients, %d rounds, %d seeds)%n%n", rounds, seeds);
+        out.printf(Locale.ROOT, "# Federated strategies on Dirichlet-split digits (10 clients, %d rounds, %d local epochs, %d seeds)%n%n",
+                rounds, localEpochs, seeds);
         out.print("| strategy |");
         for (double a : alphas) out.printf(Locale.ROOT, " α = %s |", fmt(a));
         out.println(" uplink KB per round | seconds per run |");
@@ -36,7 +37,7 @@ public final class FedNonIidBench {
                 double[] acc = new double[seeds];
                 for (int s = 0; s < seeds; s++) {
                     FedConfig c = FedConfig.of(List.of("strategy=" + strategy, "partition=dirichlet", "alpha=" + alpha, "clients=10",
-                            "rounds=" + rounds, "seed=" + s));
+                            "rounds=" + rounds, "local_epochs=" + localEpochs, "seed=" + s));
                     long t0 = System.nanoTime();
                     var sim = new FederatedSimulation(c, FederatedSimulation.partition(c, digits[0]), digits[0], digits[1]);
                     var rs = sim.run();
