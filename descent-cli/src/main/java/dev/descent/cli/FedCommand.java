@@ -30,7 +30,7 @@ final class FedCommand implements Runnable {
     @Command(name = "run", mixinStandardHelpOptions = true,
             description = {"Simulate federated training of an MLP classifier: partition the training set among clients",
                     "(iid, dirichlet alpha, shards), then rounds of local SGD and a server strategy (fedavg, fedprox,",
-                    "fedadam, fedyogi with Flower's knobs; ferret). Prints the global model's test accuracy after each round."})
+                    "fedadam, fedyogi with Flower's knobs; ferret; econtrol; fsgld, dsgld). Prints the global model's test accuracy after each round."})
     static final class RunCommand implements Callable<Integer> {
         @Option(names = "--dataset", description = "digits or mnist (default digits)")
         String dataset;
@@ -47,14 +47,15 @@ final class FedCommand implements Runnable {
         @Option(names = "--rounds", description = "server rounds (default 20)")
         Integer rounds;
 
-        @Option(names = "--strategy", description = "fedavg, fedprox, fedadam, fedyogi or ferret (default fedavg)")
+        @Option(names = "--strategy", description = "fedavg, fedprox, fedadam, fedyogi, ferret, econtrol, fsgld or dsgld (default fedavg)")
         String strategy;
 
         @Option(names = "--seed", description = "seed (default 0)")
         Integer seed;
 
         @Option(names = "--set", description = {"key=value (repeatable), any key of the run: fraction_fit, min_fit_clients,",
-                "min_available_clients, local_epochs, batch_size, eta_l, eta, beta_1, beta_2, tau, proximal_mu, ferret_k,", "ferret_momentum, ferret_slr_max, ferret_slr_min,",
+                "min_available_clients, local_epochs, batch_size, eta_l, eta, beta_1, beta_2, tau, proximal_mu, ferret_k,", "ferret_momentum, ferret_slr_max, ferret_slr_min, econtrol_compressor, econtrol_ratio, econtrol_eta, econtrol_gamma,",
+                "fsgld_prior_precision, fsgld_temperature, fsgld_fit_epochs, fsgld_burn_in,",
                 "min_partition_size, shards_per_client, hidden"})
         List<String> settings = new ArrayList<>();
 

@@ -21,7 +21,12 @@ import java.util.Map;
  *       strategy's default; FedAvg and FedProx clients use η_l = 0.1);</li>
  *   <li>FedProx: {@code proximal_mu} (Flower requires it; 0.01 here when unset);</li>
  *   <li>Ferret: {@code ferret_k} 4096, {@code ferret_momentum} 0.9, {@code ferret_slr_max} 10,
- *       {@code ferret_slr_min} 0, its authors' defaults ({@link Ferret}).</li>
+ *       {@code ferret_slr_min} 0, its authors' defaults ({@link Ferret});</li>
+ *   <li>EControl: {@code econtrol_compressor} top_k, {@code econtrol_ratio} 0.1, {@code econtrol_eta} 0.1,
+ *       {@code econtrol_gamma} 1, chosen here ({@link EControl}); its clients use η_l = 0.1;</li>
+ *   <li>FSGLD: {@code fsgld_prior_precision} 1, {@code fsgld_temperature} 1, {@code fsgld_fit_epochs} 5,
+ *       {@code fsgld_burn_in} half the rounds, Langevin step ε = η_l/N (η_l = 0.1), chosen here ({@link Fsgld});
+ *       {@code dsgld} is the same chain without the conducive gradient (distributed SGLD), the paper's baseline.</li>
  * </ul>
  * Client training is {@code local_epochs} epochs of minibatch SGD at η_l with batches of
  * {@code batch_size} (the last batch of an epoch may be smaller), a fresh optimizer each round, as
@@ -29,9 +34,11 @@ import java.util.Map;
  */
 public final class FedConfig {
     /** Strategies the simulation runs. */
-    public static final List<String> STRATEGIES = List.of("fedavg", "fedprox", "fedadam", "fedyogi", "ferret");
+    public static final List<String> STRATEGIES = List.of("fedavg", "fedprox", "fedadam", "fedyogi", "ferret", "econtrol", "fsgld", "dsgld");
     /** Partitioners. */
     public static final List<String> PARTITIONS = List.of("iid", "dirichlet", "shards");
+    /** EControl's compressors. */
+    public static final List<String> COMPRESSORS = List.of("top_k", "identity");
     /** Datasets. */
     public static final List<String> DATASETS = List.of("digits", "mnist");
 
@@ -62,6 +69,14 @@ public final class FedConfig {
         def("ferret_momentum", Double.class, 0.9, 0, 1, null, "Ferret: decay of the server's seed pool");
         def("ferret_slr_max", Double.class, 10.0, 0, INF, null, "Ferret: server learning rate at round 1 (linear annealing)");
         def("ferret_slr_min", Double.class, 0.0, 0, INF, null, "Ferret: server learning rate the annealing ends at");
+        def("econtrol_compressor", String.class, "top_k", 0, 0, COMPRESSORS, "EControl: compressor of the client messages");
+        def("econtrol_ratio", Double.class, 0.1, 1e-9, 1, null, "EControl: fraction of entries top_k keeps, in (0, 1]");
+        def("econtrol_eta", Double.class, 0.1, 0, INF, null, "EControl: error-control step eta");
+        def("econtrol_gamma", Double.class, 1.0, 1e-12, INF, null, "EControl: server step gamma");
+        def("fsgld_prior_precision", Double.class, 1.0, 0, INF, null, "FSGLD: precision of the N(0, 1/lambda) prior");
+        def("fsgld_temperature", Double.class, 1.0, 0, INF, null, "FSGLD: temperature T of the Langevin noise sqrt(2 eps T) (0: no noise)");
+        def("fsgld_fit_epochs", Integer.class, 5, 1, 10_000, null, "FSGLD: epochs of client SGD fitting each local Gaussian's mean");
+        def("fsgld_burn_in", Integer.class, -1, -1, Integer.MAX_VALUE, null, "FSGLD: rounds before samples enter the posterior average (-1: half the rounds)");
         def("hidden", Integer.class, 32, 1, 1 << 16, null, "hidden width of the MLP classifier");
         def("seed", Integer.class, 0, 0, Integer.MAX_VALUE, null, "seed of the partition, initialisation, sampling and batches");
     }
@@ -109,6 +124,20 @@ public final class FedConfig {
     public double ferretMomentum() { return (Double) values.get("ferret_momentum"); }
     public double ferretSlrMax() { return (Double) values.get("ferret_slr_max"); }
     public double ferretSlrMin() { return (Double) values.get("ferret_slr_min"); }
+    public String econtrolCompressor() { return (String) values.get("econtrol_compressor"); }
+    public double econtrolRatio() { return (Double) values.get("econtrol_ratio"); }
+    public double econtrolEta() { return (Double) values.get("econtrol_eta"); }
+    public double econtrolGamma() { return (Double) values.get("econtrol_gamma"); }
+    public double fsgldPriorPrecision() { return (Double) values.get("fsgld_prior_precision"); }
+    public double fsgldTemperature() { return (Double) values.get("fsgld_temperature"); }
+    public int fsgldFitEpochs() { return (Integer) values.get("fsgld_fit_epochs"); }
+
+    /** FSGLD's burn-in rounds: {@code fsgld_burn_in}, or half the rounds when unset. */
+    public int fsgldBurnIn() {
+        int v = (Integer) values.get("fsgld_burn_in");
+        return v >= 0 ? v : rounds() / 2;
+    }
+
     public int hidden() { return (Integer) values.get("hidden"); }
     public long seed() { return (Integer) values.get("seed"); }
 
@@ -147,6 +176,7 @@ public final class FedConfig {
         m.put("eta", eta());
         m.put("tau", tau());
         m.put("proximal_mu", proximalMu());
+        m.put("fsgld_burn_in", fsgldBurnIn());
         return m;
     }
 }

@@ -1,5 +1,8 @@
 package dev.descent.federated;
 
+import dev.descent.autograd.F;
+import dev.descent.autograd.NoGrad;
+import dev.descent.autograd.Variable;
 import dev.descent.data.ClassificationData;
 import dev.descent.data.Datasets;
 import dev.descent.nn.MlpClassifier;
@@ -7,6 +10,7 @@ import dev.descent.optim.Optimizer;
 import dev.descent.optim.Optimizers;
 import dev.descent.privacy.ClassifierRowLoss;
 import dev.descent.tensor.Philox;
+import dev.descent.tensor.Tensor;
 import dev.descent.train.TrainingLoop;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,12 +18,15 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.stream.IntStream;
 
 /**
  * Federated training simulated in one process: K clients, each a partition of a dataset
  * ({@link Partitions}), train an {@link MlpClassifier} locally ({@link ClientObjective} on the one
  * {@link TrainingLoop}) and the server combines their models (FedAvg, FedProx, FedAdam, FedYogi), or,
- * for Ferret, their updates' coordinates along shared random directions ({@link Ferret}).
+ * for Ferret, their updates' coordinates along shared random directions ({@link Ferret}), or, for
+ * EControl, compressed error-controlled messages of their updates ({@link EControl}); FSGLD instead
+ * moves one Langevin chain through the clients and averages the predictions of its samples ({@link Fsgld}).
  * Round r (1-based, Flower's {@code server_round}):
  * <ol>
  *   <li>sample {@code max(⌊K·fraction_fit⌋, min_fit_clients)} clients: the first of a seeded permutation
@@ -35,7 +42,11 @@ import java.util.Objects;
  * run one after another, and no client sees another's state.
  */
 public final class FederatedSimulation {
-    /** One finished round: the clients that trained, their example-weighted mean last-epoch loss and the global model's test metrics. */
+    /**
+     * One finished round: the clients that trained, {@code clientLoss} (each client's mean loss over
+     * its own rows with the weights it ended local training with, averaged with weights n_k) and the
+     * new global model's test accuracy and mean test loss.
+     */
     public record Round(int round, int[] clients, double clientLoss, double testAccuracy, double testLoss) {}
 
     private final FedConfig config;
@@ -47,7 +58,16 @@ public final class FederatedSimulation {
     private final ServerUpdate server;
     /** Ferret's seed pool and shared directions, for strategy ferret. */
     private final Ferret ferret;
+    /** EControl's client states, for strategy econtrol. */
+    private final EControl econtrol;
+    /** FSGLD's local Gaussians and step, fitted before its first round, for strategy fsgld. */
+    private Fsgld fsgld;
+    /** FSGLD: Σ over the kept samples of the test set's predicted class probabilities. */
+    private double[] predictive;
+    private int samples;
+    private long chainStep;
     private int round;
+    private long uplinkBytes;
 
     /**
      * @param config     the run's settings
@@ -74,8 +94,13 @@ public final class FederatedSimulation {
         this.ferret = config.strategy().equals("ferret")
                 ? new Ferret(worker.parameters().list().stream().mapToInt(p -> p.value().size()).toArray(), config.ferretK(), config.ferretMomentum(), config.seed())
                 : null;
+        this.econtrol = config.strategy().equals("econtrol")
+                ? new EControl(global.length, partitions.length,
+                        config.econtrolCompressor().equals("identity") ? EControl.Compressor.IDENTITY : EControl.Compressor.TOP_K,
+                        config.econtrolRatio(), config.econtrolEta(), config.econtrolGamma())
+                : null;
         this.server = switch (config.strategy()) {
-            case "fedavg", "fedprox", "ferret" -> ServerUpdate.FED_AVG;
+            case "fedavg", "fedprox", "ferret", "econtrol", "fsgld", "dsgld" -> ServerUpdate.FED_AVG;
             case "fedadam" -> new FedOptUpdate(FedOptUpdate.Kind.ADAM, config.eta(), config.beta1(), config.beta2(), config.tau());
             case "fedyogi" -> new FedOptUpdate(FedOptUpdate.Kind.YOGI, config.eta(), config.beta1(), config.beta2(), config.tau());
             default -> throw new IllegalArgumentException("unknown strategy '" + config.strategy() + "'; allowed: " + FedConfig.STRATEGIES);
@@ -129,6 +154,8 @@ public final class FederatedSimulation {
         int r = ++round;
         int[] chosen = sampleClients(r);
         if (ferret != null) return ferretRound(r, chosen);
+        if (econtrol != null) return econtrolRound(r, chosen);
+        if (config.strategy().equals("fsgld") || config.strategy().equals("dsgld")) return fsgldRound(r, chosen);
         double[] sum = new double[global.length];
         long examples = 0;
         double lossSum = 0;
@@ -139,6 +166,7 @@ public final class FederatedSimulation {
             for (int i = 0; i < w.length; i++) sum[i] += (double) n * w[i];
             examples += n;
             lossSum += (double) n * client.meanLoss(client.data());
+            uplinkBytes += 4L * w.length; // the client's model in float32
         }
         for (int i = 0; i < sum.length; i++) sum[i] /= examples;
         server.apply(global, sum, r);
@@ -157,7 +185,9 @@ public final class FederatedSimulation {
             int k = chosen[j];
             ClassifierRowLoss client = clients.get(k);
             float[] w = trainClient(k, r);
-            coordinates.add(ferret.project(global, w, Philox.stream(config.seed(), "ferret/choice").derive(k).derive(r)));
+            double[][] c = ferret.project(global, w, Philox.stream(config.seed(), "ferret/choice").derive(k).derive(r));
+            coordinates.add(c);
+            for (double[] seed : c) for (double v : seed) if (v != 0) uplinkBytes += 8; // a float32 scalar and its seed/group index
             weights[j] = (client.rows() + config.batchSize() - 1) / config.batchSize();
             batchesTotal += weights[j];
             examples += client.rows();
@@ -168,6 +198,161 @@ public final class FederatedSimulation {
         System.arraycopy(global, 0, worker.parameters().values(), 0, global.length);
         return new Round(r, chosen, lossSum / examples, evaluation.accuracy(test), evaluation.meanLoss(test));
     }
+
+    /**
+     * An EControl round: each client's pseudo-gradient {@code x − w_k} goes through its compressed,
+     * error-controlled message; the server steps along the clients' estimates ({@link EControl}).
+     */
+    private Round econtrolRound(int r, int[] chosen) {
+        double[] weights = new double[chosen.length];
+        long examples = 0;
+        double lossSum = 0;
+        double[] g = new double[global.length];
+        for (int j = 0; j < chosen.length; j++) {
+            int k = chosen[j];
+            ClassifierRowLoss client = clients.get(k);
+            float[] w = trainClient(k, r);
+            for (int i = 0; i < g.length; i++) g[i] = (double) global[i] - w[i];
+            econtrol.clientStep(k, g);
+            uplinkBytes += econtrol.messageBytes();
+            weights[j] = client.rows();
+            examples += client.rows();
+            lossSum += (double) client.rows() * client.meanLoss(client.data());
+        }
+        for (int j = 0; j < weights.length; j++) weights[j] /= examples;
+        econtrol.serverStep(global, chosen, weights);
+        System.arraycopy(global, 0, worker.parameters().values(), 0, global.length);
+        return new Round(r, chosen, lossSum / examples, evaluation.accuracy(test), evaluation.meanLoss(test));
+    }
+
+    /**
+     * An FSGLD round ({@link Fsgld}; for dsgld the same without the conducive gradient): one chain visits every client in id order; client s runs
+     * {@code local_epochs} epochs of Langevin steps on its batches (the batch stream of the other
+     * strategies), with ε = η_l/N, f_s = n_s/N and the noise of step t from (seed, "fsgld/noise")
+     * derived by t; the global model is the chain's state. After {@code fsgld_burn_in} rounds the state
+     * at the end of each client's visit is a sample: the reported test accuracy and loss are those of
+     * the average of the samples' predicted probabilities (before, of the current state).
+     */
+    private Round fsgldRound(int r, int[] chosen) {
+        if (chosen.length != clients.size()) {
+            throw new IllegalArgumentException("fsgld moves one chain through every client each round; set fraction_fit=1 (round " + r
+                    + " samples " + chosen.length + " of " + clients.size() + " clients)");
+        }
+        long total = 0;
+        for (ClassifierRowLoss c : clients) total += c.rows();
+        if (fsgld == null && config.strategy().equals("dsgld")) {
+            // distributed SGLD: the same chain with Λ_j = 0, so no conducive gradient
+            double[][] zeros = new double[clients.size()][global.length];
+            fsgld = new Fsgld(zeros, zeros, config.fsgldPriorPrecision(), config.etaL() / total, config.fsgldTemperature());
+        } else if (fsgld == null) {
+            fsgld = fitLocalGaussians(config.etaL() / total);
+            uplinkBytes += 8L * global.length * clients.size(); // each client's mean and precision, once
+        }
+        float[] theta = worker.parameters().values();
+        System.arraycopy(global, 0, theta, 0, global.length);
+        double[] grad = new double[global.length];
+        double lossSum = 0;
+        for (int k : chosen) {
+            ClassifierRowLoss client = clients.get(k);
+            double fs = (double) client.rows() / total;
+            var objective = new ClientObjective(client, config.batchSize(), Philox.stream(config.seed(), "fed/client").derive(k).derive(r), null, 0);
+            long steps = (long) config.localEpochs() * objective.stepsPerEpoch();
+            for (long t = 0; t < steps; t++) {
+                objective.prepare(t);
+                objective.lossAndGradient();
+                float[] g = client.grads();
+                // n_s/(f_s|B|) Σ_B ∇ℓ_i = N · (the batch's mean gradient)
+                for (int i = 0; i < grad.length; i++) grad[i] = (double) total * g[i];
+                fsgld.addPriorAndConducive(theta, k, fs, grad);
+                fsgld.step(theta, grad, Philox.stream(config.seed(), "fsgld/noise").derive(chainStep++));
+            }
+            lossSum += (double) client.rows() * client.meanLoss(client.data());
+            uplinkBytes += 4L * theta.length; // the chain's state handed on
+            if (r > config.fsgldBurnIn()) addSample();
+        }
+        System.arraycopy(theta, 0, global, 0, global.length);
+        double accuracy = samples > 0 ? predictiveAccuracy() : evaluation.accuracy(test);
+        double loss = samples > 0 ? predictiveLoss() : evaluation.meanLoss(test);
+        return new Round(r, chosen, lossSum / total, accuracy, loss);
+    }
+
+    /**
+     * Each client's diagonal Laplace approximation of its likelihood, from the initial global model:
+     * μ_k after {@code fsgld_fit_epochs} of SGD at η_l on its rows (batches from (seed, "fsgld/fit")
+     * derived by k), Λ_k the empirical Fisher Σ_i (∇ℓ_i(μ_k))² over its rows, one backward per row.
+     */
+    private Fsgld fitLocalGaussians(double step) {
+        float[] w = worker.parameters().values();
+        double[][] means = new double[clients.size()][];
+        double[][] precisions = new double[clients.size()][];
+        for (int k = 0; k < clients.size(); k++) {
+            ClassifierRowLoss client = clients.get(k);
+            System.arraycopy(global, 0, w, 0, global.length);
+            var objective = new ClientObjective(client, config.batchSize(), Philox.stream(config.seed(), "fsgld/fit").derive(k), null, 0);
+            Optimizer sgd = Optimizers.sgd().lr(config.etaL()).build(worker.parameters());
+            try {
+                new TrainingLoop(sgd, objective, client.grads()).onNonFinite(TrainingLoop.NonFinite.CONTINUE)
+                        .run(0, (long) config.fsgldFitEpochs() * objective.stepsPerEpoch());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e); // no callbacks, so no I/O
+            }
+            means[k] = new double[w.length];
+            for (int i = 0; i < w.length; i++) means[k][i] = w[i];
+            precisions[k] = new double[w.length];
+            int[] rows = IntStream.range(0, client.rows()).toArray();
+            for (int row = 0; row < rows.length; row++) {
+                client.lossAndGradient(rows, row, 1);
+                float[] g = client.grads();
+                for (int i = 0; i < g.length; i++) precisions[k][i] += (double) g[i] * g[i];
+            }
+        }
+        System.arraycopy(global, 0, w, 0, global.length);
+        return new Fsgld(means, precisions, config.fsgldPriorPrecision(), step, config.fsgldTemperature());
+    }
+
+    /** Adds the worker's predicted test-class probabilities to the posterior average. */
+    private void addSample() {
+        try (NoGrad ignored = NoGrad.open()) {
+            Tensor p = F.softmax(worker.forward(Variable.constant(Tensor.view(test.features(), 0, test.rows(), test.cols())))).value();
+            int classes = test.classes();
+            if (predictive == null) predictive = new double[test.rows() * classes];
+            float[] z = p.data();
+            for (int r = 0; r < test.rows(); r++) {
+                for (int c = 0; c < classes; c++) predictive[r * classes + c] += z[p.offset() + r * classes + c];
+            }
+            samples++;
+        }
+    }
+
+    /** Accuracy of the posterior-averaged probabilities (argmax, first on ties). */
+    private double predictiveAccuracy() {
+        int classes = test.classes();
+        int correct = 0;
+        for (int r = 0; r < test.rows(); r++) {
+            int best = 0;
+            for (int c = 1; c < classes; c++) if (predictive[r * classes + c] > predictive[r * classes + best]) best = c;
+            if (best == test.labels()[r]) correct++;
+        }
+        return (double) correct / test.rows();
+    }
+
+    /** Mean negative log of the posterior-averaged probability of the label. */
+    private double predictiveLoss() {
+        int classes = test.classes();
+        double nll = 0;
+        for (int r = 0; r < test.rows(); r++) nll -= Math.log(predictive[r * classes + test.labels()[r]] / samples);
+        return nll / test.rows();
+    }
+
+    /** FSGLD's sampler once fitted (before: null); for tests. */
+    Fsgld fsgld() { return fsgld; }
+
+    /**
+     * Bytes the clients have sent the server so far: FedAvg-family models 4 per parameter; EControl
+     * its messages ({@link EControl#messageBytes()}); Ferret 8 per nonzero seed coordinate (a float32
+     * and an index).
+     */
+    public long uplinkBytes() { return uplinkBytes; }
 
     /** Runs every configured round. */
     public List<Round> run() {

@@ -12,38 +12,43 @@ import java.util.Locale;
 /**
  * Server strategies on Dirichlet-split digits: the global model's test accuracy after R rounds for
  * each strategy and α, mean ± sd over seeds (the seed keys the partition, the initialisation, the
- * client sampling and the batches). Ten clients, all sampled each round, one local epoch of SGD with
- * batches of 32; every other setting at {@link FedConfig}'s defaults.
+ * client sampling and the batches). Ten clients, all sampled each round, {@code local_epochs} (default 1)
+ * of SGD with batches of 32; every other setting at {@link FedConfig}'s defaults. The uplink column is the bytes
+ * the clients sent per round ({@link FederatedSimulation#uplinkBytes()}), in kB, averaged over runs.
  */
 public final class FedNonIidBench {
     private FedNonIidBench() {}
 
-    public static void run(List<String> strategies, double[] alphas, int rounds, int seeds, PrintStream out) {
+    public static void run(List<String> strategies, double[] alphas, int rounds, int localEpochs, int seeds, PrintStream out) {
         ClassificationData[] digits = FederatedSimulation.load("digits");
-        out.printf(Locale.ROOT, "# Federated strategies on Dirichlet-split digits (10 clients, %d rounds, %d seeds)%n%n", rounds, seeds);
+        out.printf(Locale.ROOT, "# Federated strategies on Dirichlet-split digits (10 clients, %d rounds, %d local epochs, %d seeds)%n%n",
+                rounds, localEpochs, seeds);
         out.print("| strategy |");
         for (double a : alphas) out.printf(Locale.ROOT, " α = %s |", fmt(a));
-        out.println(" seconds per run |");
+        out.println(" uplink KB per round | seconds per run |");
         out.print("|---|");
-        for (int i = 0; i <= alphas.length; i++) out.print("---|");
+        for (int i = 0; i <= alphas.length + 1; i++) out.print("---|");
         out.println();
         for (String strategy : strategies) {
             StringBuilder row = new StringBuilder("| " + strategy + " |");
             List<Double> seconds = new ArrayList<>();
+            List<Double> uplink = new ArrayList<>();
             for (double alpha : alphas) {
                 double[] acc = new double[seeds];
                 for (int s = 0; s < seeds; s++) {
                     FedConfig c = FedConfig.of(List.of("strategy=" + strategy, "partition=dirichlet", "alpha=" + alpha, "clients=10",
-                            "rounds=" + rounds, "seed=" + s));
+                            "rounds=" + rounds, "local_epochs=" + localEpochs, "seed=" + s));
                     long t0 = System.nanoTime();
                     var sim = new FederatedSimulation(c, FederatedSimulation.partition(c, digits[0]), digits[0], digits[1]);
                     var rs = sim.run();
                     seconds.add((System.nanoTime() - t0) * 1e-9);
                     acc[s] = rs.getLast().testAccuracy();
+                    uplink.add(sim.uplinkBytes() / 1000.0 / rounds);
                 }
                 Stats st = Stats.of(acc);
                 row.append(String.format(Locale.ROOT, " %.3f ± %.3f |", st.mean(), st.std()));
             }
+            row.append(String.format(Locale.ROOT, " %.1f |", Stats.of(uplink.stream().mapToDouble(Double::doubleValue).toArray()).mean()));
             row.append(String.format(Locale.ROOT, " %.1f |", Stats.of(seconds.stream().mapToDouble(Double::doubleValue).toArray()).mean()));
             out.println(row);
             out.flush();
