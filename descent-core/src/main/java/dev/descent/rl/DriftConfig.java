@@ -1,13 +1,9 @@
 package dev.descent.rl;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.descent.config.Field;
 import dev.descent.config.Schema;
-import dev.descent.config.YamlConfig;
-import java.io.IOException;
+import dev.descent.config.SchemaConfig;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -17,7 +13,7 @@ import java.util.Map;
  * where it has them (γ 0.9, β 0.1, 16 interactions per prompt, 1 epoch, grad clip 1; target and
  * learning rate suit the small character models here, the script's 5e-6 is for a 3B model).
  */
-public final class DriftConfig {
+public final class DriftConfig extends SchemaConfig<DriftConfig> {
     private static final double INF = Double.POSITIVE_INFINITY;
     private static final Schema SCHEMA = new Schema();
 
@@ -44,39 +40,17 @@ public final class DriftConfig {
     /** All keys, in order. */
     public static final Map<String, Field> KEYS = SCHEMA.fields();
 
-    private final Map<String, Object> values;
-
     private DriftConfig(Map<String, Object> values) {
-        this.values = values;
+        super(SCHEMA, values);
     }
 
     public static DriftConfig defaults() { return new DriftConfig(SCHEMA.defaults()); }
 
     /** Reads a YAML file over the defaults. */
-    public static DriftConfig load(Path file) {
-        Map<String, Object> out = new LinkedHashMap<>(SCHEMA.defaults());
-        SCHEMA.bind(YamlConfig.read(file), file.toString(), out);
-        return new DriftConfig(out);
-    }
+    public static DriftConfig load(Path file) { return new DriftConfig(read(SCHEMA, file)); }
 
-    /** Applies {@code key=value} overrides (YAML scalar syntax). */
-    public DriftConfig with(List<String> overrides) {
-        Map<String, Object> out = new LinkedHashMap<>(values);
-        SCHEMA.override(overrides, out);
-        return new DriftConfig(out);
-    }
-
-    public Object get(String key) {
-        Object v = values.get(key);
-        if (v == null) throw new IllegalArgumentException("no config key '" + key + "'");
-        return v;
-    }
-
-    public int getInt(String key) { return (Integer) get(key); }
-
-    public double getDouble(String key) { return (Double) get(key); }
-
-    public String getString(String key) { return (String) get(key); }
+    @Override
+    protected DriftConfig withValues(Map<String, Object> values) { return new DriftConfig(values); }
 
     /** The recipe's settings for an environment of {@code turns} answers. */
     public Drift.Settings settings(int turns) {
@@ -84,17 +58,5 @@ public final class DriftConfig {
         return new Drift.Settings(getInt("prompts"), getInt("samples_per_prompt"), turns, getInt("max_new_tokens"), getDouble("gamma"), getDouble("beta"),
                 Drift.Target.byName(getString("target")), getInt("epochs"), getInt("batch_size"), getDouble("learning_rate"), getDouble("weight_decay"),
                 getInt("seed"));
-    }
-
-    /** The resolved configuration as YAML (written into the run folder). */
-    public String toYaml() {
-        ObjectMapper yaml = YamlConfig.mapper();
-        ObjectNode node = yaml.createObjectNode();
-        for (var e : values.entrySet()) node.set(e.getKey(), yaml.valueToTree(e.getValue()));
-        try {
-            return yaml.writeValueAsString(node);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

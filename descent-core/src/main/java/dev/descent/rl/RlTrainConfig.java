@@ -1,14 +1,10 @@
 package dev.descent.rl;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.descent.config.ConfigException;
 import dev.descent.config.Field;
 import dev.descent.config.Schema;
-import dev.descent.config.YamlConfig;
-import java.io.IOException;
+import dev.descent.config.SchemaConfig;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -19,7 +15,7 @@ import java.util.Map;
  * grad_clip, weight_decay 0, num_iterations 1, temperature 1); the learning rate (1e-3 instead of
  * TRL's 1e-6) and the lengths suit the small character models Descent trains.
  */
-public final class RlTrainConfig {
+public final class RlTrainConfig extends SchemaConfig<RlTrainConfig> {
     private static final double INF = Double.POSITIVE_INFINITY;
     private static final Schema SCHEMA = new Schema();
 
@@ -70,39 +66,17 @@ public final class RlTrainConfig {
     /** All keys, in order. */
     public static final Map<String, Field> KEYS = SCHEMA.fields();
 
-    private final Map<String, Object> values;
-
     private RlTrainConfig(Map<String, Object> values) {
-        this.values = values;
+        super(SCHEMA, values);
     }
 
     public static RlTrainConfig defaults() { return new RlTrainConfig(SCHEMA.defaults()); }
 
     /** Reads a YAML file over the defaults. */
-    public static RlTrainConfig load(Path file) {
-        Map<String, Object> out = new LinkedHashMap<>(SCHEMA.defaults());
-        SCHEMA.bind(YamlConfig.read(file), file.toString(), out);
-        return new RlTrainConfig(out);
-    }
+    public static RlTrainConfig load(Path file) { return new RlTrainConfig(read(SCHEMA, file)); }
 
-    /** Applies {@code key=value} overrides (YAML scalar syntax). */
-    public RlTrainConfig with(List<String> overrides) {
-        Map<String, Object> out = new LinkedHashMap<>(values);
-        SCHEMA.override(overrides, out);
-        return new RlTrainConfig(out);
-    }
-
-    public Object get(String key) {
-        Object v = values.get(key);
-        if (v == null) throw new IllegalArgumentException("no config key '" + key + "'");
-        return v;
-    }
-
-    public int getInt(String key) { return (Integer) get(key); }
-
-    public double getDouble(String key) { return (Double) get(key); }
-
-    public String getString(String key) { return (String) get(key); }
+    @Override
+    protected RlTrainConfig withValues(Map<String, Object> values) { return new RlTrainConfig(values); }
 
     @SuppressWarnings("unchecked")
     public Map<String, String> taskArgs() { return (Map<String, String>) get("task_args"); }
@@ -148,17 +122,5 @@ public final class RlTrainConfig {
         return new GrpoVariants(RewardDithering.byName(getString("reward_dither")), getDouble("reward_dither_scale"), k == -1 ? Double.NaN : k,
                 buffer, getDouble("overlong_penalty_factor"), (Boolean) get("dynamic_sampling"), getInt("max_generation_batches"), p,
                 getDouble("rank_penalty"));
-    }
-
-    /** The resolved configuration as YAML (written into the run folder). */
-    public String toYaml() {
-        ObjectMapper yaml = YamlConfig.mapper();
-        ObjectNode node = yaml.createObjectNode();
-        for (var e : values.entrySet()) node.set(e.getKey(), yaml.valueToTree(e.getValue()));
-        try {
-            return yaml.writeValueAsString(node);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }
