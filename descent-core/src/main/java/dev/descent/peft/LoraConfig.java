@@ -189,9 +189,9 @@ public record LoraConfig(int r, double loraAlpha, double loraDropout, boolean us
     // ------------------------------------------------------------------ adapter_config.json
 
     /** The keys this project reads from a training configuration's {@code peft:} section. */
-    public static final List<String> KEYS = List.of("r", "lora_alpha", "lora_dropout", "use_rslora", "bias", "target_modules",
-            "target_modules_regex", "exclude_modules", "exclude_modules_regex", "modules_to_save", "init_lora_weights",
-            "rank_pattern.<pattern>", "alpha_pattern.<pattern>", "variant", "lora_sb_init_samples");
+    public static final List<String> KEYS = java.util.stream.Stream.concat(java.util.stream.Stream.of("r", "lora_alpha", "lora_dropout", "use_rslora", "bias",
+            "target_modules", "target_modules_regex", "exclude_modules", "exclude_modules_regex", "modules_to_save", "init_lora_weights",
+            "rank_pattern.<pattern>", "alpha_pattern.<pattern>"), PeftVariant.KEYS.stream()).toList();
 
     /**
      * The configuration of a training config's {@code peft:} section, given as name → text (lists

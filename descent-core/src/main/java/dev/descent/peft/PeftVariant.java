@@ -13,22 +13,31 @@ import java.util.Map;
  *   <li>{@code lora_pro}: LoRA with LoRA-Pro's adjusted gradients ({@link LoraPro}, {@link LoraProOptimizer});</li>
  *   <li>{@code lora_sb}: LoRA-SB, a trainable r×r matrix between fixed factors initialised from the first
  *       full gradient ({@link LoraSb}); option {@code lora_sb_init_samples} (default 50, the authors'
- *       {@code num_samples}): how many training sequences that gradient is estimated from.</li>
+ *       {@code num_samples}): how many training sequences that gradient is estimated from;</li>
+ *   <li>{@code increlora}: IncreLoRA, ranks added during training by module importance
+ *       ({@link IncreLoraLinear}, {@link IncreLoraAllocator}, {@link IncreLoraOptimizer}); options
+ *       {@code increlora_*} ({@link IncreLoraOptions}).</li>
  * </ul>
  */
-public record PeftVariant(Kind kind, int loraSbInitSamples) {
+public record PeftVariant(Kind kind, int loraSbInitSamples, IncreLoraOptions increlora) {
     /** The variants by their configuration name. */
     public enum Kind {
-        LORA, LORA_PRO, LORA_SB;
+        LORA, LORA_PRO, LORA_SB, INCRELORA;
 
         public String id() { return name().toLowerCase(Locale.ROOT); }
     }
 
     /** The keys of a {@code peft:} section that this record reads (the others are {@link LoraConfig}'s). */
-    public static final List<String> KEYS = List.of("variant", "lora_sb_init_samples");
+    public static final List<String> KEYS;
+
+    static {
+        List<String> keys = new ArrayList<>(List.of("variant", "lora_sb_init_samples"));
+        keys.addAll(IncreLoraOptions.KEYS);
+        KEYS = List.copyOf(keys);
+    }
 
     /** Plain LoRA. */
-    public static final PeftVariant LORA = new PeftVariant(Kind.LORA, 50);
+    public static final PeftVariant LORA = new PeftVariant(Kind.LORA, 50, null);
 
     /** The valid {@code variant} names. */
     public static List<String> names() {
@@ -57,6 +66,9 @@ public record PeftVariant(Kind kind, int loraSbInitSamples) {
             if (samples <= 0) throw new PeftException("'" + path + ".lora_sb_init_samples' = " + s + " must be a positive integer");
             if (kind != Kind.LORA_SB) throw new PeftException("'" + path + ".lora_sb_init_samples' applies to variant lora_sb only");
         }
-        return new PeftVariant(kind, samples);
+        IncreLoraOptions inc = IncreLoraOptions.fromSection(m, path);
+        if (inc != null && kind != Kind.INCRELORA) throw new PeftException("'" + path + ".increlora_*' keys apply to variant increlora only");
+        if (kind == Kind.INCRELORA && inc == null) inc = IncreLoraOptions.DEFAULTS;
+        return new PeftVariant(kind, samples, inc);
     }
 }

@@ -217,6 +217,11 @@ public final class TrainConfig {
             if (peftVariant().kind() == dev.descent.peft.PeftVariant.Kind.LORA_SB && !quantizeSection().isEmpty()) {
                 throw new ConfigException("config key 'peft.variant' = lora_sb needs the full gradient of float32 base weights; remove the quantize section");
             }
+            dev.descent.peft.PeftVariant v = peftVariant();
+            if (v.kind() == dev.descent.peft.PeftVariant.Kind.INCRELORA && v.increlora().targetRank() < lora().r()) {
+                throw new ConfigException("config key 'peft.increlora_target_rank' = " + v.increlora().targetRank() + " gives a rank budget below the initial rank r = "
+                        + lora().r() + "; allowed: an integer ≥ " + lora().r());
+            }
         }
         quantization();
         if (getDouble("min_lr") > getDouble("learning_rate")) {

@@ -133,6 +133,7 @@ public final class Trainer {
         // wrap them; quantizing is a function of the weights, so a resumed run rebuilds the same packed base.
         dev.descent.quant.QuantizeConfig.Applied quantized = quantize == null ? null : quantize.apply(model);
         dev.descent.peft.Lora.Applied applied = null;
+        dev.descent.peft.IncreLora.Built increlora = null;
         if (lora != null) {
             lora = lora.withBase(init.equals("scratch") ? null : Path.of(init).toAbsolutePath().normalize().toString());
         }
@@ -146,6 +147,9 @@ public final class Trainer {
             // unflattened model (a pure function of the seed and the data, so a resumed run recomputes it).
             accumulateInitGradient(model, trainTokens, batch, block, seed, variant.loraSbInitSamples());
             applied = dev.descent.peft.LoraSb.apply(model, lora, ADAPTER, schedule.at(0), model.dropoutStreams());
+        } else if (lora != null && variant.kind() == dev.descent.peft.PeftVariant.Kind.INCRELORA) {
+            increlora = dev.descent.peft.IncreLora.apply(model, lora, ADAPTER, variant.increlora(), seed, model.dropoutStreams());
+            applied = increlora.applied();
         } else if (lora != null) {
             applied = dev.descent.peft.Lora.apply(model, lora, ADAPTER, seed, model.dropoutStreams());
         }
@@ -153,6 +157,9 @@ public final class Trainer {
         Optimizer opt = buildOptimizer(model, objective);
         if (lora != null && variant.kind() == dev.descent.peft.PeftVariant.Kind.LORA_PRO) {
             opt = new dev.descent.peft.LoraProOptimizer(opt, dev.descent.peft.Lora.adapterPairs(model, ADAPTER));
+        }
+        if (increlora != null) {
+            opt = new dev.descent.peft.IncreLoraOptimizer(opt, increlora.layers(), increlora.allocator(), variant.increlora().advanceLearn(), seed);
         }
         // The schedule reads the optimizer's configured learning rates now, before a checkpoint replaces them.
         TrainingLoop l = new TrainingLoop(opt, objective, model.parameters().grads())
@@ -382,6 +389,7 @@ public final class Trainer {
     private static Checkpoint.Extra adapterFiles(Gpt model, dev.descent.peft.LoraConfig lora, dev.descent.peft.PeftVariant variant) {
         if (lora == null) return null;
         boolean sb = variant.kind() == dev.descent.peft.PeftVariant.Kind.LORA_SB;
+        boolean inc = variant.kind() == dev.descent.peft.PeftVariant.Kind.INCRELORA;
         return new Checkpoint.Extra() {
             @Override
             public boolean trainableOnly() { return true; }
@@ -389,6 +397,7 @@ public final class Trainer {
             @Override
             public void write(Path folder) throws IOException {
                 if (sb) dev.descent.peft.LoraSb.save(folder, model, lora);
+                else if (inc) dev.descent.peft.IncreLora.save(folder, model, lora);
                 else dev.descent.peft.AdapterFiles.save(folder, model, lora, ADAPTER);
             }
         };

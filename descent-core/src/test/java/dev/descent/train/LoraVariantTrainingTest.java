@@ -70,11 +70,44 @@ class LoraVariantTrainingTest {
         assertEquals(2.0, AdapterFiles.readConfig(Checkpoint.locate(tmp.resolve("lora_sb"))).loraAlpha(), 0, "lora_alpha = r: s = 1");
     }
 
+    /**
+     * IncreLoRA with r = 1, average target rank 2, an allocation every 2 steps after step 1 (top_h 1, 1 rank
+     * each): the run resumes bit for bit from step 3, across the allocation at step 2 and into the one at
+     * step 4; the checkpoint's optimizer metadata holds the ranks; the total stays within the budget.
+     */
+    @Test
+    void increloraResumesAcrossAnAllocationAndStaysWithinBudget() throws Exception {
+        Path pre = pretrained();
+        String[] opts = {"peft.r=1", "peft.increlora_target_rank=2", "peft.increlora_init_warmup=1", "peft.increlora_interval=2",
+                "peft.increlora_top_h=1", "peft.increlora_rank_per_add=1"};
+        Map<String, Tensor> m = resumesExactly(pre, "increlora", opts);
+        assertEquals(6, m.size(), "IncreLoRA trains lora_A, lora_B and lora_E: " + m.keySet());
+        dev.descent.peft.LoraConfig saved = AdapterFiles.readConfig(Checkpoint.locate(tmp.resolve("increlora")));
+        int layers = saved.rankPattern().size();
+        int used = 0;
+        for (int r : saved.rankPattern().values()) used += r;
+        // Two allocations of one rank (steps 2 and 4) on top of r = 1 per module, plus one reserve per module while growing.
+        assertTrue(used <= 2 * layers + layers, "ranks " + saved.rankPattern());
+        assertTrue(used >= layers + 2, "two ranks were added: " + saved.rankPattern());
+    }
+
+    @Test
+    void badIncreloraSettingsAreOneLine() {
+        ConfigException e = assertThrows(ConfigException.class, () -> tiny(tmp.resolve("x"), 1, "peft.target_modules=c_attn", "peft.r=4",
+                "peft.variant=increlora", "peft.increlora_target_rank=2").validate());
+        assertEquals("config key 'peft.increlora_target_rank' = 2 gives a rank budget below the initial rank r = 4; allowed: an integer ≥ 4", e.getMessage());
+        e = assertThrows(ConfigException.class, () -> tiny(tmp.resolve("y"), 1, "peft.target_modules=c_attn", "peft.variant=increlora",
+                "peft.increlora_topk=2").validate());
+        assertTrue(e.getMessage().contains("increlora_topk") && !e.getMessage().contains("\n"), e.getMessage());
+        e = assertThrows(ConfigException.class, () -> tiny(tmp.resolve("z"), 1, "peft.target_modules=c_attn", "peft.increlora_top_h=2").validate());
+        assertTrue(e.getMessage().contains("apply to variant increlora only"), e.getMessage());
+    }
+
     @Test
     void unknownVariantsAndQuantizedLoraSbAreRefused() {
         ConfigException e = assertThrows(ConfigException.class,
                 () -> tiny(tmp.resolve("x"), 1, "peft.target_modules=c_attn", "peft.variant=dora").validate());
-        assertTrue(e.getMessage().contains("allowed: one of [lora, lora_pro, lora_sb]"), e.getMessage());
+        assertTrue(e.getMessage().contains("allowed: one of [lora, lora_pro, lora_sb, increlora]"), e.getMessage());
         e = assertThrows(ConfigException.class, () -> tiny(tmp.resolve("y"), 1, "init_from=somewhere", "peft.target_modules=c_attn",
                 "peft.variant=lora_sb", "quantize.format=nf4").validate());
         assertTrue(e.getMessage().contains("quantize"), e.getMessage());

@@ -149,7 +149,7 @@ public final class Experiments {
                     return markdown(p -> dev.descent.bench.zo.LoraRankSnrBench.run((Integer) o.get("seeds"), (Integer) o.get("queries"),
                             (Double) o.get("alpha"), (Double) o.get("eps"), p), out);
                 }));
-        add(new Simple("lora-variants", "LoRA-Pro and LoRA-SB against LoRA at equal trainable elements and steps on the unseen-plays "
+        add(new Simple("lora-variants", "LoRA-Pro, LoRA-SB and IncreLoRA against LoRA at equal trainable elements and steps on the unseen-plays "
                 + "adaptation of bench/lora-finetune.sh (recipe GPT pre-trained on [0, 0.9), AdamW fine-tuning on [0.9, 1)); val and slice loss "
                 + "mean ± sd over the seeds",
                 new Schema().add(text("out", "runs/lora-variants", "output folder (the pre-trained base is kept in out/pretrain)"))

@@ -29,6 +29,10 @@ import java.util.Map;
  *       {@code c_fc}: LoRA r = 8, α = 16; LoRA-Pro, the same adapters with adjusted gradients; LoRA-SB,
  *       with the rank of each layer chosen so that its r² trainable elements match LoRA's r·(in + out)
  *       ({@code ⌊√(8·(in + out))⌋}: 64, 45, 71, 71 at width 128; 64,812 elements against 65,536);</li>
+ *       IncreLoRA, r = 1 at the start and an average final rank of 8 (budget 128 over the 16 layers, so
+ *       its final adapter has LoRA r = 8's total rank), α = 16, the authors' top_h 9 and 4 ranks per
+ *       addition, with warm-up and interval scaled from their 100/100 (of ~4,000 steps) to 10/10 (of 200):
+ *       allocations at steps 20, 30, 40, 50 reach the budget; at most 32 components per layer;</li>
  *   <li>report, per method over the fine-tuning seeds 1…{@code seeds}, the validation and slice loss on
  *       20 fixed batches (mean ± sample sd) and the trainable elements counted in the checkpoint; a run
  *       already finished in {@code out} is read back, not repeated (an interrupted comparison continues).</li>
@@ -40,7 +44,7 @@ public final class LoraVariantsBench {
     private LoraVariantsBench() {}
 
     /** The methods compared, in table order. */
-    public static final List<String> METHODS = List.of("lora", "lora_pro", "lora_sb");
+    public static final List<String> METHODS = List.of("lora", "lora_pro", "lora_sb", "increlora");
 
     private static final List<String> PRETRAIN = List.of("dataset=shakespeare_char", "train_start=0.0", "train_end=0.9", "n_layer=4",
             "n_head=4", "n_embd=128", "block_size=64", "batch_size=12", "bias=false", "dropout=0.0", "optimizer=adamw",
@@ -64,7 +68,7 @@ public final class LoraVariantsBench {
                 for (String m : METHODS) {
                     Losses r = finetune(out, pre, m + "-" + seed, ftIters, seed, lr, adapter(m));
                     results.computeIfAbsent(m, k -> new ArrayList<>()).add(r);
-                    trainable.put(m, trainableElements(r.runDir()));
+                    trainable.put(m, m.equals("increlora") ? adapterElements(r.runDir()) : trainableElements(r.runDir()));
                     p.printf("%s seed %d: val %.4f, slice %.4f%n", m, seed, r.val(), r.slice());
                 }
             }
@@ -95,6 +99,9 @@ public final class LoraVariantsBench {
             o.add("peft.rank_pattern.attn.c_proj=" + equalRank(e, e));
             o.add("peft.rank_pattern.mlp.c_fc=" + equalRank(e, 4 * e));
             o.add("peft.rank_pattern.mlp.c_proj=" + equalRank(4 * e, e));
+        } else if (method.equals("increlora")) {
+            o.addAll(List.of("peft.r=1", "peft.lora_alpha=16", "peft.increlora_target_rank=8", "peft.increlora_init_warmup=10",
+                    "peft.increlora_interval=10", "peft.increlora_max_rank=32"));
         } else {
             o.addAll(List.of("peft.r=8", "peft.lora_alpha=16"));
         }
@@ -144,6 +151,16 @@ public final class LoraVariantsBench {
     private static long trainableElements(Path run) throws IOException {
         long n = 0;
         for (Tensor t : Safetensors.read(Checkpoint.locate(run).resolve("model.safetensors")).tensors().values()) n += t.size();
+        return n;
+    }
+
+    /**
+     * The elements of the run's PEFT adapter file: for IncreLoRA, whose checkpoint holds every preallocated
+     * component, the allocated ones at the end (λ folded into lora_B; once the budget is reached no reserve is left).
+     */
+    private static long adapterElements(Path run) throws IOException {
+        long n = 0;
+        for (Tensor t : Safetensors.read(Checkpoint.locate(run).resolve(dev.descent.peft.AdapterFiles.WEIGHTS)).tensors().values()) n += t.size();
         return n;
     }
 
