@@ -12,6 +12,13 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 /** The GPT task stream's construction and a tiny run of each GPT strategy. */
 class GptContinualRunTest {
@@ -51,6 +58,17 @@ class GptContinualRunTest {
             assertTrue(Double.isFinite(m.forgetting()) && Double.isFinite(m.averageAccuracy()));
         }
         assertThrows(IllegalArgumentException.class, () -> GptContinualRun.run(stream, "fetril", s));
+    }
+
+    @Test
+    void theExperimentWritesTheMatricesAndTheirPlot(@TempDir Path dir) throws Exception {
+        String md = GptContinualBench.run(new GptContinualBench.Options(1, 1, 3e-3, 100, 2, 40, 2, List.of("finetune", "ewc-online"), dir),
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        assertTrue(md.contains("| finetune | ") && md.contains("| ewc-online | "), md);
+        assertEquals(2, new ObjectMapper().readTree(dir.resolve("continual-gpt.json").toFile()).get("runs").size());
+        String page = Files.readString(dir.resolve("continual-gpt.html"));
+        for (String s : List.of("<h2>gpt-tasks</h2>", "<h3>finetune ", "<h3>ewc-online ", ">addition<", ">sorting<", ">multiplication<", ">parity<")) assertTrue(page.contains(s), s);
+        assertThrows(IllegalArgumentException.class, () -> GptContinualBench.run(new GptContinualBench.Options(1, 1, 3e-3, 100, 2, 40, 2, List.of("fsa"), dir), System.out));
     }
 
     private static List<String> prompts(List<Problem> problems) {
