@@ -28,6 +28,15 @@ public final class ContinualReport {
     private static final String[] COLORS = {"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"};
     private static final int W = 460, H = 260, LEFT = 48, RIGHT = 120, TOP = 16, BOTTOM = 40;
 
+    /** {@code ContinualReport <continual.json> <out.html>}: draws an experiment's matrices after the fact. */
+    public static void main(String[] args) throws IOException {
+        if (args.length != 2) {
+            System.err.println("usage: ContinualReport <continual.json> <out.html>");
+            System.exit(2);
+        }
+        write(Path.of(args[0]), Path.of(args[1]));
+    }
+
     /** Reads {@code json} and writes the page to {@code html}. */
     public static void write(Path json, Path html) throws IOException {
         JsonNode root = new ObjectMapper().readTree(json.toFile());
