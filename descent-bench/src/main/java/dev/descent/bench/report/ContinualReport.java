@@ -15,7 +15,7 @@ import java.util.Map;
  * The accuracy matrices of a continual experiment ({@code continual.json}, {@code continual-gpt.json})
  * as one self-contained HTML page in the style of {@link HtmlReport}: per stream and strategy, the mean
  * over seeds of R[i][j] (accuracy on task j after training task i) drawn as one curve per task j over
- * the sequence i (dotted before task j is trained, solid from then on), and the matrix as a heat table
+ * the sequence i (dotted before task j is trained, solid with markers from then on), and the matrix as a heat table
  * (rows: after task i; columns: task j; the diagonal outlined), with average accuracy, forgetting and
  * backward transfer from the mean matrix.
  *
@@ -107,6 +107,10 @@ public final class ContinualReport {
             if (j > 0) b.append("<polyline fill=\"none\" stroke=\"").append(color).append("\" stroke-width=\"1.5\" stroke-dasharray=\"2 3\" points=\"").append(before.toString().strip()).append("\"/>\n");
             b.append("<polyline fill=\"none\" stroke=\"").append(color).append("\" stroke-width=\"2\" points=\"").append(after.toString().strip()).append("\"><title>")
                     .append(Html.esc(names.get(j))).append("</title></polyline>\n");
+            for (int i = j; i < n; i++) { // markers: the last task's curve is a single point
+                b.append(String.format(Locale.ROOT, "<circle cx=\"%s\" cy=\"%s\" r=\"2.5\" fill=\"%s\"><title>%s after task %d: %.3f</title></circle>%n",
+                        px(x(i, n, plotW)), px(y(r[i][j], plotH)), color, Html.esc(names.get(j)), i, r[i][j]));
+            }
             int ly = TOP + 12 + 16 * j;
             b.append(String.format(Locale.ROOT, "<line x1=\"%d\" x2=\"%d\" y1=\"%d\" y2=\"%d\" stroke=\"%s\" stroke-width=\"2\"/><text x=\"%d\" y=\"%d\" font-size=\"11\" fill=\"#333\">%s</text>%n",
                     W - RIGHT + 10, W - RIGHT + 26, ly - 4, ly - 4, color, W - RIGHT + 30, ly, Html.esc(names.get(j))));
