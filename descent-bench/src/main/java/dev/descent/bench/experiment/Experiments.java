@@ -185,9 +185,9 @@ public final class Experiments {
                 + "continual-gpt.html (accuracy curves and heat tables) into out",
                 new Schema().add(text("out", "bench/results/continual-gpt", "output folder"))
                         .add(count("seeds", 3, "seeds 1..K"))
-                        .add(count("steps", 300, "AdamW steps per task (batch 32)"))
+                        .add(count("steps", 600, "AdamW steps per task (batch 32)"))
                         .add(positive("lr", 3e-3, "learning rate"))
-                        .add(positive("lambda", 100, "EWC's lambda"))
+                        .add(positive("lambda", 1000, "EWC's lambda"))
                         .add(count("fisher_samples", 200, "training lines per empirical Fisher"))
                         .add(count("train_examples", 2000, "training problems per task"))
                         .add(count("test_problems", 128, "held-out test problems per task"))
