@@ -66,8 +66,8 @@ public final class Ewc implements Strategy {
                 learner.parameters().values().clone());
     }
 
-    /** Stores the pair of a finished task (separate), or folds it into the one pair (online). */
-    void consolidate(float[] fisher, float[] anchor) {
+    /** Stores the pair of a finished task (separate), or folds it into the one pair (online); for a model other than the {@link Learner}, whose owner computes the Fisher. */
+    public void consolidate(float[] fisher, float[] anchor) {
         if (!online || fishers.isEmpty()) {
             fishers.add(fisher);
             anchors.add(anchor);

@@ -3,6 +3,7 @@ package dev.descent.bench.continual;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.descent.bench.report.ContinualReport;
 import dev.descent.continual.AccuracyMatrix;
 import dev.descent.continual.ContinualRun;
 import dev.descent.continual.ContinualStream;
@@ -24,7 +25,8 @@ import java.util.Locale;
  * plasticity (mean ± sd over seeds) per stream; on the label-permuted stream, the accuracy on each
  * task right after learning it, early tasks against late ones (UPGD's claim of retained plasticity).
  * FeTrIL and First-Session Adaptation need new classes per task and are not run on the domain
- * streams. Writes every run's accuracy matrix to {@code continual.json} in the output folder.
+ * streams. Writes every run's accuracy matrix to {@code continual.json} in the output folder and its
+ * plot to {@code continual.html} ({@link ContinualReport}).
  *
  * <p>Usage: {@code bin/descent experiment run continual [--set seeds=K] [--set steps=N] …} (see
  * {@code experiment list} for the options).
@@ -96,6 +98,7 @@ public final class ContinualBench {
             root.put("seeds", o.seeds());
             root.set("runs", runs);
             Files.writeString(o.out().resolve("continual.json"), json.writerWithDefaultPrettyPrinter().writeValueAsString(root));
+            ContinualReport.write(o.out().resolve("continual.json"), o.out().resolve("continual.html"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -120,7 +123,7 @@ public final class ContinualBench {
         return String.format(Locale.ROOT, "| %s | %s | %s | %s | %s |", name, meanSd(first), meanSd(last), meanSd(diff), b.toString().strip());
     }
 
-    private static ObjectNode runJson(ObjectMapper json, String stream, String strategy, long seed, int steps, double lr, AccuracyMatrix m, double seconds) {
+    static ObjectNode runJson(ObjectMapper json, String stream, String strategy, long seed, int steps, double lr, AccuracyMatrix m, double seconds) {
         ObjectNode n = json.createObjectNode();
         n.put("stream", stream);
         n.put("strategy", strategy);

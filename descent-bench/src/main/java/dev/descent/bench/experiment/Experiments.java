@@ -178,7 +178,28 @@ public final class Experiments {
                     Path dir = Path.of((String) o.get("out"));
                     String md = ContinualBench.run(new ContinualBench.Options((Integer) o.get("seeds"), (Integer) o.get("steps"), (Double) o.get("lr"),
                             (Integer) o.get("per_class"), (Integer) o.get("permuted_tasks"), (Integer) o.get("label_tasks"), (Integer) o.get("label_steps"), dir), out);
-                    return files(md, dir.resolve("continual.json"));
+                    return files(md, dir.resolve("continual.json"), dir.resolve("continual.html"));
+                }));
+        add(new Simple("continual-gpt", "Continual learning of a char GPT over generated tasks (addition, sorting, multiplication, parity) by SFT: "
+                + "average accuracy, forgetting and plasticity of fine-tuning, joint training, EWC and online EWC; writes continual-gpt.json and "
+                + "continual-gpt.html (accuracy curves and heat tables) into out",
+                new Schema().add(text("out", "bench/results/continual-gpt", "output folder"))
+                        .add(count("seeds", 3, "seeds 1..K"))
+                        .add(count("steps", 600, "AdamW steps per task (batch 32)"))
+                        .add(positive("lr", 3e-3, "learning rate"))
+                        .add(positive("lambda", 1000, "EWC's lambda"))
+                        .add(count("fisher_samples", 200, "training lines per empirical Fisher"))
+                        .add(count("train_examples", 2000, "training problems per task"))
+                        .add(count("test_problems", 128, "held-out test problems per task"))
+                        .add(text("strategies", "finetune,joint,ewc", "comma-separated: finetune, joint, ewc, ewc-online")),
+                (o, out) -> {
+                    requirePositive(o, "lr");
+                    requirePositive(o, "lambda");
+                    Path dir = Path.of((String) o.get("out"));
+                    String md = dev.descent.bench.continual.GptContinualBench.run(new dev.descent.bench.continual.GptContinualBench.Options((Integer) o.get("seeds"),
+                            (Integer) o.get("steps"), (Double) o.get("lr"), (Double) o.get("lambda"), (Integer) o.get("fisher_samples"),
+                            (Integer) o.get("train_examples"), (Integer) o.get("test_problems"), List.of(((String) o.get("strategies")).split(",")), dir), out);
+                    return files(md, dir.resolve("continual-gpt.json"), dir.resolve("continual-gpt.html"));
                 }));
         add(new Simple("merge-experts", "ACE-Merging's claim: one base fine-tuned into experts (a char GPT on four generated tasks, an MLP on five "
                 + "split-digits tasks), merged by task arithmetic, TIES, DARE, PCB, ACE and OPCM, each tuned on validation; average normalised "

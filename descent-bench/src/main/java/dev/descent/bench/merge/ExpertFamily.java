@@ -14,7 +14,7 @@ import java.util.Map;
  * split, and computes GradFix's gradient file. Weights travel as name → tensor maps, the way the merge
  * files hold them.
  */
-interface ExpertFamily {
+public interface ExpertFamily {
     enum Split { VALIDATION, TEST }
 
     String name();

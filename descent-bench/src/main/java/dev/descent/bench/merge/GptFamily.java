@@ -4,7 +4,9 @@ import dev.descent.data.CharTokenizer;
 import dev.descent.merge.GradientSigns;
 import dev.descent.nn.Gpt;
 import dev.descent.nn.GptConfig;
+import dev.descent.continual.Penalty;
 import dev.descent.optim.AdamW;
+import dev.descent.optim.Objective;
 import dev.descent.tasks.Problem;
 import dev.descent.tasks.SftObjective;
 import dev.descent.tasks.Task;
@@ -35,7 +37,7 @@ import java.util.TreeSet;
  * the stream keyed by {@code dataSeed + 1} whose prompts are not among the training prompts.
  * Accuracy: exact match by the task's verifier (reward 1) of the greedy completion ({@link TaskEvaluation}).
  */
-final class GptFamily implements ExpertFamily {
+public final class GptFamily implements ExpertFamily {
     static final List<String> NAMES = List.of("addition", "sorting", "parity", "multiplication");
     private static final List<Map<String, String>> SETTINGS = List.of(Map.of("digits", "2"), Map.of("length", "4", "max_value", "9"),
             Map.of("bits", "6"), Map.of("digits", "1"));
@@ -52,6 +54,17 @@ final class GptFamily implements ExpertFamily {
     private final GptConfig config;
 
     GptFamily(int trainExamples, long dataSeed) {
+        this(trainExamples, dataSeed, VALIDATION, TEST);
+    }
+
+    /**
+     * @param validationSize held-out validation problems per task
+     * @param testSize       held-out test problems per task (the next ones after validation)
+     */
+    public GptFamily(int trainExamples, long dataSeed, int validationSize, int testSize) {
+        if (trainExamples < 1) throw new IllegalArgumentException("train_examples must be >= 1, got " + trainExamples);
+        if (validationSize < 0 || testSize < 1) throw new IllegalArgumentException("validation must be >= 0 and test >= 1, got " + validationSize + " and " + testSize);
+        int heldOut = validationSize + testSize;
         Set<Character> chars = new TreeSet<>();
         for (int k = 0; k < NAMES.size(); k++) {
             Task t = Tasks.create(NAMES.get(k), SETTINGS.get(k));
@@ -77,18 +90,18 @@ final class GptFamily implements ExpertFamily {
             lines.add(l);
             promptLengths.add(pl);
             List<Problem> held = new ArrayList<>();
-            for (long i = 0; held.size() < VALIDATION + TEST && i < 100_000; i++) {
+            for (long i = 0; held.size() < heldOut && i < 100_000; i++) {
                 Problem p = t.problem(dataSeed + 1, i);
                 if (seen.add(p.prompt())) held.add(p);
             }
-            unseen.add(held.size() >= VALIDATION + TEST);
-            if (held.size() < VALIDATION + TEST) {
+            unseen.add(held.size() >= heldOut);
+            if (held.size() < heldOut) {
                 // a problem space smaller than the training set: fresh draws, which the expert has seen in training
                 held.clear();
-                for (long i = 0; held.size() < VALIDATION + TEST; i++) held.add(t.problem(dataSeed + 1, i));
+                for (long i = 0; held.size() < heldOut; i++) held.add(t.problem(dataSeed + 1, i));
             }
-            validation.add(held.subList(0, VALIDATION));
-            test.add(held.subList(VALIDATION, VALIDATION + TEST));
+            validation.add(held.subList(0, validationSize));
+            test.add(held.subList(validationSize, heldOut));
         }
         config = new GptConfig(tokenizer.vocabSize(), 24, 2, 2, 48, 0f, false);
     }
@@ -112,16 +125,27 @@ final class GptFamily implements ExpertFamily {
 
     @Override
     public Map<String, Tensor> train(Map<String, Tensor> from, int task, int steps, long seed) {
+        int[] on = new int[task >= 0 ? 1 : tasks.size()];
+        for (int k = 0; k < on.length; k++) on[k] = task >= 0 ? task : k;
+        return train(from, on, steps, seed, task < 0 ? 3e-3 : 1e-3, Penalty.NONE);
+    }
+
+    /**
+     * {@code from} trained {@code steps} steps on the union of the training lines of {@code on} (in that
+     * order), AdamW at {@code lr} with the family's other settings, the loss plus {@code penalty} of the
+     * flat parameter vector (its gradient added to the flat gradient buffer before clipping).
+     */
+    public Map<String, Tensor> train(Map<String, Tensor> from, int[] on, int steps, long seed, double lr, Penalty penalty) {
         Gpt m = model(from);
         int[][] l;
         int[] pl;
-        if (task >= 0) {
-            l = lines.get(task);
-            pl = promptLengths.get(task);
+        if (on.length == 1) {
+            l = lines.get(on[0]);
+            pl = promptLengths.get(on[0]);
         } else {
             List<int[]> all = new ArrayList<>();
             List<Integer> p = new ArrayList<>();
-            for (int k = 0; k < tasks.size(); k++) {
+            for (int k : on) {
                 for (int i = 0; i < lines.get(k).length; i++) {
                     all.add(lines.get(k)[i]);
                     p.add(promptLengths.get(k)[i]);
@@ -130,15 +154,61 @@ final class GptFamily implements ExpertFamily {
             l = all.toArray(new int[0][]);
             pl = p.stream().mapToInt(Integer::intValue).toArray();
         }
-        double lr = task < 0 ? 3e-3 : 1e-3;
+        Objective sft = new SftObjective(m, l, pl, 32, seed);
+        Objective objective = penalty == Penalty.NONE ? sft : new Objective() {
+            @Override
+            public void prepare(long k) { sft.prepare(k); }
+
+            @Override
+            public double loss() { return sft.loss() + penalty.apply(m.parameters().values(), null); }
+
+            @Override
+            public double lossAndGradient() { return sft.lossAndGradient() + penalty.apply(m.parameters().values(), m.parameters().grads()); }
+        };
         try {
-            new TrainingLoop(AdamW.nanoGpt(m.parameters(), lr, 0.9, 0.99, 0.1), new SftObjective(m, l, pl, 32, seed), m.parameters().grads())
+            new TrainingLoop(AdamW.nanoGpt(m.parameters(), lr, 0.9, 0.99, 0.1), objective, m.parameters().grads())
                     .clip(1.0).run(0, steps);
         } catch (IOException e) {
             throw new UncheckedIOException(e); // no callback writes anything
         }
         return ExpertFamily.weights(m.parameters());
     }
+
+    /**
+     * The empirical diagonal Fisher of task {@code task} at {@code weights}, in the flat parameter order:
+     * F_i = (1/n) Σ_x (∂ℓ_x/∂θ_i)² over its first n = min({@code samples}, training problems) training
+     * lines, ℓ_x the completion cross-entropy of one line ({@link SftObjective} with batch 1) — the label
+     * is the reference completion, not a sample of the model (the true Fisher would decode).
+     */
+    public float[] empiricalFisher(Map<String, Tensor> weights, int task, int samples) {
+        Gpt m = model(weights);
+        float[] grads = m.parameters().grads();
+        float[] fisher = new float[grads.length];
+        int n = Math.min(samples, lines.get(task).length);
+        for (int i = 0; i < n; i++) {
+            SftObjective one = new SftObjective(m, new int[][] {lines.get(task)[i]}, new int[] {promptLengths.get(task)[i]}, 1, 0);
+            one.prepare(0);
+            java.util.Arrays.fill(grads, 0f);
+            one.lossAndGradient();
+            for (int j = 0; j < grads.length; j++) fisher[j] += grads[j] * grads[j] / n;
+        }
+        java.util.Arrays.fill(grads, 0f);
+        return fisher;
+    }
+
+    /** The flat parameter vector of {@code weights} (the layout {@link #empiricalFisher} and a penalty see). */
+    public float[] flat(Map<String, Tensor> weights) {
+        return model(weights).parameters().values().clone();
+    }
+
+    /** Task {@code k}'s training problems (its first {@code trainExamples}). */
+    public List<Problem> trainProblems(int k) { return List.copyOf(train.get(k)); }
+
+    /** Task {@code k}'s held-out test problems. */
+    public List<Problem> testProblems(int k) { return List.copyOf(test.get(k)); }
+
+    /** Whether task {@code k}'s held-out problems are all unseen in training (false when its problem space is too small). */
+    public boolean heldOutUnseen(int k) { return unseen.get(k); }
 
     @Override
     public double accuracy(Map<String, Tensor> weights, int task, Split split) {
