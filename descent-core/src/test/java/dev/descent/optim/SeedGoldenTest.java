@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Golden values for the seed optimizers. Grams, DualAdam/InvAdam and MARS use the float64 worked
- * examples of /work/shared/specs (08_grams.md, 04_dualadam_invadam.md, 07_mars.md and
- * worked_examples/*.py → .out). XGrad, Adaptive Braking and the layer-wise AdamW rule have no
+ * examples of the algorithm notes the project was specified from (Grams, DualAdam/InvAdam, MARS:
+ * float64 scripts and their outputs). XGrad, Adaptive Braking and the layer-wise AdamW rule have no
  * reference code; their numbers come from independent float64 NumPy scripts of the algorithms as
  * documented in the classes' Javadoc, quoted above each test.
  *

@@ -55,7 +55,7 @@ class SophiaTest {
     }
 
     /**
-     * Golden values: the spec's worked example, {@code /work/shared/specs/worked_examples/sophia_example.py}
+     * Golden values: the worked example of the algorithm notes the project was specified from
      * (float64 NumPy, written from Liuhong99/Sophia @ a7e15722 SophiaG.step / update_hessian):
      * lr 0.1, β = (0.965, 0.99), ρ 0.04, λ 0.1 (all parameters), bs 1000; W0 = [1, −0.5, 0.2, 0];
      * step g1 = [.3, −.2, 0, .05]; update_hessian with ĝ = [.5, .1, .2, .02]; step g2 = [.1, −.4, .1, 0].
