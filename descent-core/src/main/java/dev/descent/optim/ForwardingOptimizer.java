@@ -25,6 +25,16 @@ public abstract class ForwardingOptimizer implements Optimizer {
     @Override
     public StepReport step(Objective objective) { return inner.step(objective); }
 
+    /**
+     * For a subclass whose {@link #step()} changes the gradient step: the objective's loss and gradient,
+     * then this optimizer's own {@link #step()} (the default of {@link Optimizer#step(Objective)}).
+     */
+    protected final StepReport gradientThenStep(Objective objective) {
+        double loss = objective.lossAndGradient();
+        step();
+        return StepReport.applied(loss, 1);
+    }
+
     @Override
     public void zeroGrad() { inner.zeroGrad(); }
 

@@ -1,5 +1,6 @@
 package dev.descent.peft;
 
+import dev.descent.optim.ForwardingOptimizer;
 import dev.descent.optim.Objective;
 import dev.descent.optim.Optimizer;
 import dev.descent.optim.StepReport;
@@ -7,7 +8,6 @@ import dev.descent.tensor.Philox;
 import dev.descent.tensor.Tensor;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * Any first-order optimizer on IncreLoRA layers ({@link IncreLoraLinear}) with the allocator
@@ -24,8 +24,7 @@ import java.util.Objects;
  * zero gradient, so its moments stay zero until it is switched on, but the bias correction uses the
  * optimizer's global step count.
  */
-public final class IncreLoraOptimizer implements Optimizer {
-    private final Optimizer inner;
+public final class IncreLoraOptimizer extends ForwardingOptimizer {
     private final Map<String, IncreLoraLinear> layers;
     private final IncreLoraAllocator allocator;
     private final boolean advanceLearn;
@@ -33,7 +32,7 @@ public final class IncreLoraOptimizer implements Optimizer {
 
     /** Wraps {@code inner}, built over a flattened model holding {@code layers} (initialised at the allocator's initial rank). */
     public IncreLoraOptimizer(Optimizer inner, Map<String, IncreLoraLinear> layers, IncreLoraAllocator allocator, boolean advanceLearn, long seed) {
-        this.inner = Objects.requireNonNull(inner, "optimizer");
+        super(inner);
         if (!inner.needsGradients()) throw new PeftException("IncreLoRA scores modules by their gradients; optimizer " + inner.name() + " does not use them");
         if (!layers.keySet().equals(new java.util.LinkedHashSet<>(allocator.modules()))) throw new IllegalArgumentException("the allocator's modules are not the layers");
         this.layers = new LinkedHashMap<>(layers);
@@ -60,37 +59,18 @@ public final class IncreLoraOptimizer implements Optimizer {
     @Override
     public void step() {
         if (allocator.growing()) for (var e : layers.entrySet()) allocator.observe(e.getKey(), e.getValue().lastImportance());
-        inner.step();
+        inner().step();
         for (IncreLoraLinear l : layers.values()) l.holdReserves();
-        long t = inner.stepCount() - 1;
+        long t = inner().stepCount() - 1;
         if (!allocator.allocate(t).isEmpty()) for (var e : layers.entrySet()) place(e.getKey(), e.getValue(), t);
     }
 
     @Override
-    public StepReport step(Objective objective) {
-        double loss = objective.lossAndGradient();
-        step();
-        return StepReport.applied(loss, 1);
-    }
-
-    @Override
-    public void zeroGrad() { inner.zeroGrad(); }
-
-    @Override
-    public double learningRate() { return inner.learningRate(); }
-
-    @Override
-    public void setLearningRate(double lr) { inner.setLearningRate(lr); }
-
-    @Override
-    public long stepCount() { return inner.stepCount(); }
-
-    @Override
-    public Map<String, Tensor> state() { return inner.state(); }
+    public StepReport step(Objective objective) { return gradientThenStep(objective); }
 
     @Override
     public Map<String, Double> scalars() {
-        Map<String, Double> out = new LinkedHashMap<>(inner.scalars());
+        Map<String, Double> out = new LinkedHashMap<>(inner().scalars());
         out.putAll(allocator.state());
         return out;
     }
@@ -100,11 +80,8 @@ public final class IncreLoraOptimizer implements Optimizer {
         Map<String, Double> own = new LinkedHashMap<>();
         Map<String, Double> rest = new LinkedHashMap<>();
         scalars.forEach((k, v) -> (k.startsWith("increlora.") ? own : rest).put(k, v));
-        inner.loadState(tensors, rest);
+        inner().loadState(tensors, rest);
         allocator.loadState(own);
         for (var e : layers.entrySet()) e.getValue().restoreComponents(allocator.rank(e.getKey()), reserveOf(e.getKey(), e.getValue()));
     }
-
-    @Override
-    public String name() { return inner.name(); }
 }

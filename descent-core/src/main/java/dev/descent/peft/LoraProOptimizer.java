@@ -55,11 +55,7 @@ public final class LoraProOptimizer extends ForwardingOptimizer {
         inner().step();
     }
 
-    /** The default of {@link Optimizer#step(Objective)}: the gradient, then {@link #step()} (which adjusts it). */
+    /** The gradient, then {@link #step()} (which adjusts it). */
     @Override
-    public StepReport step(Objective objective) {
-        double loss = objective.lossAndGradient();
-        step();
-        return StepReport.applied(loss, 1);
-    }
+    public StepReport step(Objective objective) { return gradientThenStep(objective); }
 }
