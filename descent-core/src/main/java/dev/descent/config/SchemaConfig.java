@@ -1,8 +1,5 @@
 package dev.descent.config;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -53,14 +50,5 @@ public abstract class SchemaConfig<C extends SchemaConfig<C>> {
     public String getString(String key) { return (String) get(key); }
 
     /** The resolved configuration as YAML (written into the run folder). */
-    public String toYaml() {
-        ObjectMapper yaml = YamlConfig.mapper();
-        ObjectNode node = yaml.createObjectNode();
-        for (var e : values.entrySet()) node.set(e.getKey(), yaml.valueToTree(e.getValue()));
-        try {
-            return yaml.writeValueAsString(node);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
+    public String toYaml() { return YamlConfig.write(values); }
 }

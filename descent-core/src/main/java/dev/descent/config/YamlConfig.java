@@ -8,12 +8,14 @@ import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.util.JsonParserDelegate;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import dev.descent.io.TextFiles;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Map;
 import org.yaml.snakeyaml.LoaderOptions;
 
 /**
@@ -59,6 +61,17 @@ public final class YamlConfig {
 
     /** The mapper configured as above (also writes resolved configurations back as YAML). */
     public static ObjectMapper mapper() { return MAPPER; }
+
+    /** {@code values} as a YAML document, keys in map order (the resolved configuration a run folder keeps). */
+    public static String write(Map<String, Object> values) {
+        ObjectNode node = MAPPER.createObjectNode();
+        for (var e : values.entrySet()) node.set(e.getKey(), MAPPER.valueToTree(e.getValue()));
+        try {
+            return MAPPER.writeValueAsString(node);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 
     /** Reads and parses {@code file}; errors name the file. */
     public static JsonNode read(Path file) {

@@ -1,11 +1,8 @@
 package dev.descent.train;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.descent.config.Field;
 import dev.descent.config.Schema;
 import dev.descent.config.YamlConfig;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -245,16 +242,7 @@ public final class TrainConfig {
     }
 
     /** The resolved configuration as YAML text (written into every run folder). */
-    public String toYaml() {
-        ObjectMapper yaml = YamlConfig.mapper();
-        ObjectNode node = yaml.createObjectNode();
-        for (var e : values.entrySet()) node.set(e.getKey(), yaml.valueToTree(e.getValue()));
-        try {
-            return yaml.writeValueAsString(node);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
+    public String toYaml() { return YamlConfig.write(values); }
 
     public Map<String, Object> asMap() { return java.util.Collections.unmodifiableMap(values); }
 }

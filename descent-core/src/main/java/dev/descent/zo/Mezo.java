@@ -183,21 +183,29 @@ public final class Mezo implements Optimizer {
     private void update(Direction z, float g, boolean decay, float restore) {
         float eta = (float) lr;
         float wd = decay ? (float) weightDecay : 0f;
+        passes.forEachPiece(params, (slot, off, so, n, scratch) ->
+                updatePiece(values, off, so, n, z, scratch, decayed[slot.index()] ? wd : 0f, eta, g, restore));
+    }
+
+    /**
+     * The float32 update of one piece of a slot, {@code n} elements at {@code values[off…]} whose direction
+     * starts at element {@code so}: θ ← θ + fl(restore·z) first when restore ≠ 0, then
+     * θ ← θ − η (g·z + λθ). Shared with the zeroth-order methods that take MeZO's step on float tensors.
+     */
+    static void updatePiece(float[] values, int off, int so, int n, Direction z, Scratch scratch, float lambda, float eta, float g,
+                            float restore) {
         boolean restoring = restore != 0f;
-        passes.forEachPiece(params, (slot, off, so, n, scratch) -> {
-            float lambda = decayed[slot.index()] ? wd : 0f;
-            float[] piece = scratch.piece();
-            for (int k = 0; k < n; k += Scratch.PIECE) {
-                int len = Math.min(Scratch.PIECE, n - k);
-                z.fill(piece, 0, len, so + k, scratch);
-                int base = off + k;
-                for (int i = 0; i < len; i++) {
-                    float theta = values[base + i];
-                    if (restoring) theta += restore * piece[i];
-                    values[base + i] = theta - eta * (g * piece[i] + lambda * theta);
-                }
+        float[] piece = scratch.piece();
+        for (int k = 0; k < n; k += Scratch.PIECE) {
+            int len = Math.min(Scratch.PIECE, n - k);
+            z.fill(piece, 0, len, so + k, scratch);
+            int base = off + k;
+            for (int i = 0; i < len; i++) {
+                float theta = values[base + i];
+                if (restoring) theta += restore * piece[i];
+                values[base + i] = theta - eta * (g * piece[i] + lambda * theta);
             }
-        });
+        }
     }
 
     /** Why the latest skipped step was skipped, or null when none was. */

@@ -283,26 +283,16 @@ public final class Quzo extends TwoPointQueryOptimizer {
     private void update(long t, int query, Direction z, float g32, double g64, boolean decay, float restore) {
         float eta = (float) lr;
         float wd = decay ? (float) weightDecay : 0f;
-        boolean restoring = restore != 0f;
         Philox base = roundRoot.derive(t).derive(query);
         Philox xi2 = base.derive(1);
         Philox xi3 = base.derive(2);
         passes.forEachPiece(params, (slot, off, so, n, scratch) -> {
             float lambda = decayed[slot.index()] ? wd : 0f;
-            float[] piece = scratch.piece();
             if (!quantized[slot.index()]) {
-                for (int k = 0; k < n; k += Scratch.PIECE) {
-                    int len = Math.min(Scratch.PIECE, n - k);
-                    z.fill(piece, 0, len, so + k, scratch);
-                    int b = off + k;
-                    for (int i = 0; i < len; i++) {
-                        float theta = values[b + i];
-                        if (restoring) theta += restore * piece[i];
-                        values[b + i] = theta - eta * (g32 * piece[i] + lambda * theta);
-                    }
-                }
+                Mezo.updatePiece(values, off, so, n, z, scratch, lambda, eta, g32, restore);
                 return;
             }
+            float[] piece = scratch.piece();
             float sc = scales[slot.index()];
             boolean stochastic = rounding == Rounding.STOCHASTIC;
             for (int k = 0; k < n; k += SUB) {

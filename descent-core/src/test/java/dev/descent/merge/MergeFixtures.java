@@ -1,14 +1,17 @@
 package dev.descent.merge;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.descent.config.YamlConfig;
 import dev.descent.io.Safetensors;
 import dev.descent.tensor.Tensor;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Small helpers shared by the merge tests: model files and configurations. */
+/** Small helpers shared by the merge tests: model files, configurations and the golden scripts' JSON files. */
 final class MergeFixtures {
     private MergeFixtures() {}
 
@@ -30,5 +33,35 @@ final class MergeFixtures {
         Map<String, float[]> r = new LinkedHashMap<>();
         for (var e : Safetensors.read(out).tensors().entrySet()) r.put(e.getKey(), e.getValue().data().clone());
         return r;
+    }
+
+    /**
+     * A golden file of {@code src/test/resources/golden/} with its input models written into {@code dir} as
+     * {@code <name>.safetensors} (its {@code inputs} object: model → tensor → flat values; {@code shapes}:
+     * tensor → shape).
+     */
+    static JsonNode goldenWithInputs(Path dir, String resource) throws IOException {
+        JsonNode doc;
+        try (InputStream in = MergeFixtures.class.getResourceAsStream("/golden/" + resource)) {
+            doc = new ObjectMapper().readTree(in);
+        }
+        Map<String, int[]> shapes = new LinkedHashMap<>();
+        for (var e : doc.get("shapes").properties()) {
+            int[] shape = new int[e.getValue().size()];
+            for (int i = 0; i < shape.length; i++) shape[i] = e.getValue().get(i).intValue();
+            shapes.put(e.getKey(), shape);
+        }
+        for (var m : doc.get("inputs").properties()) {
+            Map<String, float[]> values = new LinkedHashMap<>();
+            for (var e : m.getValue().properties()) values.put(e.getKey(), floats(e.getValue()));
+            model(dir, m.getKey(), values, shapes);
+        }
+        return doc;
+    }
+
+    static float[] floats(JsonNode a) {
+        float[] v = new float[a.size()];
+        for (int i = 0; i < v.length; i++) v[i] = (float) a.get(i).asDouble();
+        return v;
     }
 }

@@ -3,12 +3,8 @@ package dev.descent.merge;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,21 +23,7 @@ class MergeGoldenTest {
 
     @Test
     void everyCaseMatchesTheScript() throws IOException {
-        JsonNode doc;
-        try (InputStream in = getClass().getResourceAsStream("/golden/merge_golden.json")) {
-            doc = new ObjectMapper().readTree(in);
-        }
-        Map<String, int[]> shapes = new LinkedHashMap<>();
-        doc.get("shapes").fields().forEachRemaining(e -> {
-            int[] s = new int[e.getValue().size()];
-            for (int i = 0; i < s.length; i++) s[i] = e.getValue().get(i).intValue();
-            shapes.put(e.getKey(), s);
-        });
-        for (String m : List.of("base", "e0", "e1", "e2")) {
-            Map<String, float[]> values = new LinkedHashMap<>();
-            doc.get("inputs").get(m).fields().forEachRemaining(e -> values.put(e.getKey(), floats(e.getValue())));
-            MergeFixtures.model(dir, m, values, shapes);
-        }
+        JsonNode doc = MergeFixtures.goldenWithInputs(dir, "merge_golden.json");   // models base, e0, e1, e2
         int checked = 0;
         for (JsonNode c : doc.get("cases")) {
             StringBuilder y = new StringBuilder("merge_method: " + c.get("method").asText() + "\nbase_model: base.safetensors\nmodels:\n");
@@ -72,11 +54,5 @@ class MergeGoldenTest {
             }
         }
         assertEquals(11 * (42 + 9 + 150), checked);
-    }
-
-    private static float[] floats(JsonNode a) {
-        float[] v = new float[a.size()];
-        for (int i = 0; i < v.length; i++) v[i] = (float) a.get(i).asDouble();
-        return v;
     }
 }

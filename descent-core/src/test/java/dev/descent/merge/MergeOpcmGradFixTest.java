@@ -6,11 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.descent.config.ConfigException;
 import dev.descent.linalg.Svd;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -31,25 +29,7 @@ class MergeOpcmGradFixTest {
 
     @Test
     void everyCaseMatchesTheScript() throws IOException {
-        JsonNode doc;
-        try (InputStream in = getClass().getResourceAsStream("/golden/merge_opcm_gradfix.json")) {
-            doc = new ObjectMapper().readTree(in);
-        }
-        Map<String, int[]> shapes = new LinkedHashMap<>();
-        doc.get("shapes").fields().forEachRemaining(e -> {
-            int[] s = new int[e.getValue().size()];
-            for (int i = 0; i < s.length; i++) s[i] = e.getValue().get(i).intValue();
-            shapes.put(e.getKey(), s);
-        });
-        doc.get("inputs").fields().forEachRemaining(m -> {
-            Map<String, float[]> values = new LinkedHashMap<>();
-            m.getValue().fields().forEachRemaining(e -> values.put(e.getKey(), floats(e.getValue())));
-            try {
-                MergeFixtures.model(dir, m.getKey(), values, shapes);
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        });
+        JsonNode doc = MergeFixtures.goldenWithInputs(dir, "merge_opcm_gradfix.json");
         int checked = 0;
         for (JsonNode c : doc.get("cases")) {
             StringBuilder y = new StringBuilder("merge_method: " + c.get("method").asText() + "\nbase_model: base.safetensors\nmodels:\n");
@@ -186,11 +166,5 @@ class MergeOpcmGradFixTest {
         try (var files = Files.list(dir)) {
             assertTrue(files.noneMatch(f -> f.getFileName().toString().contains("merged")), "no output left behind");
         }
-    }
-
-    private static float[] floats(JsonNode a) {
-        float[] v = new float[a.size()];
-        for (int i = 0; i < v.length; i++) v[i] = (float) a.get(i).asDouble();
-        return v;
     }
 }
