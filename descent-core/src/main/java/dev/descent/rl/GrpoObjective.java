@@ -37,7 +37,8 @@ import java.util.List;
  * the policy taken at construction ({@link #frozenCopy}); it is needed only when β ≠ 0.
  *
  * <p>{@link GrpoVariants} adds named modifications (ReDit, QAE, DAPO's dynamic sampling and
- * overlong punishment, CPPO's pruning, the unlikeliness reward from the sampler's log-probabilities); with dynamic sampling, generation batch j of round r is
+ * overlong punishment, CPPO's pruning, the unlikeliness reward and LENS from the sampler's log-probabilities,
+ * DCPO's smooth advantage standardisation; loss types PACS and GTPO get their labels and token weights here); with dynamic sampling, generation batch j of round r is
  * batch {@code r·M + j} (M = max_generation_batches) of the problem and sampling streams, so a round
  * is still a function of (seed, round). A verifier that throws or returns NaN/∞ scores 0 and is
  * counted ({@link #rewardFailures}, {@code reward_failures} in the metrics) instead of stopping the run.
@@ -56,6 +57,8 @@ public final class GrpoObjective<P> implements Objective {
     private final int stopToken;
     private final GrpoVariants variants;
     private final PpoCritic critic;
+    /** DCPO's per-prompt reward history; null unless smooth_advantages. */
+    private final DcpoAdvantages smoothAdvantages;
     private Rollout rollout;
     private GrpoMetrics last;
     private long rewardFailures;
@@ -84,6 +87,14 @@ public final class GrpoObjective<P> implements Objective {
         if (critic != null && (variants.pruningRate() > 0 || !Double.isNaN(variants.baselineQuantile()))) {
             throw new IllegalArgumentException("pruning_rate and baseline_quantile act on group advantages; PPO's advantages come from the critic");
         }
+        PolicyLossType type = settings.loss().type();
+        if ((type == PolicyLossType.PACS || type == PolicyLossType.GTPO) && (critic != null || variants.pruningRate() > 0)) {
+            throw new IllegalArgumentException("loss type " + type.key() + " needs whole groups of group advantages: no PPO critic, pruning_rate 0");
+        }
+        if (variants.smoothAdvantages() && (critic != null || settings.scaleRewards() == RewardScaling.BATCH)) {
+            throw new IllegalArgumentException("smooth_advantages standardises per prompt: no PPO critic, scale_rewards group or none");
+        }
+        this.smoothAdvantages = variants.smoothAdvantages() ? new DcpoAdvantages(settings.scaleRewards() != RewardScaling.NONE) : null;
         this.critic = critic;
         this.variants = variants;
         this.policy = policy;
@@ -232,7 +243,7 @@ public final class GrpoObjective<P> implements Objective {
             }
         }
         double[] ranked = rewards;
-        if (variants.rankPenalty() > 0) {
+        if (variants.rankPenalty() > 0 || variants.lensPenalty() > 0) {
             double[] meanLogprob = new double[collected];
             for (int q = 0; q < groupOf.size(); q++) {
                 for (int j = 0; j < g; j++) {
@@ -242,12 +253,18 @@ public final class GrpoObjective<P> implements Objective {
                     meanLogprob[q * g + j] = lp.length == 0 ? 0 : sum / lp.length;
                 }
             }
-            ranked = UnlikelinessReward.apply(rewards, meanLogprob, g, variants.rankPenalty());
+            if (variants.rankPenalty() > 0) ranked = UnlikelinessReward.apply(ranked, meanLogprob, g, variants.rankPenalty());
+            if (variants.lensPenalty() > 0) ranked = Lens.apply(ranked, meanLogprob, variants.lensPenalty());
         }
         double[] shaped = variants.dither().apply(ranked, variants.ditherScale(), settings.seed(), round * settings.batch());
         GroupAdvantages.Result adv = Double.isNaN(variants.baselineQuantile())
                 ? GroupAdvantages.of(shaped, g, settings.scaleRewards())
                 : QuantileAdvantages.of(shaped, g, variants.baselineQuantile(), settings.scaleRewards());
+        if (smoothAdvantages != null) {
+            String[] promptTexts = new String[groupOf.size()];
+            for (int q = 0; q < promptTexts.length; q++) promptTexts[q] = task.prompt(from.get(q).problems().get(groupOf.get(q)));
+            adv = new GroupAdvantages.Result(smoothAdvantages.advantages(shaped, g, promptTexts), adv.std(), adv.fracZeroStd());
+        }
         int[] kept = critic == null && variants.pruningRate() > 0 ? CompletionPruning.kept(adv.advantages(), variants.pruningRate()) : identity(collected);
         int bsz = kept.length;
         int length = 0;
@@ -273,6 +290,14 @@ public final class GrpoObjective<P> implements Objective {
         float[] old = settings.numIterations() > 1 ? logprobsWithoutTape(policy, tokens, mask, bsz, length) : null;
         // with mu = 1 the old log-probabilities are filled in by each step (detached); a placeholder keeps the batch valid
         PolicyBatch batch = new PolicyBatch(bsz, length, old == null ? new float[bsz * length] : old, ref, mask, advantages, null);
+        if (settings.loss().type() == PolicyLossType.PACS) {
+            float[] labels = new float[bsz];
+            for (int k = 0; k < bsz; k++) labels[k] = (float) rewards[kept[k]];
+            batch = batch.withRewards(labels);
+        }
+        if (settings.loss().type() == PolicyLossType.GTPO) {
+            batch = batch.withGtpo(advantages, Gtpo.tokenWeights(tokens, mask, advantages, bsz, length, g, variants.gtpoConflictWeight()));
+        }
         double[] all = sampled.stream().mapToDouble(Double::doubleValue).toArray();
         double mean = GroupAdvantages.mean(all, 0, all.length);
         int truncatedCount = 0;
@@ -303,7 +328,7 @@ public final class GrpoObjective<P> implements Objective {
         float[] entropies = tokenEntropies(logits.value(), b.mask(), bsz, t);
         float[] old = r.oldLogprobs() != null ? r.oldLogprobs() : logprobs.value().data().clone();
         float[] policyMask = settings.topEntropyQuantile() < 1 ? TokenMasks.highEntropy(entropies, b.mask(), settings.topEntropyQuantile()) : null;
-        PolicyBatch in = new PolicyBatch(bsz, t, old, b.refLogprobs(), b.mask(), b.advantages(), policyMask);
+        PolicyBatch in = stepBatch(b, old, policyMask, entropies);
         Variable loss = PolicyLoss.apply(settings.loss(), in, logprobs);
         PolicyLoss.Result stats = PolicyLoss.evaluate(settings.loss(), in, logprobs.value().data().clone());
         float value = loss.item();
@@ -324,10 +349,25 @@ public final class GrpoObjective<P> implements Objective {
     public double loss() {
         Rollout r = current();
         PolicyBatch b = r.batch();
-        float[] lp = logprobsWithoutTape(policy, r.tokens(), b.mask(), b.batch(), r.length());
+        float[] lp, entropies = null;
+        try (NoGrad ignored = NoGrad.open()) {
+            Variable logits = scaledLogits(policy, r.tokens(), b.batch(), r.length());
+            lp = SequenceLogProbs.ofLogits(logits, r.tokens(), b.mask(), b.batch(), r.length()).value().data().clone();
+            if (settings.loss().type() == PolicyLossType.GTPO) entropies = tokenEntropies(logits.value(), b.mask(), b.batch(), r.length());
+        }
         float[] old = r.oldLogprobs() != null ? r.oldLogprobs() : lp;
-        PolicyBatch in = new PolicyBatch(b.batch(), r.length(), old, b.refLogprobs(), b.mask(), b.advantages(), null);
-        return PolicyLoss.evaluate(settings.loss(), in, lp).loss();
+        return PolicyLoss.evaluate(settings.loss(), stepBatch(b, old, null, entropies), lp).loss();
+    }
+
+    /**
+     * The loss's inputs at one step: the rollout's batch with this step's old log-probabilities and
+     * policy mask, PACS's labels, and for GTPO the advantages shaped by this step's entropies ({@link Gtpo}).
+     */
+    private PolicyBatch stepBatch(PolicyBatch b, float[] old, float[] policyMask, float[] entropies) {
+        PolicyBatch in = new PolicyBatch(b.batch(), b.length(), old, b.refLogprobs(), b.mask(), b.advantages(), policyMask, b.rewards(), b.tokenWeights());
+        if (settings.loss().type() != PolicyLossType.GTPO) return in;
+        double[] h = Gtpo.meanEntropies(entropies, b.mask(), b.batch(), b.length());
+        return in.withGtpo(Gtpo.shapeAdvantages(b.advantages(), h, variants.gtpoEntropyThreshold(), variants.gtpoEntropyScale()), b.tokenWeights());
     }
 
     /**

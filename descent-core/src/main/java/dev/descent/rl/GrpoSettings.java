@@ -32,7 +32,7 @@ public record GrpoSettings(int promptsPerStep, int numGenerations, int maxComple
         if (loss == null || scaleRewards == null) throw new IllegalArgumentException("loss and scale_rewards must be given");
         if (!(topEntropyQuantile >= 0 && topEntropyQuantile <= 1)) throw new IllegalArgumentException("top_entropy_quantile must be in [0, 1], got " + topEntropyQuantile);
         if (numIterations < 1) throw new IllegalArgumentException("num_iterations must be >= 1, got " + numIterations);
-        loss = loss.withMaxCompletionLength(maxCompletionLength);
+        loss = loss.withMaxCompletionLength(maxCompletionLength).withGroupSize(numGenerations);
     }
 
     /** TRL's defaults with the given batch shape and loss type: temperature 1, no filters, group scaling, μ = 1. */

@@ -13,9 +13,27 @@ package dev.descent.rl;
  *                     (PPO's GAE advantages); T = 1 makes the two the same
  * @param policyMask   optional 0/1 mask applied to the clipped policy term only, not to the KL term
  *                     (TRL's {@code entropy_mask} from {@code top_entropy_quantile}); null: all ones
+ * @param rewards      the verifier rewards, {@code [B]}, in [0, 1]: PACS's labels ({@link PacsLoss}); null otherwise
+ * @param tokenWeights GTPO's per-token weights δ_bt / max(1, n_conflict_b), {@code [B, T]}
+ *                     ({@link Gtpo#tokenWeights}); null: all ones
  */
 public record PolicyBatch(int batch, int length, float[] oldLogprobs, float[] refLogprobs, float[] mask,
-                          float[] advantages, float[] policyMask) {
+                          float[] advantages, float[] policyMask, float[] rewards, float[] tokenWeights) {
+
+    /** A batch of the clipped losses (no PACS labels, no GTPO weights). */
+    public PolicyBatch(int batch, int length, float[] oldLogprobs, float[] refLogprobs, float[] mask, float[] advantages, float[] policyMask) {
+        this(batch, length, oldLogprobs, refLogprobs, mask, advantages, policyMask, null, null);
+    }
+
+    /** The same batch with PACS's labels. */
+    public PolicyBatch withRewards(float[] r) {
+        return new PolicyBatch(batch, length, oldLogprobs, refLogprobs, mask, advantages, policyMask, r, tokenWeights);
+    }
+
+    /** The same batch with GTPO's advantages and token weights. */
+    public PolicyBatch withGtpo(float[] shapedAdvantages, float[] weights) {
+        return new PolicyBatch(batch, length, oldLogprobs, refLogprobs, mask, shapedAdvantages, policyMask, rewards, weights);
+    }
 
     public PolicyBatch {
         if (batch <= 0 || length <= 0) throw new IllegalArgumentException("batch and length must be positive, got " + batch + " and " + length);
@@ -33,6 +51,16 @@ public record PolicyBatch(int batch, int length, float[] oldLogprobs, float[] re
         requireFinite("old_logprobs", oldLogprobs);
         if (refLogprobs != null) requireFinite("ref_logprobs", refLogprobs);
         requireFinite("advantages", advantages);
+        if (rewards != null) {
+            if (rewards.length != batch) throw new IllegalArgumentException("rewards must have " + batch + " values (one per completion), got " + rewards.length);
+            for (int i = 0; i < batch; i++) {
+                if (!(rewards[i] >= 0 && rewards[i] <= 1)) throw new IllegalArgumentException("rewards must be in [0, 1] (PACS's labels), got " + rewards[i] + " at index " + i);
+            }
+        }
+        if (tokenWeights != null) {
+            requireLength("token_weights", tokenWeights, n);
+            requireFinite("token_weights", tokenWeights);
+        }
     }
 
     /** The advantage of token t of completion b. */

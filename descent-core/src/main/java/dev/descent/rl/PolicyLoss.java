@@ -24,7 +24,9 @@ import dev.descent.tensor.Tensor;
  * where a token is clipped when r &lt; 1 − ε_low and A &lt; 0, or r &gt; 1 + ε_high and A &gt; 0: the
  * min then picks the constant clipped term (PyTorch's min gives each side half the gradient on a
  * tie, which happens only when both terms are the same function of r, so the sum is the same).
- * Masked tokens contribute nothing. Values are computed in double precision.
+ * Masked tokens contribute nothing. Values are computed in double precision. With
+ * {@link PolicyLossConfig#dynamicClip} the bounds are DCPO's per-token ones with its dual clip
+ * ({@link DcpoClip}); loss types PACS and GTPO are their own losses ({@link PacsLoss}, {@link GtpoLoss}).
  */
 public final class PolicyLoss {
     private PolicyLoss() {}
@@ -42,6 +44,8 @@ public final class PolicyLoss {
 
     /** Evaluates the loss at {@code logprobs} ({@code [B, T]}) for the batch's fixed inputs. */
     public static Result evaluate(PolicyLossConfig cfg, PolicyBatch in, float[] logprobs) {
+        if (cfg.type() == PolicyLossType.PACS) return PacsLoss.evaluate(cfg, in, logprobs);
+        if (cfg.type() == PolicyLossType.GTPO) return GtpoLoss.evaluate(cfg, in, logprobs);
         int bsz = in.batch();
         int t = in.length();
         int n = bsz * t;
@@ -63,12 +67,27 @@ public final class PolicyLoss {
                 if (in.mask()[i] == 0f) continue;
                 double a = in.advantage(b, j);
                 double r = Math.exp((double) logprobs[i] - in.oldLogprobs()[i]);
-                double clipped = Math.min(Math.max(r, lo), hi);
-                boolean low = r < lo && a < 0;
-                boolean high = r > hi && a > 0;
                 double e = in.policyMask() == null ? 1 : in.policyMask()[i];
-                double term = -Math.min(r * a, clipped * a) * e;
-                double dTerm = low || high ? 0 : -a * r * e;
+                boolean low, high;
+                double term, dTerm;
+                if (cfg.dynamicClip()) {
+                    double q = Math.exp((double) in.oldLogprobs()[i]);
+                    double l = DcpoClip.low(q, cfg.epsilonLow()), h = DcpoClip.high(q, cfg.epsilonHigh(), cfg.dynamicClipC());
+                    double clipped = Math.min(Math.max(r, l), h);
+                    low = r < l && a < 0;
+                    high = r > h && a > 0;
+                    boolean dual = a < 0 && r > cfg.dynamicClipC();
+                    term = Math.max(-a * r, -a * clipped);
+                    if (a < 0) term = Math.min(-a * cfg.dynamicClipC(), term);
+                    term *= e;
+                    dTerm = low || high || dual ? 0 : -a * r * e;
+                } else {
+                    double clipped = Math.min(Math.max(r, lo), hi);
+                    low = r < lo && a < 0;
+                    high = r > hi && a > 0;
+                    term = -Math.min(r * a, clipped * a) * e;
+                    dTerm = low || high ? 0 : -a * r * e;
+                }
                 if (in.refLogprobs() != null) {
                     double d = (double) in.refLogprobs()[i] - logprobs[i];
                     double k3 = Math.exp(d) - d - 1;
@@ -132,6 +151,7 @@ public final class PolicyLoss {
                 case BNPO -> 1.0 / Math.max(1, in.maskSum());
                 case DR_GRPO -> 1.0 / ((double) bsz * (cfg.maxCompletionLength() > 0 ? cfg.maxCompletionLength() : t));
                 case DAPO -> 1.0 / Math.max(1, cfg.globalTokens() > 0 ? cfg.globalTokens() : in.maskSum());
+                case PACS, GTPO -> throw new IllegalArgumentException("loss type " + cfg.type().key() + " has its own reduction");
             };
         }
         return coef;

@@ -16,11 +16,18 @@ import java.util.stream.Collectors;
  * </pre>
  * {@code N_global} is TRL's {@code num_items_in_batch}: the unmasked tokens of the global batch the
  * step's gradient is accumulated over; with one batch per step it is this batch's mask sum.
+ *
+ * <p>Two further types replace the clipped term itself, each with the reduction of its reference:
+ * PACS, a binary cross-entropy on a sequence-level score ({@link PacsLoss}), and GTPO, the
+ * conflict-aware unclipped policy gradient ({@link GtpoLoss}).
  */
 public enum PolicyLossType {
-    GRPO, BNPO, DR_GRPO, DAPO;
+    GRPO, BNPO, DR_GRPO, DAPO, PACS, GTPO;
 
-    /** The TRL spelling: grpo, bnpo, dr_grpo, dapo. */
+    /** True for TRL's four reductions of the clipped term; false for PACS and GTPO, losses of their own. */
+    public boolean clipped() { return this != PACS && this != GTPO; }
+
+    /** The TRL spelling: grpo, bnpo, dr_grpo, dapo (and pacs, gtpo). */
     public String key() { return name().toLowerCase(Locale.ROOT); }
 
     /** Parses TRL's spelling; an unknown name is refused with the list of valid ones. */

@@ -33,7 +33,7 @@ public final class RlTrainConfig extends SchemaConfig<RlTrainConfig> {
         def("temperature", Double.class, 1.0, 0, INF, null, "sampling temperature");
         def("top_k", Integer.class, 0, 0, Integer.MAX_VALUE, null, "sample among the k most likely (0: all)");
         def("top_p", Double.class, 1.0, 0, INF, null, "nucleus mass in (0, 1] (1: off)");
-        def("loss_type", String.class, "dapo", 0, 0, List.of("grpo", "bnpo", "dr_grpo", "dapo"), "policy-loss reduction");
+        def("loss_type", String.class, "dapo", 0, 0, List.of("grpo", "bnpo", "dr_grpo", "dapo", "pacs", "gtpo"), "policy-loss reduction (pacs, gtpo: their own losses)");
         def("epsilon", Double.class, 0.2, 0, INF, null, "lower clip of the ratio (1 - epsilon)");
         def("epsilon_high", Double.class, -1.0, -1, INF, null, "upper clip of the ratio (1 + epsilon_high); -1: the value of epsilon");
         def("beta", Double.class, 0.0, 0, INF, null, "weight of the k3 KL to the frozen reference (0: no reference)");
@@ -57,6 +57,14 @@ public final class RlTrainConfig extends SchemaConfig<RlTrainConfig> {
         def("max_generation_batches", Integer.class, 10, 1, 1 << 16, null, "dynamic sampling: most generation batches per round");
         def("rank_penalty", Double.class, 0.0, 0, 1, null, "unlikeliness reward: scale each reward by 1 - rank_penalty * (likelihood rank in the group) / G (0: off)");
         def("pruning_rate", Double.class, 0.0, 0, 1, null, "CPPO: fraction of completions with the smallest |advantage| dropped");
+        def("lens_penalty", Double.class, 0.0, 0, INF, null, "LENS: incorrect completions' reward minus lens_penalty * their confidence (0: off)");
+        def("dynamic_clip", Boolean.class, false, 0, 0, null, "DCPO: per-token clip bounds from the token's sampling probability, with a dual clip");
+        def("clip_ratio_c", Double.class, 10.0, 1, INF, null, "DCPO: the dual-clip constant c (> 1) of dynamic_clip (the DCPO recipe's 10)");
+        def("smooth_advantages", Boolean.class, false, 0, 0, null, "DCPO: standardise each group's rewards with the prompt's cumulative statistics too");
+        def("pacs_beta", Double.class, 1.0, 0, INF, null, "PACS (loss_type pacs): scale of the score beta * sum(logprob - old)");
+        def("gtpo_entropy_threshold", Double.class, 0.7, 0, INF, null, "GTPO (loss_type gtpo): completions above this mean entropy get advantage 0");
+        def("gtpo_entropy_scale", Double.class, 0.1, 0, INF, null, "GTPO: advantage minus this times the mean entropy");
+        def("gtpo_conflict_weight", Double.class, 2.0, 0, INF, null, "GTPO: weight of conflict tokens of positive completions");
     }
 
     private static void def(String name, Class<?> type, Object dflt, double min, double max, List<String> choices, String help) {
@@ -90,8 +98,20 @@ public final class RlTrainConfig extends SchemaConfig<RlTrainConfig> {
         double eps = getDouble("epsilon");
         double high = getDouble("epsilon_high");
         if (high < 0 && high != -1) throw new ConfigException("config key 'epsilon_high' = " + high + " is out of range; allowed: -1 or a number >= 0");
-        PolicyLossConfig loss = PolicyLossConfig.defaults(PolicyLossType.byName(getString("loss_type")))
-                .withEpsilon(eps, high == -1 ? eps : high).withBeta(getDouble("beta"));
+        PolicyLossType type = PolicyLossType.byName(getString("loss_type"));
+        double c = getDouble("clip_ratio_c");
+        if ((Boolean) get("dynamic_clip") && !(c > 1)) throw new ConfigException("config key 'clip_ratio_c' = " + c + " is out of range; allowed: a number > 1");
+        double pacsBeta = getDouble("pacs_beta");
+        if (!(pacsBeta > 0)) throw new ConfigException("config key 'pacs_beta' = " + pacsBeta + " is out of range; allowed: a number > 0");
+        if ((type == PolicyLossType.PACS || type == PolicyLossType.GTPO) && getDouble("beta") != 0) {
+            throw new ConfigException("config key 'beta' = " + getDouble("beta") + " is not allowed with loss_type " + type.key() + " (no KL term); allowed: 0");
+        }
+        if ((type == PolicyLossType.PACS || type == PolicyLossType.GTPO) && (Boolean) get("dynamic_clip")) {
+            throw new ConfigException("config key 'dynamic_clip' acts on the clipped losses; with loss_type " + type.key() + " leave it false");
+        }
+        PolicyLossConfig loss = PolicyLossConfig.defaults(type)
+                .withEpsilon(eps, high == -1 ? eps : high).withBeta(getDouble("beta")).withPacsBeta(pacsBeta)
+                .withDynamicClip((Boolean) get("dynamic_clip") ? c : Double.NaN);
         return new GrpoSettings(getInt("prompts_per_step"), getInt("num_generations"), getInt("max_completion_length"),
                 (float) getDouble("temperature"), getInt("top_k"), (float) topP, loss, RewardScaling.byName(getString("scale_rewards")),
                 rho, (Boolean) get("mask_truncated_completions"), getInt("num_iterations"), getInt("seed"));
@@ -100,8 +120,11 @@ public final class RlTrainConfig extends SchemaConfig<RlTrainConfig> {
     /** PPO's critic settings, or null when {@code algorithm} is grpo. */
     public PpoCritic.Settings criticSettings() {
         if (getString("algorithm").equals("grpo")) return null;
-        if (getDouble("pruning_rate") > 0 || getDouble("baseline_quantile") != -1) {
-            throw new ConfigException("config keys 'pruning_rate' and 'baseline_quantile' act on group advantages; with algorithm 'ppo' leave them at 0 and -1");
+        if (getDouble("pruning_rate") > 0 || getDouble("baseline_quantile") != -1 || (Boolean) get("smooth_advantages")) {
+            throw new ConfigException("config keys 'pruning_rate', 'baseline_quantile' and 'smooth_advantages' act on group advantages; with algorithm 'ppo' leave them at 0, -1 and false");
+        }
+        if (List.of("pacs", "gtpo").contains(getString("loss_type"))) {
+            throw new ConfigException("config key 'loss_type' = " + getString("loss_type") + " needs group advantages; with algorithm 'ppo' use grpo, bnpo, dr_grpo or dapo");
         }
         double lr = getDouble("critic_learning_rate");
         if (lr != -1 && !(lr > 0)) throw new ConfigException("config key 'critic_learning_rate' = " + lr + " is out of range; allowed: -1 or a number > 0");
@@ -119,8 +142,18 @@ public final class RlTrainConfig extends SchemaConfig<RlTrainConfig> {
         if (buffer > getInt("max_completion_length")) {
             throw new ConfigException("config key 'overlong_buffer' = " + buffer + " is out of range; allowed: 0 to max_completion_length (" + getInt("max_completion_length") + ")");
         }
+        if (p > 0 && List.of("pacs", "gtpo").contains(getString("loss_type"))) {
+            throw new ConfigException("config key 'pruning_rate' = " + p + " breaks the groups loss_type " + getString("loss_type") + " needs; allowed: 0");
+        }
+        if ((Boolean) get("smooth_advantages") && k != -1) {
+            throw new ConfigException("config keys 'smooth_advantages' and 'baseline_quantile' both replace the group baseline; set baseline_quantile to -1");
+        }
+        if ((Boolean) get("smooth_advantages") && getString("scale_rewards").equals("batch")) {
+            throw new ConfigException("config key 'smooth_advantages' standardises per prompt; allowed scale_rewards: group or none, got batch");
+        }
         return new GrpoVariants(RewardDithering.byName(getString("reward_dither")), getDouble("reward_dither_scale"), k == -1 ? Double.NaN : k,
                 buffer, getDouble("overlong_penalty_factor"), (Boolean) get("dynamic_sampling"), getInt("max_generation_batches"), p,
-                getDouble("rank_penalty"));
+                getDouble("rank_penalty"), getDouble("lens_penalty"), (Boolean) get("smooth_advantages"), getDouble("gtpo_entropy_threshold"),
+                getDouble("gtpo_entropy_scale"), getDouble("gtpo_conflict_weight"));
     }
 }
