@@ -32,10 +32,13 @@ import picocli.CommandLine.Spec;
 @Command(name = "loss", mixinStandardHelpOptions = true,
         description = {"Evaluate the policy loss of a batch and its gradient with respect to the per-token log-probabilities.",
                 "Reads float32 tensors logprobs, old_logprobs, ref_logprobs (needed when beta != 0), mask (B x T) and",
-                "advantages (B); prints the loss and d loss / d logprobs (TRL GRPOTrainer semantics)."})
+                "advantages (B); prints the loss and d loss / d logprobs (TRL GRPOTrainer semantics).",
+                "pacs reads rewards (B, in [0, 1]: the labels) instead of advantages; gtpo reads the entropy-shaped",
+                "advantages and optional token_weights (B x T, GTPO's conflict weights; default 1)."})
 final class RlLossCommand implements Callable<Integer> {
     /** The settings {@code --set} accepts, with their defaults (TRL's GRPOConfig). */
-    static final List<String> KEYS = List.of("epsilon", "epsilon_high", "beta", "max_completion_length", "num_items_in_batch");
+    static final List<String> KEYS = List.of("epsilon", "epsilon_high", "beta", "max_completion_length", "num_items_in_batch", "clip_ratio_c",
+            "pacs_beta", "num_generations");
 
     @Spec
     CommandSpec spec;
@@ -43,12 +46,14 @@ final class RlLossCommand implements Callable<Integer> {
     @Option(names = "--in", required = true, paramLabel = "FILE", description = "safetensors file with the batch")
     Path in;
 
-    @Option(names = "--loss-type", required = true, paramLabel = "T", description = "grpo, bnpo, dr_grpo or dapo")
+    @Option(names = "--loss-type", required = true, paramLabel = "T", description = "grpo, bnpo, dr_grpo, dapo, pacs or gtpo")
     String lossType;
 
     @Option(names = "--set", paramLabel = "KEY=VALUE",
             description = {"a setting (repeatable): epsilon (default 0.2), epsilon_high (default: epsilon), beta (default 0),",
-                    "max_completion_length (default T), num_items_in_batch (dapo's token count; default: the mask's sum)"})
+                    "max_completion_length (default T), num_items_in_batch (dapo's token count; default: the mask's sum),",
+                    "clip_ratio_c (given: DCPO's dynamic clip with this dual-clip constant > 1), pacs_beta (default 1),",
+                    "num_generations (pacs: the group size G; required)"})
     List<String> settings = new ArrayList<>();
 
     @Option(names = "--json", description = "one JSON line {\"loss\": …, \"grad_logprobs\": [[…], …]}")
@@ -65,7 +70,11 @@ final class RlLossCommand implements Callable<Integer> {
         int b = shape[0], t = shape[1];
         requireShape(tensors, "old_logprobs", b, t);
         requireShape(tensors, "mask", b, t);
-        requireShape(tensors, "advantages", b);
+        float[] advantages = new float[b];
+        if (type != PolicyLossType.PACS) {
+            requireShape(tensors, "advantages", b);
+            advantages = floats(tensors, "advantages");
+        }
         double epsilon = set.getOrDefault("epsilon", 0.2);
         double beta = set.getOrDefault("beta", 0.0);
         float[] ref = null;
@@ -81,8 +90,22 @@ final class RlLossCommand implements Callable<Integer> {
         }
         double items = set.getOrDefault("num_items_in_batch", 0.0);
         if (set.containsKey("num_items_in_batch") && !(items > 0)) throw new IllegalArgumentException("num_items_in_batch must be > 0, got " + items);
-        PolicyLossConfig cfg = new PolicyLossConfig(type, epsilon, set.getOrDefault("epsilon_high", epsilon), beta, (int) maxLen, items);
-        PolicyBatch batch = new PolicyBatch(b, t, floats(tensors, "old_logprobs"), ref, floats(tensors, "mask"), floats(tensors, "advantages"), null);
+        double groups = set.getOrDefault("num_generations", 0.0);
+        if (type == PolicyLossType.PACS && (groups != Math.rint(groups) || groups < 2)) {
+            throw new IllegalArgumentException("loss type pacs needs --set num_generations=G (an integer >= 2 dividing B), got " + (set.containsKey("num_generations") ? groups : "none"));
+        }
+        PolicyLossConfig cfg = new PolicyLossConfig(type, epsilon, set.getOrDefault("epsilon_high", epsilon), beta, (int) maxLen, items,
+                set.getOrDefault("clip_ratio_c", Double.NaN), set.getOrDefault("pacs_beta", 1.0), (int) groups);
+        float[] rewards = null, weights = null;
+        if (type == PolicyLossType.PACS) {
+            requireShape(tensors, "rewards", b);
+            rewards = floats(tensors, "rewards");
+        }
+        if (type == PolicyLossType.GTPO && tensors.containsKey("token_weights")) {
+            requireShape(tensors, "token_weights", b, t);
+            weights = floats(tensors, "token_weights");
+        }
+        PolicyBatch batch = new PolicyBatch(b, t, floats(tensors, "old_logprobs"), ref, floats(tensors, "mask"), advantages, null, rewards, weights);
         PolicyLoss.Result r = PolicyLoss.evaluate(cfg, batch, logprobs);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
@@ -132,7 +155,7 @@ final class RlLossCommand implements Callable<Integer> {
 
     private float[] floats(Map<String, TypedTensor> tensors, String name) {
         TypedTensor t = tensors.get(name);
-        if (t == null) throw new IllegalArgumentException(in + " has no tensor '" + name + "'; expected logprobs, old_logprobs, ref_logprobs, mask, advantages");
+        if (t == null) throw new IllegalArgumentException(in + " has no tensor '" + name + "'; expected logprobs, old_logprobs, ref_logprobs, mask, advantages (rewards for pacs, token_weights for gtpo)");
         if (t.dtype() != DType.F32) throw new IllegalArgumentException("tensor '" + name + "' must be float32 (F32), got " + t.dtype());
         return t.toFloat32().data().clone();
     }

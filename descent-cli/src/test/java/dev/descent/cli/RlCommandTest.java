@@ -87,4 +87,37 @@ class RlCommandTest {
         Safetensors.write(shape, bad);
         run("rl", "loss", "--in", shape.toString(), "--loss-type", "grpo").assertBadInput("mask", "[3, 5]");
     }
+
+    /** The batch of GrpoFamilyTest (golden values from bench/golden/grpo_family_golden.py): DCPO, PACS and GTPO through the command. */
+    static Path familyBatch(Path dir) throws Exception {
+        Map<String, Tensor> t = new LinkedHashMap<>();
+        t.put("logprobs", Tensor.of(new float[]{-1.0f, -0.5f, -2.0f, -0.3f, -1.2f, -0.7f, -1.5f, -0.2f, -0.9f, -0.4f, -2.2f, -0.1f,
+                -0.8f, -1.1f, -0.6f, -1.3f, -0.25f, -0.05f, -1.7f, -0.9f, -0.6f, -2.5f, -0.35f, -1.0f}, 6, 4));
+        t.put("old_logprobs", Tensor.of(new float[]{-1.5f, -0.45f, -1.5f, -0.3f, -0.2f, -0.2f, -1.6f, -0.7f, -0.1f, -0.4f, -2.0f, -0.6f,
+                -0.3f, -1.0f, -0.9f, -1.1f, -1.75f, -0.1f, -1.2f, -0.8f, -0.65f, -2.4f, -0.3f, -1.2f}, 6, 4));
+        t.put("mask", Tensor.of(new float[]{1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 0, 0, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1, 1}, 6, 4));
+        t.put("advantages", Tensor.of(new float[]{0.8f, -1.3f, 0.5f, -0.7f, 1.1f, 0.0f}, 6));
+        t.put("rewards", Tensor.of(new float[]{1, 0, 0, 1, 1, 1}, 6));
+        Path f = dir.resolve("family.safetensors");
+        Safetensors.write(f, t);
+        return f;
+    }
+
+    @Test
+    void dcpoPacsAndGtpoLossTypes(@TempDir Path dir) throws Exception {
+        Path f = familyBatch(dir);
+        ObjectMapper m = new ObjectMapper();
+        CliRun dcpo = run("rl", "loss", "--in", f.toString(), "--loss-type", "dapo", "--set", "epsilon_high=0.28", "--set", "clip_ratio_c=3", "--json");
+        assertEquals(-0.12073267887884735, m.readTree(dcpo.out()).get("loss").asDouble(), 1e-6);
+        CliRun pacs = run("rl", "loss", "--in", f.toString(), "--loss-type", "pacs", "--set", "pacs_beta=2", "--set", "num_generations=3", "--json");
+        JsonNode n = m.readTree(pacs.out());
+        assertEquals(0.6602032282731446, n.get("loss").asDouble(), 1e-6);
+        assertEquals(-0.1279388497032648, n.get("grad_logprobs").get(0).get(0).asDouble(), 1e-6);
+        // gtpo without token_weights and with the raw advantages: -Σ_b A_b Σ_t m r / n_b
+        CliRun gtpo = run("rl", "loss", "--in", f.toString(), "--loss-type", "gtpo", "--json");
+        assertTrue(Double.isFinite(m.readTree(gtpo.out()).get("loss").asDouble()), gtpo.out());
+        run("rl", "loss", "--in", f.toString(), "--loss-type", "pacs").assertBadInput("num_generations");
+        run("rl", "loss", "--in", batch(dir, false).toString(), "--loss-type", "pacs", "--set", "num_generations=3").assertBadInput("rewards");
+        run("rl", "loss", "--in", f.toString(), "--loss-type", "dapo", "--set", "clip_ratio_c=1").assertBadInput("clip_ratio_c");
+    }
 }
