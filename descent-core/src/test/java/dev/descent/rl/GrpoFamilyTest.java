@@ -208,4 +208,47 @@ class GrpoFamilyTest {
         e = assertThrows(IllegalArgumentException.class, () -> Gtpo.tokenWeights(TOKENS, MASK, GT_ADV, B, T, 4, 2));
         assertTrue(e.getMessage().contains("num_generations"), e.getMessage());
     }
+
+    // ---------------- in the online trainer
+
+    /** A task no completion solves: GRPO's groups are all negative. */
+    static final class AllWrong implements RlTask<String> {
+        @Override public String name() { return "all-wrong"; }
+        @Override public String problem(long seed, long index) { return index % 2 == 0 ? "a" : "aa"; }
+        @Override public String prompt(String problem) { return problem; }
+        @Override public double reward(String problem, String completion) { return 0; }
+        @Override public String alphabet() { return "ab."; }
+        @Override public char stop() { return '.'; }
+    }
+
+    /** The gradient norm of one step of GRPO with {@code variants} and {@code loss} on {@code task}. */
+    static double firstGradNorm(RlTask<String> task, GrpoVariants variants, PolicyLossConfig loss) {
+        dev.descent.nn.Gpt policy = GrpoObjectiveTest.policy();
+        GrpoSettings s = GrpoSettings.defaults(2, 6, 4, PolicyLossType.DAPO, 11).withLoss(loss);
+        GrpoObjective<String> objective = new GrpoObjective<>(policy, null, task, s, variants);
+        objective.prepare(0);
+        double l = objective.lossAndGradient();
+        assertTrue(Double.isFinite(l), "loss " + l);
+        return objective.lastMetrics().gradNorm();
+    }
+
+    @Test
+    void lensGivesAllWrongGroupsAGradientWhereGrpoHasNone() {
+        PolicyLossConfig dapo = PolicyLossConfig.defaults(PolicyLossType.DAPO);
+        assertEquals(0.0, firstGradNorm(new AllWrong(), GrpoVariants.NONE, dapo));
+        assertTrue(firstGradNorm(new AllWrong(), GrpoVariants.NONE.withLens(0.5), dapo) > 0);
+    }
+
+    @Test
+    void eachVariantTrainsOnlineWithFiniteLosses() {
+        RlTask<String> task = new GrpoObjectiveTest.MoreBs();
+        PolicyLossConfig dapo = PolicyLossConfig.defaults(PolicyLossType.DAPO);
+        assertTrue(firstGradNorm(task, GrpoVariants.NONE.withSmoothAdvantages(true), dapo.withEpsilon(0.2, 0.28).withDynamicClip(10)) > 0);
+        assertTrue(firstGradNorm(task, GrpoVariants.NONE, PolicyLossConfig.defaults(PolicyLossType.PACS)) > 0);
+        assertTrue(firstGradNorm(task, GrpoVariants.NONE.withGtpo(5, 0.1, 2), PolicyLossConfig.defaults(PolicyLossType.GTPO)) > 0);
+        // PACS and GTPO need whole groups: CPPO's pruning is refused
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> firstGradNorm(task, GrpoVariants.NONE.withPruningRate(0.5), PolicyLossConfig.defaults(PolicyLossType.PACS)));
+        assertTrue(e.getMessage().contains("pruning_rate"), e.getMessage());
+    }
 }
