@@ -91,7 +91,7 @@ public final class Experiments {
                             (String) o.get("samples_grid"), (Integer) o.get("samples"), (Integer) o.get("epochs"), (Integer) o.get("batch"),
                             (Double) o.get("lr")), p), out);
                 }));
-        add(new Simple("grpo-variants", "GRPO's variants (ReDit, QAE, CPPO, 80/20 high-entropy tokens, DAPO dynamic sampling) and PPO against GRPO "
+        add(new Simple("grpo-variants", "GRPO's variants (ReDit, QAE, CPPO, 80/20 high-entropy tokens, DAPO dynamic sampling, LENS, DCPO, GTPO, PACS) and PPO against GRPO "
                 + "on the same budget from one rl sft-warmup reference on two-digit addition: success against step and wall-clock, held-out success",
                 new Schema().add(text("init_from", "none", "reference run folder from rl sft-warmup (none: warm up addition into out/reference)"))
                         .add(text("out", "runs/grpo-variants", "folder of the runs"))

@@ -32,7 +32,8 @@ import java.util.Map;
  * against wall-clock seconds, the held-out success of the final policy (greedy and sampled, on
  * problems the warm-up never saw) and the steps each variant needed to reach GRPO's final training
  * success (the claims: ReDit matches GRPO with ~10% of the steps; 80/20's top-20% entropy tokens do at
- * least as well as all tokens; CPPO is faster at the same accuracy).
+ * least as well as all tokens; CPPO is faster at the same accuracy; LENS, DCPO, GTPO and PACS each
+ * beat GRPO's accuracy at the same budget).
  */
 public final class GrpoVariantsBench {
     private GrpoVariantsBench() {}
@@ -52,6 +53,16 @@ public final class GrpoVariantsBench {
         VARIANTS.put("entropy_top20", List.of("top_entropy_quantile=0.2"));
         VARIANTS.put("dynamic_sampling", List.of("dynamic_sampling=true", "max_generation_batches=4"));
         VARIANTS.put("ppo", List.of("algorithm=ppo"));
+        VARIANTS.put("lens", List.of("lens_penalty=0.5"));
+        // LENS without the division by the group's standard deviation, which in an all-wrong group scales the confidence gaps to unit advantages
+        VARIANTS.put("lens_unscaled", List.of("lens_penalty=0.5", "scale_rewards=none"));
+        VARIANTS.put("grpo_unscaled", List.of("scale_rewards=none"));
+        // with one optimizer step per round the ratio is exactly 1 and no clip binds; two steps per round let DCPO's bounds act
+        VARIANTS.put("grpo_mu2", List.of("num_iterations=2"));
+        VARIANTS.put("dcpo_mu2", List.of("dynamic_clip=true", "clip_ratio_c=10", "epsilon_high=0.28", "smooth_advantages=true", "num_iterations=2"));
+        VARIANTS.put("dcpo", List.of("dynamic_clip=true", "clip_ratio_c=10", "epsilon_high=0.28", "smooth_advantages=true"));
+        VARIANTS.put("gtpo", List.of("loss_type=gtpo"));
+        VARIANTS.put("pacs", List.of("loss_type=pacs", "pacs_beta=1"));
     }
 
     private record Run(double[] reward, double[] seconds, double greedy, double sampled) {}
@@ -108,7 +119,7 @@ public final class GrpoVariantsBench {
         if (Files.isRegularFile(dir.resolve(SftWarmup.TASK_FILE))) return dir;
         SftWarmup.Plan plan = SftWarmup.plan("addition", List.of("max_iters=" + steps), dir);
         SftWarmup.writeData(plan, true);
-        SftWarmup.train(plan, true, null);
+        SftWarmup.train(plan, true, dev.descent.train.TrainListener.NONE);
         SftWarmup.Report r = SftWarmup.evaluate(plan);
         out.printf(Locale.ROOT, "reference: %d SFT steps, held-out greedy %.3f sampled %.3f%n", steps, r.greedy().successRate(), r.sampled().successRate());
         return dir;
