@@ -30,8 +30,13 @@ import java.util.Map;
 /**
  * QuZO against MeZO on the recipe GPT (BENCHMARKS.md §10.4): zeroth-order fine-tuning of the
  * pre-trained character GPT on the unseen {@code [0.9, 1)} slice of the training split, the adaptation
- * of {@code bench/lora-finetune.sh} and the {@code lora-variants} experiment (same pre-training options,
- * same pre-trained folder by default), at three forward precisions:
+ * of {@code bench/lora-finetune.sh} and the {@code lora-variants} experiment. The base is pre-trained once
+ * into {@code pretrain} with the options of {@code examples/shakespeare-char-pretrain.yaml} (AdamW on
+ * {@code [0, 0.9)}, seed 1337, one thread) at the given sizes — by default 2 layers × 64 for 300 steps,
+ * {@code MODEL="--set n_layer=2 --set n_head=2 --set n_embd=64" PRE_ITERS=300 bench/lora-finetune.sh}'s
+ * base (§10's first table), small enough for QuZO's per-element rounding draws to fit 21 runs in about ten
+ * minutes on two shared cores; any pre-trained run folder can be given instead. Methods, at fp32 or B-bit
+ * forward weights:
  * <ul>
  *   <li>{@code mezo}: {@link Mezo} in float32;</li>
  *   <li>{@code rtn-B}: {@link Quzo} with {@link Quzo.Rounding#NEAREST} at B bits: MeZO run naively on
