@@ -15,9 +15,14 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code descent quantize}: pack the linear weights of a safetensors file (NF4 or int8), or unpack them. */
+/**
+ * {@code descent quantize}: pack the linear weights of a safetensors file (NF4, int8, or FP8 E4M3 / E5M2 with
+ * a float32 scale per block of 32, stored as the safetensors dtypes F8_E4M3 / F8_E5M2), or unpack them;
+ * the layouts are {@link QuantizedSafetensors}'s.
+ */
 @Command(name = "quantize", mixinStandardHelpOptions = true,
-        description = "Quantize the linear weights of a safetensors file to NF4 (bitsandbytes' layout) or int8, or --dequantize one.")
+        description = "Quantize the linear weights of a safetensors file to NF4 (bitsandbytes' layout), int8, or FP8 (fp8_e4m3, fp8_e5m2: "
+                + "F8_E4M3 / F8_E5M2 codes with a float32 scale per block of 32), or --dequantize one.")
 final class QuantizeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -28,7 +33,7 @@ final class QuantizeCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, description = "output .safetensors file (written only if everything succeeds)")
     Path out;
 
-    @Option(names = "--format", description = "nf4 or int8 (required unless --dequantize)")
+    @Option(names = "--format", description = "nf4, int8, fp8_e4m3 or fp8_e5m2 (required unless --dequantize)")
     String format;
 
     @Option(names = "--dequantize", description = "decode every packed weight back to its original dtype")
@@ -44,7 +49,7 @@ final class QuantizeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (dequantize && format != null) throw new IllegalArgumentException("--format has no meaning with --dequantize");
-        if (!dequantize && format == null) throw new IllegalArgumentException("--format is required; valid: nf4, int8 (or pass --dequantize)");
+        if (!dequantize && format == null) throw new IllegalArgumentException("--format is required; valid: nf4, int8, fp8_e4m3, fp8_e5m2 (or pass --dequantize)");
         Map<String, TypedTensor> tensors = Safetensors.readTyped(in).tensors();
         Map<String, TypedTensor> result;
         int changed;

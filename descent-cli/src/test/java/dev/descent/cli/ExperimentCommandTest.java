@@ -56,6 +56,8 @@ class ExperimentCommandTest {
         run("experiment", "run", "deepzero-digits", "--set", "steps=fast").assertBadInput("config key 'steps' = \"fast\" has the wrong type; allowed: an integer >= 1");
         run("experiment", "run", "rise-continual", "--set", "eval=both").assertBadInput("allowed: one of [task, class]");
         run("experiment", "run", "rise-continual", "--set", "lr=0").assertBadInput("lr must be > 0, got 0.0");
+        run("experiment", "run", "quzo-gpt", "--set", "bits=8,9").assertBadInput("bits: '9' is not supported; allowed: integers 2..8");
+        run("experiment", "run", "quzo-gpt", "--set", "methods=mezo,quzo-3").assertBadInput("methods: 'quzo-3' is not known; valid: mezo, rtn-8, quzo-8, quzo-master-8, rtn-4");
         run("experiment", "run", "bolt", "--set", "betas=0.5,x").assertBadInput("betas must be a comma-separated list of numbers > 0, got '0.5,x'");
         run("experiment", "run", "grpo-variants", "--set", "variants=grpo,bogus")
                 .assertBadInput("unknown variant 'bogus'; valid: grpo, redit, qae, cppo, entropy_top20, dynamic_sampling, ppo");

@@ -8,10 +8,12 @@ import java.nio.ByteBuffer;
  *
  * <p>Constant names are the safetensors dtype names. Integers convert exactly where float32 can hold
  * them and round to nearest otherwise; {@code BOOL} reads any non-zero byte as {@code 1.0f}; F16 and
- * BF16 widen exactly; F64 rounds to nearest float32.
+ * BF16 widen exactly; F64 rounds to nearest float32; the 8-bit floats {@code F8_E4M3} (torch
+ * {@code float8_e4m3fn}) and {@code F8_E5M2} ({@code float8_e5m2}) widen exactly, each code to the value
+ * {@link dev.descent.quant.Fp8} gives it (NaN codes to NaN).
  */
 public enum DType {
-    BOOL(1), U8(1), I8(1), I16(2), U16(2), F16(2), BF16(2), I32(4), U32(4), F32(4), I64(8), U64(8), F64(8);
+    BOOL(1), U8(1), I8(1), I16(2), U16(2), F16(2), BF16(2), I32(4), U32(4), F32(4), I64(8), U64(8), F64(8), F8_E4M3(1), F8_E5M2(1);
 
     final int size;
 
@@ -40,6 +42,8 @@ public enum DType {
             case I64 -> { for (int i = 0; i < n; i++) dst[at + i] = src.getLong(); }
             case U64 -> { for (int i = 0; i < n; i++) dst[at + i] = unsignedToFloat(src.getLong()); }
             case F64 -> { for (int i = 0; i < n; i++) dst[at + i] = (float) src.getDouble(); }
+            case F8_E4M3 -> { for (int i = 0; i < n; i++) dst[at + i] = dev.descent.quant.Fp8.E4M3.decode(src.get()); }
+            case F8_E5M2 -> { for (int i = 0; i < n; i++) dst[at + i] = dev.descent.quant.Fp8.E5M2.decode(src.get()); }
         }
     }
 

@@ -62,7 +62,7 @@ public final class Safetensors {
 
     private static final String METADATA_KEY = "__metadata__";
     private static final Set<String> KNOWN_UNSUPPORTED = Set.of(
-            "F8_E4M3", "F8_E5M2", "F8_E8M0", "F6_E2M3", "F6_E3M2", "F4", "C64", "C128");
+            "F8_E8M0", "F6_E2M3", "F6_E3M2", "F4", "C64", "C128");
     private static final JsonMapper JSON = JsonMapper.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)

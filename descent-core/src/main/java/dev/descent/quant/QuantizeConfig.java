@@ -16,7 +16,8 @@ import java.util.Map;
  * {@link #apply} replaces each chosen {@link Linear} by a frozen {@link QuantizedLinear} over its packed
  * weight (QLoRA's base, §3 of Dettmers et al. 2023, when LoRA adapters are added on top afterwards).
  *
- * <p>Keys: {@code format} ({@code nf4}, the default, or {@code int8}), {@code double_quant} (NF4 only;
+ * <p>Keys: {@code format} ({@code nf4}, the default, or {@code int8}; the FP8 formats are file formats of the
+ * {@code quantize} command only, with no tensor kernels), {@code double_quant} (NF4 only;
  * default true, QLoRA's and bitsandbytes' {@code compress_statistics=True}), {@code target_modules}
  * (module names, each matching a module whose dotted name equals it or ends with {@code "." + name},
  * as in the {@code peft:} section; default: every linear layer) and {@code skip} (names in the same
@@ -51,7 +52,7 @@ public record QuantizeConfig(WeightFormat format, boolean doubleQuant, List<Stri
             switch (e.getKey()) {
                 case "format" -> {
                     try {
-                        format = WeightFormat.parse(v);
+                        format = WeightFormat.parse(v, WeightFormat.TRAINING);
                     } catch (IllegalArgumentException ex) {
                         throw new IllegalArgumentException("'" + at + "' = " + v + ": " + ex.getMessage());
                     }

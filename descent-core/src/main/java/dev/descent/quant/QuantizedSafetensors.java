@@ -46,6 +46,19 @@ import java.util.Map;
  * {@code p.weight.quant_state.descent__int8} with {@code quant_type "int8"}, {@code blocksize 32},
  * {@code dtype}, {@code shape}.
  *
+ * <p>FP8 ({@code fp8_e4m3}, {@code fp8_e5m2}; {@link Fp8}) is also ours, in the same shape: {@code p.weight}
+ * F8_E4M3 or F8_E5M2 [out, in] (the safetensors dtype names; any reader of those dtypes sees the codes),
+ * {@code p.weight.scale} F32 [n/32], and {@code p.weight.quant_state.descent__fp8} with {@code quant_type}
+ * ({@code "fp8_e4m3"} or {@code "fp8_e5m2"}), {@code blocksize 32}, {@code dtype}, {@code shape}. The scale is
+ * per block of 32 consecutive elements of a row (chosen over one scale per tensor, torchao's default, so that
+ * one outlier costs its block only; the layout of int8 and of the OCP MX formats, whose blocks are 32 too):
+ * <pre>
+ *   d = absmax / max (float32; max = 448 for E4M3, 57344 for E5M2),  code = RNE_sat(x / d),  x̂ = value(code) · d
+ * </pre>
+ * RNE_sat rounds to nearest, ties to even, and saturates to ±max as torchao's {@code to_fp8_saturated} does
+ * (clamp, then torch's cast; torch's plain cast does not saturate). An all-zero block has d = 0 and codes ±0.
+ * Non-finite weights are refused, as for int8 and NF4.
+ *
  * <p>Which tensors are quantized: rank-2 floating-point tensors (F32, BF16, F16) whose name ends in
  * {@code weight} and whose last dimension is a multiple of the format's block (64, 32) — the linear
  * layers of a model. Everything else is copied as it is (embeddings are rank 2 but their rows are
@@ -55,6 +68,7 @@ import java.util.Map;
 public final class QuantizedSafetensors {
     private static final String NF4_STATE = ".quant_state.bitsandbytes__nf4";
     private static final String INT8_STATE = ".quant_state.descent__int8";
+    private static final String FP8_STATE = ".quant_state.descent__fp8";
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private QuantizedSafetensors() {}
@@ -72,6 +86,7 @@ public final class QuantizedSafetensors {
                 switch (format) {
                     case NF4 -> putNf4(out, name, NormalFloat4.quantize(w, doubleQuant), t.dtype());
                     case INT8 -> putInt8(out, name, Int8BlockTensor.encode(w), t.dtype());
+                    case FP8_E4M3, FP8_E5M2 -> putFp8(out, name, w, format, t.dtype());
                 }
             } else {
                 out.put(name, t);
@@ -95,7 +110,8 @@ public final class QuantizedSafetensors {
         for (String key : in.keySet()) {
             String base = baseName(key);
             if (base == null) continue;
-            for (String suffix : new String[] {"", ".absmax", ".quant_map", ".nested_absmax", ".nested_quant_map", NF4_STATE, INT8_STATE}) {
+            for (String suffix : new String[] {"", ".absmax", ".scale", ".quant_map", ".nested_absmax", ".nested_quant_map", NF4_STATE, INT8_STATE,
+                    FP8_STATE}) {
                 parts.add(base + suffix);
             }
         }
@@ -118,12 +134,15 @@ public final class QuantizedSafetensors {
     public static Loaded load(Map<String, TypedTensor> file, String name) {
         if (file.containsKey(name + NF4_STATE)) return loadNf4(file, name);
         if (file.containsKey(name + INT8_STATE)) return loadInt8(file, name);
-        throw new IllegalArgumentException("'" + name + "' is not a quantized weight (no " + name + NF4_STATE + " or " + name + INT8_STATE + ")");
+        if (file.containsKey(name + FP8_STATE)) return loadFp8(file, name);
+        throw new IllegalArgumentException("'" + name + "' is not a quantized weight (no " + name + NF4_STATE + ", " + name + INT8_STATE
+                + " or " + name + FP8_STATE + ")");
     }
 
     private static String baseName(String key) {
         if (key.endsWith(NF4_STATE)) return key.substring(0, key.length() - NF4_STATE.length());
         if (key.endsWith(INT8_STATE)) return key.substring(0, key.length() - INT8_STATE.length());
+        if (key.endsWith(FP8_STATE)) return key.substring(0, key.length() - FP8_STATE.length());
         return null;
     }
 
@@ -231,6 +250,99 @@ public final class QuantizedSafetensors {
                     + Arrays.toString(shape) + " in blocks of " + StorageFormat.BLOCK + " needs " + blocks);
         }
         return new Loaded(new Int8BlockTensor(codes.bytes().clone(), scales.toFloat32().data(), shape), dtypeOf(state, name + INT8_STATE));
+    }
+
+    // ---------------------------------------------------------------- FP8
+
+    /** The DType of {@code f}'s codes. */
+    private static DType dtypeOf(Fp8 f) {
+        return f == Fp8.E4M3 ? DType.F8_E4M3 : DType.F8_E5M2;
+    }
+
+    /** FP8 codes of a tensor and its block scales (see the class comment). */
+    record Fp8Blocks(byte[] codes, float[] scales) {}
+
+    /** {@code w} in blocks of 32: d = absmax/max, codes RNE_sat(x/d) (x itself when d = 0); non-finite values are refused. */
+    static Fp8Blocks encodeFp8(Tensor w, Fp8 f) {
+        float[] x = w.toArray();
+        byte[] codes = new byte[x.length];
+        float[] scales = new float[x.length / StorageFormat.BLOCK];
+        for (int b = 0; b < scales.length; b++) {
+            int base = b * StorageFormat.BLOCK;
+            float absmax = 0;
+            for (int j = 0; j < StorageFormat.BLOCK; j++) {
+                float v = x[base + j];
+                if (!Float.isFinite(v)) throw new IllegalArgumentException("element " + (base + j) + " is " + v + "; FP8 quantization takes finite weights");
+                absmax = Math.max(absmax, Math.abs(v));
+            }
+            float d = absmax / f.max();
+            scales[b] = d;
+            for (int j = 0; j < StorageFormat.BLOCK; j++) {
+                float v = x[base + j];
+                codes[base + j] = (byte) f.encode(d == 0 ? v : v / d, true);
+            }
+        }
+        return new Fp8Blocks(codes, scales);
+    }
+
+    /** value(code) · d per element, in float32. */
+    static float[] decodeFp8(byte[] codes, float[] scales, Fp8 f) {
+        float[] out = new float[codes.length];
+        for (int i = 0; i < codes.length; i++) out[i] = f.decode(codes[i]) * scales[i / StorageFormat.BLOCK];
+        return out;
+    }
+
+    private static void putFp8(Map<String, TypedTensor> out, String name, Tensor w, WeightFormat format, DType dtype) {
+        Fp8Blocks q;
+        try {
+            q = encodeFp8(w, format.fp8());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("'" + name + "': " + e.getMessage());
+        }
+        out.put(name, TypedTensor.of(dtypeOf(format.fp8()), w.shape(), q.codes()));
+        out.put(name + ".scale", floats(q.scales()));
+        ObjectNode state = JSON.createObjectNode();
+        state.put("quant_type", format.id());
+        state.put("blocksize", StorageFormat.BLOCK);
+        state.put("dtype", torchName(dtype));
+        state.putArray("shape").add(w.shape()[0]).add(w.shape()[1]);
+        out.put(name + FP8_STATE, json(state));
+    }
+
+    /** An FP8 weight decoded to float32 (FP8 has no tensor kernels here: its values are emulated in float32). */
+    private static Loaded loadFp8(Map<String, TypedTensor> file, String name) {
+        String key = name + FP8_STATE;
+        JsonNode state = readState(file, key);
+        String type = state.path("quant_type").asText();
+        WeightFormat format = type.equals(WeightFormat.FP8_E4M3.id()) ? WeightFormat.FP8_E4M3
+                : type.equals(WeightFormat.FP8_E5M2.id()) ? WeightFormat.FP8_E5M2 : null;
+        if (format == null) throw new IllegalArgumentException(key + ": quant_type must be 'fp8_e4m3' or 'fp8_e5m2', got " + state.path("quant_type"));
+        int block = intField(state, key, "blocksize");
+        if (block != StorageFormat.BLOCK) {
+            throw new IllegalArgumentException(key + ": blocksize " + block + " is not supported; valid: " + StorageFormat.BLOCK);
+        }
+        int[] shape = shape(state, key);
+        TypedTensor codes = require(file, name, dtypeOf(format.fp8()));
+        if (!Arrays.equals(codes.shape(), shape)) {
+            throw new IllegalArgumentException("'" + name + "' has shape " + Arrays.toString(codes.shape()) + ", its quant_state says " + Arrays.toString(shape));
+        }
+        if (codes.size() % StorageFormat.BLOCK != 0) {
+            throw new IllegalArgumentException("'" + name + "' holds " + codes.size() + " codes, not a multiple of the block of " + StorageFormat.BLOCK);
+        }
+        TypedTensor scales = require(file, name + ".scale", DType.F32);
+        int blocks = codes.size() / StorageFormat.BLOCK;
+        if (scales.size() != blocks) {
+            throw new IllegalArgumentException("'" + name + ".scale' holds " + scales.size() + " block scales; shape "
+                    + Arrays.toString(shape) + " in blocks of " + StorageFormat.BLOCK + " needs " + blocks);
+        }
+        float[] d = scales.toFloat32().data();
+        for (int b = 0; b < d.length; b++) {
+            if (!(d[b] >= 0) || !Float.isFinite(d[b])) {
+                throw new IllegalArgumentException("'" + name + ".scale' [" + b + "] = " + d[b] + "; a block scale must be finite and >= 0");
+            }
+        }
+        float[] values = decodeFp8(codes.bytes(), d, format.fp8());
+        return new Loaded(new dev.descent.tensor.Float32Tensor(Tensor.of(values, shape)), dtypeOf(state, key));
     }
 
     // ---------------------------------------------------------------- helpers

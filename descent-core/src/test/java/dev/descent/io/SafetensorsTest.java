@@ -230,7 +230,7 @@ class SafetensorsTest {
     void refusesUnknownDtypes() {
         assertRefused(safetensors("{" + entry("a", "F33", "[1]", 0, 4) + "}", 4), "unknown dtype");
         assertRefused(safetensors("{" + entry("a", "f32", "[1]", 0, 4) + "}", 4), "unknown dtype");
-        assertRefused(safetensors("{" + entry("a", "F8_E4M3", "[4]", 0, 4) + "}", 4), "unsupported dtype");
+        assertRefused(safetensors("{" + entry("a", "F8_E8M0", "[4]", 0, 4) + "}", 4), "unsupported dtype");
     }
 
     @Test

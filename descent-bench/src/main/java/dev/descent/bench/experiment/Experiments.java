@@ -23,7 +23,7 @@ import java.util.Map;
 /**
  * The experiments by name: the zeroth-order claim studies of {@code bench.zo} (ZoVH's Hessian
  * estimation errors and convergence, DeepZero on digits, RISE on continual split digits, AR1-ZO's
- * SNR against the LoRA rank), the LoRA variants ({@code bench.peft}), the RL studies ({@code bench.rl}), the
+ * SNR against the LoRA rank, QuZO against MeZO on the GPT), the LoRA variants ({@code bench.peft}), the RL studies ({@code bench.rl}), the
  * continual-learning study ({@code bench.continual}), the merging claims ({@code bench.merge}: ACE against the
  * task-vector methods on trained experts, GradFix's transport to another base) and the federated and private
  * training studies ({@code bench.federated}).
@@ -161,6 +161,39 @@ public final class Experiments {
                     requirePositive(o, "lr");
                     return markdown(p -> dev.descent.bench.peft.LoraVariantsBench.run(Path.of((String) o.get("out")), (Integer) o.get("pre_iters"),
                             (Integer) o.get("ft_iters"), (Integer) o.get("seeds"), (Double) o.get("lr"), p), out);
+                }));
+        add(new Simple("quzo-gpt", "QuZO against MeZO on the recipe GPT: zeroth-order fine-tuning of every weight on the unseen-plays slice "
+                + "of bench/lora-finetune.sh in fp32 (MeZO), and at int8 / int4 forward weights with round-to-nearest MeZO, QuZO on the codes and "
+                + "QuZO with a float32 master copy, equal forward passes; val and slice loss mean ± sd over the seeds",
+                new Schema().add(text("pretrain", "runs/quzo-gpt/pretrain", "pre-trained run folder (pre-trained there when it holds no checkpoint)"))
+                        .add(count("pre_iters", 300, "pre-training steps when the folder is empty"))
+                        .add(count("n_layer", 2, "layers of the GPT pre-trained when the folder is empty"))
+                        .add(count("n_head", 2, "heads of the GPT pre-trained when the folder is empty"))
+                        .add(count("n_embd", 64, "width of the GPT pre-trained when the folder is empty"))
+                        .add(count("steps", 300, "steps of every method (two forward passes each)"))
+                        .add(count("seeds", 3, "seeds 1..seeds (data order, directions, rounding)"))
+                        .add(positive("lr", 1e-4, "learning rate of every method"))
+                        .add(positive("mu", 1e-3, "perturbation scale of fp32 MeZO"))
+                        .add(positive("mu_quantized", 1e-2, "perturbation scale of the quantized methods"))
+                        .add(text("bits", "8,4", "forward weight bits of the quantized methods (2..8)"))
+                        .add(text("methods", "all", "comma-separated subset of mezo, rtn-B, quzo-B, quzo-master-B (B in bits), or all")),
+                (o, out) -> {
+                    for (String k : List.of("lr", "mu", "mu_quantized")) requirePositive(o, k);
+                    String[] b = ((String) o.get("bits")).split(",");
+                    int[] bits = new int[b.length];
+                    for (int i = 0; i < b.length; i++) {
+                        bits[i] = b[i].trim().matches("[2-8]") ? Integer.parseInt(b[i].trim()) : -1;
+                        if (bits[i] < 0) throw new IllegalArgumentException("bits: '" + b[i] + "' is not supported; allowed: integers 2..8, comma-separated");
+                    }
+                    List<String> all = dev.descent.bench.zo.QuzoGptBench.methods(bits);
+                    List<String> methods = o.get("methods").equals("all") ? all : List.of(((String) o.get("methods")).split(","));
+                    for (String m : methods) {
+                        if (!all.contains(m)) throw new IllegalArgumentException("methods: '" + m + "' is not known; valid: " + String.join(", ", all) + ", all");
+                    }
+                    return markdown(p -> dev.descent.bench.zo.QuzoGptBench.run(new dev.descent.bench.zo.QuzoGptBench.Options(
+                            Path.of((String) o.get("pretrain")), (Integer) o.get("pre_iters"), (Integer) o.get("n_layer"), (Integer) o.get("n_head"),
+                            (Integer) o.get("n_embd"), (Integer) o.get("steps"), (Integer) o.get("seeds"), (Double) o.get("lr"), (Double) o.get("mu"),
+                            (Double) o.get("mu_quantized"), bits, methods), p), out);
                 }));
         add(new Simple("continual", "Continual learning claim study: average accuracy, forgetting and plasticity of every strategy (fine-tuning, joint, "
                 + "EWC, online EWC, UPGD, CLASSP, KappaTune, FeTrIL, FSA, RISE) on every stream (split digits and split MNIST, class- and "
