@@ -23,7 +23,8 @@ import java.util.Map;
  *   <li>Ferret: {@code ferret_k} 4096, {@code ferret_momentum} 0.9, {@code ferret_slr_max} 10,
  *       {@code ferret_slr_min} 0, its authors' defaults ({@link Ferret});</li>
  *   <li>EControl: {@code econtrol_compressor} top_k, {@code econtrol_ratio} 0.1, {@code econtrol_eta} 0.1,
- *       {@code econtrol_gamma} 1, chosen here ({@link EControl}); its clients use η_l = 0.1;</li>
+ *       {@code econtrol_gamma} 1, chosen here, {@code econtrol_init} first_input, the reference's ({@link EControl});
+ *       its clients use η_l = 0.1;</li>
  *   <li>FSGLD: {@code fsgld_prior_precision} 1, {@code fsgld_temperature} 1, {@code fsgld_fit_epochs} 5,
  *       {@code fsgld_burn_in} half the rounds, Langevin step ε = η_l/N (η_l = 0.1), chosen here ({@link Fsgld});
  *       {@code dsgld} is the same chain without the conducive gradient (distributed SGLD), the paper's baseline;</li>
@@ -44,6 +45,8 @@ public final class FedConfig {
             "dadao", "fedlex", "optex");
     /** Partitioners. */
     public static final List<String> PARTITIONS = List.of("iid", "dirichlet", "shards");
+    /** EControl's initialisations. */
+    public static final List<String> ECONTROL_INITS = List.of("first_input", "zero");
     /** EControl's compressors. */
     public static final List<String> COMPRESSORS = List.of("top_k", "identity");
     /** Datasets. */
@@ -79,6 +82,7 @@ public final class FedConfig {
         def("econtrol_compressor", String.class, "top_k", 0, 0, COMPRESSORS, "EControl: compressor of the client messages");
         def("econtrol_ratio", Double.class, 0.1, 1e-9, 1, null, "EControl: fraction of entries top_k keeps, in (0, 1]");
         def("econtrol_eta", Double.class, 0.1, 0, INF, null, "EControl: error-control step eta");
+        def("econtrol_init", String.class, "first_input", 0, 0, ECONTROL_INITS, "EControl: h starts at the first input (sent dense) or at 0");
         def("econtrol_gamma", Double.class, 1.0, 1e-12, INF, null, "EControl: server step gamma");
         def("fsgld_prior_precision", Double.class, 1.0, 0, INF, null, "FSGLD: precision of the N(0, 1/lambda) prior");
         def("fsgld_temperature", Double.class, 1.0, 0, INF, null, "FSGLD: temperature T of the Langevin noise sqrt(2 eps T) (0: no noise)");
@@ -143,6 +147,7 @@ public final class FedConfig {
     public String econtrolCompressor() { return (String) values.get("econtrol_compressor"); }
     public double econtrolRatio() { return (Double) values.get("econtrol_ratio"); }
     public double econtrolEta() { return (Double) values.get("econtrol_eta"); }
+    public String econtrolInit() { return (String) values.get("econtrol_init"); }
     public double econtrolGamma() { return (Double) values.get("econtrol_gamma"); }
     public double fsgldPriorPrecision() { return (Double) values.get("fsgld_prior_precision"); }
     public double fsgldTemperature() { return (Double) values.get("fsgld_temperature"); }

@@ -110,7 +110,8 @@ public final class FederatedSimulation {
         this.econtrol = config.strategy().equals("econtrol")
                 ? new EControl(global.length, partitions.length,
                         config.econtrolCompressor().equals("identity") ? EControl.Compressor.IDENTITY : EControl.Compressor.TOP_K,
-                        config.econtrolRatio(), config.econtrolEta(), config.econtrolGamma())
+                        config.econtrolRatio(), config.econtrolEta(), config.econtrolGamma(),
+                        config.econtrolInit().equals("zero") ? EControl.Init.ZERO : EControl.Init.FIRST_INPUT)
                 : null;
         this.server = switch (config.strategy()) {
             case "fedavg", "fedprox", "ferret", "econtrol", "fsgld", "dsgld", "dadao", "fedlex", "optex" -> ServerUpdate.FED_AVG;
@@ -229,7 +230,7 @@ public final class FederatedSimulation {
             float[] w = trainClient(k, r);
             for (int i = 0; i < g.length; i++) g[i] = (double) global[i] - w[i];
             econtrol.clientStep(k, g);
-            uplinkBytes += econtrol.messageBytes();
+            uplinkBytes += econtrol.lastMessageBytes();
             weights[j] = client.rows();
             examples += client.rows();
             lossSum += (double) client.rows() * client.meanLoss(client.data());
