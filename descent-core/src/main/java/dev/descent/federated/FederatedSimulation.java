@@ -27,7 +27,10 @@ import java.util.stream.IntStream;
  * {@link TrainingLoop}) and the server combines their models (FedAvg, FedProx, FedAdam, FedYogi), or,
  * for Ferret, their updates' coordinates along shared random directions ({@link Ferret}), or, for
  * EControl, compressed error-controlled messages of their updates ({@link EControl}); FSGLD instead
- * moves one Langevin chain through the clients and averages the predictions of its samples ({@link Fsgld}).
+ * moves one Langevin chain through the clients and averages the predictions of its samples ({@link Fsgld});
+ * FedLEx guides the clients' gradients with a matrix built from explored models ({@link FedLex}); OptEx
+ * clients evaluate several predicted iterates per step ({@link OptEx}); DADAO has no server: the clients
+ * are nodes gossiping on a graph ({@link Dadao}). {@code hidden=0} makes the model softmax regression.
  * Round r (1-based, Flower's {@code server_round}):
  * <ol>
  *   <li>sample {@code max(⌊K·fraction_fit⌋, min_fit_clients)} clients: the first of a seeded permutation
