@@ -90,7 +90,7 @@ public final class FedConfig {
         def("fsgld_burn_in", Integer.class, -1, -1, Integer.MAX_VALUE, null, "FSGLD: rounds before samples enter the posterior average (-1: half the rounds)");
         def("dadao_graph", String.class, "complete", 0, 0, GossipGraph.KINDS, "DADAO: the nodes' communication graph");
         def("dadao_mu", Double.class, 0.01, 1e-12, INF, null, "DADAO: strong convexity mu, also the l2 term mu/2 |x|^2 added to each node's loss");
-        def("dadao_l", Double.class, Double.NaN, 0, INF, null, "DADAO: smoothness L (unset: the softmax-regression bound max_k mean(|x|^2+1)/2 + mu)");
+        def("dadao_l", Double.class, 0.0, 0, INF, null, "DADAO: smoothness L (0: the softmax-regression bound max_k mean(|x|^2+1)/2 + mu)");
         def("fedlex_explore_epochs", Integer.class, 5, 1, 10_000, null, "FedLEx: epochs of client SGD that build each explored model");
         def("fedlex_explore_fraction", Double.class, 1.0, 1e-9, 1, null, "FedLEx: share of the clients that explore, in (0, 1]");
         def("optex_parallel", Integer.class, 4, 1, 1024, null, "OptEx: parallelism N (gradients per sequential iteration)");
@@ -161,7 +161,7 @@ public final class FedConfig {
 
     public String dadaoGraph() { return (String) values.get("dadao_graph"); }
     public double dadaoMu() { return (Double) values.get("dadao_mu"); }
-    /** DADAO's L, or NaN when unset (the simulation then bounds it from the data). */
+    /** DADAO's L, or 0 when unset (the simulation then bounds it from the data). */
     public double dadaoL() { return (Double) values.get("dadao_l"); }
     public int fedlexExploreEpochs() { return (Integer) values.get("fedlex_explore_epochs"); }
     public double fedlexExploreFraction() { return (Double) values.get("fedlex_explore_fraction"); }

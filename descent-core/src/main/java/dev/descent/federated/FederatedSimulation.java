@@ -265,7 +265,7 @@ public final class FederatedSimulation {
         double period = config.localEpochs() * Math.ceil((double) total / n / config.batchSize());
         if (dadao == null) {
             graph = GossipGraph.of(config.dadaoGraph(), n);
-            double smooth = Double.isNaN(config.dadaoL()) ? softmaxSmoothness() + config.dadaoMu() : config.dadaoL();
+            double smooth = config.dadaoL() > 0 ? config.dadaoL() : softmaxSmoothness() + config.dadaoMu();
             dadao = new Dadao(global, n, config.dadaoMu(), smooth, graph.chi1() / graph.gossipRate());
             dadaoBatches = new ClientObjective[n];
             for (int k = 0; k < n; k++) {
