@@ -46,7 +46,7 @@ class FedLexTest {
 
     @Test
     void runsOnDigitsReproduciblyAndCountTheExploration() {
-        var config = FedConfig.of(List.of("strategy=fedlex", "clients=4", "rounds=2", "alpha=1", "seed=2", "fedlex_explore_epochs=2"));
+        var config = FedConfig.of(List.of("strategy=fedlex", "clients=4", "rounds=2", "alpha=1", "seed=2", "fedlex_explore_epochs=1"));
         var first = FederatedSimulation.of(config);
         var r = first.run();
         var second = FederatedSimulation.of(config);

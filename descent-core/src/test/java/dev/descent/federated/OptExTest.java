@@ -72,9 +72,9 @@ class OptExTest {
         assertArrayEquals(first.global(), second.global());
         assertTrue(r.getLast().testAccuracy() > 0.3, "accuracy " + r.getLast().testAccuracy()); // chance is 0.1
         // N = 1: OptEx is the clients' SGD, stepped in double instead of float
-        var one = FederatedSimulation.of(FedConfig.of(List.of("strategy=optex", "clients=4", "rounds=2", "alpha=1", "seed=2", "optex_parallel=1")));
+        var one = FederatedSimulation.of(FedConfig.of(List.of("strategy=optex", "clients=4", "rounds=1", "alpha=1", "seed=2", "optex_parallel=1")));
         one.run();
-        var fedavg = FederatedSimulation.of(FedConfig.of(List.of("strategy=fedavg", "clients=4", "rounds=2", "alpha=1", "seed=2")));
+        var fedavg = FederatedSimulation.of(FedConfig.of(List.of("strategy=fedavg", "clients=4", "rounds=1", "alpha=1", "seed=2")));
         fedavg.run();
         assertArrayEquals(fedavg.global(), one.global(), 1e-5f);
     }
