@@ -30,7 +30,8 @@ final class FedCommand implements Runnable {
     @Command(name = "run", mixinStandardHelpOptions = true,
             description = {"Simulate federated training of an MLP classifier: partition the training set among clients",
                     "(iid, dirichlet alpha, shards), then rounds of local SGD and a server strategy (fedavg, fedprox,",
-                    "fedadam, fedyogi with Flower's knobs; ferret; econtrol; fsgld, dsgld). Prints the global model's test accuracy after each round."})
+                    "fedadam, fedyogi with Flower's knobs; ferret; econtrol; fsgld, dsgld; fedlex; optex clients) or DADAO's",
+                    "decentralized gossip (dadao). Prints the global model's test accuracy after each round."})
     static final class RunCommand implements Callable<Integer> {
         @Option(names = "--dataset", description = "digits or mnist (default digits)")
         String dataset;
@@ -47,7 +48,7 @@ final class FedCommand implements Runnable {
         @Option(names = "--rounds", description = "server rounds (default 20)")
         Integer rounds;
 
-        @Option(names = "--strategy", description = "fedavg, fedprox, fedadam, fedyogi, ferret, econtrol, fsgld or dsgld (default fedavg)")
+        @Option(names = "--strategy", description = "fedavg, fedprox, fedadam, fedyogi, ferret, econtrol, fsgld, dsgld, dadao, fedlex or optex (default fedavg)")
         String strategy;
 
         @Option(names = "--seed", description = "seed (default 0)")

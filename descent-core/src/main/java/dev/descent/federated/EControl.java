@@ -16,12 +16,19 @@ import java.util.Arrays;
  * </pre>
  * With the identity compressor Δ_k = η e_k + g_k − h_k, so e_k stays 0 from e_k = 0, h_k = g_k, and the
  * method is the uncompressed one ({@code EControlTest}).
+ * <p>The update rule is the one of the reference implementation found (IgorSokoloff/Parameter-Agnostic-Error-Feedback-through-Momentum
+ * commit {@code 6d5cacc7455545458a99a48d68ee78ec2f8fa8b7}, {@code gen_sgd.py}, branch {@code ECONTROL}; no code
+ * by the paper's authors was found): the same Δ, e and h updates, the server stepping along the mean of
+ * the updated h. It initialises e_k = 0 and h_k = g_k at a client's first message (the first message is
+ * then the uncompressed g_k, as in EF21-style methods): {@link Init#FIRST_INPUT}, the default of {@code fed run}
+ * ({@code econtrol_init=first_input}; the six-argument constructor keeps {@link Init#ZERO}). {@link Init#ZERO}
+ * (h_k = e_k = 0, every message compressed) is the rule this class followed before the reference was found.
  * <p>Choices (the paper states the method for one stochastic gradient per round and the 1/n average):
  * <ul>
  *   <li>g_k is the client's local-training update {@code x − w_k} (its pseudo-gradient after
  *       {@code local_epochs} of SGD from x), so with the identity compressor and γ = 1 a round is
  *       FedAvg's; the weights are FedAvg's n_k/Σn_j rather than 1/n (equal when the shards are equal);</li>
- *   <li>h_k = e_k = 0 at the start, so every message, the first included, is compressed;</li>
+ *   <li>the first message is sent dense: 4 bytes per entry ({@link #lastMessageBytes()});</li>
  *   <li>only the round's sampled clients update their state; the server sums the h_k it holds for them
  *       (with every client sampled, as in the experiments, this is Σ ω_k h_k of Algorithm 1);</li>
  *   <li>top-k keeps the ⌈ratio·d⌉ largest |v_i|, ties to the lower index, and costs 8 bytes per kept
@@ -36,6 +43,9 @@ public final class EControl {
     /** The compressors. */
     public enum Compressor { IDENTITY, TOP_K }
 
+    /** How h_k and e_k start: h_k = g_k at the first message (the reference's), or h_k = e_k = 0. */
+    public enum Init { FIRST_INPUT, ZERO }
+
     private final int dim;
     private final Compressor compressor;
     private final int kept;
@@ -43,6 +53,9 @@ public final class EControl {
     private final double gamma;
     private final double[][] h;
     private final double[][] e;
+    private final Init init;
+    private final boolean[] started;
+    private long lastMessageBytes;
 
     /**
      * @param dim       parameters d
@@ -53,6 +66,11 @@ public final class EControl {
      * @param gamma     server step γ > 0
      */
     public EControl(int dim, int clients, Compressor compressor, double ratio, double eta, double gamma) {
+        this(dim, clients, compressor, ratio, eta, gamma, Init.ZERO);
+    }
+
+    /** The same with the initialisation of h_k and e_k given. */
+    public EControl(int dim, int clients, Compressor compressor, double ratio, double eta, double gamma, Init init) {
         if (!(ratio > 0 && ratio <= 1)) throw new IllegalArgumentException("econtrol_ratio must be in (0, 1], got " + ratio);
         if (!(eta >= 0)) throw new IllegalArgumentException("econtrol_eta must be >= 0, got " + eta);
         if (!(gamma > 0)) throw new IllegalArgumentException("econtrol_gamma must be > 0, got " + gamma);
@@ -63,6 +81,8 @@ public final class EControl {
         this.gamma = gamma;
         this.h = new double[clients][dim];
         this.e = new double[clients][dim];
+        this.init = init;
+        this.started = new boolean[clients];
     }
 
     /** Bytes of one client message: 4 per entry uncompressed, 8 per kept entry (value and index) for top-k. */
@@ -70,10 +90,22 @@ public final class EControl {
         return compressor == Compressor.IDENTITY ? 4L * dim : 8L * kept;
     }
 
+    /** Bytes of the last message {@link #clientStep} produced: a dense first message costs 4 per entry. */
+    public long lastMessageBytes() { return lastMessageBytes; }
+
     /** Client k's step on its input g (length d): updates e_k and h_k; returns the message Δ_k (dense). */
     public double[] clientStep(int k, double[] g) {
         double[] hk = h[k];
         double[] ek = e[k];
+        if (init == Init.FIRST_INPUT && !started[k]) {
+            // h_k = g_k, e_k = 0: the message is g_k itself, uncompressed
+            started[k] = true;
+            System.arraycopy(g, 0, hk, 0, dim);
+            lastMessageBytes = 4L * dim;
+            return g.clone();
+        }
+        started[k] = true;
+        lastMessageBytes = messageBytes();
         double[] v = new double[dim];
         for (int i = 0; i < dim; i++) v[i] = eta * ek[i] + g[i] - hk[i];
         double[] delta = compress(v);

@@ -23,10 +23,17 @@ import java.util.Map;
  *   <li>Ferret: {@code ferret_k} 4096, {@code ferret_momentum} 0.9, {@code ferret_slr_max} 10,
  *       {@code ferret_slr_min} 0, its authors' defaults ({@link Ferret});</li>
  *   <li>EControl: {@code econtrol_compressor} top_k, {@code econtrol_ratio} 0.1, {@code econtrol_eta} 0.1,
- *       {@code econtrol_gamma} 1, chosen here ({@link EControl}); its clients use η_l = 0.1;</li>
+ *       {@code econtrol_gamma} 1, chosen here, {@code econtrol_init} first_input, the reference's ({@link EControl});
+ *       its clients use η_l = 0.1;</li>
  *   <li>FSGLD: {@code fsgld_prior_precision} 1, {@code fsgld_temperature} 1, {@code fsgld_fit_epochs} 5,
  *       {@code fsgld_burn_in} half the rounds, Langevin step ε = η_l/N (η_l = 0.1), chosen here ({@link Fsgld});
- *       {@code dsgld} is the same chain without the conducive gradient (distributed SGLD), the paper's baseline.</li>
+ *       {@code dsgld} is the same chain without the conducive gradient (distributed SGLD), the paper's baseline;</li>
+ *   <li>DADAO: {@code dadao_graph} complete (its code's default), {@code dadao_mu} 0.01 (chosen here),
+ *       {@code dadao_l} from the softmax-regression bound ({@link Dadao}, {@link GossipGraph});</li>
+ *   <li>FedLEx: {@code fedlex_explore_epochs} 5 (chosen here; the code explores up to 150 epochs with early
+ *       stopping), {@code fedlex_explore_fraction} 1, the code's ({@link FedLex});</li>
+ *   <li>OptEx: {@code optex_parallel} 4 (chosen here), {@code optex_history} 50, {@code optex_lengthscale} 0.1,
+ *       {@code optex_noise} 0.001, its code's ({@link OptEx}).</li>
  * </ul>
  * Client training is {@code local_epochs} epochs of minibatch SGD at η_l with batches of
  * {@code batch_size} (the last batch of an epoch may be smaller), a fresh optimizer each round, as
@@ -34,9 +41,12 @@ import java.util.Map;
  */
 public final class FedConfig {
     /** Strategies the simulation runs. */
-    public static final List<String> STRATEGIES = List.of("fedavg", "fedprox", "fedadam", "fedyogi", "ferret", "econtrol", "fsgld", "dsgld");
+    public static final List<String> STRATEGIES = List.of("fedavg", "fedprox", "fedadam", "fedyogi", "ferret", "econtrol", "fsgld", "dsgld",
+            "dadao", "fedlex", "optex");
     /** Partitioners. */
     public static final List<String> PARTITIONS = List.of("iid", "dirichlet", "shards");
+    /** EControl's initialisations. */
+    public static final List<String> ECONTROL_INITS = List.of("first_input", "zero");
     /** EControl's compressors. */
     public static final List<String> COMPRESSORS = List.of("top_k", "identity");
     /** Datasets. */
@@ -72,12 +82,22 @@ public final class FedConfig {
         def("econtrol_compressor", String.class, "top_k", 0, 0, COMPRESSORS, "EControl: compressor of the client messages");
         def("econtrol_ratio", Double.class, 0.1, 1e-9, 1, null, "EControl: fraction of entries top_k keeps, in (0, 1]");
         def("econtrol_eta", Double.class, 0.1, 0, INF, null, "EControl: error-control step eta");
+        def("econtrol_init", String.class, "first_input", 0, 0, ECONTROL_INITS, "EControl: h starts at the first input (sent dense) or at 0");
         def("econtrol_gamma", Double.class, 1.0, 1e-12, INF, null, "EControl: server step gamma");
         def("fsgld_prior_precision", Double.class, 1.0, 0, INF, null, "FSGLD: precision of the N(0, 1/lambda) prior");
         def("fsgld_temperature", Double.class, 1.0, 0, INF, null, "FSGLD: temperature T of the Langevin noise sqrt(2 eps T) (0: no noise)");
         def("fsgld_fit_epochs", Integer.class, 5, 1, 10_000, null, "FSGLD: epochs of client SGD fitting each local Gaussian's mean");
         def("fsgld_burn_in", Integer.class, -1, -1, Integer.MAX_VALUE, null, "FSGLD: rounds before samples enter the posterior average (-1: half the rounds)");
-        def("hidden", Integer.class, 32, 1, 1 << 16, null, "hidden width of the MLP classifier");
+        def("dadao_graph", String.class, "complete", 0, 0, GossipGraph.KINDS, "DADAO: the nodes' communication graph");
+        def("dadao_mu", Double.class, 0.01, 1e-12, INF, null, "DADAO: strong convexity mu, also the l2 term mu/2 |x|^2 added to each node's loss");
+        def("dadao_l", Double.class, 0.0, 0, INF, null, "DADAO: smoothness L (0: the softmax-regression bound max_k mean(|x|^2+1)/2 + mu)");
+        def("fedlex_explore_epochs", Integer.class, 5, 1, 10_000, null, "FedLEx: epochs of client SGD that build each explored model");
+        def("fedlex_explore_fraction", Double.class, 1.0, 1e-9, 1, null, "FedLEx: share of the clients that explore, in (0, 1]");
+        def("optex_parallel", Integer.class, 4, 1, 1024, null, "OptEx: parallelism N (gradients per sequential iteration)");
+        def("optex_history", Integer.class, 50, 2, 100_000, null, "OptEx: (point, gradient) pairs kept for the kernel regression");
+        def("optex_lengthscale", Double.class, 0.1, 1e-12, INF, null, "OptEx: Matern 5/2 length scale");
+        def("optex_noise", Double.class, 0.001, 0, INF, null, "OptEx: added to the kernel matrix's diagonal");
+        def("hidden", Integer.class, 32, 0, 1 << 16, null, "hidden width of the MLP classifier (0: softmax regression, no hidden layer)");
         def("seed", Integer.class, 0, 0, Integer.MAX_VALUE, null, "seed of the partition, initialisation, sampling and batches");
     }
 
@@ -127,6 +147,7 @@ public final class FedConfig {
     public String econtrolCompressor() { return (String) values.get("econtrol_compressor"); }
     public double econtrolRatio() { return (Double) values.get("econtrol_ratio"); }
     public double econtrolEta() { return (Double) values.get("econtrol_eta"); }
+    public String econtrolInit() { return (String) values.get("econtrol_init"); }
     public double econtrolGamma() { return (Double) values.get("econtrol_gamma"); }
     public double fsgldPriorPrecision() { return (Double) values.get("fsgld_prior_precision"); }
     public double fsgldTemperature() { return (Double) values.get("fsgld_temperature"); }
@@ -137,6 +158,17 @@ public final class FedConfig {
         int v = (Integer) values.get("fsgld_burn_in");
         return v >= 0 ? v : rounds() / 2;
     }
+
+    public String dadaoGraph() { return (String) values.get("dadao_graph"); }
+    public double dadaoMu() { return (Double) values.get("dadao_mu"); }
+    /** DADAO's L, or 0 when unset (the simulation then bounds it from the data). */
+    public double dadaoL() { return (Double) values.get("dadao_l"); }
+    public int fedlexExploreEpochs() { return (Integer) values.get("fedlex_explore_epochs"); }
+    public double fedlexExploreFraction() { return (Double) values.get("fedlex_explore_fraction"); }
+    public int optexParallel() { return (Integer) values.get("optex_parallel"); }
+    public int optexHistory() { return (Integer) values.get("optex_history"); }
+    public double optexLengthscale() { return (Double) values.get("optex_lengthscale"); }
+    public double optexNoise() { return (Double) values.get("optex_noise"); }
 
     public int hidden() { return (Integer) values.get("hidden"); }
     public long seed() { return (Integer) values.get("seed"); }

@@ -6,6 +6,7 @@ import dev.descent.autograd.Variable;
 import dev.descent.data.ClassificationData;
 import dev.descent.data.Datasets;
 import dev.descent.nn.MlpClassifier;
+import dev.descent.optim.Objective;
 import dev.descent.optim.Optimizer;
 import dev.descent.optim.Optimizers;
 import dev.descent.privacy.ClassifierRowLoss;
@@ -26,7 +27,10 @@ import java.util.stream.IntStream;
  * {@link TrainingLoop}) and the server combines their models (FedAvg, FedProx, FedAdam, FedYogi), or,
  * for Ferret, their updates' coordinates along shared random directions ({@link Ferret}), or, for
  * EControl, compressed error-controlled messages of their updates ({@link EControl}); FSGLD instead
- * moves one Langevin chain through the clients and averages the predictions of its samples ({@link Fsgld}).
+ * moves one Langevin chain through the clients and averages the predictions of its samples ({@link Fsgld});
+ * FedLEx guides the clients' gradients with a matrix built from explored models ({@link FedLex}); OptEx
+ * clients evaluate several predicted iterates per step ({@link OptEx}); DADAO has no server: the clients
+ * are nodes gossiping on a graph ({@link Dadao}). {@code hidden=0} makes the model softmax regression.
  * Round r (1-based, Flower's {@code server_round}):
  * <ol>
  *   <li>sample {@code max(⌊K·fraction_fit⌋, min_fit_clients)} clients: the first of a seeded permutation
@@ -66,6 +70,16 @@ public final class FederatedSimulation {
     private double[] predictive;
     private int samples;
     private long chainStep;
+    /** DADAO's node states, graph and per-node batch streams, for strategy dadao (built in its first round). */
+    private Dadao dadao;
+    private GossipGraph graph;
+    private ClientObjective[] dadaoBatches;
+    private long[] dadaoSteps;
+    /** FedLEx: each client's explored model (null for clients that did not explore), built before round 1. */
+    private float[][] scouts;
+    private float[] fedlexBase;
+    /** OptEx: each client's optimizer, kept across rounds with its history. */
+    private OptEx[] optex;
     private int round;
     private long uplinkBytes;
 
@@ -81,7 +95,9 @@ public final class FederatedSimulation {
         if (partitions.length < config.minAvailableClients()) {
             throw new IllegalArgumentException(partitions.length + " clients available, min_available_clients=" + config.minAvailableClients());
         }
-        this.worker = new MlpClassifier(config.seed(), train.cols(), config.hidden(), train.classes());
+        this.worker = config.hidden() == 0
+                ? new MlpClassifier(config.seed(), train.cols(), train.classes())
+                : new MlpClassifier(config.seed(), train.cols(), config.hidden(), train.classes());
         for (int k = 0; k < partitions.length; k++) {
             if (partitions[k].length == 0) {
                 throw new IllegalArgumentException("client " + k + " has no training rows (partition " + config.partition()
@@ -97,10 +113,11 @@ public final class FederatedSimulation {
         this.econtrol = config.strategy().equals("econtrol")
                 ? new EControl(global.length, partitions.length,
                         config.econtrolCompressor().equals("identity") ? EControl.Compressor.IDENTITY : EControl.Compressor.TOP_K,
-                        config.econtrolRatio(), config.econtrolEta(), config.econtrolGamma())
+                        config.econtrolRatio(), config.econtrolEta(), config.econtrolGamma(),
+                        config.econtrolInit().equals("zero") ? EControl.Init.ZERO : EControl.Init.FIRST_INPUT)
                 : null;
         this.server = switch (config.strategy()) {
-            case "fedavg", "fedprox", "ferret", "econtrol", "fsgld", "dsgld" -> ServerUpdate.FED_AVG;
+            case "fedavg", "fedprox", "ferret", "econtrol", "fsgld", "dsgld", "dadao", "fedlex", "optex" -> ServerUpdate.FED_AVG;
             case "fedadam" -> new FedOptUpdate(FedOptUpdate.Kind.ADAM, config.eta(), config.beta1(), config.beta2(), config.tau());
             case "fedyogi" -> new FedOptUpdate(FedOptUpdate.Kind.YOGI, config.eta(), config.beta1(), config.beta2(), config.tau());
             default -> throw new IllegalArgumentException("unknown strategy '" + config.strategy() + "'; allowed: " + FedConfig.STRATEGIES);
@@ -156,12 +173,14 @@ public final class FederatedSimulation {
         if (ferret != null) return ferretRound(r, chosen);
         if (econtrol != null) return econtrolRound(r, chosen);
         if (config.strategy().equals("fsgld") || config.strategy().equals("dsgld")) return fsgldRound(r, chosen);
+        if (config.strategy().equals("dadao")) return dadaoRound(r, chosen);
+        float[] guidance = config.strategy().equals("fedlex") ? fedlexGuidance(chosen) : null;
         double[] sum = new double[global.length];
         long examples = 0;
         double lossSum = 0;
         for (int k : chosen) {
             ClassifierRowLoss client = clients.get(k);
-            float[] w = trainClient(k, r);
+            float[] w = config.strategy().equals("optex") ? trainClientOptEx(k, r) : trainClient(k, r, guidance);
             int n = client.rows();
             for (int i = 0; i < w.length; i++) sum[i] += (double) n * w[i];
             examples += n;
@@ -214,7 +233,7 @@ public final class FederatedSimulation {
             float[] w = trainClient(k, r);
             for (int i = 0; i < g.length; i++) g[i] = (double) global[i] - w[i];
             econtrol.clientStep(k, g);
-            uplinkBytes += econtrol.messageBytes();
+            uplinkBytes += econtrol.lastMessageBytes();
             weights[j] = client.rows();
             examples += client.rows();
             lossSum += (double) client.rows() * client.meanLoss(client.data());
@@ -223,6 +242,155 @@ public final class FederatedSimulation {
         econtrol.serverStep(global, chosen, weights);
         System.arraycopy(global, 0, worker.parameters().values(), 0, global.length);
         return new Round(r, chosen, lossSum / examples, evaluation.accuracy(test), evaluation.meanLoss(test));
+    }
+
+    /**
+     * A DADAO round ({@link Dadao}): every client is a node of the {@code dadao_graph}; there is no server.
+     * A round is T = local_epochs·⌈mean n_k/B⌉ units of the DADAO clock, so the graph makes K·T gradient
+     * events on average, as many local steps as FedAvg's clients together, and λ_mix·T gossips. Node k's
+     * f_k is its mean loss plus μ/2‖x‖² (strongly convex for {@code hidden=0}, softmax regression), its
+     * gradient taken on the next batch of its own stream (seed, "dadao/batches") derived by k; the events
+     * come from (seed, "dadao/events") derived by r. The reported model is the nodes' average x̄, and
+     * {@code clientLoss} is x̄'s n-weighted mean loss over the clients' rows. Each gossip sends y + z both
+     * ways: 8 bytes per parameter.
+     */
+    private Round dadaoRound(int r, int[] chosen) {
+        if (chosen.length != clients.size()) {
+            throw new IllegalArgumentException("dadao runs every node each round; set fraction_fit=1 (round " + r
+                    + " samples " + chosen.length + " of " + clients.size() + " clients)");
+        }
+        int n = clients.size();
+        long total = 0;
+        for (ClassifierRowLoss c : clients) total += c.rows();
+        double period = config.localEpochs() * Math.ceil((double) total / n / config.batchSize());
+        if (dadao == null) {
+            graph = GossipGraph.of(config.dadaoGraph(), n);
+            double smooth = config.dadaoL() > 0 ? config.dadaoL() : softmaxSmoothness() + config.dadaoMu();
+            dadao = new Dadao(global, n, config.dadaoMu(), smooth, graph.chi1() / graph.gossipRate());
+            dadaoBatches = new ClientObjective[n];
+            for (int k = 0; k < n; k++) {
+                dadaoBatches[k] = new ClientObjective(clients.get(k), config.batchSize(), Philox.stream(config.seed(), "dadao/batches").derive(k), null, 0);
+            }
+            dadaoSteps = new long[n];
+        }
+        float[] w = worker.parameters().values();
+        double mu = config.dadaoMu();
+        Dadao.LocalGradient f = (node, x, out) -> {
+            for (int i = 0; i < w.length; i++) w[i] = (float) x[i];
+            dadaoBatches[node].prepare(dadaoSteps[node]++);
+            dadaoBatches[node].lossAndGradient();
+            float[] g = clients.get(node).grads();
+            for (int i = 0; i < out.length; i++) out[i] = g[i] + mu * x[i];
+        };
+        var events = Dadao.poissonEvents(Philox.stream(config.seed(), "dadao/events").derive(r), (r - 1) * period, r * period,
+                n, n, graph.edges(), graph.gossipRate());
+        for (Dadao.Event e : events) {
+            dadao.play(e, f);
+            if (!e.gradient()) uplinkBytes += 8L * global.length;
+        }
+        dadao.advanceAll(r * period); // every node at the round's end, so x̄ is the average at one time
+        dadao.averageX(global);
+        System.arraycopy(global, 0, w, 0, global.length);
+        double lossSum = 0;
+        for (ClassifierRowLoss c : clients) lossSum += (double) c.rows() * c.meanLoss(c.data());
+        return new Round(r, chosen, lossSum / total, evaluation.accuracy(test), evaluation.meanLoss(test));
+    }
+
+    /**
+     * The smoothness of the softmax regression's mean cross-entropy on the worst client: the Hessian is
+     * E[(diag(p) − ppᵀ) ⊗ x̃x̃ᵀ] with x̃ = (x, 1) and ‖diag(p) − ppᵀ‖ ≤ ½, so L ≤ max_k mean_{i∈k} (‖x_i‖² + 1)/2.
+     * (The analogue of its code's {@code compute_regularity_constants} for the binary logistic loss.)
+     */
+    private double softmaxSmoothness() {
+        double worst = 0;
+        for (ClassifierRowLoss c : clients) {
+            ClassificationData d = c.data();
+            double s = 0;
+            float[] x = d.features();
+            for (int row = 0; row < d.rows(); row++) {
+                double sq = 1;
+                for (int j = 0; j < d.cols(); j++) {
+                    double v = x[row * d.cols() + j];
+                    sq += v * v;
+                }
+                s += sq / 2;
+            }
+            worst = Math.max(worst, s / d.rows());
+        }
+        return worst;
+    }
+
+    /**
+     * FedLEx's guidance for round r's clients ({@link FedLex}): before the first round the explorers (the
+     * first ⌈fedlex_explore_fraction·K⌉ of the permutation (seed, "fedlex/explorers")) each train
+     * {@code fedlex_explore_epochs} epochs of SGD at η_l from the initial global model (batches from (seed,
+     * "fedlex/explore") derived by k) and send the result, 4 bytes per parameter; G is then computed from
+     * the round's clients' scouts when every client explored, otherwise from all scouts.
+     */
+    private float[] fedlexGuidance(int[] chosen) {
+        int n = clients.size();
+        if (scouts == null) {
+            scouts = new float[n][];
+            fedlexBase = global.clone();
+            int explorers = (int) Math.ceil(config.fedlexExploreFraction() * n);
+            int[] perm = Philox.stream(config.seed(), "fedlex/explorers").permutation(n);
+            float[] w = worker.parameters().values();
+            for (int j = 0; j < explorers; j++) {
+                int k = perm[j];
+                ClassifierRowLoss client = clients.get(k);
+                System.arraycopy(fedlexBase, 0, w, 0, w.length);
+                var objective = new ClientObjective(client, config.batchSize(), Philox.stream(config.seed(), "fedlex/explore").derive(k), null, 0);
+                Optimizer sgd = Optimizers.sgd().lr(config.etaL()).build(worker.parameters());
+                try {
+                    new TrainingLoop(sgd, objective, client.grads()).onNonFinite(TrainingLoop.NonFinite.CONTINUE)
+                            .run(0, (long) config.fedlexExploreEpochs() * objective.stepsPerEpoch());
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e); // no callbacks, so no I/O
+                }
+                scouts[k] = w.clone();
+                uplinkBytes += 4L * w.length;
+            }
+            System.arraycopy(global, 0, w, 0, w.length);
+        }
+        boolean everyone = Arrays.stream(scouts).allMatch(Objects::nonNull);
+        List<float[]> used = new ArrayList<>();
+        if (everyone) for (int k : chosen) used.add(scouts[k]);
+        else for (float[] s : scouts) if (s != null) used.add(s);
+        int[] pieces = worker.parameters().list().stream().mapToInt(p -> p.value().size()).toArray();
+        return FedLex.guidance(fedlexBase, used, pieces);
+    }
+
+    /**
+     * Client k's local training in round r with OptEx ({@link OptEx}, SGD at η_l): as many sequential
+     * iterations as FedAvg's client takes steps (local_epochs·⌈n_k/B⌉), each evaluating N gradients at once,
+     * evaluation j of iteration i on batch i·N + j of the round's batch stream (so a round passes N times
+     * over the client's rows). Each client keeps its OptEx history across rounds.
+     */
+    private float[] trainClientOptEx(int k, int r) {
+        if (optex == null) optex = new OptEx[clients.size()];
+        if (optex[k] == null) {
+            optex[k] = new OptEx(global.length, config.optexParallel(), config.optexHistory(), config.optexLengthscale(),
+                    config.optexNoise(), config.etaL());
+        }
+        ClassifierRowLoss client = clients.get(k);
+        float[] w = worker.parameters().values();
+        var objective = new ClientObjective(client, config.batchSize(), Philox.stream(config.seed(), "fed/client").derive(k).derive(r), null, 0);
+        double[] x = new double[global.length];
+        for (int i = 0; i < x.length; i++) x[i] = global[i];
+        int parallel = config.optexParallel();
+        long iterations = (long) config.localEpochs() * objective.stepsPerEpoch();
+        for (long it = 0; it < iterations; it++) {
+            long first = it * parallel;
+            optex[k].iterate(x, (point, j, out) -> {
+                for (int i = 0; i < w.length; i++) w[i] = (float) point[i];
+                objective.prepare(first + j);
+                objective.lossAndGradient();
+                float[] g = client.grads();
+                for (int i = 0; i < out.length; i++) out[i] = g[i];
+            });
+        }
+        for (int i = 0; i < w.length; i++) w[i] = (float) x[i];
+        return w;
     }
 
     /**
@@ -362,16 +530,20 @@ public final class FederatedSimulation {
     }
 
     /** Client k's local training in round r from the current global weights; returns its weights (the worker's buffer). */
-    float[] trainClient(int k, int r) {
+    float[] trainClient(int k, int r) { return trainClient(k, r, null); }
+
+    /** The same, each gradient multiplied element-wise by FedLEx's {@code guidance} when it is not null. */
+    private float[] trainClient(int k, int r, float[] guidance) {
         ClassifierRowLoss client = clients.get(k);
         float[] w = worker.parameters().values();
         System.arraycopy(global, 0, w, 0, global.length);
-        var objective = new ClientObjective(client, config.batchSize(), Philox.stream(config.seed(), "fed/client").derive(k).derive(r),
+        var clientObjective = new ClientObjective(client, config.batchSize(), Philox.stream(config.seed(), "fed/client").derive(k).derive(r),
                 global, config.proximalMu());
+        Objective objective = guidance == null ? clientObjective : new FedLex.GuidedObjective(clientObjective, client.grads(), guidance);
         Optimizer sgd = Optimizers.sgd().lr(config.etaL()).build(worker.parameters());
         try {
             new TrainingLoop(sgd, objective, client.grads()).onNonFinite(TrainingLoop.NonFinite.CONTINUE)
-                    .run(0, (long) config.localEpochs() * objective.stepsPerEpoch());
+                    .run(0, (long) config.localEpochs() * clientObjective.stepsPerEpoch());
         } catch (IOException e) {
             throw new UncheckedIOException(e); // no callbacks, so no I/O
         }

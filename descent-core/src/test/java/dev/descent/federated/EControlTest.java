@@ -31,6 +31,27 @@ class EControlTest {
     }
 
     @Test
+    void firstInputStartMatchesNumpy() {
+        // the reference implementation's start, h_k = g_k at the first message: second part of econtrol_golden.py
+        var ec = new EControl(5, 2, EControl.Compressor.TOP_K, 0.4, 0.5, 0.8, EControl.Init.FIRST_INPUT);
+        float[] x = {0.5f, -1.0f, 0.25f, 2.0f, 0.0f};
+        for (double[][] round : G) {
+            ec.clientStep(0, round[0]);
+            ec.clientStep(1, round[1]);
+            ec.serverStep(x, new int[] {0, 1}, new double[] {0.25, 0.75});
+        }
+        assertArrayEquals(new float[] {0.28999999165534973f, -1.2599999904632568f, 0.18000000715255737f, 1.880000114440918f, -0.4449999928474426f}, x);
+        assertArrayEquals(new double[] {-0.1, 0.15, 0.4, -0.05, -0.2}, ec.error(0), 1e-15);
+        assertArrayEquals(new double[] {0.0, -0.1, 0.1, 0.0, 0.575}, ec.estimate(1), 1e-15);
+        // the first message is the input itself, dense; the later ones are top-k
+        var fresh = new EControl(5, 1, EControl.Compressor.TOP_K, 0.4, 0.5, 0.8, EControl.Init.FIRST_INPUT);
+        assertArrayEquals(G[0][0], fresh.clientStep(0, G[0][0]));
+        assertEquals(20, fresh.lastMessageBytes());
+        fresh.clientStep(0, G[1][0]);
+        assertEquals(16, fresh.lastMessageBytes());
+    }
+
+    @Test
     void messagesKeepTheLargestEntries() {
         var ec = new EControl(5, 1, EControl.Compressor.TOP_K, 0.4, 0.1, 1);
         double[] d = ec.clientStep(0, new double[] {0.1, -3, 2, 2, 0.5});
@@ -75,16 +96,21 @@ class EControlTest {
     void topKRunsSendATenthOfTheBytesAndLearn() {
         List<String> common = List.of("clients=4", "rounds=3", "partition=iid", "seed=2");
         var fedavg = FederatedSimulation.of(FedConfig.of(common));
-        var econtrol = FederatedSimulation.of(FedConfig.of(concat(common, "strategy=econtrol")));
+        var econtrol = FederatedSimulation.of(FedConfig.of(concat(common, "strategy=econtrol", "econtrol_init=zero")));
         fedavg.run();
         var r = econtrol.run();
-        var again = FederatedSimulation.of(FedConfig.of(concat(common, "strategy=econtrol")));
+        var again = FederatedSimulation.of(FedConfig.of(concat(common, "strategy=econtrol", "econtrol_init=zero")));
         again.run();
         assertArrayEquals(econtrol.global(), again.global());
         int d = econtrol.global().length;
         assertEquals(3L * 4 * 8 * (long) Math.ceil(0.1 * d), econtrol.uplinkBytes());
         assertEquals(3L * 4 * 4 * d, fedavg.uplinkBytes());
         assertTrue(r.getLast().testAccuracy() > 0.3, "accuracy " + r.getLast().testAccuracy()); // chance is 0.1
+        // the default start sends each client's first message dense, then top-k
+        var firstInput = FederatedSimulation.of(FedConfig.of(concat(common, "strategy=econtrol")));
+        var f = firstInput.run();
+        assertEquals(4L * 4 * d + 2L * 4 * 8 * (long) Math.ceil(0.1 * d), firstInput.uplinkBytes());
+        assertTrue(f.getLast().testAccuracy() > 0.3, "accuracy " + f.getLast().testAccuracy());
     }
 
     @Test

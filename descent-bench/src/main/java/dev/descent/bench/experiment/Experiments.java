@@ -278,14 +278,26 @@ public final class Experiments {
                         throw new java.io.UncheckedIOException(e);
                     }
                 }, out)));
-        add(new Simple("fed-noniid", "Federated strategies (FedAvg, FedProx, FedAdam, FedYogi, Ferret, EControl, FSGLD, DSGLD) on Dirichlet-split digits, 10 clients: "
-                + "the global model's test accuracy per strategy and alpha, mean ± sd over seeds, and the bytes clients send per round",
+        add(new Simple("fed-noniid", "Federated strategies (FedAvg, FedProx, FedAdam, FedYogi, Ferret, EControl, FSGLD, DSGLD, DADAO, FedLEx, OptEx) on "
+                + "Dirichlet-split digits, 10 clients: the global model's test accuracy per strategy and alpha, mean ± sd over seeds, and the bytes "
+                + "clients send per round (a strategy may carry settings after '+', e.g. dadao+hidden=0)",
                 new Schema().add(text("strategies", "fedavg,fedprox,fedadam,fedyogi,ferret,econtrol,fsgld,dsgld", "comma-separated strategies"))
+                        .add(text("dataset", "digits", "digits or mnist"))
                         .add(text("alphas", "0.1,1,100", "comma-separated Dirichlet alphas"))
                         .add(count("rounds", 10, "server rounds")).add(count("local_epochs", 1, "client epochs per round"))
                         .add(count("seeds", 3, "seeds")),
                 (o, out) -> markdown(p -> dev.descent.bench.federated.FedNonIidBench.run(List.of(((String) o.get("strategies")).split(",")),
-                        doubles((String) o.get("alphas")), (Integer) o.get("rounds"), (Integer) o.get("local_epochs"), (Integer) o.get("seeds"), p), out)));
+                        (String) o.get("dataset"), doubles((String) o.get("alphas")), (Integer) o.get("rounds"), (Integer) o.get("local_epochs"),
+                        (Integer) o.get("seeds"), p), out)));
+        add(new Simple("fed-mnist", "Claim 3 on MNIST: FedAvg, FedProx, FSGLD, Ferret (K = 1024) and EControl on Dirichlet-split MNIST "
+                + "(the shipped t10k set, 8000 training / 2000 test rows), 10 clients, MLP 784-32-10",
+                new Schema().add(text("strategies", "fedavg,fedprox,fsgld,ferret+ferret_k=1024,econtrol", "comma-separated strategies"))
+                        .add(text("alphas", "0.1,1,100", "comma-separated Dirichlet alphas"))
+                        .add(count("rounds", 10, "server rounds")).add(count("local_epochs", 1, "client epochs per round"))
+                        .add(count("seeds", 3, "seeds")),
+                (o, out) -> markdown(p -> dev.descent.bench.federated.FedNonIidBench.run(List.of(((String) o.get("strategies")).split(",")),
+                        "mnist", doubles((String) o.get("alphas")), (Integer) o.get("rounds"), (Integer) o.get("local_epochs"),
+                        (Integer) o.get("seeds"), p), out)));
         add(new Simple("dp-digits", "DP-SGD on digits: test accuracy against epsilon (1, 3, 8 at delta 1e-5), the noise multiplier from the RDP "
                 + "accountant for each target, and clipping without noise",
                 new Schema().add(text("epsilons", "1,3,8", "comma-separated target epsilons"))
