@@ -23,7 +23,7 @@ import java.util.Map;
 /**
  * The experiments by name: the zeroth-order claim studies of {@code bench.zo} (ZoVH's Hessian
  * estimation errors and convergence, DeepZero on digits, RISE on continual split digits, AR1-ZO's
- * SNR against the LoRA rank), the LoRA variants ({@code bench.peft}), the RL studies ({@code bench.rl}), the
+ * SNR and speaker-task loss against the LoRA rank, CAQ-ZO against off-grid ZO on an NF4 base), the LoRA variants ({@code bench.peft}), the RL studies ({@code bench.rl}), the
  * continual-learning study ({@code bench.continual}), the merging claims ({@code bench.merge}: ACE against the
  * task-vector methods on trained experts, GradFix's transport to another base) and the federated and private
  * training studies ({@code bench.federated}).

@@ -46,7 +46,7 @@ import java.util.Map;
  *       recipe on [0, 0.9) of Tiny Shakespeare's training split ({@link #PRETRAIN}), once, in
  *       {@code out/pretrain} (reused when present).</li>
  *   <li><b>Task.</b> k = 4 speakers of the held-out plays, a third of each speaker's speeches for test;
- *       speeches cut to 64 − 10 − (longest label) characters so that every prompt-and-label sequence fits the
+ *       speeches cut to 64 − 11 − (longest label) = 38 characters so that every prompt-and-label sequence fits the
  *       context of 64 (task seed 0, the same for every run).</li>
  *   <li><b>Objective.</b> {@link SftObjective} on "prompt + true label" lines: the mean cross-entropy of the
  *       label tokens of a batch of {@code batch} training examples drawn with replacement, stream (seed, data/train).</li>
