@@ -23,7 +23,8 @@ import java.util.Map;
 /**
  * The experiments by name: the zeroth-order claim studies of {@code bench.zo} (ZoVH's Hessian
  * estimation errors and convergence, DeepZero on digits, RISE on continual split digits, AR1-ZO's
- * SNR against the LoRA rank, QuZO against MeZO on the GPT), the LoRA variants ({@code bench.peft}), the RL studies ({@code bench.rl}), the
+ * SNR and speaker-task loss against the LoRA rank, CAQ-ZO against off-grid ZO on an NF4 base, QuZO against
+ * MeZO on the GPT), the LoRA variants ({@code bench.peft}), the RL studies ({@code bench.rl}), the
  * continual-learning study ({@code bench.continual}), the merging claims ({@code bench.merge}: ACE against the
  * task-vector methods on trained experts, GradFix's transport to another base) and the federated and private
  * training studies ({@code bench.federated}).
@@ -148,6 +149,73 @@ public final class Experiments {
                     requirePositive(o, "eps");
                     return markdown(p -> dev.descent.bench.zo.LoraRankSnrBench.run((Integer) o.get("seeds"), (Integer) o.get("queries"),
                             (Double) o.get("alpha"), (Double) o.get("eps"), p), out);
+                }));
+        add(new Simple("ar1zo-speaker-rank", "AR1-ZO claim 1b: speaker-identification test accuracy (label-word likelihood, 4 speakers of the "
+                + "held-out plays) against the LoRA rank at an equal forward-pass budget, for all-coordinate MeZO, one atom with α/r and AR1-ZO "
+                + "(γ/r = α), optionally first-order AdamW (methods=...,adamw); base: a 2×64 char GPT pre-trained on [0, 0.9), kept in out/pretrain",
+                new Schema().add(text("out", "runs/speaker", "output folder (the pre-trained base is kept in out/pretrain)"))
+                        .add(count("pre_iters", 600, "pre-training steps of the base"))
+                        .add(text("ranks", "1,4,16,64", "LoRA ranks, comma-separated (the full sweep: 1,2,4,8,16,32,64)"))
+                        .add(text("methods", "mezo,atom,ar1_zo", "comma-separated: mezo (all coordinates, α/r), atom (one atom, α/r), ar1_zo (one atom, γ/r = α), adamw"))
+                        .add(count("steps", 100, "optimizer steps per run (a zeroth-order step is 2 forward passes)"))
+                        .add(count("batch", 16, "training examples per step"))
+                        .add(count("seeds", 3, "seeds 1..K (adapter init, batch order, directions)"))
+                        .add(positive("alpha", 16, "LoRA alpha"))
+                        .add(positive("eps", 1e-2, "zeroth-order perturbation radius ε"))
+                        .add(positive("lr_mezo", 3e-3, "learning rate of (i) MeZO (best of 3e-4, 3e-3, 1e-2 at r = 8)"))
+                        .add(positive("lr_atom", 1e-2, "learning rate of (ii) one atom, α/r (best of 3e-4, 3e-3, 1e-2 at r = 8)"))
+                        .add(positive("lr_ar1", 3e-4, "learning rate of (iii) AR1-ZO (best of 3e-4, 3e-3, 1e-2 at r = 8)"))
+                        .add(positive("lr_adamw", 3e-3, "learning rate of first-order AdamW")),
+                (o, out) -> {
+                    for (String k : List.of("alpha", "eps", "lr_mezo", "lr_atom", "lr_ar1", "lr_adamw")) requirePositive(o, k);
+                    double[] r = doubles((String) o.get("ranks"));
+                    int[] ranks = new int[r.length];
+                    for (int i = 0; i < r.length; i++) {
+                        if (r[i] < 1 || r[i] != Math.rint(r[i])) throw new IllegalArgumentException("ranks: '" + r[i] + "' is not a positive integer");
+                        ranks[i] = (int) r[i];
+                    }
+                    var lrs = new java.util.EnumMap<dev.descent.bench.zo.SpeakerFineTuning.Method, Double>(dev.descent.bench.zo.SpeakerFineTuning.Method.class);
+                    List<dev.descent.bench.zo.SpeakerFineTuning.Method> methods = new ArrayList<>();
+                    for (String m : ((String) o.get("methods")).split(",")) {
+                        var method = switch (m.trim()) {
+                            case "mezo" -> dev.descent.bench.zo.SpeakerFineTuning.Method.MEZO;
+                            case "atom" -> dev.descent.bench.zo.SpeakerFineTuning.Method.ATOM;
+                            case "ar1_zo" -> dev.descent.bench.zo.SpeakerFineTuning.Method.AR1_ZO;
+                            case "adamw" -> dev.descent.bench.zo.SpeakerFineTuning.Method.ADAMW;
+                            default -> throw new IllegalArgumentException("methods: unknown method '" + m.trim() + "'; valid: mezo, atom, ar1_zo, adamw");
+                        };
+                        methods.add(method);
+                        lrs.put(method, (Double) o.get(switch (method) {
+                            case MEZO -> "lr_mezo";
+                            case ATOM -> "lr_atom";
+                            case AR1_ZO -> "lr_ar1";
+                            case ADAMW -> "lr_adamw";
+                        }));
+                    }
+                    return markdown(p -> dev.descent.bench.zo.SpeakerRankBench.run(Path.of((String) o.get("out")), (Integer) o.get("pre_iters"), ranks,
+                            methods, lrs, (Integer) o.get("steps"), (Integer) o.get("batch"), (Integer) o.get("seeds"), (Double) o.get("alpha"),
+                            (Double) o.get("eps"), p), out);
+                }));
+        add(new Simple("caqzo-nf4-speaker", "CAQ-ZO claim: on NF4 base weights, compander-aligned one-grid-step queries against off-grid queries "
+                + "of weight-space radius μ at equal steps, on the speaker-identification task: measured endpoint-rounding residual per query, "
+                + "collapsed queries, test accuracy and label NLL; base as ar1zo-speaker-rank (out/pretrain)",
+                new Schema().add(text("out", "runs/speaker", "output folder (the pre-trained base is kept in out/pretrain)"))
+                        .add(count("pre_iters", 600, "pre-training steps of the base"))
+                        .add(count("steps", 100, "two-point steps per run"))
+                        .add(count("batch", 16, "training examples per step"))
+                        .add(count("seeds", 3, "seeds 1..K (directions, batch order)"))
+                        .add(positive("caq_lr", 10, "CAQ-ZO learning rate η, in grid steps (best of 0.1, 1, 3, 10 in 40 steps)"))
+                        .add(text("mus", "0.001,0.01,0.03", "off-grid radii μ in weight units, comma-separated"))
+                        .add(text("offgrid_lrs", "1e-4,1e-3,3e-3", "off-grid learning rates, one per μ (lr/μ = 0.1, the best at μ = 0.01 in 40 steps)")),
+                (o, out) -> {
+                    requirePositive(o, "caq_lr");
+                    double[] mus = doubles((String) o.get("mus"));
+                    double[] lrs = doubles((String) o.get("offgrid_lrs"));
+                    for (double v : mus) if (!(v > 0)) throw new IllegalArgumentException("mus: " + v + " must be > 0");
+                    for (double v : lrs) if (!(v >= 0)) throw new IllegalArgumentException("offgrid_lrs: " + v + " must be >= 0");
+                    if (mus.length != lrs.length) throw new IllegalArgumentException("mus has " + mus.length + " values, offgrid_lrs " + lrs.length + "; give one lr per μ");
+                    return markdown(p -> dev.descent.bench.zo.CaqSpeakerBench.run(Path.of((String) o.get("out")), (Integer) o.get("pre_iters"),
+                            (Integer) o.get("steps"), (Integer) o.get("batch"), (Integer) o.get("seeds"), (Double) o.get("caq_lr"), mus, lrs, p), out);
                 }));
         add(new Simple("lora-variants", "LoRA-Pro, LoRA-SB and IncreLoRA against LoRA at equal trainable elements and steps on the unseen-plays "
                 + "adaptation of bench/lora-finetune.sh (recipe GPT pre-trained on [0, 0.9), AdamW fine-tuning on [0.9, 1)); val and slice loss "
