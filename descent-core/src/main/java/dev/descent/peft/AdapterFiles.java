@@ -125,6 +125,23 @@ public final class AdapterFiles {
         return config;
     }
 
+    /**
+     * The configuration of the adapter in {@code dir} whatever its {@code peft_type} (LORA, or a variant
+     * PEFT has no format for: {@link Tera#PEFT_TYPE}, {@link Hut#PEFT_TYPE}).
+     */
+    public static LoraConfig readAnyConfig(Path dir) throws IOException {
+        String type = VariantFiles.peftType(dir);
+        return type.equals(Tera.PEFT_TYPE) || type.equals(Hut.PEFT_TYPE) ? VariantFiles.readConfig(dir, type) : readConfig(dir);
+    }
+
+    /** {@link #load}, or {@link Tera#load} / {@link Hut#load} for a folder whose {@code peft_type} says so. */
+    public static LoraConfig loadAny(Path dir, Module root, String adapterName, long seed, DropoutStreams streams) throws IOException {
+        String type = VariantFiles.peftType(dir);
+        if (type.equals(Tera.PEFT_TYPE)) return Tera.load(dir, root, streams);
+        if (type.equals(Hut.PEFT_TYPE)) return Hut.load(dir, root, adapterName, streams);
+        return load(dir, root, adapterName, seed, streams);
+    }
+
     private static void expect(Path file, Map<String, Tensor> saved, String key, int rows, int cols) {
         Tensor t = saved.get(key);
         if (t == null) throw new PeftException(file + " has no tensor '" + key + "': an adapter for another base or other target modules");

@@ -16,13 +16,17 @@ import java.util.Map;
  *       {@code num_samples}): how many training sequences that gradient is estimated from;</li>
  *   <li>{@code increlora}: IncreLoRA, ranks added during training by module importance
  *       ({@link IncreLoraLinear}, {@link IncreLoraAllocator}, {@link IncreLoraOptimizer}); options
- *       {@code increlora_*} ({@link IncreLoraOptions}).</li>
+ *       {@code increlora_*} ({@link IncreLoraOptions});</li>
+ *   <li>{@code tera}: TeRA, a Tucker tensor network with frozen random core and factors shared by every
+ *       layer and only 4·r scaling vectors per layer trained ({@link Tera}, {@link TeraLinear});</li>
+ *   <li>{@code hut}: HUT, the base weight transformed element-wise, {@code W₀ ⊙ (J + s·B A)}
+ *       ({@link Hut}, {@link HutLinear}).</li>
  * </ul>
  */
 public record PeftVariant(Kind kind, int loraSbInitSamples, IncreLoraOptions increlora) {
     /** The variants by their configuration name. */
     public enum Kind {
-        LORA, LORA_PRO, LORA_SB, INCRELORA;
+        LORA, LORA_PRO, LORA_SB, INCRELORA, TERA, HUT;
 
         public String id() { return name().toLowerCase(Locale.ROOT); }
     }

@@ -43,11 +43,11 @@ public final class Sampler {
      * A LoRA run: the base weights from the run's {@code init_from} (as the adapter's
      * {@code base_model_name_or_path} records it, absolute), or the seed's initial weights for a base
      * trained from scratch, quantized as the run's {@code quantize:} section says (QLoRA), then the adapter
-     * of the checkpoint (PEFT's files) on top.
+     * of the checkpoint (PEFT's files, or a TeRA or HUT adapter's) on top.
      */
     private static void loadAdapterRun(Path runDir, Map<String, Object> c, Gpt model) throws IOException {
         Path ckpt = Checkpoint.locate(runDir);
-        dev.descent.peft.LoraConfig lora = dev.descent.peft.AdapterFiles.readConfig(ckpt);
+        dev.descent.peft.LoraConfig lora = dev.descent.peft.AdapterFiles.readAnyConfig(ckpt);
         String base = lora.baseModelNameOrPath();
         if (base != null) {
             BaseWeights.copyInto(base, BaseWeights.read(Path.of(base)), model.namedParameters());
@@ -62,7 +62,7 @@ public final class Sampler {
             for (var e : q.entrySet()) section.put(String.valueOf(e.getKey()), String.valueOf(e.getValue()));
             dev.descent.quant.QuantizeConfig.fromSection(section, "quantize").apply(model);
         }
-        dev.descent.peft.AdapterFiles.load(ckpt, model, Trainer.ADAPTER, num(c, "seed"), model.dropoutStreams());
+        dev.descent.peft.AdapterFiles.loadAny(ckpt, model, Trainer.ADAPTER, num(c, "seed"), model.dropoutStreams());
     }
 
     private static int num(Map<String, Object> c, String key) {

@@ -150,6 +150,10 @@ public final class Trainer {
         } else if (lora != null && variant.kind() == dev.descent.peft.PeftVariant.Kind.INCRELORA) {
             increlora = dev.descent.peft.IncreLora.apply(model, lora, ADAPTER, variant.increlora(), seed, model.dropoutStreams());
             applied = increlora.applied();
+        } else if (lora != null && variant.kind() == dev.descent.peft.PeftVariant.Kind.TERA) {
+            applied = dev.descent.peft.Tera.apply(model, lora, seed, model.dropoutStreams());
+        } else if (lora != null && variant.kind() == dev.descent.peft.PeftVariant.Kind.HUT) {
+            applied = dev.descent.peft.Hut.apply(model, lora, ADAPTER, seed, model.dropoutStreams());
         } else if (lora != null) {
             applied = dev.descent.peft.Lora.apply(model, lora, ADAPTER, seed, model.dropoutStreams());
         }
@@ -205,7 +209,7 @@ public final class Trainer {
                     quantized.packedBytes()));
         }
 
-        Recipe recipe = new Recipe(runDir, model, opt, tok, data, trainTokens, start, lastGood, adapterFiles(model, lora, variant));
+        Recipe recipe = new Recipe(runDir, model, opt, tok, data, trainTokens, start, lastGood, adapterFiles(model, lora, variant, seed));
         l.callback(recipe);
         loop = l;
         if (stopRequested) l.requestStop();
@@ -386,7 +390,7 @@ public final class Trainer {
      * A LoRA run's checkpoints: {@code model.safetensors} with the trainable parameters only (the base
      * is {@code init_from}'s), plus the adapter in PEFT's files. Null for a run without {@code peft}.
      */
-    private static Checkpoint.Extra adapterFiles(Gpt model, dev.descent.peft.LoraConfig lora, dev.descent.peft.PeftVariant variant) {
+    private static Checkpoint.Extra adapterFiles(Gpt model, dev.descent.peft.LoraConfig lora, dev.descent.peft.PeftVariant variant, long seed) {
         if (lora == null) return null;
         boolean sb = variant.kind() == dev.descent.peft.PeftVariant.Kind.LORA_SB;
         boolean inc = variant.kind() == dev.descent.peft.PeftVariant.Kind.INCRELORA;
@@ -398,6 +402,8 @@ public final class Trainer {
             public void write(Path folder) throws IOException {
                 if (sb) dev.descent.peft.LoraSb.save(folder, model, lora);
                 else if (inc) dev.descent.peft.IncreLora.save(folder, model, lora);
+                else if (variant.kind() == dev.descent.peft.PeftVariant.Kind.TERA) dev.descent.peft.Tera.save(folder, model, lora, seed);
+                else if (variant.kind() == dev.descent.peft.PeftVariant.Kind.HUT) dev.descent.peft.Hut.save(folder, model, lora);
                 else dev.descent.peft.AdapterFiles.save(folder, model, lora, ADAPTER);
             }
         };

@@ -156,7 +156,7 @@ class LoraSbTest {
         assertEquals(PeftVariant.Kind.LORA_SB, PeftVariant.fromSection(Map.of("variant", "lora_sb", "r", "4"), "peft").kind());
         assertEquals(PeftVariant.Kind.LORA, PeftVariant.fromSection(Map.of("r", "4"), "peft").kind());
         PeftException e = assertThrows(PeftException.class, () -> PeftVariant.fromSection(Map.of("variant", "dora"), "peft"));
-        assertEquals("'peft.variant' = dora is not allowed; allowed: one of [lora, lora_pro, lora_sb, increlora]", e.getMessage());
+        assertEquals("'peft.variant' = dora is not allowed; allowed: one of [lora, lora_pro, lora_sb, increlora, tera, hut]", e.getMessage());
         e = assertThrows(PeftException.class, () -> PeftVariant.fromSection(Map.of("lora_sb_init_samples", "5"), "peft"));
         assertTrue(e.getMessage().contains("lora_sb only"), e.getMessage());
         // LoraConfig leaves the variant's keys to PeftVariant.

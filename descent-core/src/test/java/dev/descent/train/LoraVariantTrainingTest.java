@@ -71,6 +71,22 @@ class LoraVariantTrainingTest {
     }
 
     /**
+     * TeRA and HUT runs resume bit for bit and write their own adapter files (peft_type TERA / HUT), which
+     * the sampler loads onto the base; TeRA trains 4 scaling vectors per layer, HUT LoRA's two factors.
+     */
+    @Test
+    void teraAndHutTrainResumeAndSaveTheirAdapterFiles() throws Exception {
+        Path pre = pretrained();
+        Map<String, Tensor> tera = resumesExactly(pre, "tera");
+        assertEquals(8, tera.size(), "TeRA trains λ₁…λ₄ of each of the 2 layers: " + tera.keySet());
+        assertArrayEquals(new int[] {2}, tera.get("transformer.h.0.attn.c_attn.tera_lambda_4").shape());
+        Map<String, Tensor> hut = resumesExactly(pre, "hut");
+        assertEquals(4, hut.size(), "HUT trains hut_A and hut_B: " + hut.keySet());
+        assertTrue(Files.readString(Checkpoint.locate(tmp.resolve("tera")).resolve(AdapterFiles.CONFIG)).contains("\"TERA\""));
+        assertTrue(Files.readString(Checkpoint.locate(tmp.resolve("hut")).resolve(AdapterFiles.CONFIG)).contains("\"HUT\""));
+    }
+
+    /**
      * IncreLoRA with r = 1, average target rank 2, an allocation every 2 steps after step 1 (top_h 1, 1 rank
      * each): the run resumes bit for bit from step 3, across the allocation at step 2 and into the one at
      * step 4; the checkpoint's optimizer metadata holds the ranks; the total stays within the budget.
@@ -107,7 +123,7 @@ class LoraVariantTrainingTest {
     void unknownVariantsAndQuantizedLoraSbAreRefused() {
         ConfigException e = assertThrows(ConfigException.class,
                 () -> tiny(tmp.resolve("x"), 1, "peft.target_modules=c_attn", "peft.variant=dora").validate());
-        assertTrue(e.getMessage().contains("allowed: one of [lora, lora_pro, lora_sb, increlora]"), e.getMessage());
+        assertTrue(e.getMessage().contains("allowed: one of [lora, lora_pro, lora_sb, increlora, tera, hut]"), e.getMessage());
         e = assertThrows(ConfigException.class, () -> tiny(tmp.resolve("y"), 1, "init_from=somewhere", "peft.target_modules=c_attn",
                 "peft.variant=lora_sb", "quantize.format=nf4").validate());
         assertTrue(e.getMessage().contains("quantize"), e.getMessage());

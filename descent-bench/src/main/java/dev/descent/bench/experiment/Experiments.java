@@ -217,18 +217,27 @@ public final class Experiments {
                     return markdown(p -> dev.descent.bench.zo.CaqSpeakerBench.run(Path.of((String) o.get("out")), (Integer) o.get("pre_iters"),
                             (Integer) o.get("steps"), (Integer) o.get("batch"), (Integer) o.get("seeds"), (Double) o.get("caq_lr"), mus, lrs, p), out);
                 }));
-        add(new Simple("lora-variants", "LoRA-Pro, LoRA-SB and IncreLoRA against LoRA at equal trainable elements and steps on the unseen-plays "
+        add(new Simple("lora-variants", "LoRA-Pro, LoRA-SB, IncreLoRA, TeRA and HUT against LoRA at equal trainable elements (TeRA: its own, far smaller count) and steps on the unseen-plays "
                 + "adaptation of bench/lora-finetune.sh (recipe GPT pre-trained on [0, 0.9), AdamW fine-tuning on [0.9, 1)); val and slice loss "
                 + "mean ± sd over the seeds",
                 new Schema().add(text("out", "runs/lora-variants", "output folder (the pre-trained base is kept in out/pretrain)"))
                         .add(count("pre_iters", 600, "pre-training steps"))
                         .add(count("ft_iters", 200, "fine-tuning steps of every method"))
                         .add(count("seeds", 3, "fine-tuning seeds 1..seeds"))
-                        .add(positive("lr", 2e-3, "constant AdamW learning rate of every method")),
+                        .add(positive("lr", 2e-3, "constant AdamW learning rate of every method"))
+                        .add(text("methods", String.join(",", dev.descent.bench.peft.LoraVariantsBench.METHODS),
+                                "comma-separated methods to run, in table order (a subset of the default)")),
                 (o, out) -> {
                     requirePositive(o, "lr");
+                    List<String> methods = List.of(((String) o.get("methods")).split(",")).stream().map(String::trim).toList();
+                    for (String m : methods) {
+                        if (!dev.descent.bench.peft.LoraVariantsBench.METHODS.contains(m)) {
+                            throw new IllegalArgumentException("option 'methods' has '" + m + "'; allowed: a comma-separated subset of "
+                                    + dev.descent.bench.peft.LoraVariantsBench.METHODS);
+                        }
+                    }
                     return markdown(p -> dev.descent.bench.peft.LoraVariantsBench.run(Path.of((String) o.get("out")), (Integer) o.get("pre_iters"),
-                            (Integer) o.get("ft_iters"), (Integer) o.get("seeds"), (Double) o.get("lr"), p), out);
+                            (Integer) o.get("ft_iters"), (Integer) o.get("seeds"), (Double) o.get("lr"), methods, p), out);
                 }));
         add(new Simple("quzo-gpt", "QuZO against MeZO on the recipe GPT: zeroth-order fine-tuning of every weight on the unseen-plays slice "
                 + "of bench/lora-finetune.sh in fp32 (MeZO), and at int8 / int4 forward weights with round-to-nearest MeZO, QuZO on the codes and "

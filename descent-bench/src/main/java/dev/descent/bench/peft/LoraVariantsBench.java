@@ -32,7 +32,10 @@ import java.util.Map;
  *       IncreLoRA, r = 1 at the start and an average final rank of 8 (budget 128 over the 16 layers, so
  *       its final adapter has LoRA r = 8's total rank), α = 16, the authors' top_h 9 and 4 ranks per
  *       addition, with warm-up and interval scaled from their 100/100 (of ~4,000 steps) to 10/10 (of 200):
- *       allocations at steps 20, 30, 40, 50 reach the budget; at most 32 components per layer;</li>
+ *       allocations at steps 20, 30, 40, 50 reach the budget; at most 32 components per layer;
+ *       TeRA at Tucker rank r = 8 (4·8 = 32 scaling-vector elements per layer, 512 in all: a vector-based
+ *       method, it cannot reach LoRA's count, whose 65,536 would need r = 2,048 and a core of r⁴ elements);
+ *       HUT at r = 8, α = 16 (LoRA's r·(in + out) = 65,536 elements exactly);</li>
  *   <li>report, per method over the fine-tuning seeds 1…{@code seeds}, the validation and slice loss on
  *       20 fixed batches (mean ± sample sd) and the trainable elements counted in the checkpoint; a run
  *       already finished in {@code out} is read back, not repeated (an interrupted comparison continues).</li>
@@ -44,15 +47,23 @@ public final class LoraVariantsBench {
     private LoraVariantsBench() {}
 
     /** The methods compared, in table order. */
-    public static final List<String> METHODS = List.of("lora", "lora_pro", "lora_sb", "increlora");
+    public static final List<String> METHODS = List.of("lora", "lora_pro", "lora_sb", "increlora", "tera", "hut");
 
     private static final List<String> PRETRAIN = List.of("dataset=shakespeare_char", "train_start=0.0", "train_end=0.9", "n_layer=4",
             "n_head=4", "n_embd=128", "block_size=64", "batch_size=12", "bias=false", "dropout=0.0", "optimizer=adamw",
             "learning_rate=1.0e-3", "min_lr=1.0e-4", "warmup_iters=100", "beta1=0.9", "beta2=0.99", "weight_decay=0.1", "grad_clip=1.0",
             "eval_iters=20", "log_interval=50", "seed=1337", "threads=1", "sample_tokens=0");
 
-    /** Runs the comparison into {@code out} and prints (and returns) the Markdown table. */
+    /** Runs the comparison of every method into {@code out} and prints (and returns) the Markdown table. */
     public static String run(Path out, int preIters, int ftIters, int seeds, double lr, PrintStream p) {
+        return run(out, preIters, ftIters, seeds, lr, METHODS, p);
+    }
+
+    /** Runs the comparison of {@code methods} (a subset of {@link #METHODS}, in table order) into {@code out}. */
+    public static String run(Path out, int preIters, int ftIters, int seeds, double lr, List<String> methods, PrintStream p) {
+        for (String m : methods) {
+            if (!METHODS.contains(m)) throw new IllegalArgumentException("method '" + m + "' is not one of " + METHODS);
+        }
         try {
             Path pre = out.resolve("pretrain");
             if (!Files.isRegularFile(pre.resolve("checkpoint").resolve("checkpoint.json"))) {
@@ -65,7 +76,7 @@ public final class LoraVariantsBench {
             Map<String, List<Losses>> results = new LinkedHashMap<>();
             Map<String, Long> trainable = new LinkedHashMap<>();
             for (int seed = 1; seed <= seeds; seed++) {
-                for (String m : METHODS) {
+                for (String m : methods) {
                     Losses r = finetune(out, pre, m + "-" + seed, ftIters, seed, lr, adapter(m));
                     results.computeIfAbsent(m, k -> new ArrayList<>()).add(r);
                     trainable.put(m, m.equals("increlora") ? adapterElements(r.runDir()) : trainableElements(r.runDir()));
@@ -99,6 +110,8 @@ public final class LoraVariantsBench {
             o.add("peft.rank_pattern.attn.c_proj=" + equalRank(e, e));
             o.add("peft.rank_pattern.mlp.c_fc=" + equalRank(e, 4 * e));
             o.add("peft.rank_pattern.mlp.c_proj=" + equalRank(4 * e, e));
+        } else if (method.equals("tera")) {
+            o.add("peft.r=8");
         } else if (method.equals("increlora")) {
             o.addAll(List.of("peft.r=1", "peft.lora_alpha=16", "peft.increlora_target_rank=8", "peft.increlora_init_warmup=10",
                     "peft.increlora_interval=10", "peft.increlora_max_rank=32"));
