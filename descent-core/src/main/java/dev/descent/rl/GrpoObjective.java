@@ -293,6 +293,9 @@ public final class GrpoObjective<P> implements Objective {
     /** Verifier calls so far that threw or returned a value that is not finite (each scored 0). */
     public long rewardFailures() { return rewardFailures; }
 
+    /** Continues the count of {@link #rewardFailures} from a checkpoint, so a resumed run logs what the uninterrupted one logs. */
+    public void resumeRewardFailures(long count) { rewardFailures = count; }
+
     @Override
     public double lossAndGradient() {
         Rollout r = current();
@@ -300,6 +303,9 @@ public final class GrpoObjective<P> implements Objective {
         int bsz = b.batch(), t = r.length();
         Variable logits = scaledLogits(policy, r.tokens(), bsz, t);
         Variable logprobs = SequenceLogProbs.ofLogits(logits, r.tokens(), b.mask(), bsz, t);
+        Tensor lp = logprobs.value();
+        // a diverged policy: the loss is not finite, and the training loop stops before any update
+        if (!dev.descent.tensor.Reductions.allFinite(lp.data(), lp.offset(), lp.size())) return Double.NaN;
         float[] entropies = tokenEntropies(logits.value(), b.mask(), bsz, t);
         float[] old = r.oldLogprobs() != null ? r.oldLogprobs() : logprobs.value().data().clone();
         float[] policyMask = settings.topEntropyQuantile() < 1 ? TokenMasks.highEntropy(entropies, b.mask(), settings.topEntropyQuantile()) : null;
