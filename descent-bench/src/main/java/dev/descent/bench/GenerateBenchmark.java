@@ -148,7 +148,7 @@ public final class GenerateBenchmark {
     }
 
     /** Median time of one decode step (one new token for each of 16 sequences) with {@code positions} already cached. */
-    static double stepMillis(Gpt model, int positions, int reps) {
+    public static double stepMillis(Gpt model, int positions, int reps) {
         KvCache cache = new KvCache(model.config(), BATCH, positions + 1);
         int[][] chunk = new int[BATCH][];
         for (int b = 0; b < BATCH; b++) {

@@ -1,7 +1,6 @@
 package dev.descent.cli;
 
 import dev.descent.bench.report.HtmlReport;
-import dev.descent.bench.report.RlRunReport;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -12,20 +11,15 @@ import picocli.CommandLine.Spec;
 
 /** {@code descent report}: one self-contained HTML file (inline SVG charts and tables) from a run store. */
 @Command(name = "report", mixinStandardHelpOptions = true,
-        description = {"Write a self-contained HTML report of a benchmark run store (the SQLite file of `bin/descent bench run`),",
-                "or of one rl train run folder (--rl-run DIR: its metrics per step):",
+        description = {"Write a self-contained HTML report of a benchmark run store (the SQLite file of `bin/descent bench run`):",
                 "per problem, training loss against step and wall-clock time, the evaluation metric against step, "
                         + "and a table of every optimizer setting; ranks across problems. Opens offline; no scripts."})
 final class ReportCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--db", paramLabel = "FILE", description = "the run store (SQLite)")
+    @Option(names = "--db", required = true, paramLabel = "FILE", description = "the run store (SQLite)")
     Path db;
-
-    @Option(names = "--rl-run", paramLabel = "DIR", description = "instead of --db: an rl train run folder; its metrics.jsonl drawn per step "
-            + "(reward, clip fractions, KL, entropy, gradient norm, lengths, truncation, held-out pass@k)")
-    Path rlRun;
 
     @Option(names = "--out", required = true, paramLabel = "FILE", description = "the HTML file to write (replaced atomically)")
     Path out;
@@ -43,14 +37,7 @@ final class ReportCommand implements Callable<Integer> {
     boolean byFamily;
 
     @Override
-    public Integer call() throws java.io.IOException {
-        if ((db == null) == (rlRun == null)) throw new IllegalArgumentException("give either --db FILE (a benchmark run store) or --rl-run DIR (an rl train run)");
-        if (rlRun != null) {
-            RlRunReport.Written w = RlRunReport.write(rlRun, out);
-            spec.commandLine().getOut().printf(Locale.ROOT, "wrote %s: %d steps, %d charts, %d series, %.1f KB%n",
-                    w.out(), w.steps(), w.charts(), w.series(), w.bytes() / 1024.0);
-            return 0;
-        }
+    public Integer call() {
         HtmlReport.Written w = HtmlReport.write(db, out, new HtmlReport.Options(maxPoints, new java.util.HashSet<>(optimizers), byFamily));
         spec.commandLine().getOut().printf(Locale.ROOT, "wrote %s: %d runs, %d problems, %d charts, %.1f KB%n",
                 w.out(), w.runs(), w.problems(), w.charts(), w.bytes() / 1024.0);
