@@ -27,9 +27,9 @@ import java.util.Map;
  * {@code descent bench rl-step}: where the time of an online RL step goes, on the Shakespeare-char
  * recipe's 4-layer model (n_layer 4, n_head 4, n_embd 128, no bias, dropout 0).
  * <ol>
- *   <li>Generation with the KV cache: one decode step of 16 sequences with 16 and with 256 positions
- *       in the cache ({@link GenerateBenchmark#stepMillis}, the figures of §7.2; vocabulary 65,
- *       block_size 320), interleaved, the median over rounds of the per-round ratio.</li>
+ *   <li>Generation with the KV cache: one decode step of 1, 16 (the batch of §7.2) and 64 sequences
+ *       with 16 and with 256 positions in the cache ({@link GenerateBenchmark#stepMillis}; vocabulary
+ *       65, block_size 320), interleaved, the median over rounds of the per-round ratio.</li>
  *   <li>One GRPO step of 8 prompts × 8 generations × at most 32 new tokens on the addition task
  *       (its default settings), β = 0.04 so that the reference policy's log-probabilities are
  *       computed, AdamW, the gradient clip at 1, through {@link GrpoObjective} on {@link TrainingLoop}
@@ -55,21 +55,35 @@ public final class RlStepBench {
         if (rounds < 1 || steps < 1 || warmup < 0) throw new IllegalArgumentException("rounds and steps must be >= 1, warmup >= 0");
         out.printf(Locale.ROOT, "load before: %s; %d threads%n", load(), Parallel.threads());
 
-        // (a) a decode step at 16 and at 256 cached positions
+        // (a) a decode step at 16 and at 256 cached positions, for 1, 16 (§7.2's batch) and 64 sequences (an RL round's 8 x 8)
         Gpt gen = new Gpt(new GptConfig(65, 320, 4, 4, 128, 0f, false), 1337);
         gen.train(false);
-        GenerateBenchmark.stepMillis(gen, 16, 5);
-        GenerateBenchmark.stepMillis(gen, 256, 5);
-        List<Double> s16 = new ArrayList<>(), s256 = new ArrayList<>(), ratio = new ArrayList<>();
-        for (int r = 0; r < rounds; r++) {
-            double a = GenerateBenchmark.stepMillis(gen, 16, 20);
-            double b = GenerateBenchmark.stepMillis(gen, 256, 20);
-            s16.add(a);
-            s256.add(b);
-            ratio.add(b / a);
+        int[] batches = {1, 16, 64};
+        for (int b : batches) {
+            GenerateBenchmark.stepMillis(gen, b, 16, 5);
+            GenerateBenchmark.stepMillis(gen, b, 256, 5);
         }
-        out.printf(Locale.ROOT, "decode step, 16 sequences: %.3f ms at 16 positions, %.3f ms at 256 (ratio %.2f; target <= 1.5); medians of %d rounds%n",
-                median(s16), median(s256), median(ratio), rounds);
+        List<List<Double>> s16 = new ArrayList<>(), s256 = new ArrayList<>(), ratio = new ArrayList<>();
+        for (int i = 0; i < batches.length; i++) {
+            s16.add(new ArrayList<>());
+            s256.add(new ArrayList<>());
+            ratio.add(new ArrayList<>());
+        }
+        for (int r = 0; r < rounds; r++) {
+            for (int i = 0; i < batches.length; i++) {
+                double a = GenerateBenchmark.stepMillis(gen, batches[i], 16, 20);
+                double b = GenerateBenchmark.stepMillis(gen, batches[i], 256, 20);
+                s16.get(i).add(a);
+                s256.get(i).add(b);
+                ratio.get(i).add(b / a);
+            }
+        }
+        out.printf(Locale.ROOT, "decode step (one new token per sequence), medians of %d interleaved rounds of 20 steps:%n", rounds);
+        out.printf(Locale.ROOT, "| sequences | ms at 16 positions | ms at 256 | ratio (target <= 1.5) |%n|---:|---:|---:|---:|%n");
+        for (int i = 0; i < batches.length; i++) {
+            out.printf(Locale.ROOT, "| %d | %.3f | %.3f | %.2f |%n", batches[i], median(s16.get(i)), median(s256.get(i)), median(ratio.get(i)));
+        }
+        int main = 1; // the batch of §7.2
 
         // (b) one GRPO step, 8 prompts x 8 generations x 32 tokens
         GeneratedTask task = new GeneratedTask(Tasks.create("addition", Map.of()));
@@ -104,7 +118,7 @@ public final class RlStepBench {
             update[i] = (r[0] - r[1] - r[2] - r[3] - r[4]) * 1e3;
             fraction[i] = update[i] / (r[0] * 1e3);
         }
-        Result res = new Result(median(s16), median(s256), median(ratio), total, sampling, scoring, ref, other, median(update), median(fraction),
+        Result res = new Result(median(s16.get(main)), median(s256.get(main)), median(ratio.get(main)), total, sampling, scoring, ref, other, median(update), median(fraction),
                 med(rows, 5), med(rows, 6));
         out.printf(Locale.ROOT, "GRPO step, 8 prompts x 8 generations x <= 32 tokens (addition; mean completion %.1f tokens, %.0f%% truncated), medians of %d steps after %d warm-up:%n",
                 res.meanLength(), 100 * res.truncatedRate(), steps, warmup);
