@@ -100,7 +100,7 @@ final class BenchCommand implements Runnable {
         @Option(names = "--warmup", defaultValue = "3", paramLabel = "N", description = "GRPO steps for the JIT, not measured (default: ${DEFAULT-VALUE})")
         int warmup;
 
-        @Option(names = "--steps", defaultValue = "10", paramLabel = "N", description = "measured GRPO steps (default: ${DEFAULT-VALUE})")
+        @Option(names = "--steps", defaultValue = "10", paramLabel = "N", description = "measured GRPO steps (default: ${DEFAULT-VALUE}; 0: the decode step only)")
         int steps;
 
         @Override

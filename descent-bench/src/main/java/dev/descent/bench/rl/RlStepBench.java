@@ -42,6 +42,8 @@ import java.util.Map;
  * The weights are the random initialisation: the costs do not depend on them, but the completions'
  * lengths do (a random policy stops when it happens to draw the stop character), so the mean length
  * and the truncation rate are printed beside the times. The load average is printed with the figures.
+ * Each share is the median over steps of that phase's share of its step. {@code steps = 0} runs the
+ * decode-step part only.
  */
 public final class RlStepBench {
     private RlStepBench() {}
@@ -52,7 +54,7 @@ public final class RlStepBench {
                          double truncatedRate) {}
 
     public static Result run(int rounds, int warmup, int steps, PrintStream out) throws IOException {
-        if (rounds < 1 || steps < 1 || warmup < 0) throw new IllegalArgumentException("rounds and steps must be >= 1, warmup >= 0");
+        if (rounds < 1 || steps < 0 || warmup < 0) throw new IllegalArgumentException("rounds must be >= 1, steps and warmup >= 0; got " + rounds + ", " + steps + ", " + warmup);
         out.printf(Locale.ROOT, "load before: %s; %d threads%n", load(), Parallel.threads());
 
         // (a) a decode step at 16 and at 256 cached positions, for 1, 16 (§7.2's batch) and 64 sequences (an RL round's 8 x 8)
@@ -84,6 +86,11 @@ public final class RlStepBench {
             out.printf(Locale.ROOT, "| %d | %.3f | %.3f | %.2f |%n", batches[i], median(s16.get(i)), median(s256.get(i)), median(ratio.get(i)));
         }
         int main = 1; // the batch of §7.2
+        if (steps == 0) {
+            out.printf(Locale.ROOT, "load after: %s%n", load());
+            return new Result(median(s16.get(main)), median(s256.get(main)), median(ratio.get(main)), Double.NaN, Double.NaN, Double.NaN,
+                    Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
+        }
 
         // (b) one GRPO step, 8 prompts x 8 generations x 32 tokens
         GeneratedTask task = new GeneratedTask(Tasks.create("addition", Map.of()));
@@ -122,20 +129,27 @@ public final class RlStepBench {
                 med(rows, 5), med(rows, 6));
         out.printf(Locale.ROOT, "GRPO step, 8 prompts x 8 generations x <= 32 tokens (addition; mean completion %.1f tokens, %.0f%% truncated), medians of %d steps after %d warm-up:%n",
                 res.meanLength(), 100 * res.truncatedRate(), steps, warmup);
-        out.printf(Locale.ROOT, "| phase | ms | share |%n|---|---:|---:|%n");
-        row(out, "sampling (generator, KV cache)", sampling, total);
-        row(out, "scoring (verifiers)", scoring, total);
-        row(out, "reference log-probs (no tape)", ref, total);
-        row(out, "rest of the round (advantages, padding)", other, total);
-        row(out, "update (forward + backward, loss, clip, AdamW)", res.updateMs(), total);
+        out.printf(Locale.ROOT, "| phase | ms | share of the step |%n|---|---:|---:|%n");
+        row(out, "sampling (generator, KV cache)", sampling, share(rows, 1));
+        row(out, "scoring (verifiers)", scoring, share(rows, 2));
+        row(out, "reference log-probs (no tape)", ref, share(rows, 3));
+        row(out, "rest of the round (advantages, padding)", other, share(rows, 4));
+        row(out, "update (forward + backward, loss, clip, AdamW)", res.updateMs(), res.updateFraction());
         out.printf(Locale.ROOT, "| **step** | **%.1f** | |%n", total);
         out.printf(Locale.ROOT, "update share of the step (median over steps): %.2f (target >= 0.5)%n", res.updateFraction());
         out.printf(Locale.ROOT, "load after: %s%n", load());
         return res;
     }
 
-    private static void row(PrintStream out, String name, double ms, double total) {
-        out.printf(Locale.ROOT, "| %s | %.2f | %.2f |%n", name, ms, ms / total);
+    private static void row(PrintStream out, String name, double ms, double share) {
+        out.printf(Locale.ROOT, "| %s | %.2f | %.2f |%n", name, ms, share);
+    }
+
+    /** The median over steps of column {@code col}'s share of the step's time. */
+    private static double share(List<double[]> rows, int col) {
+        double[] v = new double[rows.size()];
+        for (int i = 0; i < v.length; i++) v[i] = rows.get(i)[col] / rows.get(i)[0];
+        return median(v);
     }
 
     private static double med(List<double[]> rows, int col) {
