@@ -148,19 +148,24 @@ public final class GenerateBenchmark {
     }
 
     /** Median time of one decode step (one new token for each of 16 sequences) with {@code positions} already cached. */
-    static double stepMillis(Gpt model, int positions, int reps) {
-        KvCache cache = new KvCache(model.config(), BATCH, positions + 1);
-        int[][] chunk = new int[BATCH][];
-        for (int b = 0; b < BATCH; b++) {
+    public static double stepMillis(Gpt model, int positions, int reps) {
+        return stepMillis(model, BATCH, positions, reps);
+    }
+
+    /** {@link #stepMillis(Gpt, int, int)} with {@code batch} sequences instead of 16. */
+    public static double stepMillis(Gpt model, int batch, int positions, int reps) {
+        KvCache cache = new KvCache(model.config(), batch, positions + 1);
+        int[][] chunk = new int[batch][];
+        for (int b = 0; b < batch; b++) {
             chunk[b] = new int[positions];
             for (int i = 0; i < positions; i++) chunk[b][i] = (b + 3 * i) % 65;
         }
         model.forwardCached(cache, chunk, false);
-        int[][] next = new int[BATCH][];
-        for (int b = 0; b < BATCH; b++) next[b] = new int[] {b};
+        int[][] next = new int[batch][];
+        for (int b = 0; b < batch; b++) next[b] = new int[] {b % 65};
         double[] ms = new double[reps];
         for (int r = 0; r < reps; r++) {
-            for (int b = 0; b < BATCH; b++) cache.truncate(b, positions);
+            for (int b = 0; b < batch; b++) cache.truncate(b, positions);
             long t0 = System.nanoTime();
             model.forwardCached(cache, next, false);
             ms[r] = (System.nanoTime() - t0) / 1e6;

@@ -10,7 +10,7 @@ import picocli.CommandLine.Option;
 
 /** {@code descent bench …}: benchmarks. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks.",
-        subcommands = {BenchCommand.Gemm.class, BenchCommand.Optim.class, BenchCommand.Memory.class, BenchCommand.Generate.class, BenchRunCommand.class})
+        subcommands = {BenchCommand.Gemm.class, BenchCommand.Optim.class, BenchCommand.Memory.class, BenchCommand.Generate.class, BenchCommand.RlStep.class, BenchRunCommand.class})
 final class BenchCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -86,6 +86,27 @@ final class BenchCommand implements Runnable {
         @Override
         public Integer call() {
             return GenerateBenchmark.run(rounds, nanoGpt, json, System.out);
+        }
+    }
+
+    @Command(name = "rl-step", mixinStandardHelpOptions = true,
+            description = {"Where an online RL step's time goes on the 4-layer recipe model: a KV-cached decode step at 16 vs 256",
+                    "cached positions, and one GRPO step of 8 prompts x 8 generations x 32 tokens split into sampling, scoring,",
+                    "reference log-probs and the update (medians; the load average is printed)."})
+    static final class RlStep implements Callable<Integer> {
+        @Option(names = "--rounds", defaultValue = "5", paramLabel = "N", description = "rounds of the decode-step pair (default: ${DEFAULT-VALUE})")
+        int rounds;
+
+        @Option(names = "--warmup", defaultValue = "3", paramLabel = "N", description = "GRPO steps for the JIT, not measured (default: ${DEFAULT-VALUE})")
+        int warmup;
+
+        @Option(names = "--steps", defaultValue = "10", paramLabel = "N", description = "measured GRPO steps (default: ${DEFAULT-VALUE}; 0: the decode step only)")
+        int steps;
+
+        @Override
+        public Integer call() throws Exception {
+            dev.descent.bench.rl.RlStepBench.run(rounds, warmup, steps, System.out);
+            return 0;
         }
     }
 }

@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
 @Command(name = "rl", mixinStandardHelpOptions = true,
         description = "Reinforcement learning from verifiable rewards on generated tasks (addition, multiplication, countdown, sorting, parity): reference policies, policy losses, online training.",
         subcommands = {RlCommand.SftWarmupCommand.class, RlLossCommand.class, RlTrainCommand.class, RlFeedbackWarmupCommand.class,
-                RlDriftCommand.class, RlEvalCommand.class})
+                RlDriftCommand.class, RlEvalCommand.class, RlReportCommand.class})
 final class RlCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -18,7 +18,7 @@ final class RlDriftCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         DriftConfig c = (run.config == null ? DriftConfig.defaults() : DriftConfig.load(run.config)).with(run.settings);
-        DriftRun.Outcome o = DriftRun.run(c, run.out, run.overwrite);
+        DriftRun.Outcome o = DriftRun.run(c, run.out(), run.overwrite);
         var r = o.result();
         System.out.printf("rollouts: %d interactions, success %.3f, mean return %.3f, mean ESS %.2f, %.1f s (%d forward tokens)%n", r.interactions(),
                 r.rolloutSuccess(), r.meanReturn(), r.meanEss(), r.rolloutSeconds(), r.rolloutForwardTokens());

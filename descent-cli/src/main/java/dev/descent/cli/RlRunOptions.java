@@ -13,9 +13,15 @@ final class RlRunOptions {
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "a setting over the file (repeatable), e.g. init_from=runs/add-ref")
     List<String> settings = new ArrayList<>();
 
-    @Option(names = "--out", required = true, paramLabel = "DIR", description = "run folder to create")
+    @Option(names = "--out", paramLabel = "DIR", description = "run folder to create (required)")
     Path out;
 
     @Option(names = "--overwrite", description = "replace the run already in --out")
     boolean overwrite;
+
+    /** The run folder of a new run; refused when missing. */
+    Path out() {
+        if (out == null) throw new IllegalArgumentException("missing option --out DIR (the run folder to create)");
+        return out;
+    }
 }

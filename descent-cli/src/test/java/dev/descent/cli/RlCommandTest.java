@@ -120,4 +120,23 @@ class RlCommandTest {
         run("rl", "loss", "--in", batch(dir, false).toString(), "--loss-type", "pacs", "--set", "num_generations=3").assertBadInput("rewards");
         run("rl", "loss", "--in", f.toString(), "--loss-type", "dapo", "--set", "clip_ratio_c=1").assertBadInput("clip_ratio_c");
     }
+
+    @Test
+    void rlTrainResumeDoesNotMixWithANewRun(@TempDir Path dir) {
+        run("rl", "train", "--resume", dir.toString(), "--out", dir.resolve("x").toString()).assertBadInput("--resume", "--out");
+        run("rl", "train", "--resume", dir.resolve("none").toString()).assertBadInput("config.yaml");
+        run("rl", "train", "--set", "init_from=x").assertBadInput("--out");
+    }
+
+    @Test
+    void rlReportDrawsARunsMetrics(@TempDir Path dir) throws Exception {
+        java.nio.file.Files.writeString(dir.resolve("metrics.jsonl"), "{\"step\":1,\"reward\":0.25,\"reward_std\":0.1,\"kl\":null,\"seconds\":0.5}\n"
+                + "{\"step\":2,\"reward\":0.5,\"reward_std\":0.2,\"kl\":null,\"seconds\":0.4,\"eval/pass@1\":0.3,\"eval/pass@8\":0.6}\n");
+        CliRun r = run("rl", "report", "--run", dir.toString());
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("2 steps"), r.out());
+        String html = java.nio.file.Files.readString(dir.resolve("report.html"));
+        for (String key : new String[] {"reward", "eval/pass@1", "eval/pass@8", "seconds"}) assertTrue(html.contains("data-optimizer=\"" + key + "\""), key);
+        run("rl", "report", "--run", dir.resolve("none").toString()).assertBadInput("metrics.jsonl");
+    }
 }

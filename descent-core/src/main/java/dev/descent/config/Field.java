@@ -11,7 +11,8 @@ import java.util.Map;
  * that names the key's path, the value as written and what is allowed.
  *
  * <p>Ranges are closed, except that a {@code Double} key whose maximum is 1 is half-open ({@code [0, 1)}:
- * probabilities and betas).
+ * probabilities and betas) unless its default is 1 itself (a discount such as PPO's γ = 1), so that
+ * every default can be written to a file and read back.
  */
 public record Field(String name, Class<?> type, Object defaultValue, double min, double max, List<String> choices, String help) {
     public Field {
@@ -32,7 +33,7 @@ public record Field(String name, Class<?> type, Object defaultValue, double min,
     }
 
     private boolean upperOpen() {
-        return type == Double.class && max == 1;
+        return type == Double.class && max == 1 && !(defaultValue instanceof Double d && d == 1.0);
     }
 
     private static String fmt(double d) {

@@ -259,19 +259,41 @@ final class CachedForward {
         for (int j = 0; j < len; j++) s[j] = scale * s[j];
     }
 
-    /** {@code y = Σ_j p_j V[j, :]} over {@code len} value rows, an FMA chain over j in order per element, vectorised across the head dimension. */
-    private static void weightedSum(float[] p, int len, float[] values, int vo, int d, float[] y, int yo) {
-        java.util.Arrays.fill(y, yo, yo + d, 0f);
+    /**
+     * {@code y = Σ_j p_j V[j, :]} over {@code len} value rows, an FMA chain over j in order per element
+     * starting from 0, vectorised across the head dimension. The accumulators stay in registers for the
+     * whole chain (four vectors of the head dimension at a time) instead of going through {@code y} at
+     * every j, whose store-to-load latency bound the decode step at long contexts; the operations and
+     * their order are the same, so are the bits.
+     */
+    static void weightedSum(float[] p, int len, float[] values, int vo, int d, float[] y, int yo) {
+        int lanes = S.length();
         int bound = S.loopBound(d);
-        for (int j = 0; j < len; j++) {
-            float pj = p[j];
-            FloatVector vp = FloatVector.broadcast(S, pj);
-            int row = vo + j * d;
-            int i = 0;
-            for (; i < bound; i += S.length()) {
-                FloatVector.fromArray(S, values, row + i).fma(vp, FloatVector.fromArray(S, y, yo + i)).intoArray(y, yo + i);
+        int i = 0;
+        for (; i + 4 * lanes <= bound; i += 4 * lanes) {
+            FloatVector a0 = FloatVector.zero(S), a1 = FloatVector.zero(S), a2 = FloatVector.zero(S), a3 = FloatVector.zero(S);
+            for (int j = 0; j < len; j++) {
+                FloatVector vp = FloatVector.broadcast(S, p[j]);
+                int row = vo + j * d + i;
+                a0 = FloatVector.fromArray(S, values, row).fma(vp, a0);
+                a1 = FloatVector.fromArray(S, values, row + lanes).fma(vp, a1);
+                a2 = FloatVector.fromArray(S, values, row + 2 * lanes).fma(vp, a2);
+                a3 = FloatVector.fromArray(S, values, row + 3 * lanes).fma(vp, a3);
             }
-            for (; i < d; i++) y[yo + i] = Math.fma(pj, values[row + i], y[yo + i]);
+            a0.intoArray(y, yo + i);
+            a1.intoArray(y, yo + i + lanes);
+            a2.intoArray(y, yo + i + 2 * lanes);
+            a3.intoArray(y, yo + i + 3 * lanes);
+        }
+        for (; i < bound; i += lanes) {
+            FloatVector a = FloatVector.zero(S);
+            for (int j = 0; j < len; j++) a = FloatVector.fromArray(S, values, vo + j * d + i).fma(FloatVector.broadcast(S, p[j]), a);
+            a.intoArray(y, yo + i);
+        }
+        for (; i < d; i++) {
+            float a = 0f;
+            for (int j = 0; j < len; j++) a = Math.fma(p[j], values[vo + j * d + i], a);
+            y[yo + i] = a;
         }
     }
 }

@@ -14,14 +14,28 @@ import java.nio.file.StandardOpenOption;
  * A {@link TrainingLoop.Callback} that appends one JSON line per step to {@code metrics.jsonl}: the
  * step number, learning rate, seconds and the {@link GrpoMetrics} of {@link GrpoObjective} under
  * TRL's names (a value that is not finite, such as the KL without a reference, is written as null).
+ * With a {@link HeldOutEvaluation}, every {@code evalInterval} steps the line of that step also holds
+ * {@code eval/pass@1}, {@code eval/pass@n} (n the samples per problem) and {@code eval/reward} of the
+ * policy after the step (outside the step's timed seconds).
  */
 public final class GrpoMetricsLog implements TrainingLoop.Callback, AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final GrpoObjective<?> objective;
     private final BufferedWriter out;
 
+    private final HeldOutEvaluation<?> evaluation;
+    private final int evalInterval;
+
     public GrpoMetricsLog(GrpoObjective<?> objective, Path file) throws IOException {
+        this(objective, file, null, 0);
+    }
+
+    /** Also evaluates on held-out prompts every {@code evalInterval} steps (0 or a null evaluation: never). */
+    public GrpoMetricsLog(GrpoObjective<?> objective, Path file, HeldOutEvaluation<?> evaluation, int evalInterval) throws IOException {
+        if (evalInterval < 0) throw new IllegalArgumentException("eval_interval must be >= 0, got " + evalInterval);
         this.objective = objective;
+        this.evaluation = evaluation;
+        this.evalInterval = evaluation == null ? 0 : evalInterval;
         this.out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     }
 
@@ -49,6 +63,12 @@ public final class GrpoMetricsLog implements TrainingLoop.Callback, AutoCloseabl
             put(line, "critic/vf_clipfrac", objective.critic().lastClipFraction());
         }
         put(line, "seconds", step.seconds());
+        if (evalInterval > 0 && step.number() % evalInterval == 0) {
+            HeldOutEvaluation.Result e = evaluation.evaluate();
+            put(line, "eval/pass@1", e.passAt1());
+            put(line, "eval/pass@" + e.samples(), e.passAtN());
+            put(line, "eval/reward", e.rewardMean());
+        }
         out.write(JSON.writeValueAsString(line));
         out.newLine();
         out.flush();

@@ -62,6 +62,8 @@ public final class GrpoObjective<P> implements Objective {
     private Rollout rollout;
     private GrpoMetrics last;
     private long rewardFailures;
+    /** Wall time spent so far in the rollout's phases (for the step-time breakdown, {@link #rolloutTimes}). */
+    private long samplingNanos, scoringNanos, referenceNanos, rolloutNanos;
 
     /** One generation round: the padded batch and what the loss needs from it. */
     private record Rollout(long round, int[] tokens, int length, PolicyBatch batch, float[] oldLogprobs, double rewardMean,
@@ -171,7 +173,10 @@ public final class GrpoObjective<P> implements Objective {
         }
         GenerationConfig cfg = new GenerationConfig(settings.maxCompletionLength(), settings.temperature(), settings.topK(), settings.topP(),
                 stopToken, settings.seed(), GenerationConfig.BlockLimit.STOP);
+        long t0 = System.nanoTime();
         Generation gen = new Generator(policy).generate(inputs, ids, cfg);
+        long t1 = System.nanoTime();
+        samplingNanos += t1 - t0;
         double[] rewards = new double[bsz];
         boolean[] truncated = new boolean[bsz];
         for (int b = 0; b < bsz; b++) {
@@ -184,6 +189,7 @@ public final class GrpoObjective<P> implements Objective {
                 rewards[b] += OverlongPenalty.of(completion.length, settings.maxCompletionLength(), variants.overlongBuffer(), variants.overlongFactor());
             }
         }
+        scoringNanos += System.nanoTime() - t1;
         return new Samples<>(problems, gen, rewards, truncated);
     }
 
@@ -201,6 +207,15 @@ public final class GrpoObjective<P> implements Objective {
     }
 
     private Rollout generate(long round) {
+        long start = System.nanoTime();
+        try {
+            return rollout(round);
+        } finally {
+            rolloutNanos += System.nanoTime() - start;
+        }
+    }
+
+    private Rollout rollout(long round) {
         int prompts = settings.promptsPerStep();
         int g = settings.numGenerations();
         int batches = variants.batchesPerRound();
@@ -286,7 +301,9 @@ public final class GrpoObjective<P> implements Objective {
             targets = critic.targets(tokens, mask, shaped, bsz, length);
             advantages = targets.advantages();
         }
+        long refStart = System.nanoTime();
         float[] ref = reference == null ? null : logprobsWithoutTape(reference, tokens, mask, bsz, length);
+        referenceNanos += System.nanoTime() - refStart;
         float[] old = settings.numIterations() > 1 ? logprobsWithoutTape(policy, tokens, mask, bsz, length) : null;
         // with mu = 1 the old log-probabilities are filled in by each step (detached); a placeholder keeps the batch valid
         PolicyBatch batch = new PolicyBatch(bsz, length, old == null ? new float[bsz * length] : old, ref, mask, advantages, null);
@@ -318,6 +335,21 @@ public final class GrpoObjective<P> implements Objective {
     /** Verifier calls so far that threw or returned a value that is not finite (each scored 0). */
     public long rewardFailures() { return rewardFailures; }
 
+    /**
+     * Seconds spent so far in generation rounds: sampling (the generator), scoring (the verifiers),
+     * the reference policy's log-probabilities, and the whole rounds (these three plus advantages,
+     * the rollout policy's log-probabilities when μ &gt; 1 and the critic's values for PPO).
+     */
+    public record RolloutTimes(double sampling, double scoring, double reference, double rollout) {}
+
+    /** The cumulative {@link RolloutTimes} of this objective (a step's share is the difference around it). */
+    public RolloutTimes rolloutTimes() {
+        return new RolloutTimes(samplingNanos * 1e-9, scoringNanos * 1e-9, referenceNanos * 1e-9, rolloutNanos * 1e-9);
+    }
+
+    /** Continues the count of {@link #rewardFailures} from a checkpoint, so a resumed run logs what the uninterrupted one logs. */
+    public void resumeRewardFailures(long count) { rewardFailures = count; }
+
     @Override
     public double lossAndGradient() {
         Rollout r = current();
@@ -325,6 +357,9 @@ public final class GrpoObjective<P> implements Objective {
         int bsz = b.batch(), t = r.length();
         Variable logits = scaledLogits(policy, r.tokens(), bsz, t);
         Variable logprobs = SequenceLogProbs.ofLogits(logits, r.tokens(), b.mask(), bsz, t);
+        Tensor lp = logprobs.value();
+        // a diverged policy: the loss is not finite, and the training loop stops before any update
+        if (!dev.descent.tensor.Reductions.allFinite(lp.data(), lp.offset(), lp.size())) return Double.NaN;
         float[] entropies = tokenEntropies(logits.value(), b.mask(), bsz, t);
         float[] old = r.oldLogprobs() != null ? r.oldLogprobs() : logprobs.value().data().clone();
         float[] policyMask = settings.topEntropyQuantile() < 1 ? TokenMasks.highEntropy(entropies, b.mask(), settings.topEntropyQuantile()) : null;

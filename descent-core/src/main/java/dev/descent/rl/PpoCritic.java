@@ -102,4 +102,7 @@ public final class PpoCritic {
     public double lastClipFraction() { return lastClipFraction; }
 
     public ValueModel model() { return model; }
+
+    /** The critic's AdamW (its state goes into a run's checkpoints). */
+    public Optimizer optimizer() { return optimizer; }
 }

@@ -24,6 +24,11 @@ public final class RlTrainConfig extends SchemaConfig<RlTrainConfig> {
         def("task_args", Map.class, Map.of(), 0, 0, null, "task settings (task_args.digits=3, …)");
         def("init_from", String.class, "none", 0, 0, null, "run folder whose checkpoint is the initial policy (and the reference)");
         def("steps", Integer.class, 200, 1, Integer.MAX_VALUE, null, "optimizer steps");
+        def("checkpoint_interval", Integer.class, 0, 0, Integer.MAX_VALUE, null,
+                "steps between checkpoints, a multiple of num_iterations (0: only at the end and on a stop); continue a run with rl train --resume");
+        def("eval_interval", Integer.class, 50, 0, Integer.MAX_VALUE, null, "steps between held-out pass@1 / pass@k evaluations (0: none)");
+        def("eval_problems", Integer.class, 32, 1, 1 << 16, null, "held-out problems per evaluation");
+        def("eval_samples", Integer.class, 8, 1, 1 << 16, null, "samples per held-out problem, n (pass@1 and pass@n are logged)");
         def("learning_rate", Double.class, 1e-3, 0, INF, null, "AdamW learning rate (constant)");
         def("weight_decay", Double.class, 0.0, 0, INF, null, "AdamW decoupled weight decay");
         def("grad_clip", Double.class, 1.0, 0, INF, null, "global gradient-norm clip (0 = off)");
@@ -115,6 +120,16 @@ public final class RlTrainConfig extends SchemaConfig<RlTrainConfig> {
         return new GrpoSettings(getInt("prompts_per_step"), getInt("num_generations"), getInt("max_completion_length"),
                 (float) getDouble("temperature"), getInt("top_k"), (float) topP, loss, RewardScaling.byName(getString("scale_rewards")),
                 rho, (Boolean) get("mask_truncated_completions"), getInt("num_iterations"), getInt("seed"));
+    }
+
+    /** {@code checkpoint_interval}, checked to fall on generation-round boundaries (a multiple of num_iterations). */
+    public int checkpointInterval() {
+        int every = getInt("checkpoint_interval");
+        int mu = getInt("num_iterations");
+        if (every % mu != 0) {
+            throw new ConfigException("config key 'checkpoint_interval' = " + every + " is out of range; allowed: 0 or a multiple of num_iterations (" + mu + ")");
+        }
+        return every;
     }
 
     /** PPO's critic settings, or null when {@code algorithm} is grpo. */

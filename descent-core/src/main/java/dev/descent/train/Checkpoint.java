@@ -128,10 +128,8 @@ public final class Checkpoint {
         Safetensors.write(writing[0], weights, meta);
         // Scalars (step counts, hyperparameters) travel as metadata strings: Double.toString round-trips exactly.
         if (optimizer != null) {
-            Map<String, String> optMeta = new LinkedHashMap<>();
-            for (var e : optimizer.scalars().entrySet()) optMeta.put(SCALAR + e.getKey(), Double.toString(e.getValue()));
             writing[0] = tmp.resolve("optimizer.safetensors");
-            Safetensors.write(writing[0], optimizer.state(), optMeta);
+            writeOptimizerFile(writing[0], optimizer);
         }
         ObjectNode info = JSON.createObjectNode();
         info.put("step", step);
@@ -209,7 +207,22 @@ public final class Checkpoint {
 
     /** Loads the optimizer state of the checkpoint in {@code runDir}. */
     public static void loadOptimizer(Path runDir, Optimizer optimizer) throws IOException {
-        Path file = locate(runDir).resolve("optimizer.safetensors");
+        readOptimizerFile(locate(runDir).resolve("optimizer.safetensors"), optimizer);
+    }
+
+    /**
+     * Writes {@code optimizer}'s state tensors to the safetensors {@code file}, its scalars (step
+     * counts, hyperparameters) as metadata strings ({@code Double.toString} round-trips exactly); a
+     * recipe with a second optimizer (a PPO critic) writes it into its checkpoint with this.
+     */
+    public static void writeOptimizerFile(Path file, Optimizer optimizer) throws IOException {
+        Map<String, String> meta = new LinkedHashMap<>();
+        for (var e : optimizer.scalars().entrySet()) meta.put(SCALAR + e.getKey(), Double.toString(e.getValue()));
+        Safetensors.write(file, optimizer.state(), meta);
+    }
+
+    /** Restores {@code optimizer}'s state from a file {@link #writeOptimizerFile} wrote. */
+    public static void readOptimizerFile(Path file, Optimizer optimizer) throws IOException {
         Safetensors.Contents c = Safetensors.read(file);
         Map<String, Double> scalars = new LinkedHashMap<>();
         for (var e : c.metadata().entrySet()) {
@@ -221,6 +234,11 @@ public final class Checkpoint {
             }
         }
         optimizer.loadState(c.tensors(), scalars);
+    }
+
+    /** Copies the tensors of the safetensors {@code file} into {@code params} (every parameter, trainable and frozen; names and shapes must match). */
+    public static void loadWeightsFile(Path file, FlatParameters params) throws IOException {
+        copyInto(file, Safetensors.read(file).tensors(), params.all());
     }
 
     static void copyInto(Path file, Map<String, Tensor> weights, FlatParameters params) {
