@@ -22,8 +22,8 @@ import java.util.Map;
  * paper's "response-level utilisation". With {@code scale_rewards: none} the divisions by σ and σ̄'
  * are left out (the reference's {@code norm_adv_by_std_in_grpo False}). Unlike {@link GroupAdvantages}
  * there is no 1e-4 in the denominator, as in the reference. Prompts are keyed by their text (the
- * reference keys by dataset index); the history lives in the objective and is not saved in
- * checkpoints. On a task whose prompts rarely repeat, k is almost always 0 and this is GRPO's
+ * reference keys by dataset index); the history lives in the objective and an RL checkpoint
+ * carries it ({@link #history()}, {@link #restore}), so a resumed run standardises as the uninterrupted one. On a task whose prompts rarely repeat, k is almost always 0 and this is GRPO's
  * standardisation.
  */
 public final class DcpoAdvantages {
@@ -65,5 +65,21 @@ public final class DcpoAdvantages {
             history.put(prompts[q], new Stats(k + 1, cumMean, cumStd));
         }
         return out;
+    }
+
+    /** The per-prompt history as prompt → {times, mean, std}, in insertion-independent (sorted) order, for a checkpoint. */
+    public java.util.SortedMap<String, double[]> history() {
+        java.util.SortedMap<String, double[]> out = new java.util.TreeMap<>();
+        history.forEach((prompt, st) -> out.put(prompt, new double[]{st.times(), st.mean(), st.std()}));
+        return out;
+    }
+
+    /** Replaces the history with a checkpoint's ({@link #history()}'s form). */
+    public void restore(Map<String, double[]> saved) {
+        history.clear();
+        saved.forEach((prompt, v) -> {
+            if (v.length != 3 || v[0] < 1 || v[0] != Math.rint(v[0])) throw new IllegalArgumentException("smooth-advantage history of '" + prompt + "' is not {times >= 1, mean, std}");
+            history.put(prompt, new Stats((long) v[0], v[1], v[2]));
+        });
     }
 }

@@ -350,6 +350,9 @@ public final class GrpoObjective<P> implements Objective {
     /** Continues the count of {@link #rewardFailures} from a checkpoint, so a resumed run logs what the uninterrupted one logs. */
     public void resumeRewardFailures(long count) { rewardFailures = count; }
 
+    /** DCPO's per-prompt reward history (for checkpoints), or null unless smooth_advantages. */
+    public DcpoAdvantages smoothAdvantages() { return smoothAdvantages; }
+
     @Override
     public double lossAndGradient() {
         Rollout r = current();

@@ -1,6 +1,8 @@
 package dev.descent.rl;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.descent.io.AtomicFiles;
 import dev.descent.io.Safetensors;
 import dev.descent.nn.Gpt;
@@ -58,6 +60,8 @@ public final class GrpoRun {
     static final String CRITIC_FILE = "critic.safetensors";
     static final String CRITIC_OPTIMIZER_FILE = "critic_optimizer.safetensors";
     static final String STATE_FILE = "rl_state.json";
+    /** rl_state.json's key of DCPO's smooth-advantage history (prompt → [times, mean, std]). */
+    private static final String SMOOTH_HISTORY = "smooth_advantage_history";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final RlTrainConfig config;
@@ -112,7 +116,7 @@ public final class GrpoRun {
         Gpt reference = settings.loss().beta() != 0 ? GrpoObjective.frozenCopy(policy) : null;
         PpoCritic critic = criticSettings == null ? null : new PpoCritic(ValueModel.of(policy, settings.seed()), criticSettings);
         Optimizer opt = policyOptimizer(policy);
-        return train(task, out, new State(policy, reference, critic, opt, 0, 0, info.vocabulary(), modelConfig(info.config())));
+        return train(task, out, new State(policy, reference, critic, opt, 0, 0, null, info.vocabulary(), modelConfig(info.config())));
     }
 
     /**
@@ -149,11 +153,20 @@ public final class GrpoRun {
         Optimizer opt = policyOptimizer(policy);
         Checkpoint.loadOptimizer(runDir, opt);
         long failures = 0;
+        Map<String, double[]> smoothHistory = new LinkedHashMap<>();
         Path state = ckpt.resolve(STATE_FILE);
-        if (Files.isRegularFile(state)) failures = JSON.readTree(state.toFile()).path("reward_failures").asLong();
+        if (Files.isRegularFile(state)) {
+            JsonNode saved = JSON.readTree(state.toFile());
+            failures = saved.path("reward_failures").asLong();
+            saved.path(SMOOTH_HISTORY).fields().forEachRemaining(e -> {
+                double[] v = new double[e.getValue().size()];
+                for (int i = 0; i < v.length; i++) v[i] = e.getValue().get(i).asDouble();
+                smoothHistory.put(e.getKey(), v);
+            });
+        }
         RunFolder.truncateMetrics(runDir, info.step());
         AtomicFiles.write(runDir.resolve("config.yaml"), config.toYaml().getBytes(StandardCharsets.UTF_8));
-        return train(task, runDir, new State(policy, reference, critic, opt, info.step(), failures, info.vocabulary(), modelConfig(info.config())));
+        return train(task, runDir, new State(policy, reference, critic, opt, info.step(), failures, smoothHistory, info.vocabulary(), modelConfig(info.config())));
     }
 
     private static Path required(Path ckpt, String name, String why) {
@@ -168,12 +181,13 @@ public final class GrpoRun {
 
     /** What a run trains and where it starts: a new run's or a checkpoint's. */
     private record State(Gpt policy, Gpt reference, PpoCritic critic, Optimizer optimizer, long step, long rewardFailures,
-                         String vocabulary, TrainConfig modelConfig) {}
+                         Map<String, double[]> smoothHistory, String vocabulary, TrainConfig modelConfig) {}
 
     private <P> GrpoMetrics train(RlTask<P> task, Path dir, State s) throws IOException {
         GrpoSettings settings = config.settings();
         GrpoObjective<P> objective = new GrpoObjective<>(s.policy(), s.reference(), task, settings, config.variants(), s.critic());
         objective.resumeRewardFailures(s.rewardFailures());
+        if (objective.smoothAdvantages() != null && s.smoothHistory() != null) objective.smoothAdvantages().restore(s.smoothHistory());
         int steps = config.getInt("steps");
         int every = config.checkpointInterval();
         int mu = settings.numIterations();
@@ -243,8 +257,15 @@ public final class GrpoRun {
                         Safetensors.write(folder.resolve(CRITIC_FILE), weights(s.critic().model().flatten().all()));
                         Checkpoint.writeOptimizerFile(folder.resolve(CRITIC_OPTIMIZER_FILE), s.critic().optimizer());
                     }
-                    AtomicFiles.write(folder.resolve(STATE_FILE), JSON.createObjectNode().put("step", step)
-                            .put("reward_failures", objective.rewardFailures()).toString().getBytes(StandardCharsets.UTF_8));
+                    ObjectNode state = JSON.createObjectNode().put("step", step).put("reward_failures", objective.rewardFailures());
+                    if (objective.smoothAdvantages() != null) {
+                        ObjectNode history = state.putObject(SMOOTH_HISTORY);
+                        objective.smoothAdvantages().history().forEach((prompt, v) -> {
+                            var a = history.putArray(prompt);
+                            for (double x : v) a.add(x);
+                        });
+                    }
+                    AtomicFiles.write(folder.resolve(STATE_FILE), state.toString().getBytes(StandardCharsets.UTF_8));
                 }
             });
             lastGood = step;

@@ -84,6 +84,22 @@ class GrpoRunResumeTest {
         assertSameRun(whole, cut, List.of("model.safetensors", "optimizer.safetensors", GrpoRun.REFERENCE_FILE, GrpoRun.STATE_FILE));
     }
 
+    /** DCPO's smooth advantages depend on every earlier round of a prompt (here two prompts that repeat): the checkpoint carries that history. */
+    @Test
+    void aResumedSmoothAdvantageRunKeepsItsPerPromptHistory(@TempDir Path dir) throws Exception {
+        Path init = GrpoRunTest.initRun(dir);
+        RlTrainConfig cfg = config(init, "smooth_advantages=true");
+        Path whole = dir.resolve("whole");
+        GrpoRun.run(cfg, new Watched(2, r -> {}), whole, false);
+        Path cut = dir.resolve("cut");
+        assertThrows(Crash.class, () -> GrpoRun.run(cfg, new Watched(2, r -> { if (r == 5) throw new Crash(); }), cut, false));
+        assertEquals(4, Checkpoint.info(cut).step());
+        assertTrue(Files.readString(Checkpoint.locate(cut).resolve(GrpoRun.STATE_FILE)).contains("smooth_advantage_history"));
+
+        new GrpoRun(GrpoRun.configOf(cut)).resume(new Watched(2, r -> {}), cut);
+        assertSameRun(whole, cut, List.of("model.safetensors", "optimizer.safetensors", GrpoRun.STATE_FILE));
+    }
+
     @Test
     void aStoppedPpoRunWaitsForItsRoundThenResumesBitForBit(@TempDir Path dir) throws Exception {
         Path init = GrpoRunTest.initRun(dir);
