@@ -3,7 +3,6 @@ package dev.descent.spark;
 import dev.descent.tensor.Parallel;
 import dev.descent.train.TrainConfig;
 import java.io.Serializable;
-import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.BarrierTaskContext;
 import scala.collection.Iterator;
@@ -26,16 +25,18 @@ final class StageTask extends AbstractFunction1<Iterator<Integer>, Iterator<Stag
 
     private final String trainYaml;
     private final ClusterConfig.Mode mode;
+    private final int averageEvery;
     private final int world;
     private final org.apache.spark.broadcast.Broadcast<TrainingState> start;
     private final long end;
     private final String driverBuild;
 
-    StageTask(String trainYaml, ClusterConfig.Mode mode, int world, org.apache.spark.broadcast.Broadcast<TrainingState> start, long end,
+    StageTask(String trainYaml, ClusterConfig cluster, org.apache.spark.broadcast.Broadcast<TrainingState> start, long end,
               String driverBuild) {
         this.trainYaml = trainYaml;
-        this.mode = mode;
-        this.world = world;
+        this.mode = cluster.mode();
+        this.averageEvery = cluster.averageEvery();
+        this.world = cluster.workers();
         this.start = start;
         this.end = end;
         this.driverBuild = driverBuild;
@@ -58,7 +59,7 @@ final class StageTask extends AbstractFunction1<Iterator<Integer>, Iterator<Stag
             TrainConfig config = TrainConfig.defaults().merge(trainYaml, "the driver's configuration");
             Parallel.setThreads(config.getInt("threads"));
             BarrierExchange exchange = new BarrierExchange(context, world);
-            Replica replica = new Replica(config, mode, exchange);
+            Replica replica = new Replica(config, mode, averageEvery, exchange);
             TrainingState from = start.value();
             replica.load(from);
             List<Replica.StepLog> steps = replica.run(from.step(), end);
@@ -83,5 +84,5 @@ final class StageTask extends AbstractFunction1<Iterator<Integer>, Iterator<Stag
     }
 
     @Override
-    public String toString() { return "descent stage to step " + end + " on " + world + " ranks (" + Arrays.asList(mode) + ")"; }
+    public String toString() { return "descent stage to step " + end + " on " + world + " ranks (" + mode.id() + (averageEvery > 1 ? ", averaging every " + averageEvery : "") + ")"; }
 }
