@@ -25,11 +25,31 @@ import java.util.Map;
  *       gradients are reduced every step. K &gt; 1: local SGD with parameter averaging (DL4J's
  *       {@code ParameterAveragingTrainingMaster}): each rank takes K optimizer steps on its own shards,
  *       then the ranks' parameters and optimizer state are averaged ({@link ParameterAveraging}). The
- *       checkpoint interval must be a multiple of K, so that checkpoints fall on averaging boundaries.</li>
+ *       checkpoint interval must be a multiple of K, so that checkpoints fall on averaging boundaries;</li>
+ *   <li>{@code transport}: how the ranks exchange each step's messages: {@code tcp} (default; direct
+ *       connections between the tasks, rank 0 relaying, {@link SocketExchange}) or {@code spark} (Spark's
+ *       {@code BarrierTaskContext.allGather}, relayed by the driver, about a second a call,
+ *       {@link BarrierExchange}). The results are the same bits either way.</li>
  * </ul>
  */
-public record ClusterConfig(String master, int workers, Mode mode, int connectTimeoutSeconds, int checkpointInterval, int averageEvery)
-        implements java.io.Serializable {
+public record ClusterConfig(String master, int workers, Mode mode, int connectTimeoutSeconds, int checkpointInterval, int averageEvery,
+                            Transport transport) implements java.io.Serializable {
+
+    /** How the ranks' messages travel. */
+    public enum Transport {
+        TCP("tcp"), SPARK("spark");
+
+        private final String id;
+
+        Transport(String id) { this.id = id; }
+
+        public String id() { return id; }
+
+        static Transport of(String text) {
+            for (Transport t : values()) if (t.id.equals(text)) return t;
+            throw new ConfigException("config key 'cluster.transport' = " + text + " is not a transport; allowed: tcp, spark");
+        }
+    }
 
     /** How the ranks train together. */
     public enum Mode {
@@ -48,10 +68,10 @@ public record ClusterConfig(String master, int workers, Mode mode, int connectTi
     }
 
     /** The keys of the section, in the order they are documented. */
-    public static final List<String> KEYS = List.of("master", "workers", "mode", "connect_timeout", "checkpoint_interval", "average_every");
+    public static final List<String> KEYS = List.of("master", "workers", "mode", "connect_timeout", "checkpoint_interval", "average_every", "transport");
 
     public static ClusterConfig defaults() {
-        return new ClusterConfig("local[2]", 2, Mode.DATA_PARALLEL, 10, 0, 1);
+        return new ClusterConfig("local[2]", 2, Mode.DATA_PARALLEL, 10, 0, 1, Transport.TCP);
     }
 
     public ClusterConfig {
@@ -84,6 +104,7 @@ public record ClusterConfig(String master, int workers, Mode mode, int connectTi
         all.put("connect_timeout", Integer.toString(connectTimeoutSeconds));
         all.put("checkpoint_interval", Integer.toString(checkpointInterval));
         all.put("average_every", Integer.toString(averageEvery));
+        all.put("transport", transport.id());
         for (var e : entries.entrySet()) {
             if (!KEYS.contains(e.getKey())) {
                 throw new ConfigException("config key 'cluster." + e.getKey() + "' is unknown; allowed: " + KEYS);
@@ -91,7 +112,7 @@ public record ClusterConfig(String master, int workers, Mode mode, int connectTi
             all.put(e.getKey(), e.getValue());
         }
         return new ClusterConfig(all.get("master"), integer(all, "workers"), Mode.of(all.get("mode")),
-                integer(all, "connect_timeout"), integer(all, "checkpoint_interval"), integer(all, "average_every"));
+                integer(all, "connect_timeout"), integer(all, "checkpoint_interval"), integer(all, "average_every"), Transport.of(all.get("transport")));
     }
 
     /**

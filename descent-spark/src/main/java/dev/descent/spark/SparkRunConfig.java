@@ -69,6 +69,7 @@ public record SparkRunConfig(TrainConfig train, ClusterConfig cluster) {
         s.append("  connect_timeout: ").append(cluster.connectTimeoutSeconds()).append('\n');
         s.append("  checkpoint_interval: ").append(cluster.checkpointInterval()).append('\n');
         s.append("  average_every: ").append(cluster.averageEvery()).append('\n');
+        s.append("  transport: ").append(cluster.transport().id()).append('\n');
         return s.toString();
     }
 }

@@ -234,6 +234,7 @@ public final class SparkTrainer {
 
     static String clusterYaml(ClusterConfig c) {
         return "master: \"" + c.master() + "\"\nworkers: " + c.workers() + "\nmode: " + c.mode().id() + "\nconnect_timeout: "
-                + c.connectTimeoutSeconds() + "\ncheckpoint_interval: " + c.checkpointInterval() + "\naverage_every: " + c.averageEvery() + "\n";
+                + c.connectTimeoutSeconds() + "\ncheckpoint_interval: " + c.checkpointInterval() + "\naverage_every: " + c.averageEvery()
+                + "\ntransport: " + c.transport().id() + "\n";
     }
 }

@@ -110,6 +110,13 @@ class LocalSparkTrainingTest {
         assertArrayEquals(Runs.coreTrainer(c.train()), Runs.singleProcess(c));
     }
 
+    /** The exchange through Spark's own allGather (relayed by the driver, about a second a call) gives the same bits as the default tcp. */
+    @Test
+    void sparkTransportGivesTheSameBits() throws Exception {
+        SparkRunConfig c = Runs.config(dir.resolve("st"), "data_parallel", "local[2]", 2, 2, "cluster.transport=spark");
+        assertArrayEquals(Runs.singleProcess(c), train(c, null).state().values());
+    }
+
     /** A run stopped after its step-2 checkpoint and resumed takes the same steps as one never stopped. */
     @Test
     void resumedRunEqualsUninterruptedRun() throws Exception {
@@ -154,8 +161,10 @@ class LocalSparkTrainingTest {
     void badClusterKeysAreRefused() {
         var e = assertThrows(dev.descent.train.ConfigException.class,
                 () -> Runs.config(dir, "data_parallel", "local[2]", 2, 4, "cluster.nodes=3"));
-        assertEquals("config key 'cluster.nodes' is unknown; allowed: [master, workers, mode, connect_timeout, checkpoint_interval, average_every]",
+        assertEquals("config key 'cluster.nodes' is unknown; allowed: [master, workers, mode, connect_timeout, checkpoint_interval, average_every, transport]",
                 e.getMessage());
+        e = assertThrows(dev.descent.train.ConfigException.class, () -> Runs.config(dir, "data_parallel", "local[2]", 2, 4, "cluster.transport=mpi"));
+        assertEquals("config key 'cluster.transport' = mpi is not a transport; allowed: tcp, spark", e.getMessage());
         e = assertThrows(dev.descent.train.ConfigException.class,
                 () -> Runs.config(dir, "data_parallel", "local[2]", 2, 4, "cluster.average_every=0"));
         assertEquals("config key 'cluster.average_every' = 0 is out of range; allowed: an integer >= 1", e.getMessage());
