@@ -52,9 +52,11 @@ public final class Replica {
 
     /**
      * One finished step: its index, the reported loss (local SGD: this rank's shard loss), the learning
-     * rate, the wall time (an averaging after the step included) and the part of it spent in the exchange.
+     * rate, the wall time (an averaging after the step included), the part of it spent in the exchange,
+     * and the CPU time of the thread that ran it (with {@code threads: 1}, the rank's whole computation;
+     * unlike the wall time, it does not grow while the process waits for a core or for the other ranks).
      */
-    public record StepLog(long step, double loss, double learningRate, double seconds, double exchangeSeconds)
+    public record StepLog(long step, double loss, double learningRate, double seconds, double exchangeSeconds, double cpuSeconds)
             implements java.io.Serializable {}
 
     /** A synchronous replica (the gradient or the projected gradients reduced every step). */
@@ -155,11 +157,19 @@ public final class Replica {
     public List<StepLog> run(long from, long to) throws IOException {
         List<StepLog> log = new ArrayList<>();
         double[] exchanged = {exchange.exchangeSeconds()};
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        long[] cpuAt = {0};
         loop.callback(new TrainingLoop.Callback() {
+            @Override
+            public void beforeStep(long k) {
+                cpuAt[0] = threads.getCurrentThreadCpuTime();
+            }
+
             @Override
             public void afterStep(TrainingLoop.Step s) {
                 double now = exchange.exchangeSeconds();
-                log.add(new StepLog(s.index(), s.report().loss(), s.learningRate(), s.seconds(), now - exchanged[0]));
+                log.add(new StepLog(s.index(), s.report().loss(), s.learningRate(), s.seconds(), now - exchanged[0],
+                        (threads.getCurrentThreadCpuTime() - cpuAt[0]) * 1e-9));
                 exchanged[0] = now;
             }
         });
@@ -171,11 +181,12 @@ public final class Replica {
             }
             if (averageEvery > 1) {
                 long t0 = System.nanoTime();
+                long cpu0 = threads.getCurrentThreadCpuTime();
                 load(ParameterAveraging.average(state(b), exchange));
                 double now = exchange.exchangeSeconds();
                 StepLog last = log.removeLast();
                 log.add(new StepLog(last.step(), last.loss(), last.learningRate(), last.seconds() + (System.nanoTime() - t0) * 1e-9,
-                        last.exchangeSeconds() + now - exchanged[0]));
+                        last.exchangeSeconds() + now - exchanged[0], last.cpuSeconds() + (threads.getCurrentThreadCpuTime() - cpu0) * 1e-9));
                 exchanged[0] = now;
             }
             a = b;

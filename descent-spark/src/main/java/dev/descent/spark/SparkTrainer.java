@@ -147,6 +147,7 @@ public final class SparkTrainer {
                     line.put("lr", s.learningRate());
                     line.put("step_seconds", s.seconds());
                     line.put("exchange_seconds", s.exchangeSeconds());
+                    line.put("cpu_seconds", s.cpuSeconds());
                     line.put("bytes_sent", (double) first.bytesSent() / first.steps().size());
                     metrics.write(JSON.writeValueAsString(line));
                     metrics.newLine();
