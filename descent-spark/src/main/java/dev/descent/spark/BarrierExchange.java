@@ -7,13 +7,15 @@ import org.apache.spark.BarrierTaskContext;
 /**
  * The {@link Exchange} of a barrier stage: process p is the stage's task p and computes rank p;
  * {@link BarrierTaskContext#allGather} returns the messages ordered by task index. Counts the
- * payload bytes (the messages are ASCII: Base64 or numbers) this task sends and receives.
+ * payload bytes (the messages are ASCII: Base64 or numbers) this task sends and receives, and the
+ * time it spends in {@code allGather}.
  */
 final class BarrierExchange implements Exchange {
     private final BarrierTaskContext context;
     private final int world;
     private long sent;
     private long received;
+    private long nanos;
 
     BarrierExchange(BarrierTaskContext context, int world) {
         this.context = context;
@@ -22,7 +24,9 @@ final class BarrierExchange implements Exchange {
 
     @Override
     public List<String> allGather(String message) {
+        long t0 = System.nanoTime();
         List<String> all = Arrays.asList(context.allGather(message));
+        nanos += System.nanoTime() - t0;
         sent += message.length();
         for (int p = 0; p < all.size(); p++) if (p != context.partitionId()) received += all.get(p).length();
         return all;
@@ -39,4 +43,7 @@ final class BarrierExchange implements Exchange {
 
     @Override
     public long bytesReceived() { return received; }
+
+    @Override
+    public double exchangeSeconds() { return nanos * 1e-9; }
 }

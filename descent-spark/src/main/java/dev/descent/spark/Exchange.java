@@ -28,6 +28,12 @@ public interface Exchange {
     /** Bytes this process has received so far (the other processes' messages). */
     long bytesReceived();
 
+    /**
+     * Seconds this process has spent inside {@link #allGather} so far: the network round trip, the
+     * transfer, and the wait for the slowest process (a process that arrives first waits for the others).
+     */
+    double exchangeSeconds();
+
     /** One process computing all {@code world} ranks: nothing crosses a network. */
     static Exchange local(int world) {
         int[] all = new int[world];
@@ -47,6 +53,9 @@ public interface Exchange {
 
             @Override
             public long bytesReceived() { return 0; }
+
+            @Override
+            public double exchangeSeconds() { return 0; }
         };
     }
 }

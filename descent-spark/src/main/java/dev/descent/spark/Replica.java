@@ -30,6 +30,13 @@ import java.util.Map;
  * and gradient clip. Every process runs the same loop on the same reduced quantities, so every
  * replica holds the same bits after each step.
  *
+ * <p><b>Local SGD</b> ({@code average_every = K > 1}, data-parallel): each process takes the optimizer
+ * steps on its own rank's shards ({@link ShardedGptObjective} with {@code ownShardOnly}), nothing
+ * exchanged, and after every step k with (k + 1) a multiple of K, and after the last step of each
+ * {@link #run}, replaces its parameters and optimizer state by the average over the ranks
+ * ({@link ParameterAveraging}). Between two averagings the replicas differ; after one they hold the
+ * same bits.
+ *
  * <p>Supported: training from scratch ({@code init_from: scratch}) without {@code peft}/{@code quantize};
  * optimizers that need no curvature (not sophiag/sophiah).
  */
@@ -40,11 +47,31 @@ public final class Replica {
     private final Optimizer optimizer;
     private final TrainingLoop loop;
     private final String vocabulary;
+    private final Exchange exchange;
+    private final int averageEvery;
 
-    /** One finished step: its index, the reported loss, the learning rate and the wall time. */
-    public record StepLog(long step, double loss, double learningRate, double seconds) implements java.io.Serializable {}
+    /**
+     * One finished step: its index, the reported loss (local SGD: this rank's shard loss), the learning
+     * rate, the wall time (an averaging after the step included), the part of it spent in the exchange,
+     * and the CPU time of the thread that ran it (with {@code threads: 1}, the rank's whole computation;
+     * unlike the wall time, it does not grow while the process waits for a core or for the other ranks).
+     */
+    public record StepLog(long step, double loss, double learningRate, double seconds, double exchangeSeconds, double cpuSeconds)
+            implements java.io.Serializable {}
 
+    /** A synchronous replica (the gradient or the projected gradients reduced every step). */
     public Replica(TrainConfig config, ClusterConfig.Mode mode, Exchange exchange) {
+        this(config, mode, 1, exchange);
+    }
+
+    /** @param averageEvery K: 1 for synchronous training, K &gt; 1 for local SGD averaging every K steps (data-parallel only) */
+    public Replica(TrainConfig config, ClusterConfig.Mode mode, int averageEvery, Exchange exchange) {
+        if (averageEvery > 1 && mode != ClusterConfig.Mode.DATA_PARALLEL) {
+            throw new ConfigException("config key 'cluster.average_every' = " + averageEvery + " with cluster.mode=" + mode.id()
+                    + "; allowed: 1 (parameter averaging is for cluster.mode=data_parallel)");
+        }
+        this.exchange = exchange;
+        this.averageEvery = averageEvery;
         this.config = config.validate();
         checkSupported(config, mode);
         String dataset = config.getString("dataset");
@@ -57,7 +84,8 @@ public final class Replica {
                 config.getInt("n_embd"), (float) config.getDouble("dropout"), config.getBool("bias"));
         this.model = new Gpt(gc, seed);
         int[] tokens = trainSlice(data.train(), config.getDouble("train_start"), config.getDouble("train_end"));
-        this.objective = new ShardedGptObjective(model, new Shards(tokens, batch, block, seed, exchange.world()), exchange);
+        this.objective = new ShardedGptObjective(model, new Shards(tokens, batch, block, seed, exchange.world()), exchange,
+                averageEvery > 1);
         this.optimizer = mode == ClusterConfig.Mode.SEED_ZO ? seedShared(exchange) : firstOrder();
         Schedule schedule = config.getBool("decay_lr")
                 ? Schedules.nanoGpt(config.getDouble("learning_rate"), config.getDouble("min_lr"), config.getInt("warmup_iters"),
@@ -122,18 +150,46 @@ public final class Replica {
         }
     }
 
-    /** Takes steps {@code from} … {@code to − 1}; stops with an exception at a non-finite loss. */
+    /**
+     * Takes steps {@code from} … {@code to − 1} (local SGD: averaging after each step k with (k + 1) a
+     * multiple of K, and after step {@code to − 1}); stops with an exception at a non-finite loss.
+     */
     public List<StepLog> run(long from, long to) throws IOException {
         List<StepLog> log = new ArrayList<>();
+        double[] exchanged = {exchange.exchangeSeconds()};
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        long[] cpuAt = {0};
         loop.callback(new TrainingLoop.Callback() {
             @Override
+            public void beforeStep(long k) {
+                cpuAt[0] = threads.getCurrentThreadCpuTime();
+            }
+
+            @Override
             public void afterStep(TrainingLoop.Step s) {
-                log.add(new StepLog(s.index(), s.report().loss(), s.learningRate(), s.seconds()));
+                double now = exchange.exchangeSeconds();
+                log.add(new StepLog(s.index(), s.report().loss(), s.learningRate(), s.seconds(), now - exchanged[0],
+                        (threads.getCurrentThreadCpuTime() - cpuAt[0]) * 1e-9));
+                exchanged[0] = now;
             }
         });
-        TrainingLoop.Outcome outcome = loop.run(from, to);
-        if (outcome.diverged()) {
-            throw new IllegalStateException("loss became " + outcome.last().report().loss() + " at step " + outcome.next());
+        for (long a = from; a < to; ) {
+            long b = averageEvery == 1 ? to : Math.min(to, (a / averageEvery + 1) * averageEvery);
+            TrainingLoop.Outcome outcome = loop.run(a, b);
+            if (outcome.diverged()) {
+                throw new IllegalStateException("loss became " + outcome.last().report().loss() + " at step " + outcome.next());
+            }
+            if (averageEvery > 1) {
+                long t0 = System.nanoTime();
+                long cpu0 = threads.getCurrentThreadCpuTime();
+                load(ParameterAveraging.average(state(b), exchange));
+                double now = exchange.exchangeSeconds();
+                StepLog last = log.removeLast();
+                log.add(new StepLog(last.step(), last.loss(), last.learningRate(), last.seconds() + (System.nanoTime() - t0) * 1e-9,
+                        last.exchangeSeconds() + now - exchanged[0], last.cpuSeconds() + (threads.getCurrentThreadCpuTime() - cpu0) * 1e-9));
+                exchanged[0] = now;
+            }
+            a = b;
         }
         return log;
     }

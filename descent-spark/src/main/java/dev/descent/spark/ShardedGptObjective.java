@@ -35,6 +35,12 @@ import java.util.List;
  * split at shard boundaries). Dropout masks are drawn per shard (the model's streams of step k), so
  * with dropout &gt; 0 runs at different W also differ in their masks.
  *
+ * <p><b>Local SGD.</b> Built with {@code ownShardOnly} (for {@code cluster.average_every > 1}), the
+ * objective is the plain mean cross-entropy of this process's one rank's shard, B/W sequences, computed
+ * as {@link dev.descent.train.GptObjective} computes it on a batch (the same call, so with W = 1 the
+ * same bits), and nothing is exchanged: the ranks meet only when {@link ParameterAveraging} averages
+ * their parameters.
+ *
  * <p><b>Shard losses for zeroth order.</b> {@link #shardLoss(int)} is the mean cross-entropy of one
  * rank's shard without a tape and with dropout off, what a seed-shared MeZO rank evaluates
  * ({@link SeedSharedMezo}).
@@ -47,10 +53,22 @@ public final class ShardedGptObjective implements Objective {
     private final float[] weights;
     /** The shard gradients of this process's ranks, one buffer per local rank. */
     private final float[][] partial;
+    /** Local SGD: the gradient of this process's own shard, nothing exchanged. */
+    private final boolean ownShardOnly;
     private long step = -1;
     private TextDataset.Batch[] batches;
 
+    /** The data-parallel objective: every step's gradient reduced over the ranks. */
     public ShardedGptObjective(Gpt model, Shards shards, Exchange exchange) {
+        this(model, shards, exchange, false);
+    }
+
+    /**
+     * @param ownShardOnly true for local SGD: the gradient of the mean loss of this process's one rank's
+     *                     shard, nothing exchanged; false for the reduced gradient (the class comment)
+     */
+    public ShardedGptObjective(Gpt model, Shards shards, Exchange exchange, boolean ownShardOnly) {
+        this.ownShardOnly = ownShardOnly;
         this.model = model;
         this.shards = shards;
         this.exchange = exchange;
@@ -72,6 +90,7 @@ public final class ShardedGptObjective implements Objective {
     @Override
     public double lossAndGradient() {
         checkPrepared();
+        if (ownShardOnly) return ownShardLossAndGradient();
         float[] grads = model.parameters().grads();
         int[] ranks = exchange.localRanks();
         double[] losses = new double[ranks.length];
@@ -100,6 +119,19 @@ public final class ShardedGptObjective implements Objective {
             total += lossByRank[r];
         }
         return total;
+    }
+
+    /** Local SGD: the mean loss of the one local shard, its gradient accumulated into the model's buffer (GptObjective's computation). */
+    private double ownShardLossAndGradient() {
+        if (batches.length != 1) {
+            throw new IllegalStateException("local SGD computes one rank per process; this process computes " + batches.length + " ranks");
+        }
+        TextDataset.Batch b = batches[0];
+        arena.reset();
+        Variable loss = model.loss(b.x(), b.y(), b.batch(), b.block(), arena);
+        float value = loss.item();
+        if (Float.isFinite(value)) loss.backward();
+        return value;
     }
 
     /** Not defined for the sharded batch as a whole: a zeroth-order run evaluates shards ({@link #shardLoss}). */

@@ -54,7 +54,9 @@ public record SparkRunConfig(TrainConfig train, ClusterConfig cluster) {
             if (o.startsWith(SECTION + ".") && eq > 0) cluster.put(o.substring(SECTION.length() + 1, eq), o.substring(eq + 1));
             else trainOverrides.add(o);
         }
-        return new SparkRunConfig(train.with(trainOverrides).validate(), ClusterConfig.defaults().with(cluster));
+        SparkRunConfig config = new SparkRunConfig(train.with(trainOverrides).validate(), ClusterConfig.defaults().with(cluster));
+        config.cluster().stageInterval(config.train().getInt("eval_interval"));
+        return config;
     }
 
     /** The training keys as YAML plus the {@code cluster:} section (written into the run folder). */
@@ -66,6 +68,8 @@ public record SparkRunConfig(TrainConfig train, ClusterConfig cluster) {
         s.append("  mode: ").append(cluster.mode().id()).append('\n');
         s.append("  connect_timeout: ").append(cluster.connectTimeoutSeconds()).append('\n');
         s.append("  checkpoint_interval: ").append(cluster.checkpointInterval()).append('\n');
+        s.append("  average_every: ").append(cluster.averageEvery()).append('\n');
+        s.append("  transport: ").append(cluster.transport().id()).append('\n');
         return s.toString();
     }
 }

@@ -17,7 +17,7 @@ public final class SparkTrainMain {
     private SparkTrainMain() {}
 
     static final String USAGE = "usage: bin/descent-spark train --config FILE [--set key=value]... [--resume DIR] [--overwrite] "
-            + "[--conf spark.key=value]...";
+            + "[--conf spark.key=value]...; or bin/descent-spark scaling --config FILE (the scaling benchmark)";
 
     public static void main(String[] args) {
         System.exit(run(args));
@@ -29,6 +29,7 @@ public final class SparkTrainMain {
         boolean overwrite = false;
         List<String> overrides = new ArrayList<>();
         Map<String, String> conf = new LinkedHashMap<>();
+        if (args.length > 0 && args[0].equals("scaling")) return scaling(java.util.Arrays.copyOfRange(args, 1, args.length));
         if (args.length == 0 || !args[0].equals("train")) return bad(USAGE);
         for (int i = 1; i < args.length; i++) {
             String a = args[i];
@@ -74,6 +75,18 @@ public final class SparkTrainMain {
             return bad(e.getMessage());
         } catch (IllegalStateException | java.io.IOException | java.io.UncheckedIOException e) {
             System.err.println("descent-spark: " + e.getMessage());
+            return 1;
+        }
+    }
+
+    /** {@code bin/descent-spark scaling …}: {@link ScalingBenchmark}. */
+    private static int scaling(String[] args) {
+        try {
+            return ScalingBenchmark.run(args);
+        } catch (dev.descent.config.ConfigException | IllegalArgumentException e) {
+            return bad(e.getMessage());
+        } catch (Exception e) {
+            System.err.println("descent-spark scaling: " + e);
             return 1;
         }
     }

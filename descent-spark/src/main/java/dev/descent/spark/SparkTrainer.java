@@ -80,7 +80,7 @@ public final class SparkTrainer {
         ClusterConfig cluster = config.cluster();
         MasterCheck.reachable(cluster.master(), cluster.connectTimeoutSeconds());
         // Build the driver's replica (and so check the configuration) before connecting.
-        Replica driver = new Replica(config.train(), cluster.mode(), Exchange.local(cluster.workers()));
+        Replica driver = new Replica(config.train(), cluster.mode(), cluster.averageEvery(), Exchange.local(cluster.workers()));
         try (JavaSparkContext sc = new JavaSparkContext(sparkConf(cluster.master(), sparkConf))) {
             sc.setLogLevel(sparkConf.getOrDefault("descent.logLevel", "WARN"));
             return run(sc, driver, resumeDir, overwrite);
@@ -92,7 +92,8 @@ public final class SparkTrainer {
      * one set of executors); {@code cluster.master} and {@code connect_timeout} are then not used.
      */
     public Result run(JavaSparkContext sc, Path resumeDir, boolean overwrite) throws IOException {
-        return run(sc, new Replica(config.train(), config.cluster().mode(), Exchange.local(config.cluster().workers())), resumeDir, overwrite);
+        return run(sc, new Replica(config.train(), config.cluster().mode(), config.cluster().averageEvery(),
+                Exchange.local(config.cluster().workers())), resumeDir, overwrite);
     }
 
     private Result run(JavaSparkContext sc, Replica driver, Path resumeDir, boolean overwrite) throws IOException {
@@ -119,7 +120,7 @@ public final class SparkTrainer {
         Files.writeString(runDir.resolve(CLUSTER_FILE), clusterYaml(cluster));
 
         long maxIters = train.getInt("max_iters");
-        int interval = cluster.checkpointInterval() > 0 ? cluster.checkpointInterval() : train.getInt("eval_interval");
+        int interval = cluster.stageInterval(train.getInt("eval_interval"));
         List<Replica.StepLog> log = new ArrayList<>();
         long sent = 0;
         long received = 0;
@@ -145,6 +146,8 @@ public final class SparkTrainer {
                     line.put("loss", (float) s.loss());
                     line.put("lr", s.learningRate());
                     line.put("step_seconds", s.seconds());
+                    line.put("exchange_seconds", s.exchangeSeconds());
+                    line.put("cpu_seconds", s.cpuSeconds());
                     line.put("bytes_sent", (double) first.bytesSent() / first.steps().size());
                     metrics.write(JSON.writeValueAsString(line));
                     metrics.newLine();
@@ -171,7 +174,7 @@ public final class SparkTrainer {
         Broadcast<TrainingState> from = sc.broadcast(start);
         List<Integer> ranks = new ArrayList<>();
         for (int r = 0; r < cluster.workers(); r++) ranks.add(r);
-        StageTask task = new StageTask(train.toYaml(), cluster.mode(), cluster.workers(), from, end, expectedBuild);
+        StageTask task = new StageTask(train.toYaml(), cluster, from, end, expectedBuild);
         ClassTag<StageTask.Result> tag = ClassTag$.MODULE$.apply(StageTask.Result.class);
         try {
             for (int attempt = 1; ; attempt++) {
@@ -232,6 +235,7 @@ public final class SparkTrainer {
 
     static String clusterYaml(ClusterConfig c) {
         return "master: \"" + c.master() + "\"\nworkers: " + c.workers() + "\nmode: " + c.mode().id() + "\nconnect_timeout: "
-                + c.connectTimeoutSeconds() + "\ncheckpoint_interval: " + c.checkpointInterval() + "\n";
+                + c.connectTimeoutSeconds() + "\ncheckpoint_interval: " + c.checkpointInterval() + "\naverage_every: " + c.averageEvery()
+                + "\ntransport: " + c.transport().id() + "\n";
     }
 }

@@ -3,7 +3,6 @@ package dev.descent.spark;
 import dev.descent.tensor.Parallel;
 import dev.descent.train.TrainConfig;
 import java.io.Serializable;
-import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.BarrierTaskContext;
 import scala.collection.Iterator;
@@ -13,7 +12,7 @@ import scala.runtime.AbstractFunction1;
 /**
  * What each rank runs in one barrier stage: check that every rank runs the driver's build, build the
  * {@link Replica} of the configuration, load the stage's starting state, take steps
- * {@code state.step()} … {@code end − 1} exchanging through {@link BarrierExchange}, and return the
+ * {@code state.step()} … {@code end − 1} exchanging through the configured transport ({@link SocketExchange} or {@link BarrierExchange}), and return the
  * final state (rank 0 only: all ranks hold the same bits, which the driver checks through each
  * rank's digest of its parameters).
  */
@@ -26,16 +25,20 @@ final class StageTask extends AbstractFunction1<Iterator<Integer>, Iterator<Stag
 
     private final String trainYaml;
     private final ClusterConfig.Mode mode;
+    private final int averageEvery;
+    private final ClusterConfig.Transport transport;
     private final int world;
     private final org.apache.spark.broadcast.Broadcast<TrainingState> start;
     private final long end;
     private final String driverBuild;
 
-    StageTask(String trainYaml, ClusterConfig.Mode mode, int world, org.apache.spark.broadcast.Broadcast<TrainingState> start, long end,
+    StageTask(String trainYaml, ClusterConfig cluster, org.apache.spark.broadcast.Broadcast<TrainingState> start, long end,
               String driverBuild) {
         this.trainYaml = trainYaml;
-        this.mode = mode;
-        this.world = world;
+        this.mode = cluster.mode();
+        this.averageEvery = cluster.averageEvery();
+        this.transport = cluster.transport();
+        this.world = cluster.workers();
         this.start = start;
         this.end = end;
         this.driverBuild = driverBuild;
@@ -54,11 +57,12 @@ final class StageTask extends AbstractFunction1<Iterator<Integer>, Iterator<Stag
                         + ": every worker must run the same descent-core and descent-spark jars as the driver");
             }
         }
+        SocketExchange sockets = transport == ClusterConfig.Transport.TCP ? SocketExchange.open(context, world) : null;
         try {
             TrainConfig config = TrainConfig.defaults().merge(trainYaml, "the driver's configuration");
             Parallel.setThreads(config.getInt("threads"));
-            BarrierExchange exchange = new BarrierExchange(context, world);
-            Replica replica = new Replica(config, mode, exchange);
+            Exchange exchange = sockets != null ? sockets : new BarrierExchange(context, world);
+            Replica replica = new Replica(config, mode, averageEvery, exchange);
             TrainingState from = start.value();
             replica.load(from);
             List<Replica.StepLog> steps = replica.run(from.step(), end);
@@ -67,6 +71,8 @@ final class StageTask extends AbstractFunction1<Iterator<Integer>, Iterator<Stag
             return CollectionConverters.asScala(List.of(r).iterator());
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
+        } finally {
+            if (sockets != null) sockets.close();
         }
     }
 
@@ -83,5 +89,5 @@ final class StageTask extends AbstractFunction1<Iterator<Integer>, Iterator<Stag
     }
 
     @Override
-    public String toString() { return "descent stage to step " + end + " on " + world + " ranks (" + Arrays.asList(mode) + ")"; }
+    public String toString() { return "descent stage to step " + end + " on " + world + " ranks (" + mode.id() + (averageEvery > 1 ? ", averaging every " + averageEvery : "") + ")"; }
 }

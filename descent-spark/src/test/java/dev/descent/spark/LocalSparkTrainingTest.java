@@ -83,6 +83,40 @@ class LocalSparkTrainingTest {
         assertTrue(r.bytesReceivedPerStep() < 64, "received " + r.bytesReceivedPerStep());
     }
 
+    /**
+     * Local SGD, W = 2 averaging every K = 3 steps, 7 steps in stages of 3 (checkpoints at steps 3, 6, 7,
+     * the last period one step long): the weights of the plain one-process simulation, bit for bit, and
+     * not those of synchronous training.
+     */
+    @Test
+    void localSgdTwoRanksEqualsThePlainSimulation() throws Exception {
+        SparkRunConfig c = Runs.config(dir.resolve("avg"), "data_parallel", "local[2]", 2, 7, "cluster.average_every=3",
+                "cluster.checkpoint_interval=3");
+        SparkTrainer.Result r = train(c, null);
+        float[] simulated = Runs.localSgdSimulation(c);
+        assertArrayEquals(simulated, r.state().values());
+        assertEquals(7, Checkpoint.info(r.runDir()).step());
+        assertFalse(java.util.Arrays.equals(Runs.singleProcess(Runs.config(dir.resolve("sync"), "data_parallel", "local[2]", 2, 7)), simulated));
+        // three averagings in 7 steps, each sending the parameters and AdamW's two moments (12 bytes a parameter, Base64)
+        double perAveraging = 12.0 * simulated.length * 4 / 3;
+        assertEquals(3 * perAveraging / 7, r.bytesSentPerStep(), 0.02 * perAveraging);
+    }
+
+    /** W = 1 with averaging every 3 steps is plain training: the core trainer's weights bit for bit (the mean over one rank is exact). */
+    @Test
+    void localSgdOneRankIsTheCoreTrainerBitForBit() throws Exception {
+        SparkRunConfig c = Runs.config(dir.resolve("a"), "data_parallel", "local[1]", 1, 5, "cluster.average_every=3",
+                "cluster.checkpoint_interval=3");
+        assertArrayEquals(Runs.coreTrainer(c.train()), Runs.singleProcess(c));
+    }
+
+    /** The exchange through Spark's own allGather (relayed by the driver, about a second a call) gives the same bits as the default tcp. */
+    @Test
+    void sparkTransportGivesTheSameBits() throws Exception {
+        SparkRunConfig c = Runs.config(dir.resolve("st"), "data_parallel", "local[2]", 2, 2, "cluster.transport=spark");
+        assertArrayEquals(Runs.singleProcess(c), train(c, null).state().values());
+    }
+
     /** A run stopped after its step-2 checkpoint and resumed takes the same steps as one never stopped. */
     @Test
     void resumedRunEqualsUninterruptedRun() throws Exception {
@@ -127,7 +161,19 @@ class LocalSparkTrainingTest {
     void badClusterKeysAreRefused() {
         var e = assertThrows(dev.descent.train.ConfigException.class,
                 () -> Runs.config(dir, "data_parallel", "local[2]", 2, 4, "cluster.nodes=3"));
-        assertEquals("config key 'cluster.nodes' is unknown; allowed: [master, workers, mode, connect_timeout, checkpoint_interval]", e.getMessage());
+        assertEquals("config key 'cluster.nodes' is unknown; allowed: [master, workers, mode, connect_timeout, checkpoint_interval, average_every, transport]",
+                e.getMessage());
+        e = assertThrows(dev.descent.train.ConfigException.class, () -> Runs.config(dir, "data_parallel", "local[2]", 2, 4, "cluster.transport=mpi"));
+        assertEquals("config key 'cluster.transport' = mpi is not a transport; allowed: tcp, spark", e.getMessage());
+        e = assertThrows(dev.descent.train.ConfigException.class,
+                () -> Runs.config(dir, "data_parallel", "local[2]", 2, 4, "cluster.average_every=0"));
+        assertEquals("config key 'cluster.average_every' = 0 is out of range; allowed: an integer >= 1", e.getMessage());
+        e = assertThrows(dev.descent.train.ConfigException.class, () -> Runs.config(dir, "seed_zo", "local[2]", 2, 4, "cluster.average_every=2"));
+        assertEquals("config key 'cluster.average_every' = 2 with cluster.mode=seed_zo; allowed: 1 (parameter averaging is for "
+                + "cluster.mode=data_parallel)", e.getMessage());
+        e = assertThrows(dev.descent.train.ConfigException.class, () -> Runs.config(dir, "data_parallel", "local[2]", 2, 4, "cluster.average_every=3"));
+        assertEquals("config key 'eval_interval' = 2 is not a multiple of cluster.average_every = 3; allowed: a multiple of 3 (checkpoints "
+                + "fall on averaging boundaries)", e.getMessage());
         e = assertThrows(dev.descent.train.ConfigException.class, () -> Runs.config(dir, "ring", "local[2]", 2, 4));
         assertEquals("config key 'cluster.mode' = ring is not a mode; allowed: data_parallel, seed_zo", e.getMessage());
         e = assertThrows(dev.descent.train.ConfigException.class,

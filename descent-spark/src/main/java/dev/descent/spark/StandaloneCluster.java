@@ -11,19 +11,21 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A real Spark standalone cluster on loopback, started from the Maven artifacts this test runs with:
- * a {@code SPARK_HOME}-like folder whose {@code jars/} links every jar of the test classpath (Spark and
- * its dependencies, nothing downloaded), a master JVM and {@code workers} worker JVMs of one core each,
- * which start their executors as separate JVMs from that folder. The classes of this build that are
- * folders (target/classes) reach the executors through {@code spark.executor.extraClassPath}.
+ * A real Spark standalone cluster on loopback, started from this JVM's classpath (the Maven artifacts a
+ * test or {@code bin/descent-spark} runs with): a {@code SPARK_HOME}-like folder whose {@code jars/}
+ * links every jar of the classpath (Spark and its dependencies, nothing downloaded), a master JVM and
+ * {@code workers} worker JVMs of one core each, which start their executors as separate JVMs from that
+ * folder. The classes of this build that are folders (target/classes) reach the executors through
+ * {@code spark.executor.extraClassPath}. Used by the cluster tests and the scaling benchmark
+ * ({@link ScalingBenchmark}); not a way to run a production cluster.
  */
-final class StandaloneCluster implements AutoCloseable {
+public final class StandaloneCluster implements AutoCloseable {
     private final Path home;
     private final List<Process> daemons = new ArrayList<>();
     private final String master;
     private final String classFolders;
 
-    StandaloneCluster(Path dir, int workers) throws IOException, InterruptedException {
+    public StandaloneCluster(Path dir, int workers) throws IOException, InterruptedException {
         this.home = dir.resolve("spark-home");
         Path jars = Files.createDirectories(home.resolve("jars"));
         String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
@@ -58,10 +60,10 @@ final class StandaloneCluster implements AutoCloseable {
     }
 
     /** The master URL. */
-    String master() { return master; }
+    public String master() { return master; }
 
     /** Driver settings for this cluster: loopback, one executor of one core per worker, this build's classes on the executors. */
-    Map<String, String> driverConf(int executors) {
+    public Map<String, String> driverConf(int executors) {
         return Map.of("spark.driver.host", "127.0.0.1", "spark.driver.bindAddress", "127.0.0.1", "spark.executor.cores", "1",
                 "spark.cores.max", Integer.toString(executors), "spark.executor.memory", "512m",
                 "spark.executor.extraClassPath", classFolders,
