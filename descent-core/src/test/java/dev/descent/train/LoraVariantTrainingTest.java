@@ -84,6 +84,18 @@ class LoraVariantTrainingTest {
         assertEquals(4, hut.size(), "HUT trains hut_A and hut_B: " + hut.keySet());
         assertTrue(Files.readString(Checkpoint.locate(tmp.resolve("tera")).resolve(AdapterFiles.CONFIG)).contains("\"TERA\""));
         assertTrue(Files.readString(Checkpoint.locate(tmp.resolve("hut")).resolve(AdapterFiles.CONFIG)).contains("\"HUT\""));
+        // peft merge writes a plain model (the base's names only) that gives the adapted model's logits
+        for (String variant : new String[] {"tera", "hut"}) {
+            Gpt adapted = Sampler.load(tmp.resolve(variant)).model();
+            Path merged = tmp.resolve(variant + "-merged");
+            AdapterMerge.merge(tmp.resolve(variant), merged);
+            Gpt full = Sampler.load(merged).model();
+            assertEquals(Sampler.load(pre).model().namedParameters().keySet(), full.namedParameters().keySet(), variant);
+            int[] idx = {1, 2, 3, 4, 5, 6, 7, 8};
+            float[] a = adapted.forward(idx, 1, 8).value().toArray();
+            float[] c = full.forward(idx, 1, 8).value().toArray();
+            for (int i = 0; i < a.length; i++) assertEquals(a[i], c[i], 1e-4, variant + " logit " + i);
+        }
     }
 
     /**
