@@ -30,9 +30,10 @@ public final class CaqSpeakerBench {
     private CaqSpeakerBench() {}
 
     /** Runs the comparison and prints (and returns) the Markdown table. */
-    public static String run(Path out, int preIters, int steps, int batch, int seeds, double caqLr, double[] mus, double[] offGridLrs, PrintStream p) {
+    public static String run(Path out, int preIters, int steps, int batch, int seeds, double caqLr, double[] mus, double[] offGridLrs,
+                             LabelWordClassifier.Scoring scoring, PrintStream p) {
         if (mus.length != offGridLrs.length) throw new IllegalArgumentException("mus and offgrid_lrs must have the same length");
-        SpeakerFineTuning s = SpeakerFineTuning.prepare(out, preIters, p);
+        SpeakerFineTuning s = SpeakerFineTuning.prepare(out, preIters, scoring, p);
         Gpt probe = s.base(0);
         LabelWordClassifier.Evaluation full = s.evaluate(probe);
         int n = s.quantize(probe).size();

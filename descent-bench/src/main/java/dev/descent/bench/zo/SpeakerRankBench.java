@@ -23,8 +23,8 @@ public final class SpeakerRankBench {
 
     /** Runs the sweep and prints (and returns) the Markdown tables. */
     public static String run(Path out, int preIters, int[] ranks, List<SpeakerFineTuning.Method> methods, Map<SpeakerFineTuning.Method, Double> lrs,
-                             int steps, int batch, int seeds, double alpha, double eps, PrintStream p) {
-        SpeakerFineTuning s = SpeakerFineTuning.prepare(out, preIters, p);
+                             int steps, int batch, int seeds, double alpha, double eps, LabelWordClassifier.Scoring scoring, PrintStream p) {
+        SpeakerFineTuning s = SpeakerFineTuning.prepare(out, preIters, scoring, p);
         LabelWordClassifier.Evaluation before = s.evaluate(s.base(0));
         p.printf("task: %s, %d train / %d test speeches; pre-trained base: accuracy %.4f, label NLL %.4f%n", s.task().speakers(),
                 s.task().train().size(), s.task().test().size(), before.accuracy(), before.labelLoss());
@@ -47,9 +47,9 @@ public final class SpeakerRankBench {
             }
         }
         StringBuilder md = new StringBuilder();
-        md.append(String.format("Speaker identification (%d speakers, chance %.2f): pre-trained accuracy %.4f, label NLL %.4f; %d steps "
+        md.append(String.format("Speaker identification (%d speakers, chance %.2f, %s scoring): pre-trained accuracy %.4f, label NLL %.4f; %d steps "
                 + "(%d forward passes per zeroth-order run), batch %d, α = %s, ε = %s, lr %s, %d seeds%n%n",
-                s.task().speakers().size(), 1.0 / s.task().speakers().size(), before.accuracy(), before.labelLoss(), steps, 2 * steps, batch, alpha,
+                s.task().speakers().size(), 1.0 / s.task().speakers().size(), s.scoring().name().toLowerCase(java.util.Locale.ROOT), before.accuracy(), before.labelLoss(), steps, 2 * steps, batch, alpha,
                 eps, lrs, seeds));
         for (int table = 0; table < 2; table++) {
             md.append(table == 0 ? "Test accuracy (mean ± sd)\n\n" : "\nTest label NLL per token (mean ± sd)\n\n");
