@@ -45,7 +45,7 @@ import java.util.Map;
  *   <li><b>Base.</b> The GPT (2 layers × 64, 2 heads, block 64, no biases) pre-trained with nanoGPT's AdamW
  *       recipe on [0, 0.9) of Tiny Shakespeare's training split ({@link #PRETRAIN}), once, in
  *       {@code out/pretrain} (reused when present).</li>
- *   <li><b>Task.</b> k = 4 speakers of the held-out plays, a third of each speaker's speeches for test (task seed 0,
+ *   <li><b>Task.</b> k speakers of the held-out plays (4 by default; k = 2: DUKE VINCENTIO and PETRUCHIO), a third of each speaker's speeches for test (task seed 0,
  *       the same for every run), scored {@link LabelWordClassifier.Scoring direct or channel}. Direct: prompt =
  *       speech + "\nSpoken by:", label " NAME", speeches cut to 64 − 11 − (longest label, 15) = 38 characters so that
  *       every prompt-and-label sequence fits the context of 64. Channel: header "NAME:\n" then the speech, cut to
@@ -59,7 +59,7 @@ import java.util.Map;
  * Every run uses one kernel thread ({@link #prepare} sets the pool to one thread).
  */
 public final class SpeakerFineTuning {
-    /** Speakers (classes). */
+    /** Speakers (classes) by default. */
     public static final int SPEAKERS = 4;
     /** Context length of the base. */
     public static final int BLOCK = 64;
@@ -81,17 +81,17 @@ public final class SpeakerFineTuning {
     private final GptConfig config;
     private final Path source;
 
-    private SpeakerFineTuning(Path pretrained, LabelWordClassifier.Scoring scoring) throws IOException {
+    private SpeakerFineTuning(Path pretrained, int speakers, LabelWordClassifier.Scoring scoring) throws IOException {
         String corpus;
         try (InputStream in = TextDataset.class.getResourceAsStream("tinyshakespeare.txt")) {
             corpus = new String(in.readAllBytes(), StandardCharsets.US_ASCII);
         }
         CharTokenizer tok = TextDataset.shakespeare().tokenizer();
         int from = SpeakerIdentification.heldOutStart(corpus.length());
-        SpeakerIdentification probe = SpeakerIdentification.build(corpus, from, SPEAKERS, 1.0 / 3, 1, 0);
+        SpeakerIdentification probe = SpeakerIdentification.build(corpus, from, speakers, 1.0 / 3, 1, 0);
         boolean direct = scoring == LabelWordClassifier.Scoring.DIRECT;
         int speechChars = direct ? BLOCK - SpeakerIdentification.TEMPLATE_SUFFIX.length() - probe.longestLabel() : BLOCK - probe.longestHeader();
-        this.task = SpeakerIdentification.build(corpus, from, SPEAKERS, 1.0 / 3, speechChars, 0);
+        this.task = SpeakerIdentification.build(corpus, from, speakers, 1.0 / 3, speechChars, 0);
         this.classifier = new LabelWordClassifier(tok, direct ? task.labels() : task.headers(), scoring);
         this.lines = classifier.lines(inputs(task.train(), direct), task.train().stream().mapToInt(SpeakerIdentification.Example::label).toArray());
         this.testPrompts = inputs(task.test(), direct);
@@ -106,10 +106,10 @@ public final class SpeakerFineTuning {
     }
 
     /**
-     * The set-up with {@code scoring} over the base pre-trained {@code preIters} steps in {@code out/pretrain} (trained
+     * The set-up with {@code speakers} classes and {@code scoring} over the base pre-trained {@code preIters} steps in {@code out/pretrain} (trained
      * now if missing).
      */
-    public static SpeakerFineTuning prepare(Path out, int preIters, LabelWordClassifier.Scoring scoring, PrintStream p) {
+    public static SpeakerFineTuning prepare(Path out, int preIters, int speakers, LabelWordClassifier.Scoring scoring, PrintStream p) {
         Parallel.setThreads(1);
         try {
             Path pre = out.resolve("pretrain");
@@ -119,7 +119,7 @@ public final class SpeakerFineTuning {
                 p.println("pre-training " + preIters + " steps into " + pre);
                 new Trainer(TrainConfig.defaults().with(o).validate(), TrainListener.NONE).run(null, true);
             }
-            return new SpeakerFineTuning(pre, scoring);
+            return new SpeakerFineTuning(pre, speakers, scoring);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
