@@ -64,6 +64,9 @@ class ExperimentCommandTest {
         run("experiment", "run", "zovh-convergence", "--set", "budget=10").assertBadInput("config key 'budget' = 10 is out of range; allowed: an integer >= 1000");
         run("experiment", "run", "ar1zo-speaker-rank", "--set", "methods=mezo,sgd").assertBadInput("methods: unknown method 'sgd'; valid: mezo, atom, ar1_zo, adamw");
         run("experiment", "run", "ar1zo-speaker-rank", "--set", "ranks=4,2.5").assertBadInput("ranks: '2.5' is not a positive integer");
+        run("experiment", "run", "ar1zo-speaker-rank", "--set", "scoring=noisy").assertBadInput("scoring: unknown value 'noisy'; valid: direct, channel");
+        run("experiment", "run", "ar1zo-speaker-rank", "--set", "speakers=1").assertBadInput("speakers: 1 must be at least 2");
+        run("experiment", "run", "caqzo-nf4-speaker", "--set", "scoring=noisy").assertBadInput("scoring: unknown value 'noisy'; valid: direct, channel");
         run("experiment", "run", "caqzo-nf4-speaker", "--set", "mus=0.01").assertBadInput("mus has 1 values, offgrid_lrs 3; give one lr per μ");
     }
 }

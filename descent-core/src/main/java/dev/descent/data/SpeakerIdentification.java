@@ -37,6 +37,10 @@ import java.util.regex.Pattern;
  *       {@code maxSpeechChars} characters (openings name whom a speaker addresses), so that prompt and
  *       label fit a model's context.</li>
  * </ol>
+ * <p>For noisy-channel scoring ({@code LabelWordClassifier.Scoring.CHANNEL}) the classes are the headers
+ * {@code NAME + ":\n"} ({@link #headers()}), the pre-training format of a speech, and the input is the
+ * (truncated) speech itself ({@link Example#speech}): score_k = log p(speech | "NAME_k:\n").
+ *
  * On the bundled corpus from {@link #heldOutStart} (the end of <i>Measure for Measure</i>, <i>The Taming
  * of the Shrew</i>, the start of <i>The Tempest</i>), k = 4 gives DUKE VINCENTIO (157 speeches), PETRUCHIO
  * (155), TRANIO (90) and KATHARINA (81), so n = 81 (see {@code SpeakerIdentificationTest}).
@@ -44,17 +48,23 @@ import java.util.regex.Pattern;
 public final class SpeakerIdentification {
     /** What follows the speech in every prompt; a label word follows it. */
     public static final String TEMPLATE_SUFFIX = "\nSpoken by:";
+    /** What follows a name in a channel header: the corpus's speaker line "NAME:" and its line break. */
+    public static final String HEADER_SUFFIX = ":\n";
 
     private static final Pattern SPEAKER_LINE = Pattern.compile("[A-Z][A-Za-z' .-]*:");
 
     /** One speech: who speaks, what they say (the lines after the speaker line), and where the speaker line starts in the corpus. */
     public record Speech(String speaker, String text, int offset) {}
 
-    /** One example: the prompt and the index of its label in {@link #labels()}. */
-    public record Example(String prompt, int label) {}
+    /** One example: the (truncated) speech and the index of its class in {@link #labels()}. */
+    public record Example(String speech, int label) {
+        /** The direct-scoring prompt: the speech, then {@link #TEMPLATE_SUFFIX}. */
+        public String prompt() { return speech + TEMPLATE_SUFFIX; }
+    }
 
     private final List<String> speakers;
     private final List<String> labels;
+    private final List<String> headers;
     private final List<Example> train;
     private final List<Example> test;
     private final int perSpeaker;
@@ -64,6 +74,7 @@ public final class SpeakerIdentification {
         List<String> l = new ArrayList<>();
         for (String s : speakers) l.add(" " + s);
         this.labels = List.copyOf(l);
+        this.headers = speakers.stream().map(s -> s + HEADER_SUFFIX).toList();
         this.train = List.copyOf(train);
         this.test = List.copyOf(test);
         this.perSpeaker = perSpeaker;
@@ -132,7 +143,7 @@ public final class SpeakerIdentification {
             List<Speech> all = bySpeaker.get(top.get(c));
             int[] perm = Philox.stream(seed, "speakers/" + top.get(c)).permutation(all.size());
             for (int i = 0; i < n; i++) {
-                Example e = new Example(prompt(all.get(perm[i]).text(), maxSpeechChars), c);
+                Example e = new Example(truncate(all.get(perm[i]).text(), maxSpeechChars), c);
                 (i < nTest ? test : train).add(e);
             }
         }
@@ -141,7 +152,11 @@ public final class SpeakerIdentification {
 
     /** The prompt of a speech: its first {@code maxSpeechChars} characters, then {@link #TEMPLATE_SUFFIX}. */
     public static String prompt(String speech, int maxSpeechChars) {
-        return (speech.length() > maxSpeechChars ? speech.substring(0, maxSpeechChars) : speech) + TEMPLATE_SUFFIX;
+        return truncate(speech, maxSpeechChars) + TEMPLATE_SUFFIX;
+    }
+
+    private static String truncate(String speech, int maxSpeechChars) {
+        return speech.length() > maxSpeechChars ? speech.substring(0, maxSpeechChars) : speech;
     }
 
     /** The speakers, most speeches first; class c is speaker c. */
@@ -149,6 +164,9 @@ public final class SpeakerIdentification {
 
     /** The label words: " " + speaker, in class order. */
     public List<String> labels() { return labels; }
+
+    /** The channel headers: speaker + {@link #HEADER_SUFFIX}, in class order. */
+    public List<String> headers() { return headers; }
 
     /** Training examples, class by class. */
     public List<Example> train() { return train; }
@@ -158,6 +176,13 @@ public final class SpeakerIdentification {
 
     /** Speeches kept per speaker (both splits). */
     public int perSpeaker() { return perSpeaker; }
+
+    /** Characters of the longest channel header. */
+    public int longestHeader() {
+        int m = 0;
+        for (String h : headers) m = Math.max(m, h.length());
+        return m;
+    }
 
     /** Characters of the longest label word. */
     public int longestLabel() {

@@ -21,8 +21,37 @@ import java.util.List;
  * <p>Fine-tuning objective: the cross-entropy of the true label's tokens given the prompt, i.e. the mean
  * over label tokens of −log p — {@link SftObjective} on the lines "prompt + label" with the prompt's
  * targets ignored ({@link #lines}). Prompts and labels are encoded with the model's character tokenizer.
+ *
+ * <p><b>Scoring.</b> {@link Scoring#DIRECT} is the above. {@link Scoring#CHANNEL} is the noisy-channel
+ * scoring of Min et al. (ACL 2022, "Noisy Channel Language Model Prompting"): the class word ℓ_c is a
+ * header placed <i>before</i> the input x, and the input's likelihood given it is the score,
+ * <pre>
+ *   score_c(x) = log p(x | ℓ_c) = Σ_i log p(x[i] | ℓ_c, x[0 … i−1])      (one sequence ℓ_c x per class)
+ * </pre>
+ * (Bayes with a uniform class prior: argmax_c p(c | x) = argmax_c p(x | c)). Every character of the input
+ * then bears on the decision, where direct scoring reads the input only through the few label
+ * characters' conditionals. Its fine-tuning loss is the cross-entropy of the input's tokens given the true
+ * header (lines "ℓ_truth + x", the header's targets ignored), and {@link Evaluation#labelLoss} is then the
+ * input's NLL per token given the true header.
  */
 public final class LabelWordClassifier {
+    /** Where the class word goes and which part of the sequence is scored. */
+    public enum Scoring {
+        /** score_c(x) = log p(ℓ_c | x): the class word follows the input and is scored. */
+        DIRECT,
+        /** score_c(x) = log p(x | ℓ_c): the class word is a header before the input, and the input is scored (Min et al. 2022). */
+        CHANNEL;
+
+        /** The scoring named {@code name} ("direct" or "channel"); a one-line error otherwise. */
+        public static Scoring parse(String name) {
+            return switch (name.trim()) {
+                case "direct" -> DIRECT;
+                case "channel" -> CHANNEL;
+                default -> throw new IllegalArgumentException("scoring: unknown value '" + name.trim() + "'; valid: direct, channel");
+            };
+        }
+    }
+
     /** Rows (prompt-and-label sequences) scored in one forward pass. */
     private static final int CHUNK_ROWS = 64;
 
@@ -40,7 +69,10 @@ public final class LabelWordClassifier {
         return (tokens, mask, batch, t) -> SequenceLogProbs.inference(model, tokens, mask, batch, t);
     }
 
-    /** Accuracy and the mean per-token negative log-likelihood of the true labels, over n examples. */
+    /**
+     * Accuracy and the mean per-token negative log-likelihood of the scored part under the true class (the true label's
+     * tokens for {@link Scoring#DIRECT}, the input's tokens given the true header for {@link Scoring#CHANNEL}), over n examples.
+     */
     public record Evaluation(int examples, double accuracy, double labelLoss) {}
 
     /** Token lines "prompt + true label" and their prompt lengths, for {@link SftObjective}. */
@@ -48,9 +80,19 @@ public final class LabelWordClassifier {
 
     private final CharTokenizer tokenizer;
     private final int[][] labels;
+    private final Scoring scoring;
 
-    /** A classifier over the label words {@code labels} (class c is labels[c]), encoded with {@code tokenizer}. */
+    /** A direct classifier over the label words {@code labels} (class c is labels[c]), encoded with {@code tokenizer}. */
     public LabelWordClassifier(CharTokenizer tokenizer, List<String> labels) {
+        this(tokenizer, labels, Scoring.DIRECT);
+    }
+
+    /**
+     * A classifier over the class words {@code labels} (class c is labels[c]: a label word after the input for
+     * {@link Scoring#DIRECT}, a header before it for {@link Scoring#CHANNEL}), encoded with {@code tokenizer}.
+     */
+    public LabelWordClassifier(CharTokenizer tokenizer, List<String> labels, Scoring scoring) {
+        this.scoring = scoring;
         if (labels.size() < 2) throw new IllegalArgumentException("label words: " + labels.size() + " given, at least 2 needed");
         this.tokenizer = tokenizer;
         this.labels = new int[labels.size()][];
@@ -60,10 +102,13 @@ public final class LabelWordClassifier {
         }
     }
 
+    /** How the classes are scored. */
+    public Scoring scoring() { return scoring; }
+
     /** Number of classes. */
     public int classes() { return labels.length; }
 
-    /** Tokens of the longest prompt-and-label sequence of {@code prompts}: the context a model needs. */
+    /** Tokens of the longest class-word-and-input sequence of {@code prompts}: the context a model needs. */
     public int longestSequence(List<String> prompts) {
         int m = 0;
         for (String p : prompts) m = Math.max(m, p.length());
@@ -72,7 +117,7 @@ public final class LabelWordClassifier {
         return m + l;
     }
 
-    /** score_c(prompt) = log p(label c | prompt) for every class c. */
+    /** score_c(prompt) for every class c: log p(label c | prompt) (direct) or log p(prompt | label c) (channel). */
     public double[] scores(LogProbs model, String prompt) {
         return scores(model, List.of(prompt))[0];
     }
@@ -97,11 +142,14 @@ public final class LabelWordClassifier {
             for (int e = 0; e < n; e++) {
                 for (int c = 0; c < k; c++) {
                     int o = (e * k + c) * t;
-                    System.arraycopy(p[e], 0, tokens, o, p[e].length);
-                    System.arraycopy(labels[c], 0, tokens, o + p[e].length, labels[c].length);
-                    for (int i = 0; i < labels[c].length; i++) mask[o + p[e].length + i] = 1f;
-                    // right padding repeats the last label token; it is masked and, attention being causal, changes nothing
-                    for (int i = p[e].length + labels[c].length; i < t; i++) tokens[o + i] = labels[c][labels[c].length - 1];
+                    // direct: prompt, then the scored label; channel: the header, then the scored input
+                    int[] first = scoring == Scoring.DIRECT ? p[e] : labels[c];
+                    int[] scored = scoring == Scoring.DIRECT ? labels[c] : p[e];
+                    System.arraycopy(first, 0, tokens, o, first.length);
+                    System.arraycopy(scored, 0, tokens, o + first.length, scored.length);
+                    for (int i = 0; i < scored.length; i++) mask[o + first.length + i] = 1f;
+                    // right padding repeats the last token; it is masked and, attention being causal, changes nothing
+                    for (int i = first.length + scored.length; i < t; i++) tokens[o + i] = scored[scored.length - 1];
                 }
             }
             float[] lp = model.of(tokens, mask, rows, t);
@@ -140,23 +188,27 @@ public final class LabelWordClassifier {
         for (int e = 0; e < s.length; e++) {
             if (argmax(s[e]) == truth[e]) correct++;
             nll -= s[e][truth[e]];
-            tokens += labels[truth[e]].length;
+            tokens += scoring == Scoring.DIRECT ? labels[truth[e]].length : tokenizer.encode(prompts.get(e)).length;
         }
         return new Evaluation(s.length, (double) correct / s.length, nll / tokens);
     }
 
-    /** "prompt + label[truth]" as token lines with their prompt lengths: the fine-tuning data of {@link SftObjective}. */
+    /**
+     * The fine-tuning data of {@link SftObjective}: "prompt + label[truth]" with the prompt's length (direct), or
+     * "label[truth] + prompt" with the header's length (channel), as token lines.
+     */
     public Lines lines(List<String> prompts, int[] truth) {
         if (truth.length != prompts.size()) throw new IllegalArgumentException(prompts.size() + " prompts but " + truth.length + " labels");
         int[][] lines = new int[prompts.size()][];
         int[] promptLengths = new int[prompts.size()];
         for (int e = 0; e < lines.length; e++) {
-            int[] p = tokenizer.encode(prompts.get(e));
-            int[] w = labels[truth[e]];
-            lines[e] = new int[p.length + w.length];
-            System.arraycopy(p, 0, lines[e], 0, p.length);
-            System.arraycopy(w, 0, lines[e], p.length, w.length);
-            promptLengths[e] = p.length;
+            int[] x = tokenizer.encode(prompts.get(e));
+            int[] first = scoring == Scoring.DIRECT ? x : labels[truth[e]];
+            int[] scored = scoring == Scoring.DIRECT ? labels[truth[e]] : x;
+            lines[e] = new int[first.length + scored.length];
+            System.arraycopy(first, 0, lines[e], 0, first.length);
+            System.arraycopy(scored, 0, lines[e], first.length, scored.length);
+            promptLengths[e] = first.length;
         }
         return new Lines(lines, promptLengths);
     }

@@ -64,6 +64,8 @@ class SpeakerIdentificationTest {
         // after `from`: BOB 3, ALICE 3, CAROL 1; ALICE before BOB on the tie (name order)
         assertEquals(List.of("ALICE", "BOB"), t.speakers());
         assertEquals(List.of(" ALICE", " BOB"), t.labels());
+        assertEquals(List.of("ALICE:\n", "BOB:\n"), t.headers(), "channel headers: the corpus's speaker lines");
+        assertEquals(7, t.longestHeader(), "\"ALICE:\\n\"");
         assertEquals(3, t.perSpeaker());
         // ⌊3 · 0.34⌋ = 1 test speech per speaker, 2 for training
         assertEquals(List.of(0, 1), t.test().stream().map(SpeakerIdentification.Example::label).toList());
@@ -73,6 +75,7 @@ class SpeakerIdentificationTest {
         for (var e : t.test()) assertTrue(all.add(e.prompt()), "a speech in both splits: " + e.prompt());
         assertEquals(6, all.size());
         for (var e : t.test()) assertTrue(e.prompt().endsWith("\nSpoken by:"), e.prompt());
+        for (var e : t.test()) assertEquals(e.speech() + "\nSpoken by:", e.prompt(), "the prompt is the speech and the template");
         // deterministic: the same arguments give the same task
         SpeakerIdentification again = SpeakerIdentification.build(TINY, from, 2, 0.34, 100, 7);
         assertEquals(t.train(), again.train());
@@ -117,6 +120,13 @@ class SpeakerIdentificationTest {
         }
         for (var e : t.train()) assertTrue(e.prompt().length() <= 38 + SpeakerIdentification.TEMPLATE_SUFFIX.length());
         assertEquals(15, t.longestLabel(), "\" DUKE VINCENTIO\"");
+        assertEquals(16, t.longestHeader(), "\"DUKE VINCENTIO:\\n\"");
+        // channel scoring's speeches (64 − 16 = 48 characters) extend the direct ones (38): the same speeches, longer
+        SpeakerIdentification channel = SpeakerIdentification.build(corpus, from, 4, 1.0 / 3, 48, 0);
+        for (int i = 0; i < t.test().size(); i++) {
+            assertTrue(channel.test().get(i).speech().startsWith(t.test().get(i).speech()));
+            assertTrue(channel.test().get(i).speech().length() <= 48);
+        }
         assertNotEquals(t.test(), SpeakerIdentification.build(corpus, from, 4, 1.0 / 3, 38, 1).test(), "another seed picks other speeches");
     }
 }

@@ -104,4 +104,74 @@ class LabelWordClassifierTest {
         assertArrayEquals(new int[] {3, 4, 1}, l.promptLengths());
         assertEquals(SftObjective.evaluate(model, l.lines(), l.promptLengths()), c.evaluate(LabelWordClassifier.of(model), prompts, truth).labelLoss(), 1e-5);
     }
+
+    /**
+     * Channel scoring with the bigram model: score_c(x) = log p(x | header c). Input "cc" after header "ab": log p(c|b) +
+     * log p(c|c) = 2 log ½; after "y:": log p(c|:) + log p(c|c) = log 1/12 + log ½. Header "ab" wins; its training line
+     * is "ab" + "cc" with the header's 2 tokens unscored, and the NLL per token is over the input's tokens.
+     */
+    @Test
+    void channelScoresAreTheInputLogLikelihoodsGivenEachHeader() {
+        LabelWordClassifier c = new LabelWordClassifier(TOK, List.of("ab", "y:"), LabelWordClassifier.Scoring.CHANNEL);
+        List<int[]> calls = new java.util.ArrayList<>();
+        double half = Math.log(0.5);
+        double twelfth = Math.log(1.0 / 12);
+        assertArrayEquals(new double[] {2 * half, twelfth + half}, c.scores(bigram(calls), "cc"), 1e-6);
+        assertEquals(0, c.predict(bigram(calls), "cc"));
+        // "d" after "ab": log p(d|b) = log 1/12; after "y:": log p(d|:) = log ½
+        assertEquals(1, c.predict(bigram(calls), "d"));
+        LabelWordClassifier.Evaluation e = c.evaluate(bigram(calls), List.of("cc", "d"), new int[] {0, 0});
+        assertEquals(0.5, e.accuracy(), 1e-12);
+        assertEquals((2 * Math.log(2) + Math.log(12)) / 3, e.labelLoss(), 1e-6);
+        LabelWordClassifier.Lines l = c.lines(List.of("cc", "d"), new int[] {0, 1});
+        assertArrayEquals(TOK.encode("abcc"), l.lines()[0]);
+        assertArrayEquals(TOK.encode("y:d"), l.lines()[1]);
+        assertArrayEquals(new int[] {2, 2}, l.promptLengths());
+        assertEquals(LabelWordClassifier.Scoring.CHANNEL, LabelWordClassifier.Scoring.parse("channel"));
+        assertEquals(LabelWordClassifier.Scoring.DIRECT, LabelWordClassifier.Scoring.parse("direct"));
+        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class, () -> LabelWordClassifier.Scoring.parse("noisy"));
+        assertEquals("scoring: unknown value 'noisy'; valid: direct, channel", bad.getMessage());
+    }
+
+    /**
+     * On a random GPT, channel scores equal the sum of log-softmax values of the input's characters read off a separate
+     * plain forward of the one sequence "header + input" (double-precision log-sum-exp here), are deterministic (a
+     * second call and a second identical model give the same bits), and the evaluation's NLL per token equals
+     * {@link SftObjective#evaluate} on the channel lines (the input's cross-entropy given the true header).
+     */
+    @Test
+    void onAGptTheChannelScoresMatchAnIndependentForwardAndAreDeterministic() {
+        Gpt model = new Gpt(new GptConfig(TOK.vocabSize(), 16, 1, 2, 16, 0f, false), 5);
+        List<String> headers = List.of("ab:", "y", "dxc:");
+        LabelWordClassifier c = new LabelWordClassifier(TOK, headers, LabelWordClassifier.Scoring.CHANNEL);
+        List<String> inputs = List.of("cxd", "abcdxy", "c");
+        int[] truth = {1, 2, 0};
+        double[][] s = c.scores(LabelWordClassifier.of(model), inputs);
+        int v = TOK.vocabSize();
+        for (int e = 0; e < inputs.size(); e++) {
+            for (int k = 0; k < headers.size(); k++) {
+                int[] seq = TOK.encode(headers.get(k) + inputs.get(e));
+                float[] logits;
+                try (NoGrad ignored = NoGrad.open()) {
+                    logits = model.forward(seq, 1, seq.length).value().toArray();
+                }
+                double want = 0;
+                for (int i = headers.get(k).length(); i < seq.length; i++) {
+                    double max = Double.NEGATIVE_INFINITY;
+                    for (int j = 0; j < v; j++) max = Math.max(max, logits[(i - 1) * v + j]);
+                    double z = 0;
+                    for (int j = 0; j < v; j++) z += Math.exp(logits[(i - 1) * v + j] - max);
+                    want += logits[(i - 1) * v + seq[i]] - max - Math.log(z);
+                }
+                assertEquals(want, s[e][k], 1e-4, "input " + e + ", header " + k);
+            }
+        }
+        assertArrayEquals(s, c.scores(LabelWordClassifier.of(model), inputs), "a second call");
+        Gpt twin = new Gpt(new GptConfig(TOK.vocabSize(), 16, 1, 2, 16, 0f, false), 5);
+        assertArrayEquals(s, c.scores(LabelWordClassifier.of(twin), inputs), "an identical model");
+        LabelWordClassifier.Lines l = c.lines(inputs, truth);
+        assertArrayEquals(TOK.encode("ycxd"), l.lines()[0]);
+        assertArrayEquals(new int[] {1, 4, 3}, l.promptLengths());
+        assertEquals(SftObjective.evaluate(model, l.lines(), l.promptLengths()), c.evaluate(LabelWordClassifier.of(model), inputs, truth).labelLoss(), 1e-5);
+    }
 }

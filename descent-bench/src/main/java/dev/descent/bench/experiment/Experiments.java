@@ -160,14 +160,18 @@ public final class Experiments {
                         .add(count("steps", 100, "optimizer steps per run (a zeroth-order step is 2 forward passes)"))
                         .add(count("batch", 16, "training examples per step"))
                         .add(count("seeds", 3, "seeds 1..K (adapter init, batch order, directions)"))
+                        .add(count("speakers", 4, "speakers (classes): the most frequent of the held-out plays, at least 2"))
                         .add(positive("alpha", 16, "LoRA alpha"))
                         .add(positive("eps", 1e-2, "zeroth-order perturbation radius ε"))
                         .add(positive("lr_mezo", 3e-3, "learning rate of (i) MeZO (best of 3e-4, 3e-3, 1e-2 at r = 8)"))
                         .add(positive("lr_atom", 1e-2, "learning rate of (ii) one atom, α/r (best of 3e-4, 3e-3, 1e-2 at r = 8)"))
                         .add(positive("lr_ar1", 3e-4, "learning rate of (iii) AR1-ZO (best of 3e-4, 3e-3, 1e-2 at r = 8)"))
+                        .add(text("scoring", "channel", "channel (log p(speech | \"NAME:\\n\"), 48 speech chars; Min et al. 2022) or direct (log p(\" NAME\" | speech + \"\\nSpoken by:\"), 38 speech chars)"))
                         .add(positive("lr_adamw", 3e-3, "learning rate of first-order AdamW")),
                 (o, out) -> {
                     for (String k : List.of("alpha", "eps", "lr_mezo", "lr_atom", "lr_ar1", "lr_adamw")) requirePositive(o, k);
+                    if ((Integer) o.get("speakers") < 2) throw new IllegalArgumentException("speakers: " + o.get("speakers") + " must be at least 2");
+                    var scoring = dev.descent.tasks.LabelWordClassifier.Scoring.parse((String) o.get("scoring"));
                     double[] r = doubles((String) o.get("ranks"));
                     int[] ranks = new int[r.length];
                     for (int i = 0; i < r.length; i++) {
@@ -194,7 +198,7 @@ public final class Experiments {
                     }
                     return markdown(p -> dev.descent.bench.zo.SpeakerRankBench.run(Path.of((String) o.get("out")), (Integer) o.get("pre_iters"), ranks,
                             methods, lrs, (Integer) o.get("steps"), (Integer) o.get("batch"), (Integer) o.get("seeds"), (Double) o.get("alpha"),
-                            (Double) o.get("eps"), p), out);
+                            (Double) o.get("eps"), (Integer) o.get("speakers"), scoring, p), out);
                 }));
         add(new Simple("caqzo-nf4-speaker", "CAQ-ZO claim: on NF4 base weights, compander-aligned one-grid-step queries against off-grid queries "
                 + "of weight-space radius μ at equal steps, on the speaker-identification task: measured endpoint-rounding residual per query, "
@@ -206,16 +210,18 @@ public final class Experiments {
                         .add(count("seeds", 3, "seeds 1..K (directions, batch order)"))
                         .add(positive("caq_lr", 10, "CAQ-ZO learning rate η, in grid steps (best of 0.1, 1, 3, 10 in 40 steps)"))
                         .add(text("mus", "0.001,0.01,0.03", "off-grid radii μ in weight units, comma-separated"))
+                        .add(text("scoring", "channel", "channel (log p(speech | \"NAME:\\n\"), 48 speech chars; Min et al. 2022) or direct (log p(\" NAME\" | speech + \"\\nSpoken by:\"), 38 speech chars)"))
                         .add(text("offgrid_lrs", "1e-4,1e-3,3e-3", "off-grid learning rates, one per μ (lr/μ = 0.1, the best at μ = 0.01 in 40 steps)")),
                 (o, out) -> {
                     requirePositive(o, "caq_lr");
+                    var scoring = dev.descent.tasks.LabelWordClassifier.Scoring.parse((String) o.get("scoring"));
                     double[] mus = doubles((String) o.get("mus"));
                     double[] lrs = doubles((String) o.get("offgrid_lrs"));
                     for (double v : mus) if (!(v > 0)) throw new IllegalArgumentException("mus: " + v + " must be > 0");
                     for (double v : lrs) if (!(v >= 0)) throw new IllegalArgumentException("offgrid_lrs: " + v + " must be >= 0");
                     if (mus.length != lrs.length) throw new IllegalArgumentException("mus has " + mus.length + " values, offgrid_lrs " + lrs.length + "; give one lr per μ");
                     return markdown(p -> dev.descent.bench.zo.CaqSpeakerBench.run(Path.of((String) o.get("out")), (Integer) o.get("pre_iters"),
-                            (Integer) o.get("steps"), (Integer) o.get("batch"), (Integer) o.get("seeds"), (Double) o.get("caq_lr"), mus, lrs, p), out);
+                            (Integer) o.get("steps"), (Integer) o.get("batch"), (Integer) o.get("seeds"), (Double) o.get("caq_lr"), mus, lrs, scoring, p), out);
                 }));
         add(new Simple("lora-variants", "LoRA-Pro, LoRA-SB, IncreLoRA, TeRA and HUT against LoRA at equal trainable elements (TeRA: its own, far smaller count) and steps on the unseen-plays "
                 + "adaptation of bench/lora-finetune.sh (recipe GPT pre-trained on [0, 0.9), AdamW fine-tuning on [0.9, 1)); val and slice loss "

@@ -23,22 +23,25 @@ import java.util.List;
  * <p>Measured per run: the endpoint-rounding residual ‖(Q(w₊) − Q(w₋)) − (w₊ − w₋)‖₂ of every query (mean over
  * the steps), the same divided by the intended chord's norm (2μ√n for the off-grid query, whose w± = w ± μu
  * with u ∈ {±1}ⁿ), the fraction of queries whose two losses were equal (a collapsed query: no signal), and the
- * final test accuracy and label NLL. Mean ± sample sd over the seeds 1…{@code seeds} (Rademacher directions and
+ * final test accuracy and NLL per token of the scored part (the label for direct scoring, the speech given the
+ * true header for channel scoring: "label NLL" / "speech NLL"). Mean ± sample sd over the seeds 1…{@code seeds} (Rademacher directions and
  * batch order).
  */
 public final class CaqSpeakerBench {
     private CaqSpeakerBench() {}
 
     /** Runs the comparison and prints (and returns) the Markdown table. */
-    public static String run(Path out, int preIters, int steps, int batch, int seeds, double caqLr, double[] mus, double[] offGridLrs, PrintStream p) {
+    public static String run(Path out, int preIters, int steps, int batch, int seeds, double caqLr, double[] mus, double[] offGridLrs,
+                             LabelWordClassifier.Scoring scoring, PrintStream p) {
         if (mus.length != offGridLrs.length) throw new IllegalArgumentException("mus and offgrid_lrs must have the same length");
-        SpeakerFineTuning s = SpeakerFineTuning.prepare(out, preIters, p);
+        SpeakerFineTuning s = SpeakerFineTuning.prepare(out, preIters, SpeakerFineTuning.SPEAKERS, scoring, p);
+        String nllOf = scoring == LabelWordClassifier.Scoring.DIRECT ? "label NLL" : "speech NLL";
         Gpt probe = s.base(0);
         LabelWordClassifier.Evaluation full = s.evaluate(probe);
         int n = s.quantize(probe).size();
         LabelWordClassifier.Evaluation before = s.evaluate(probe);
-        p.printf("float32 base: accuracy %.4f, label NLL %.4f; NF4 base (%,d 4-bit weights): accuracy %.4f, label NLL %.4f%n", full.accuracy(),
-                full.labelLoss(), n, before.accuracy(), before.labelLoss());
+        p.printf("float32 base: accuracy %.4f, %s %.4f; NF4 base (%,d 4-bit weights): accuracy %.4f, %s %.4f%n", full.accuracy(), nllOf,
+                full.labelLoss(), n, before.accuracy(), nllOf, before.labelLoss());
         List<String> names = new ArrayList<>();
         names.add(String.format("CAQ-ZO (η = %s grid steps)", caqLr));
         for (int i = 0; i < mus.length; i++) names.add(String.format("off-grid μ = %s (lr %s)", mus[i], offGridLrs[i]));
@@ -83,16 +86,16 @@ public final class CaqSpeakerBench {
                 collapsed[row][seed - 1] = (double) flat / steps;
                 acc[row][seed - 1] = e.accuracy();
                 nll[row][seed - 1] = e.labelLoss();
-                p.printf("%s seed %d: residual %.4g (relative %.4g), collapsed %.3f, accuracy %.4f, label NLL %.4f (%.1f s)%n", names.get(row), seed,
-                        residual[row][seed - 1], relative[row][seed - 1], collapsed[row][seed - 1], e.accuracy(), e.labelLoss(),
+                p.printf("%s seed %d: residual %.4g (relative %.4g), collapsed %.3f, accuracy %.4f, %s %.4f (%.1f s)%n", names.get(row), seed,
+                        residual[row][seed - 1], relative[row][seed - 1], collapsed[row][seed - 1], e.accuracy(), nllOf, e.labelLoss(),
                         (System.nanoTime() - t0) * 1e-9);
             }
         }
         StringBuilder md = new StringBuilder();
-        md.append(String.format("NF4 base (%,d 4-bit weights): accuracy %.4f, label NLL %.4f (float32 base: %.4f, %.4f); %d steps (%d forward "
-                + "passes), batch %d, %d seeds%n%n", n, before.accuracy(), before.labelLoss(), full.accuracy(), full.labelLoss(), steps, 2 * steps,
+        md.append(String.format("NF4 base (%,d 4-bit weights): accuracy %.4f, %s %.4f (float32 base: %.4f, %.4f); %d steps (%d forward "
+                + "passes), batch %d, %d seeds%n%n", n, before.accuracy(), nllOf, before.labelLoss(), full.accuracy(), full.labelLoss(), steps, 2 * steps,
                 batch, seeds));
-        md.append("| method | endpoint residual per query | residual / intended chord | collapsed queries | test accuracy | test label NLL |\n");
+        md.append("| method | endpoint residual per query | residual / intended chord | collapsed queries | test accuracy | test " + nllOf + " |\n");
         md.append("|---|---|---|---|---|---|\n");
         for (int row = 0; row < rows; row++) {
             md.append(String.format("| %s | %s | %s | %s | %s | %s |%n", names.get(row), SpeakerFineTuning.meanSd(residual[row]),

@@ -45,18 +45,21 @@ import java.util.Map;
  *   <li><b>Base.</b> The GPT (2 layers × 64, 2 heads, block 64, no biases) pre-trained with nanoGPT's AdamW
  *       recipe on [0, 0.9) of Tiny Shakespeare's training split ({@link #PRETRAIN}), once, in
  *       {@code out/pretrain} (reused when present).</li>
- *   <li><b>Task.</b> k = 4 speakers of the held-out plays, a third of each speaker's speeches for test;
- *       speeches cut to 64 − 11 − (longest label) = 38 characters so that every prompt-and-label sequence fits the
- *       context of 64 (task seed 0, the same for every run).</li>
- *   <li><b>Objective.</b> {@link SftObjective} on "prompt + true label" lines: the mean cross-entropy of the
- *       label tokens of a batch of {@code batch} training examples drawn with replacement, stream (seed, data/train).</li>
+ *   <li><b>Task.</b> k speakers of the held-out plays (4 by default; k = 2: DUKE VINCENTIO and PETRUCHIO), a third of each speaker's speeches for test (task seed 0,
+ *       the same for every run), scored {@link LabelWordClassifier.Scoring direct or channel}. Direct: prompt =
+ *       speech + "\nSpoken by:", label " NAME", speeches cut to 64 − 11 − (longest label, 15) = 38 characters so that
+ *       every prompt-and-label sequence fits the context of 64. Channel: header "NAME:\n" then the speech, cut to
+ *       64 − (longest header, 16) = 48 characters.</li>
+ *   <li><b>Objective.</b> {@link SftObjective} on the classifier's lines (direct: "prompt + true label", the label
+ *       tokens scored; channel: "true header + speech", the speech tokens scored): the mean cross-entropy of the
+ *       scored tokens of a batch of {@code batch} training examples drawn with replacement, stream (seed, data/train).</li>
  *   <li><b>Adapters.</b> LoRA on {@code c_attn}, {@code c_proj}, {@code c_fc} with rank r and α (PEFT's init:
  *       A Kaiming-uniform from the seed, B = 0; the base frozen).</li>
  * </ol>
  * Every run uses one kernel thread ({@link #prepare} sets the pool to one thread).
  */
 public final class SpeakerFineTuning {
-    /** Speakers (classes). */
+    /** Speakers (classes) by default. */
     public static final int SPEAKERS = 4;
     /** Context length of the base. */
     public static final int BLOCK = 64;
@@ -78,27 +81,35 @@ public final class SpeakerFineTuning {
     private final GptConfig config;
     private final Path source;
 
-    private SpeakerFineTuning(Path pretrained) throws IOException {
+    private SpeakerFineTuning(Path pretrained, int speakers, LabelWordClassifier.Scoring scoring) throws IOException {
         String corpus;
         try (InputStream in = TextDataset.class.getResourceAsStream("tinyshakespeare.txt")) {
             corpus = new String(in.readAllBytes(), StandardCharsets.US_ASCII);
         }
         CharTokenizer tok = TextDataset.shakespeare().tokenizer();
         int from = SpeakerIdentification.heldOutStart(corpus.length());
-        int longest = SpeakerIdentification.build(corpus, from, SPEAKERS, 1.0 / 3, 1, 0).longestLabel();
-        this.task = SpeakerIdentification.build(corpus, from, SPEAKERS, 1.0 / 3, BLOCK - SpeakerIdentification.TEMPLATE_SUFFIX.length() - longest, 0);
-        this.classifier = new LabelWordClassifier(tok, task.labels());
-        this.lines = classifier.lines(task.train().stream().map(SpeakerIdentification.Example::prompt).toList(),
-                task.train().stream().mapToInt(SpeakerIdentification.Example::label).toArray());
-        this.testPrompts = task.test().stream().map(SpeakerIdentification.Example::prompt).toList();
+        SpeakerIdentification probe = SpeakerIdentification.build(corpus, from, speakers, 1.0 / 3, 1, 0);
+        boolean direct = scoring == LabelWordClassifier.Scoring.DIRECT;
+        int speechChars = direct ? BLOCK - SpeakerIdentification.TEMPLATE_SUFFIX.length() - probe.longestLabel() : BLOCK - probe.longestHeader();
+        this.task = SpeakerIdentification.build(corpus, from, speakers, 1.0 / 3, speechChars, 0);
+        this.classifier = new LabelWordClassifier(tok, direct ? task.labels() : task.headers(), scoring);
+        this.lines = classifier.lines(inputs(task.train(), direct), task.train().stream().mapToInt(SpeakerIdentification.Example::label).toArray());
+        this.testPrompts = inputs(task.test(), direct);
         this.testTruth = task.test().stream().mapToInt(SpeakerIdentification.Example::label).toArray();
         this.source = pretrained;
         this.base = BaseWeights.read(pretrained);
         this.config = new GptConfig(tok.vocabSize(), BLOCK, 2, 2, 64, 0f, false);
     }
 
-    /** The set-up over the base pre-trained {@code preIters} steps in {@code out/pretrain} (trained now if missing). */
-    public static SpeakerFineTuning prepare(Path out, int preIters, PrintStream p) {
+    private static List<String> inputs(List<SpeakerIdentification.Example> examples, boolean direct) {
+        return examples.stream().map(e -> direct ? e.prompt() : e.speech()).toList();
+    }
+
+    /**
+     * The set-up with {@code speakers} classes and {@code scoring} over the base pre-trained {@code preIters} steps in {@code out/pretrain} (trained
+     * now if missing).
+     */
+    public static SpeakerFineTuning prepare(Path out, int preIters, int speakers, LabelWordClassifier.Scoring scoring, PrintStream p) {
         Parallel.setThreads(1);
         try {
             Path pre = out.resolve("pretrain");
@@ -108,13 +119,16 @@ public final class SpeakerFineTuning {
                 p.println("pre-training " + preIters + " steps into " + pre);
                 new Trainer(TrainConfig.defaults().with(o).validate(), TrainListener.NONE).run(null, true);
             }
-            return new SpeakerFineTuning(pre);
+            return new SpeakerFineTuning(pre, speakers, scoring);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
     public SpeakerIdentification task() { return task; }
+
+    /** How the classes are scored. */
+    public LabelWordClassifier.Scoring scoring() { return classifier.scoring(); }
 
     /** A fresh copy of the pre-trained base (no adapters). */
     public Gpt base(long seed) {
@@ -138,12 +152,12 @@ public final class SpeakerFineTuning {
         return new QuantizedWeights(tensors);
     }
 
-    /** The label cross-entropy objective on the training examples, batches of {@code batch} from {@code seed}. */
+    /** The cross-entropy objective (of the label, or of the speech given the true header) on the training examples, batches of {@code batch} from {@code seed}. */
     public SftObjective objective(Gpt model, int batch, long seed) {
         return new SftObjective(model, lines.lines(), lines.promptLengths(), batch, seed);
     }
 
-    /** Test accuracy and label NLL per token. */
+    /** Test accuracy and NLL per token of the scored part (label, or speech given the true header). */
     public LabelWordClassifier.Evaluation evaluate(Gpt model) {
         return classifier.evaluate(LabelWordClassifier.of(model), testPrompts, testTruth);
     }

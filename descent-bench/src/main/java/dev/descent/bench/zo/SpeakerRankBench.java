@@ -15,7 +15,8 @@ import java.util.Map;
  * s = γ/r = α), optionally beside first-order AdamW — on the speaker-identification task
  * ({@link SpeakerFineTuning}). Every zeroth-order run takes {@code steps} two-point steps (2·steps forward
  * passes, the same batches for every method of a seed), with one learning rate per method for every rank
- * and ε = {@code eps}; the test accuracy and the true label's NLL per token are reported as mean ± sample
+ * and ε = {@code eps}; the test accuracy and the NLL per token of the scored part (the true label for direct
+ * scoring, the speech given the true header for channel scoring) are reported as mean ± sample
  * sd over the seeds 1…{@code seeds} (seed: adapter initialisation, batch order, directions).
  */
 public final class SpeakerRankBench {
@@ -23,11 +24,14 @@ public final class SpeakerRankBench {
 
     /** Runs the sweep and prints (and returns) the Markdown tables. */
     public static String run(Path out, int preIters, int[] ranks, List<SpeakerFineTuning.Method> methods, Map<SpeakerFineTuning.Method, Double> lrs,
-                             int steps, int batch, int seeds, double alpha, double eps, PrintStream p) {
-        SpeakerFineTuning s = SpeakerFineTuning.prepare(out, preIters, p);
+                             int steps, int batch, int seeds, double alpha, double eps, int speakers, LabelWordClassifier.Scoring scoring,
+                             PrintStream p) {
+        SpeakerFineTuning s = SpeakerFineTuning.prepare(out, preIters, speakers, scoring, p);
+        // what the NLL is of: the true label (direct) or the speech given the true header (channel)
+        String nllOf = scoring == LabelWordClassifier.Scoring.DIRECT ? "label NLL" : "speech NLL";
         LabelWordClassifier.Evaluation before = s.evaluate(s.base(0));
-        p.printf("task: %s, %d train / %d test speeches; pre-trained base: accuracy %.4f, label NLL %.4f%n", s.task().speakers(),
-                s.task().train().size(), s.task().test().size(), before.accuracy(), before.labelLoss());
+        p.printf("task: %s, %d train / %d test speeches; pre-trained base: accuracy %.4f, %s %.4f%n", s.task().speakers(),
+                s.task().train().size(), s.task().test().size(), before.accuracy(), nllOf, before.labelLoss());
         double[][][] acc = new double[ranks.length][methods.size()][seeds];
         double[][][] nll = new double[ranks.length][methods.size()][seeds];
         for (int ri = 0; ri < ranks.length; ri++) {
@@ -41,18 +45,19 @@ public final class SpeakerRankBench {
                     LabelWordClassifier.Evaluation e = s.evaluate(model);
                     acc[ri][m][seed - 1] = e.accuracy();
                     nll[ri][m][seed - 1] = e.labelLoss();
-                    p.printf("r %d %s seed %d: accuracy %.4f, label NLL %.4f (last batch loss %.4f; %.1f s)%n", ranks[ri], methods.get(m).label, seed,
-                            e.accuracy(), e.labelLoss(), last, (System.nanoTime() - t0) * 1e-9);
+                    p.printf("r %d %s seed %d: accuracy %.4f, %s %.4f (last batch loss %.4f; %.1f s)%n", ranks[ri], methods.get(m).label, seed,
+                            e.accuracy(), nllOf, e.labelLoss(), last, (System.nanoTime() - t0) * 1e-9);
                 }
             }
         }
         StringBuilder md = new StringBuilder();
-        md.append(String.format("Speaker identification (%d speakers, chance %.2f): pre-trained accuracy %.4f, label NLL %.4f; %d steps "
+        md.append(String.format("Speaker identification (%d speakers, chance %.2f, %s scoring): pre-trained accuracy %.4f, %s %.4f; %d steps "
                 + "(%d forward passes per zeroth-order run), batch %d, α = %s, ε = %s, lr %s, %d seeds%n%n",
-                s.task().speakers().size(), 1.0 / s.task().speakers().size(), before.accuracy(), before.labelLoss(), steps, 2 * steps, batch, alpha,
+                s.task().speakers().size(), 1.0 / s.task().speakers().size(), s.scoring().name().toLowerCase(java.util.Locale.ROOT),
+                before.accuracy(), nllOf, before.labelLoss(), steps, 2 * steps, batch, alpha,
                 eps, lrs, seeds));
         for (int table = 0; table < 2; table++) {
-            md.append(table == 0 ? "Test accuracy (mean ± sd)\n\n" : "\nTest label NLL per token (mean ± sd)\n\n");
+            md.append(table == 0 ? "Test accuracy (mean ± sd)\n\n" : "\nTest " + nllOf + " per token (mean ± sd)\n\n");
             md.append("| r |");
             for (SpeakerFineTuning.Method m : methods) md.append(' ').append(m.label).append(" |");
             md.append("\n|---|");
