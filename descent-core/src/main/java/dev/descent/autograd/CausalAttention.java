@@ -45,9 +45,11 @@ final class CausalAttention {
         float scale = (float) (1.0 / Math.sqrt(d));
         float[] q = qkv.data();
         int qo = qkv.offset();
-        Tensor probs = Variable.zeros(new int[] {batch, heads, t, t}, qkvVar);
+        // Written in full: each pair's T x T block by the GEMM (β = 0) and the softmax with its zero
+        // fill above the diagonal, each head's columns of every row of y by the P V product (β = 0).
+        Tensor probs = Variable.unzeroed(new int[] {batch, heads, t, t}, qkvVar);
         float keep = 1f / (1f - dropout);
-        Tensor y = Variable.zeros(new int[] {batch, t, c}, qkvVar);
+        Tensor y = Variable.unzeroed(new int[] {batch, t, c}, qkvVar);
         int pairs = batch * heads;
         Parallel.forRange(pairs, 1, (from, to) -> {
             float[] u = dropout > 0 ? new float[t * t] : null;
