@@ -63,7 +63,7 @@ final class CausalAttention {
                 Gemm.gemm(false, true, t, t, d, scale, q, base, c3, q, base + c, c3, 0f, p, po, t);
                 for (int i = 0; i < t; i++) {
                     int row = po + i * t;
-                    Softmax.row(p, row, p, row, i + 1);
+                    Softmax.probabilities(p, row, p, row, i + 1);
                     java.util.Arrays.fill(p, row + i + 1, row + t, 0f);
                 }
                 if (dropout > 0) {

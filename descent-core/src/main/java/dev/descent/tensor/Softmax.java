@@ -1,6 +1,7 @@
 package dev.descent.tensor;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -22,6 +23,32 @@ public final class Softmax {
             java.util.Arrays.fill(out, oo, oo + n, 0f);
             return Float.NEGATIVE_INFINITY;
         }
+        float sum = normalize(x, xo, max, out, oo, n);
+        return max + (float) StrictMath.log(sum);
+    }
+
+    /**
+     * out = softmax(x) over one row, the same values as {@link #row} without its log-partition (whose
+     * logarithm is as costly as the rest of a short row): for the attention's probabilities.
+     */
+    public static void probabilities(float[] x, int xo, float[] out, int oo, int n) {
+        float max = Reductions.max(x, xo, n);
+        if (max == Float.NEGATIVE_INFINITY) {
+            java.util.Arrays.fill(out, oo, oo + n, 0f);
+            return;
+        }
+        normalize(x, xo, max, out, oo, n);
+    }
+
+    /**
+     * out = exp(x − max) · (1 / Σ exp(x − max)); returns the sum. The sum adds the vector lanes of
+     * the whole vectors, then the elements of the last partial vector one at a time in index order.
+     * Those last exponentials (and products) are computed as one masked vector: {@link VectorMath#exp}
+     * gives the same bits lane-wise as its scalar form, so only the cost changes (a row shorter than
+     * the vector length, or an attention row of i + 1 entries, used to spend most of its time in
+     * scalar exponentials).
+     */
+    private static float normalize(float[] x, int xo, float max, float[] out, int oo, int n) {
         FloatVector vmax = FloatVector.broadcast(S, max);
         FloatVector acc = FloatVector.zero(S);
         int i = 0;
@@ -31,13 +58,16 @@ public final class Softmax {
             acc = acc.add(e);
         }
         float sum = VectorMath.sumLanes(acc);
-        for (; i < n; i++) {
-            float e = VectorMath.exp(x[xo + i] - max);
-            out[oo + i] = e;
-            sum += e;
+        int whole = i;
+        VectorMask<Float> tail = S.indexInRange(whole, n);
+        if (whole < n) {
+            VectorMath.exp(FloatVector.fromArray(S, x, xo + whole, tail).sub(vmax)).intoArray(out, oo + whole, tail);
+            for (; i < n; i++) sum += out[oo + i];
         }
-        Elementwise.scale(1f / sum, out, oo, n);
-        return max + (float) StrictMath.log(sum);
+        FloatVector inv = FloatVector.broadcast(S, 1f / sum);
+        for (i = 0; i < whole; i += L) FloatVector.fromArray(S, out, oo + i).mul(inv).intoArray(out, oo + i);
+        if (whole < n) FloatVector.fromArray(S, out, oo + whole, tail).mul(inv).intoArray(out, oo + whole, tail);
+        return sum;
     }
 
     /** out = log_softmax(x) over one row. */
