@@ -21,8 +21,12 @@ import java.util.Map;
  * gradients of the same size reuse it within the same pass.
  *
  * <p>Buffers are kept in free lists keyed by their exact length (a transformer asks for a handful of
- * distinct sizes), and every buffer is zero-filled when handed out, as a new array is: the
- * arithmetic of an operation does not depend on where its memory came from. After the first step
+ * distinct sizes). {@link #zeros} and {@link #buffer} zero-fill a reused buffer, as a new array is,
+ * so the arithmetic of an operation does not depend on where its memory came from; gradients, which
+ * operations add into, must come from these. An operation that writes every element of its output
+ * before it reads any (a GEMM with β = 0, an element-wise map, a row-wise normalisation) takes it
+ * from {@link #unzeroed} or {@link #unzeroedBuffer} instead: the zeros would all be overwritten, so
+ * skipping the fill changes no result, and saves one pass over the output's memory. After the first step
  * the arena holds the activations of one forward pass plus the gradients alive at once during its
  * backward pass, and lends them out again each step. An arena serves one graph at a time on the
  * thread that builds it (the kernels' worker threads only write into buffers they are given).
@@ -39,13 +43,30 @@ public final class ActivationArena {
 
     /** A zero-filled array of exactly {@code length} floats, lent until the next {@link #reset()}. */
     public float[] buffer(int length) {
+        float[] b = unzeroedBuffer(length);
+        Arrays.fill(b, 0f);
+        return b;
+    }
+
+    /**
+     * A tensor of {@code shape} from this arena whose contents are left as they are: zeros when the
+     * buffer is new, otherwise whatever its previous user wrote. Only for an output that its
+     * operation overwrites in full before anything reads it.
+     */
+    public Tensor unzeroed(int... shape) {
+        return Tensor.of(unzeroedBuffer(Tensor.sizeOf(shape)), shape);
+    }
+
+    /**
+     * An array of exactly {@code length} floats, lent until the next {@link #reset()}, not zero-filled
+     * (see {@link #unzeroed}): the caller writes every element before reading any.
+     */
+    public float[] unzeroedBuffer(int length) {
         ArrayDeque<float[]> list = free.get(length);
         float[] b = list == null ? null : list.pollLast();
         if (b == null) {
             b = new float[length];
             bytes += 4L * length;
-        } else {
-            Arrays.fill(b, 0f);
         }
         lent.put(b, Boolean.TRUE);
         return b;

@@ -45,9 +45,11 @@ final class CausalAttention {
         float scale = (float) (1.0 / Math.sqrt(d));
         float[] q = qkv.data();
         int qo = qkv.offset();
-        Tensor probs = Variable.zeros(new int[] {batch, heads, t, t}, qkvVar);
+        // Written in full: each pair's T x T block by the GEMM (β = 0) and the softmax with its zero
+        // fill above the diagonal, each head's columns of every row of y by the P V product (β = 0).
+        Tensor probs = Variable.unzeroed(new int[] {batch, heads, t, t}, qkvVar);
         float keep = 1f / (1f - dropout);
-        Tensor y = Variable.zeros(new int[] {batch, t, c}, qkvVar);
+        Tensor y = Variable.unzeroed(new int[] {batch, t, c}, qkvVar);
         int pairs = batch * heads;
         Parallel.forRange(pairs, 1, (from, to) -> {
             float[] u = dropout > 0 ? new float[t * t] : null;
@@ -58,10 +60,10 @@ final class CausalAttention {
                 int base = qo + b * t * c3 + h * d;
                 int po = pair * t * t;
                 float[] p = probs.data();
-                Gemm.gemm(false, true, t, t, d, scale, q, base, c3, q, base + c, c3, 0f, p, po, t);
+                lowerRows(t, d, scale, q, base, c3, q, base + c, c3, p, po);
                 for (int i = 0; i < t; i++) {
                     int row = po + i * t;
-                    Softmax.row(p, row, p, row, i + 1);
+                    Softmax.probabilities(p, row, p, row, i + 1);
                     java.util.Arrays.fill(p, row + i + 1, row + t, 0f);
                 }
                 if (dropout > 0) {
@@ -89,7 +91,7 @@ final class CausalAttention {
                     int po = pair * t * t;
                     float[] p = probs.data();
                     // dP̃ = dY Vᵀ ; dV += P̃ᵀ dY
-                    Gemm.gemm(false, true, t, t, d, 1f, dy.data(), dyo, c, q, base + 2 * c, c3, 0f, dp, 0, t);
+                    lowerRows(t, d, 1f, dy.data(), dyo, c, q, base + 2 * c, c3, dp, 0);
                     if (dropout > 0) {
                         dropProbabilities(p, po, u, pd, t * t, rng, pair, dropout, keep);
                         Gemm.gemm(true, false, t, d, t, 1f, pd, 0, t, dy.data(), dyo, c, 1f, gq, gbase + 2 * c, c3);
@@ -107,6 +109,36 @@ final class CausalAttention {
                 }
             });
         }, qkvVar);
+    }
+
+    /** Rows of a {@link #lowerRows} block: a multiple of the GEMM's micro-tile (8 rows, 32 columns). */
+    static final int ROW_BLOCK = 32;
+
+    /** The GEMM's k block ({@code Gemm.KC}): a reduction this long or shorter is one sum in k order on every path. */
+    private static final int ONE_K_BLOCK = 256;
+
+    /**
+     * C = α A Bᵀ ({@code t x t}, row stride t, at {@code co}) for A and B {@code t x d} (row strides
+     * lda, ldb), computed only where a causal row reads it: rows are done in blocks of
+     * {@link #ROW_BLOCK}, block [i0, i1) against the first i1 rows of B. Row i of the scores and of
+     * dP̃ is read at columns 0..i only (the softmax and its backward take i + 1 entries, then zero
+     * the rest), so the other ~3/8 of the product (at T = 128) was computed for nothing. Each element
+     * that is computed is the same dot product over d as in the full product, in the same order, and
+     * is stored with the same α·sum (d ≤ 256 is one k block, and the GEMM's small-product loops and its
+     * micro-kernel both accumulate fma(a, b, s) from 0 in k order), so the values read are
+     * bit-identical. Columns past i1 of a block are left as they were. Heads wider than 256 (more than
+     * one k block, where a small block's loops would sum differently) take the full product.
+     */
+    static void lowerRows(int t, int d, float alpha, float[] a, int ao, int lda, float[] b, int bo, int ldb,
+                          float[] c, int co) {
+        if (d > ONE_K_BLOCK) {
+            Gemm.gemm(false, true, t, t, d, alpha, a, ao, lda, b, bo, ldb, 0f, c, co, t);
+            return;
+        }
+        for (int i0 = 0; i0 < t; i0 += ROW_BLOCK) {
+            int i1 = Math.min(t, i0 + ROW_BLOCK);
+            Gemm.gemm(false, true, i1 - i0, i1, d, alpha, a, ao + i0 * lda, lda, b, bo, ldb, 0f, c, co + i0 * t, t);
+        }
     }
 
     /**

@@ -27,7 +27,7 @@ final class CrossEntropy {
         }
         int n = z.dim(0);
         int classes = z.dim(1);
-        Tensor probs = Variable.zeros(new int[] {n, classes}, logits);
+        Tensor probs = Variable.unzeroed(new int[] {n, classes}, logits); // every row written by its softmax
         double[] rowLoss = new double[n];
         int counted = 0;
         for (int i = 0; i < n; i++) {

@@ -35,7 +35,7 @@ public final class F {
     private static Variable binary(Elementwise.Op op, Variable a, Variable b) {
         Tensor av = a.value();
         Tensor bv = b.value();
-        Tensor out = Variable.zeros(Broadcast.shape(av.shape(), bv.shape()), a, b);
+        Tensor out = Variable.unzeroed(Broadcast.shape(av.shape(), bv.shape()), a, b); // every element written
         Broadcast.apply(op, av, bv, out);
         return Variable.result(out, g -> {
             switch (op) {
@@ -67,7 +67,7 @@ public final class F {
 
     /** a · s for a constant scalar s. */
     public static Variable scale(Variable a, float s) {
-        Tensor out = Variable.zeros(a.shape(), a);
+        Tensor out = Variable.unzeroed(a.shape(), a); // an element-wise map writes every element
         Elementwise.applyScalarRight(Elementwise.Op.MUL, a.value().data(), a.value().offset(), s, out.data(), 0, out.size());
         return Variable.result(out, g -> Elementwise.axpy(s, g.data(), g.offset(), a.gradForUpdate().data(),
                 a.gradForUpdate().offset(), g.size()), a);
@@ -106,7 +106,7 @@ public final class F {
 
     public static Variable relu(Variable a) {
         Tensor av = a.value();
-        Tensor out = Variable.zeros(a.shape(), a);
+        Tensor out = Variable.unzeroed(a.shape(), a); // an element-wise map writes every element
         Elementwise.relu(av.data(), av.offset(), out.data(), 0, out.size());
         return Variable.result(out, g -> {
             Tensor ag = a.gradForUpdate();
@@ -118,7 +118,7 @@ public final class F {
 
     public static Variable tanh(Variable a) {
         Tensor av = a.value();
-        Tensor out = Variable.zeros(a.shape(), a);
+        Tensor out = Variable.unzeroed(a.shape(), a); // an element-wise map writes every element
         Elementwise.tanh(av.data(), av.offset(), out.data(), 0, out.size());
         return Variable.result(out, g -> {
             Tensor ag = a.gradForUpdate();
@@ -131,7 +131,7 @@ public final class F {
 
     public static Variable exp(Variable a) {
         Tensor av = a.value();
-        Tensor out = Variable.zeros(a.shape(), a);
+        Tensor out = Variable.unzeroed(a.shape(), a); // an element-wise map writes every element
         Elementwise.exp(av.data(), av.offset(), out.data(), 0, out.size());
         return Variable.result(out, g -> {
             Tensor ag = a.gradForUpdate();
@@ -141,7 +141,7 @@ public final class F {
 
     public static Variable log(Variable a) {
         Tensor av = a.value();
-        Tensor out = Variable.zeros(a.shape(), a);
+        Tensor out = Variable.unzeroed(a.shape(), a); // an element-wise map writes every element
         Elementwise.log(av.data(), av.offset(), out.data(), 0, out.size());
         return Variable.result(out, g -> {
             Tensor ag = a.gradForUpdate();
@@ -152,7 +152,7 @@ public final class F {
     /** Exact (erf) GELU, as {@code torch.nn.GELU()}. */
     public static Variable gelu(Variable a) {
         Tensor av = a.value();
-        Tensor out = Variable.zeros(a.shape(), a);
+        Tensor out = Variable.unzeroed(a.shape(), a); // an element-wise map writes every element
         Gelu.forward(av.data(), av.offset(), out.data(), 0, out.size());
         return Variable.result(out, g -> {
             Tensor ag = a.gradForUpdate();
@@ -169,7 +169,7 @@ public final class F {
         if (av.rank() != 2 || bv.rank() != 2 || av.dim(1) != bv.dim(0)) {
             throw new IllegalArgumentException("matmul of " + Arrays.toString(av.shape()) + " and " + Arrays.toString(bv.shape()));
         }
-        Tensor out = Variable.zeros(new int[] {av.dim(0), bv.dim(1)}, a, b);
+        Tensor out = Variable.unzeroed(new int[] {av.dim(0), bv.dim(1)}, a, b); // β = 0: overwritten, never read
         Gemm.matmul(av, false, bv, false, out, false);
         return Variable.result(out, g -> {
             if (a.requiresGrad()) Gemm.matmul(g, false, bv, true, a.gradForUpdate(), true);
@@ -192,7 +192,8 @@ public final class F {
         int rows = xv.size() / in;
         int[] outShape = xv.shape();
         outShape[outShape.length - 1] = outF;
-        Tensor y = Variable.zeros(outShape, x, weight, bias);
+        // written in full: by the bias rows, or by the GEMM with β = 0, which never reads it
+        Tensor y = Variable.unzeroed(outShape, x, weight, bias);
         float beta = 0f;
         if (bias != null) {
             Tensor bv = bias.value();
@@ -226,9 +227,10 @@ public final class F {
         Tensor xv = x.value();
         int n = xv.dim(-1);
         int rows = xv.size() / n;
-        Tensor y = Variable.zeros(xv.shape(), x, weight, bias);
-        float[] mean = Variable.buffer(rows, x);
-        float[] rstd = Variable.buffer(rows, x);
+        // the kernel writes every row of y and every mean and rstd
+        Tensor y = Variable.unzeroed(xv.shape(), x, weight, bias);
+        float[] mean = Variable.unzeroedBuffer(rows, x);
+        float[] rstd = Variable.unzeroedBuffer(rows, x);
         Tensor w = weight == null ? null : weight.value();
         Tensor b = bias == null ? null : bias.value();
         LayerNormKernel.forward(xv.data(), xv.offset(), w == null ? null : w.data(), w == null ? 0 : w.offset(),
@@ -250,7 +252,7 @@ public final class F {
         Tensor xv = x.value();
         int n = xv.dim(-1);
         int rows = xv.size() / n;
-        Tensor y = Variable.zeros(xv.shape(), x);
+        Tensor y = Variable.unzeroed(xv.shape(), x); // every row written
         for (int r = 0; r < rows; r++) Softmax.row(xv.data(), xv.offset() + r * n, y.data(), r * n, n);
         return Variable.result(y, g -> {
             Tensor xg = x.gradForUpdate();
@@ -267,7 +269,7 @@ public final class F {
         Tensor xv = x.value();
         int n = xv.dim(-1);
         int rows = xv.size() / n;
-        Tensor y = Variable.zeros(xv.shape(), x);
+        Tensor y = Variable.unzeroed(xv.shape(), x); // every row written
         for (int r = 0; r < rows; r++) Softmax.logRow(xv.data(), xv.offset() + r * n, y.data(), r * n, n);
         return Variable.result(y, g -> {
             Tensor xg = x.gradForUpdate();
@@ -295,7 +297,8 @@ public final class F {
         Tensor t = table.value();
         int rows = t.dim(0);
         int dim = t.dim(1);
-        Tensor out = arena == null ? Variable.zeros(new int[] {idx.length, dim}, table) : arena.zeros(idx.length, dim);
+        // every row is copied from the table
+        Tensor out = arena == null ? Variable.unzeroed(new int[] {idx.length, dim}, table) : arena.unzeroed(idx.length, dim);
         EmbeddingKernel.gather(t.data(), t.offset(), rows, dim, idx, out.data(), 0);
         int[] idxCopy = idx.clone();
         return Variable.result(out, g -> {
@@ -312,7 +315,7 @@ public final class F {
         if (p < 0 || p >= 1) throw new IllegalArgumentException("dropout probability must be in [0, 1), got " + p);
         if (p == 0) return x;
         Tensor xv = x.value();
-        Tensor y = Variable.zeros(xv.shape(), x);
+        Tensor y = Variable.unzeroed(xv.shape(), x); // every element written, kept or 0
         float keepScale = 1f / (1f - p);
         applyDropout(xv.data(), xv.offset(), y.data(), 0, y.size(), p, keepScale, rng, false);
         return Variable.result(y, g -> {

@@ -85,15 +85,19 @@ public class Variable {
         return null;
     }
 
-    /** A zero tensor of {@code shape} from the arena of the first of {@code vars} that has one, else a new one. */
-    static Tensor zeros(int[] shape, Variable... vars) {
+    /**
+     * A tensor of {@code shape} for an output that its operation overwrites in full before reading
+     * any of it: from the arena of the first of {@code vars} that has one, not zero-filled
+     * ({@link ActivationArena#unzeroed}), else a new one.
+     */
+    static Tensor unzeroed(int[] shape, Variable... vars) {
         ActivationArena a = arenaOf(vars);
-        return a == null ? Tensor.zeros(shape) : a.zeros(shape);
+        return a == null ? Tensor.zeros(shape) : a.unzeroed(shape);
     }
 
-    /** A zero array of {@code length} floats from the arena of {@code v}, else a new one. */
-    static float[] buffer(int length, Variable v) {
-        return v.arena == null ? new float[length] : v.arena.buffer(length);
+    /** {@link #unzeroed} for a saved array of {@code length} floats, from the arena of {@code v}. */
+    static float[] unzeroedBuffer(int length, Variable v) {
+        return v.arena == null ? new float[length] : v.arena.unzeroedBuffer(length);
     }
 
     /** This value, belonging to {@code arena} from now on (for the first value of a graph). */

@@ -6,7 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
+import dev.descent.tensor.Philox;
 import dev.descent.tensor.Tensor;
+import java.lang.reflect.Field;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ActivationArenaTest {
@@ -33,6 +38,86 @@ class ActivationArenaTest {
         assertEquals(0, arena.bytes());
         assertNotSame(e.data(), arena.zeros(6).data(), "after trim buffers are allocated anew");
         assertEquals(6 * 4, arena.bytes());
+    }
+
+    @Test
+    void unzeroedBuffersKeepWhatTheirLastUserWrote() {
+        ActivationArena arena = new ActivationArena();
+        Tensor a = arena.unzeroed(2, 3);
+        assertArrayEquals(new float[6], a.toArray(), "a new buffer is zero, as every new array");
+        a.fill(7f);
+        arena.reset();
+        Tensor b = arena.unzeroed(6);
+        assertSame(a.data(), b.data());
+        assertArrayEquals(new float[] {7, 7, 7, 7, 7, 7}, b.toArray(), "a reused buffer is not zero-filled");
+        assertEquals(6 * 4, arena.bytes());
+        arena.reset();
+        assertArrayEquals(new float[6], arena.buffer(6), "buffer() still zero-fills");
+        assertEquals(6 * 4, arena.bytes());
+    }
+
+    /**
+     * Every operation that takes its output from {@link ActivationArena#unzeroed} writes all of it
+     * before reading any: with every free buffer of the arena filled with NaN before the pass, a
+     * graph through all of them (embedding, layer norm, linear with and without bias, attention with
+     * dropout, dropout, GELU, ReLU, tanh, exp, log, scale, the four binary operations, matmul,
+     * softmax, log-softmax, cross-entropy) gives the same loss and gradients, bit for bit, as
+     * without an arena.
+     */
+    @Test
+    void poisonedFreeBuffersChangeNoResult() throws ReflectiveOperationException {
+        float[][] reference = everyOperation(null);
+        ActivationArena arena = new ActivationArena();
+        everyOperation(arena); // fills the arena
+        for (int pass = 0; pass < 2; pass++) {
+            arena.reset();
+            fillFreeBuffers(arena, Float.NaN);
+            float[][] got = everyOperation(arena);
+            for (int i = 0; i < reference.length; i++) assertArrayEquals(reference[i], got[i], "entry " + i + ", pass " + pass);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void fillFreeBuffers(ActivationArena arena, float v) throws ReflectiveOperationException {
+        Field f = ActivationArena.class.getDeclaredField("free");
+        f.setAccessible(true);
+        for (ArrayDeque<float[]> list : ((Map<Integer, ArrayDeque<float[]>>) f.get(arena)).values()) {
+            for (float[] b : list) Arrays.fill(b, v);
+        }
+    }
+
+    private static float[][] everyOperation(ActivationArena arena) {
+        int batch = 2, t = 5, c = 8, vocab = 7;
+        Variable table = new Variable(values(1.3, vocab, c), true);
+        Variable wQkv = new Variable(values(0.7, 3 * c, c), true);
+        Variable bQkv = new Variable(values(2.1, 3 * c), true);
+        Variable wOut = new Variable(values(0.4, vocab, c), true);
+        Variable m = new Variable(values(1.9, vocab, vocab), true);
+        int[] idx = new int[batch * t];
+        int[] targets = new int[batch * t];
+        for (int i = 0; i < idx.length; i++) {
+            idx[i] = (3 * i + 1) % vocab;
+            targets[i] = i == 4 ? -1 : (5 * i + 2) % vocab;
+        }
+        Variable x = F.embedding(table, idx, arena);
+        Variable h = F.layerNorm(x, null, null, 1e-5f);
+        Variable qkv = F.reshape(F.linear(h, wQkv, bQkv), batch, t, 3 * c);
+        Variable att = F.reshape(F.causalSelfAttention(qkv, 2, 0.25f, Philox.stream(3, "attention")), batch * t, c);
+        Variable y = F.add(h, F.dropout(F.gelu(att), 0.3f, Philox.stream(4, "dropout")));
+        y = F.sub(F.relu(y), F.scale(F.tanh(y), 0.5f));
+        Variable logits = F.linear(y, wOut, null);
+        Variable p = F.softmax(F.matmul(logits, m));
+        Variable r = F.div(F.mul(F.log(F.add(p, F.exp(F.scale(p, -1f)))), logits), F.exp(F.scale(p, 0.1f)));
+        Variable loss = F.add(F.crossEntropy(F.add(r, F.logSoftmax(logits)), targets), F.mean(p));
+        loss.backward();
+        return new float[][] {{loss.item()}, table.grad().toArray(), wQkv.grad().toArray(), bQkv.grad().toArray(),
+                wOut.grad().toArray(), m.grad().toArray()};
+    }
+
+    private static Tensor values(double freq, int... shape) {
+        float[] v = new float[Tensor.sizeOf(shape)];
+        for (int i = 0; i < v.length; i++) v[i] = (float) (0.5 * Math.sin(freq * (i + 1)));
+        return Tensor.of(v, shape);
     }
 
     @Test

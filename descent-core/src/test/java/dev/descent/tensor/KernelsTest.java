@@ -191,6 +191,75 @@ class KernelsTest {
         assertEquals(0f, out[0]);
     }
 
+    /**
+     * The vector exponential gives the bits of the scalar one in every lane (what lets a row's last
+     * partial vector be one masked vector instead of scalar calls): 2²⁰ evenly spaced arguments over
+     * [−100, 100] (past both clamps), 2²⁰ of them in [−1, 1], and the special values.
+     */
+    @Test
+    void vectorExpGivesTheBitsOfScalarExp() {
+        var species = jdk.incubator.vector.FloatVector.SPECIES_PREFERRED;
+        int n = 1 << 21;
+        float[] x = new float[n + 8];
+        for (int i = 0; i < n / 2; i++) x[i] = -100f + 200f * i / (n / 2);
+        for (int i = n / 2; i < n; i++) x[i] = -1f + 2f * (i - n / 2) / (n / 2);
+        float[] special = {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 0f, -0f, 88f, 88.00001f,
+            -87.3365478515625f, -87.33655f, Float.MIN_VALUE};
+        System.arraycopy(special, 0, x, n - special.length, special.length);
+        float[] y = new float[n + 8];
+        for (int i = 0; i < n; i += species.length()) {
+            VectorMath.exp(jdk.incubator.vector.FloatVector.fromArray(species, x, i)).intoArray(y, i);
+        }
+        for (int i = 0; i < n; i++) {
+            assertEquals(Float.floatToRawIntBits(VectorMath.exp(x[i])), Float.floatToRawIntBits(y[i]), "exp(" + x[i] + ")");
+        }
+    }
+
+    /**
+     * The row softmax with its last partial vector computed as a masked vector gives the bits of the
+     * earlier form (whole vectors, then scalar exponentials added one at a time), written out here,
+     * for every length up to four vectors; {@link Softmax#probabilities} gives the same bits as
+     * {@link Softmax#row}.
+     */
+    @Test
+    void softmaxRowTailGivesTheBitsOfScalarExponentials() {
+        var species = jdk.incubator.vector.FloatVector.SPECIES_PREFERRED;
+        int lanes = species.length();
+        for (int n = 1; n <= 4 * lanes + 1; n++) {
+            float[] x = gauss(40 + n, n, 4f);
+            float max = Float.NEGATIVE_INFINITY;
+            for (float v : x) max = Math.max(max, v);
+            float[] expected = new float[n];
+            var acc = jdk.incubator.vector.FloatVector.zero(species);
+            int i = 0;
+            for (; i + lanes <= n; i += lanes) {
+                var e = VectorMath.exp(jdk.incubator.vector.FloatVector.fromArray(species, x, i).sub(max));
+                e.intoArray(expected, i);
+                acc = acc.add(e);
+            }
+            float sum = VectorMath.sumLanes(acc);
+            for (; i < n; i++) {
+                expected[i] = VectorMath.exp(x[i] - max);
+                sum += expected[i];
+            }
+            float inv = 1f / sum;
+            for (int j = 0; j < n; j++) expected[j] *= inv;
+            float[] p = new float[n];
+            float logZ = Softmax.row(x, 0, p, 0, n);
+            float[] q = x.clone();
+            Softmax.probabilities(q, 0, q, 0, n); // in place, as the attention calls it
+            assertEquals(max + (float) StrictMath.log(sum), logZ, "log-partition, n = " + n);
+            for (int j = 0; j < n; j++) {
+                assertEquals(Float.floatToRawIntBits(expected[j]), Float.floatToRawIntBits(p[j]), "row, n = " + n + ", at " + j);
+                assertEquals(Float.floatToRawIntBits(expected[j]), Float.floatToRawIntBits(q[j]), "probabilities, n = " + n + ", at " + j);
+            }
+        }
+        float[] masked = {Float.NEGATIVE_INFINITY, Float.NEGATIVE_INFINITY};
+        Softmax.probabilities(masked, 0, masked, 0, 2);
+        assertEquals(0f, masked[0]);
+        assertEquals(0f, masked[1]);
+    }
+
     @Test
     void softmaxBackwardRowsMatchReference() {
         int n = 23;
