@@ -266,11 +266,7 @@ public final class MergeExpertsBench {
     }
 
     static String meanSd(double[] x) {
-        double m = 0;
-        for (double v : x) m += v / x.length;
-        double v = 0;
-        for (double a : x) v += (a - m) * (a - m);
-        return String.format(Locale.ROOT, "%.3f ± %.3f", m, x.length > 1 ? Math.sqrt(v / (x.length - 1)) : 0);
+        return dev.descent.bench.report.Stats.meanSd(x, 3);
     }
 
     static double median(double[] x) {

@@ -26,4 +26,19 @@ public record Stats(int n, double mean, double std, double min, double max) {
         }
         return new Stats(n, mean, n > 1 ? Math.sqrt(ss / (n - 1)) : 0.0, min, max);
     }
+
+    /**
+     * "mean ± sd" of all the values (sample sd, divisor n − 1; 0 for one value) with {@code decimals}
+     * digits after the point: the seed summaries of the experiments' tables. Unlike {@link #of}, a
+     * non-finite value is not skipped: a diverged seed shows as NaN.
+     */
+    public static String meanSd(double[] values, int decimals) {
+        double mean = 0;
+        for (double v : values) mean += v;
+        mean /= values.length;
+        double ss = 0;
+        for (double v : values) ss += (v - mean) * (v - mean);
+        double sd = values.length > 1 ? Math.sqrt(ss / (values.length - 1)) : 0;
+        return String.format(java.util.Locale.ROOT, "%." + decimals + "f ± %." + decimals + "f", mean, sd);
+    }
 }

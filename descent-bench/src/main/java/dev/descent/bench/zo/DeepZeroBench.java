@@ -115,12 +115,6 @@ public final class DeepZeroBench {
     }
 
     static String meanSd(double[] x) {
-        double m = 0;
-        for (double v : x) m += v;
-        m /= x.length;
-        double v = 0;
-        for (double a : x) v += (a - m) * (a - m);
-        double sd = x.length > 1 ? Math.sqrt(v / (x.length - 1)) : 0;
-        return String.format(Locale.ROOT, "%.3f ± %.3f", m, sd);
+        return dev.descent.bench.report.Stats.meanSd(x, 3);
     }
 }

@@ -193,10 +193,6 @@ public final class QuzoGptBench {
     }
 
     private static String meanSd(double[] xs) {
-        double mean = Arrays.stream(xs).average().orElse(Double.NaN);
-        if (xs.length < 2) return String.format("%.4f", mean);
-        double ss = 0;
-        for (double x : xs) ss += (x - mean) * (x - mean);
-        return String.format("%.4f ± %.4f", mean, Math.sqrt(ss / (xs.length - 1)));
+        return dev.descent.bench.report.Stats.meanSd(xs, 4);
     }
 }

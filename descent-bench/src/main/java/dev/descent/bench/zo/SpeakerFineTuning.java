@@ -207,12 +207,6 @@ public final class SpeakerFineTuning {
 
     /** "mean ± sample sd" of {@code v} (4 significant digits). */
     public static String meanSd(double[] v) {
-        double m = 0;
-        for (double x : v) m += x;
-        m /= v.length;
-        double q = 0;
-        for (double x : v) q += (x - m) * (x - m);
-        double sd = v.length > 1 ? Math.sqrt(q / (v.length - 1)) : 0;
-        return String.format(java.util.Locale.ROOT, "%.4f ± %.4f", m, sd);
+        return dev.descent.bench.report.Stats.meanSd(v, 4);
     }
 }
