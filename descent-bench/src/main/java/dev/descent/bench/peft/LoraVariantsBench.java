@@ -65,13 +65,7 @@ public final class LoraVariantsBench {
             if (!METHODS.contains(m)) throw new IllegalArgumentException("method '" + m + "' is not one of " + METHODS);
         }
         try {
-            Path pre = out.resolve("pretrain");
-            if (!Files.isRegularFile(pre.resolve("checkpoint").resolve("checkpoint.json"))) {
-                List<String> o = new ArrayList<>(PRETRAIN);
-                o.addAll(List.of("max_iters=" + preIters, "lr_decay_iters=" + preIters, "eval_interval=" + preIters, "out_dir=" + pre));
-                p.println("pre-training " + preIters + " steps into " + pre);
-                new Trainer(TrainConfig.defaults().with(o).validate(), TrainListener.NONE).run(null, true);
-            }
+            Path pre = PretrainedBase.ensure(out.resolve("pretrain"), PRETRAIN, preIters, p);
             Losses before = finetune(out, pre, "before", 0, 1, lr, List.of());
             Map<String, List<Losses>> results = new LinkedHashMap<>();
             Map<String, Long> trainable = new LinkedHashMap<>();

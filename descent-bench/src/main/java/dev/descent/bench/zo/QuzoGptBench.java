@@ -87,13 +87,9 @@ public final class QuzoGptBench {
     /** Runs the comparison and prints (and returns) the Markdown table. */
     public static String run(Options o, PrintStream p) {
         try {
-            Path pre = o.pretrain();
-            if (!Files.isRegularFile(pre.resolve(Checkpoint.DIR).resolve("checkpoint.json"))) {
-                List<String> c = new ArrayList<>(PRETRAIN);
-                c.addAll(List.of("n_layer=" + o.nLayer(), "n_head=" + o.nHead(), "n_embd=" + o.nEmbd(), "max_iters=" + o.preIters(), "lr_decay_iters=" + o.preIters(), "eval_interval=" + o.preIters(), "out_dir=" + pre));
-                p.println("pre-training " + o.preIters() + " steps into " + pre);
-                new Trainer(TrainConfig.defaults().with(c).validate(), TrainListener.NONE).run(null, true);
-            }
+            List<String> recipe = new ArrayList<>(PRETRAIN);
+            recipe.addAll(List.of("n_layer=" + o.nLayer(), "n_head=" + o.nHead(), "n_embd=" + o.nEmbd()));
+            Path pre = dev.descent.bench.peft.PretrainedBase.ensure(o.pretrain(), recipe, o.preIters(), p);
             TrainConfig config = Trainer.configOf(pre);
             TextDataset data = TextDataset.shakespeare();
             int block = config.getInt("block_size");

@@ -112,13 +112,7 @@ public final class SpeakerFineTuning {
     public static SpeakerFineTuning prepare(Path out, int preIters, int speakers, LabelWordClassifier.Scoring scoring, PrintStream p) {
         Parallel.setThreads(1);
         try {
-            Path pre = out.resolve("pretrain");
-            if (!Files.isRegularFile(pre.resolve("checkpoint").resolve("checkpoint.json"))) {
-                List<String> o = new ArrayList<>(PRETRAIN);
-                o.addAll(List.of("max_iters=" + preIters, "lr_decay_iters=" + preIters, "eval_interval=" + preIters, "out_dir=" + pre));
-                p.println("pre-training " + preIters + " steps into " + pre);
-                new Trainer(TrainConfig.defaults().with(o).validate(), TrainListener.NONE).run(null, true);
-            }
+            Path pre = dev.descent.bench.peft.PretrainedBase.ensure(out.resolve("pretrain"), PRETRAIN, preIters, p);
             return new SpeakerFineTuning(pre, speakers, scoring);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
