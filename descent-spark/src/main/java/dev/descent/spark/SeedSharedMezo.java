@@ -43,9 +43,11 @@ import java.util.Map;
  * the restore into the update pass with the same per-element operations).
  *
  * <p><b>Cost.</b> The traffic of a step is O(W) scalars whatever the model size. The compute of a rank
- * is two forward passes on its shard (B/W sequences) plus 2W + 2 regenerations of a d-dimensional
- * direction (its own cycle 3, the others' replays W − 1, the updates W), against two forward passes on
- * B sequences and 3 regenerations for single-process MeZO.
+ * is two forward passes on its shard (B/W sequences) plus W + 3 + r regenerations of a d-dimensional
+ * direction for rank r (the replays of ranks before it r, its own cycle 3, and after the exchange one
+ * per rank, which serves both the replays of the ranks after it and the updates), against two forward
+ * passes on B sequences and 3 regenerations for single-process MeZO. The exchange waits for the last
+ * rank (W + 2 before it), so a step's critical path is 2W + 2 regenerations.
  *
  * <p>Choices: each rank makes one query per step ({@code q} must be 1); the reported loss is the mean
  * of ℓ₊ over the ranks (Mezo reports the mean ℓ₊ over its queries); a non-finite g_r on any rank skips
@@ -162,7 +164,8 @@ public final class SeedSharedMezo implements Optimizer {
      * θ ← θ + fl(μz_s) of ranks s = from … to − 1 in order (what {@link Perturbation#add} does in three
      * passes each: the same operations per element, so the same bits), then, when {@code eta} ≠ 0, the
      * updates θ ← θ − η (fl(g_s/W)·z_s + [s = 0] λθ) of all ranks s = 0 … W − 1 in order: Mezo's update
-     * passes for q = W. Each element is computed alone, so the split into chunks does not matter.
+     * passes for q = W. Each element is computed alone, so the split into chunks does not matter. With the
+     * update, each rank's direction is generated once per piece and serves its replay and its update.
      */
     private void replayAndUpdate(Direction[] z, int from, int to, float eta) {
         if (from >= to && eta == 0f) return;
@@ -173,12 +176,18 @@ public final class SeedSharedMezo implements Optimizer {
         float[] g = eta == 0f ? null : update;
         passes.forEachPiece(params, (slot, off, so, n, scratch) -> {
             float lambda = decayed[slot.index()] ? wd : 0f;
-            float[] piece = new float[Math.min(n, PIECE)];
+            // With the update, every rank's direction is needed twice at most (its replay, its update):
+            // each is generated once per piece and read from here by both.
+            float[][] pieces = new float[g == null ? 1 : w][Math.min(n, PIECE)];
             for (int k = 0; k < n; k += PIECE) {
                 int len = Math.min(PIECE, n - k);
                 int base = off + k;
+                if (g != null) {
+                    for (int s = 0; s < w; s++) z[s].fill(pieces[s], 0, len, so + k, scratch);
+                }
                 for (int s = from; s < to; s++) {
-                    z[s].fill(piece, 0, len, so + k, scratch);
+                    float[] piece = g != null ? pieces[s] : pieces[0];
+                    if (g == null) z[s].fill(piece, 0, len, so + k, scratch);
                     for (int i = 0; i < len; i++) {
                         float theta = values[base + i];
                         theta += m * piece[i];
@@ -189,7 +198,7 @@ public final class SeedSharedMezo implements Optimizer {
                 }
                 if (g == null) continue;
                 for (int s = 0; s < w; s++) {
-                    z[s].fill(piece, 0, len, so + k, scratch);
+                    float[] piece = pieces[s];
                     float gs = g[s];
                     float l = s == 0 ? lambda : 0f;
                     for (int i = 0; i < len; i++) {
