@@ -44,27 +44,10 @@ class Fp8SafetensorsTest {
         }
     }
 
-    static float[] floats(String key) {
-        String[] h = GOLDEN.get(key);
-        float[] out = new float[h.length];
-        for (int i = 0; i < h.length; i++) out[i] = Float.intBitsToFloat(Integer.parseUnsignedInt(h[i], 16));
-        return out;
-    }
+    static float[] floats(String key) { return GoldenHex.floats(GOLDEN.get(key)); }
 
-    static byte[] bytes(String key) {
-        String[] h = GOLDEN.get(key);
-        byte[] out = new byte[h.length];
-        for (int i = 0; i < h.length; i++) out[i] = (byte) Integer.parseInt(h[i], 16);
-        return out;
-    }
+    static byte[] bytes(String key) { return GoldenHex.bytes(GOLDEN.get(key)); }
 
-    static void assertSameFloats(float[] expected, float[] actual, String what) {
-        assertEquals(expected.length, actual.length, what + " length");
-        for (int i = 0; i < expected.length; i++) {
-            if (Float.isNaN(expected[i])) assertTrue(Float.isNaN(actual[i]), what + "[" + i + "] should be NaN");
-            else assertEquals(Float.floatToRawIntBits(expected[i]), Float.floatToRawIntBits(actual[i]), what + "[" + i + "]: " + expected[i] + " vs " + actual[i]);
-        }
-    }
 
     static WeightFormat format(Fp8 f) {
         return f == Fp8.E4M3 ? WeightFormat.FP8_E4M3 : WeightFormat.FP8_E5M2;
@@ -76,7 +59,7 @@ class Fp8SafetensorsTest {
             float[] values = floats("decode " + f.name());
             float[] ours = new float[256];
             for (int c = 0; c < 256; c++) ours[c] = f.decode(c);
-            assertSameFloats(values, ours, f + " decode");
+            GoldenHex.assertBitsEqual(values, ours, f + " decode");
             String[] cases = GOLDEN.get("encode " + f.name());
             assertTrue(cases.length > 1500, f + " cases");
             for (String c : cases) {
@@ -156,10 +139,10 @@ class Fp8SafetensorsTest {
             Tensor w = Tensor.of(floats("weight " + f.name()), 4, 64);
             QuantizedSafetensors.Fp8Blocks q = QuantizedSafetensors.encodeFp8(w, f);
             assertArrayEquals(bytes("codes " + f.name()), q.codes(), f + " codes");
-            assertSameFloats(floats("scales " + f.name()), q.scales(), f + " scales");
+            GoldenHex.assertBitsEqual(floats("scales " + f.name()), q.scales(), f + " scales");
             assertEquals(1f, q.scales()[0], f + ": block 0 holds ±max, so d = 1 and its ties are the grid's");
             assertEquals(0f, q.scales()[1], f + ": the zero block");
-            assertSameFloats(floats("decoded " + f.name()), QuantizedSafetensors.decodeFp8(q.codes(), q.scales(), f), f + " decoded");
+            GoldenHex.assertBitsEqual(floats("decoded " + f.name()), QuantizedSafetensors.decodeFp8(q.codes(), q.scales(), f), f + " decoded");
         }
     }
 
@@ -185,10 +168,10 @@ class Fp8SafetensorsTest {
             Map<String, TypedTensor> read = Safetensors.readTyped(file).tensors();
             assertArrayEquals(q.get(w).bytes(), read.get(w).bytes());
             float[] asFloat = Safetensors.read(file).tensors().get(w).data();
-            for (int i = 0; i < asFloat.length; i++) assertSameFloats(new float[] {f.decode(read.get(w).bytes()[i])}, new float[] {asFloat[i]}, "code " + i);
+            for (int i = 0; i < asFloat.length; i++) GoldenHex.assertBitsEqual(new float[] {f.decode(read.get(w).bytes()[i])}, new float[] {asFloat[i]}, "code " + i);
             Map<String, TypedTensor> back = QuantizedSafetensors.dequantize(read);
             assertEquals(in.keySet(), back.keySet());
-            assertSameFloats(floats("decoded " + f.name()), back.get(w).toFloat32().data(), f + " dequantized");
+            GoldenHex.assertBitsEqual(floats("decoded " + f.name()), back.get(w).toFloat32().data(), f + " dequantized");
             assertArrayEquals(in.get("h.0.ln_1.weight").bytes(), back.get("h.0.ln_1.weight").bytes());
         }
     }
@@ -201,7 +184,7 @@ class Fp8SafetensorsTest {
             Path file = dir.resolve("all-" + f + ".safetensors");
             DType dtype = f == Fp8.E4M3 ? DType.F8_E4M3 : DType.F8_E5M2;
             Safetensors.writeTyped(file, Map.of("codes", TypedTensor.of(dtype, new int[] {256}, all)), Map.of());
-            assertSameFloats(floats("decode " + f.name()), Safetensors.read(file).tensors().get("codes").data(), f + " read as float32");
+            GoldenHex.assertBitsEqual(floats("decode " + f.name()), Safetensors.read(file).tensors().get("codes").data(), f + " read as float32");
             assertArrayEquals(all, Safetensors.readTyped(file).tensors().get("codes").bytes());
         }
     }

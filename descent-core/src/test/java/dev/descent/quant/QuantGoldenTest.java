@@ -37,31 +37,10 @@ class QuantGoldenTest {
         }
     }
 
-    static float[] floats(String key) {
-        String[] h = GOLDEN.get(key);
-        float[] out = new float[h.length];
-        for (int i = 0; i < h.length; i++) out[i] = Float.intBitsToFloat(Integer.parseUnsignedInt(h[i], 16));
-        return out;
-    }
+    static float[] floats(String key) { return GoldenHex.floats(GOLDEN.get(key)); }
 
-    static byte[] bytes(String key) {
-        String[] h = GOLDEN.get(key);
-        byte[] out = new byte[h.length];
-        for (int i = 0; i < h.length; i++) out[i] = (byte) Integer.parseInt(h[i], 16);
-        return out;
-    }
+    static byte[] bytes(String key) { return GoldenHex.bytes(GOLDEN.get(key)); }
 
-    static void assertBitsEqual(float[] expected, float[] actual, String what) {
-        assertEquals(expected.length, actual.length, what + " length");
-        for (int i = 0; i < expected.length; i++) {
-            if (Float.isNaN(expected[i])) {
-                assertTrue(Float.isNaN(actual[i]), what + "[" + i + "] should be NaN");
-            } else {
-                assertEquals(Float.floatToRawIntBits(expected[i]), Float.floatToRawIntBits(actual[i]),
-                        what + "[" + i + "]: expected " + expected[i] + ", got " + actual[i]);
-            }
-        }
-    }
 
     @Test
     void fp8DecodesEveryCode() {
@@ -69,7 +48,7 @@ class QuantGoldenTest {
             float[] expected = floats("fp8_decode " + f.name());
             float[] actual = new float[256];
             for (int c = 0; c < 256; c++) actual[c] = f.decode(c);
-            assertBitsEqual(expected, actual, f + " decode");
+            GoldenHex.assertBitsEqual(expected, actual, f + " decode");
         }
         assertEquals(448f, Fp8.E4M3.max());
         assertEquals(57344f, Fp8.E5M2.max());
@@ -104,19 +83,19 @@ class QuantGoldenTest {
 
     @Test
     void dynamicMapIsBitsandbytesMap() {
-        assertBitsEqual(floats("dynamic_map"), DynamicMap.values(), "dynamic map");
+        GoldenHex.assertBitsEqual(floats("dynamic_map"), DynamicMap.values(), "dynamic map");
     }
 
     @Test
     void nf4MatchesIndependentQuantizationAndBitsandbytesPacking() {
         float[] input = floats("nf4_input");
         NormalFloat4.Weight w = NormalFloat4.quantize(Tensor.of(input, 4, 256), false);
-        assertBitsEqual(floats("nf4_absmax"), w.absmax(), "absmax");
+        GoldenHex.assertBitsEqual(floats("nf4_absmax"), w.absmax(), "absmax");
         assertArrayEquals(bytes("nf4_packed"), NormalFloat4.toBitsandbytes(w.tensor()), "bitsandbytes packing");
-        assertBitsEqual(floats("nf4_dequant"), w.tensor().toFloat32().data(), "dequantized");
+        GoldenHex.assertBitsEqual(floats("nf4_dequant"), w.tensor().toFloat32().data(), "dequantized");
         // and back from the serialized parts
         NormalFloat4.Weight back = NormalFloat4.fromBitsandbytes(bytes("nf4_packed"), floats("nf4_absmax"), null, new int[] {4, 256});
-        assertBitsEqual(floats("nf4_dequant"), back.tensor().toFloat32().data(), "dequantized from bitsandbytes parts");
+        GoldenHex.assertBitsEqual(floats("nf4_dequant"), back.tensor().toFloat32().data(), "dequantized from bitsandbytes parts");
     }
 
     @Test
@@ -124,7 +103,7 @@ class QuantGoldenTest {
         NestedAbsmax n = NestedAbsmax.compress(floats("dq_input"));
         assertEquals(Float.floatToRawIntBits(floats("dq_offset")[0]), Float.floatToRawIntBits(n.offset()), "offset");
         assertArrayEquals(bytes("dq_codes"), n.codes(), "codes");
-        assertBitsEqual(floats("dq_nested"), n.absmax(), "nested absmax");
-        assertBitsEqual(floats("dq_decoded"), n.decompress(), "decoded absmax");
+        GoldenHex.assertBitsEqual(floats("dq_nested"), n.absmax(), "nested absmax");
+        GoldenHex.assertBitsEqual(floats("dq_decoded"), n.decompress(), "decoded absmax");
     }
 }
