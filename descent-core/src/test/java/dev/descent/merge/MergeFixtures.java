@@ -36,6 +36,24 @@ final class MergeFixtures {
     }
 
     /**
+     * Asserts that every tensor of a golden case's {@code expected} object matches {@code got} to 2e-6
+     * relative (absolute below 1); returns the number of elements checked, so a test can check that
+     * none was skipped.
+     */
+    static int assertMatchesGolden(JsonNode expected, Map<String, float[]> got, String what) {
+        int checked = 0;
+        for (var e : expected.properties()) {
+            float[] g = got.get(e.getKey());
+            for (int j = 0; j < g.length; j++) {
+                double want = e.getValue().get(j).asDouble();
+                org.junit.jupiter.api.Assertions.assertEquals(want, g[j], 2e-6 * Math.max(1, Math.abs(want)), what + " tensor " + e.getKey() + " [" + j + "]");
+                checked++;
+            }
+        }
+        return checked;
+    }
+
+    /**
      * A golden file of {@code src/test/resources/golden/} with its input models written into {@code dir} as
      * {@code <name>.safetensors} (its {@code inputs} object: model → tensor → flat values; {@code shapes}:
      * tensor → shape).
