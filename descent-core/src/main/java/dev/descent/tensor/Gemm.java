@@ -47,13 +47,18 @@ package dev.descent.tensor;
  * </ul>
  *
  * <h2>Threads and determinism</h2>
- * Work is split over output tiles only, never over k. When C has at least two B micro-panels
- * (NR columns) per thread, the columns are split into two slices of whole micro-panels per thread,
- * which the threads claim as they become free ({@link Parallel#split}); each slice's thread packs
- * its own part of op(B) into its own buffer and runs the loops above on it (one fork-join per call, no sharing; A is
- * never packed, so nothing is done twice). Otherwise (narrow C) the B block is packed
- * once, split over the pool, and the MR-aligned rows of C (or, when C is also short, the B
- * micro-panels) are split. Either way each tile is computed by exactly the same sequence of
+ * Work is split over output tiles only, never over k. When C is taller than wide (m &gt; n) and
+ * has at least two MR-row tiles per thread, its rows are split into two slices of whole tiles per
+ * thread, which the threads claim as they become free ({@link Parallel#split}); each slice's thread
+ * packs all of op(B) (the smaller operand) into its own buffer and runs the loops above on its rows.
+ * Otherwise, when C has at least two B micro-panels (NR columns) per thread, the columns are split
+ * the same way and each slice packs its own part of op(B). Either split is one fork-join per call
+ * with no sharing. The row split is what the thin products of training need: the column split
+ * reads all of A once per slice, and with n = 192 (6 panels in 4 slices) it also left one thread
+ * a third of the work idle; on the middle-size GPT's linear layers (4096 x 192 x 768 and the like,
+ * two threads) the row split runs 1.4-1.6x faster (BENCHMARKS.md 8.6). Otherwise (narrow and
+ * short C) the B block is packed once, split over the pool, and the MR-aligned rows of C (or, when
+ * C is also short, the B micro-panels) are split. Either way each tile is computed by exactly the same sequence of
  * operations whichever thread runs it, so results are bit-identical across runs <em>and across
  * thread counts</em>. Called from inside another {@link Parallel} chunk, the splits run in order on
  * the calling thread. {@link #gemmBatched} splits across the batch when there are enough matrices,
@@ -199,6 +204,18 @@ public final class Gemm {
             scale(m, n, beta, c, cOff, ldc);
         } else if (!VECTOR || (long) m * n * k < SMALL) {
             small(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+        } else if (threads > 1 && m > n && ceilDiv(m, GemmKernels.MR) >= 2 * threads) {
+            // Taller than wide: split the rows of C (in whole MR tiles) instead. Each thread packs
+            // all of op(B), the smaller operand, and reads only its own rows of A, where a column
+            // split would stream the whole of the larger A once per slice. Same tiles, same k
+            // blocks: the bits of one thread. Two chunks per thread, claimed at run time, as below.
+            int mr = GemmKernels.MR;
+            int tiles = ceilDiv(m, mr);
+            Parallel.split(tiles, Math.min(tiles, 2 * threads), (chunk, t0, t1) -> {
+                int i0 = t0 * mr, i1 = Math.min(m, t1 * mr);
+                blocked(transA, transB, i1 - i0, n, k, alpha, a, aOff + (transA ? i0 : i0 * lda), lda,
+                        b, bOff, ldb, beta, c, cOff + i0 * ldc, ldc, 1);
+            });
         } else if (threads > 1 && ceilDiv(n, GemmKernels.NR) >= 2 * threads) {
             // Split the columns of C (in whole B micro-panels): each thread packs only its own part
             // of op(B) and runs the serial blocked loops on it, so there is one fork-join per call

@@ -159,11 +159,16 @@ class GemmTest {
         }
     }
 
-    /** Results must be bit-identical for 1 and 2 threads (work is split over output tiles only). */
+    /**
+     * Results must be bit-identical for 1, 2 and 3 threads (work is split over output tiles only):
+     * wide shapes take the column split, tall ones (m &gt; n, among them 1003 rows, not a multiple
+     * of the tile height, in 6 slices for 3 threads) the row split.
+     */
     @Test
     void threadCountDoesNotChangeBits() {
         SplittableRandom rnd = new SplittableRandom(5);
-        int[][] shapes = {{768, 384, 128}, {128, 384, 768}, {9, 700, 300}, {100, 33, 1000}, {513, 65, 257}, {9, 70, 300}};
+        int[][] shapes = {{768, 384, 128}, {128, 384, 768}, {9, 700, 300}, {100, 33, 1000}, {513, 65, 257}, {9, 70, 300},
+                {1003, 96, 200}, {40, 39, 600}};
         for (int[] s : shapes) {
             for (boolean tA : new boolean[] {false, true}) {
                 for (boolean tB : new boolean[] {false, true}) {
@@ -176,8 +181,11 @@ class GemmTest {
                     Parallel.setThreads(2);
                     float[] two = runGemm(tA, tB, m, n, k, 0.75f, a, b, 0.5f, c);
                     float[] twoAgain = runGemm(tA, tB, m, n, k, 0.75f, a, b, 0.5f, c);
+                    Parallel.setThreads(3);
+                    float[] three = runGemm(tA, tB, m, n, k, 0.75f, a, b, 0.5f, c);
                     assertArrayEquals(one, two, "threads 1 vs 2 for " + Arrays.toString(s) + " tA=" + tA + " tB=" + tB);
                     assertArrayEquals(two, twoAgain, "repeat with 2 threads");
+                    assertArrayEquals(one, three, "threads 1 vs 3 for " + Arrays.toString(s) + " tA=" + tA + " tB=" + tB);
                     if (tA && tB) check(tA, tB, m, n, k, 0.75f, a, b, 0.5f, c, two, Arrays.toString(s));
                 }
             }
