@@ -1,5 +1,6 @@
 package dev.descent.autograd;
 
+import dev.descent.tensor.Parallel;
 import dev.descent.tensor.Tensor;
 import java.util.ArrayDeque;
 import java.util.Arrays;
@@ -41,12 +42,19 @@ public final class ActivationArena {
         return Tensor.of(buffer(Tensor.sizeOf(shape)), shape);
     }
 
-    /** A zero-filled array of exactly {@code length} floats, lent until the next {@link #reset()}. */
+    /**
+     * A zero-filled array of exactly {@code length} floats, lent until the next {@link #reset()}.
+     * The fill is split over the kernel threads: every gradient of a step is filled here, and on one
+     * thread those fills were a single-core pass over most of the arena each step.
+     */
     public float[] buffer(int length) {
         float[] b = unzeroedBuffer(length);
-        Arrays.fill(b, 0f);
+        Parallel.forRange(length, FILL_GRAIN, (from, to) -> Arrays.fill(b, from, to, 0f));
         return b;
     }
+
+    /** Floats per chunk below which a fill stays on one thread. */
+    private static final int FILL_GRAIN = 1 << 16;
 
     /**
      * A tensor of {@code shape} from this arena whose contents are left as they are: zeros when the

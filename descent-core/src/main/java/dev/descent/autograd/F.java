@@ -177,6 +177,9 @@ public final class F {
         }, a, b);
     }
 
+    /** Floats per chunk below which a copy stays on one thread. */
+    private static final int COPY_GRAIN = 1 << 15;
+
     /**
      * {@code y = x Wᵀ + b} over the last dimension of x (as {@code torch.nn.functional.linear}):
      * x {@code [..., in]}, weight {@code [out, in]}, bias {@code [out]} or null.
@@ -197,7 +200,11 @@ public final class F {
         float beta = 0f;
         if (bias != null) {
             Tensor bv = bias.value();
-            for (int r = 0; r < rows; r++) System.arraycopy(bv.data(), bv.offset(), y.data(), r * outF, outF);
+            // split over the threads like the element-wise kernels: on one thread this copy was a
+            // single-core pass over the whole output (the c_fc output of a 192-wide GPT is 12 MiB)
+            Parallel.forRange(rows, Math.max(1, COPY_GRAIN / Math.max(1, outF)), (r0, r1) -> {
+                for (int r = r0; r < r1; r++) System.arraycopy(bv.data(), bv.offset(), y.data(), r * outF, outF);
+            });
             beta = 1f;
         }
         Gemm.gemm(false, true, rows, outF, in, 1f, xv.data(), xv.offset(), in, w.data(), w.offset(), in,
