@@ -211,9 +211,11 @@ public final class F {
                 beta, y.data(), 0, outF);
         return Variable.result(y, g -> {
             if (x.requiresGrad()) {
-                Tensor xg = x.gradForUpdate();
+                // the first gradient of x is written (β = 0) rather than added to a zero-filled buffer
+                boolean first = x.grad() == null;
+                Tensor xg = first ? x.gradToOverwrite() : x.gradForUpdate();
                 Gemm.gemm(false, false, rows, in, outF, 1f, g.data(), g.offset(), outF, w.data(), w.offset(), in,
-                        1f, xg.data(), xg.offset(), in);
+                        first ? 0f : 1f, xg.data(), xg.offset(), in);
             }
             if (weight.requiresGrad()) {
                 Tensor wg = weight.gradForUpdate();

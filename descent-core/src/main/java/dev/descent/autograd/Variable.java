@@ -124,6 +124,22 @@ public class Variable {
         return grad;
     }
 
+    /**
+     * The gradient tensor for an operation that will write every element of it, when no gradient
+     * has been added yet ({@link #grad()} is null): taken from the arena without its zero fill, so
+     * the caller must overwrite it in full (a GEMM with β = 0). Once a gradient exists, use
+     * {@link #gradForUpdate} and add into it. Writing the first contribution instead of adding it
+     * to zeros gives the same bits (x + 0 = x for every x but −0, and a GEMM's sum, started from
+     * +0, is −0 only when it underflows from below) and saves a fill and a read of the whole tensor.
+     *
+     * @throws IllegalStateException if a gradient already exists
+     */
+    public Tensor gradToOverwrite() {
+        if (grad != null) throw new IllegalStateException("gradient already started; add into gradForUpdate()");
+        grad = arena == null ? Tensor.zeros(value.shape()) : arena.unzeroed(value.shape());
+        return grad;
+    }
+
     /** The scalar value of a one-element variable. */
     public float item() {
         if (value.size() != 1) throw new IllegalStateException("item() of a tensor of shape " + Arrays.toString(value.shape()));
