@@ -75,7 +75,11 @@ final class CausalAttention {
             }
         });
         return Variable.result(y, dy -> {
-            Tensor g = qkvVar.gradForUpdate();
+            // Each pair's dQ, dK and dV blocks are written by exactly one GEMM each, so a gradient
+            // that does not exist yet is written (β = 0) instead of added to a zero fill.
+            boolean first = qkvVar.grad() == null;
+            float beta = first ? 0f : 1f;
+            Tensor g = first ? qkvVar.gradToOverwrite() : qkvVar.gradForUpdate();
             float[] gq = g.data();
             int go = g.offset();
             Parallel.forRange(pairs, 1, (from, to) -> {
@@ -94,18 +98,18 @@ final class CausalAttention {
                     lowerRows(t, d, 1f, dy.data(), dyo, c, q, base + 2 * c, c3, dp, 0);
                     if (dropout > 0) {
                         dropProbabilities(p, po, u, pd, t * t, rng, pair, dropout, keep);
-                        Gemm.gemm(true, false, t, d, t, 1f, pd, 0, t, dy.data(), dyo, c, 1f, gq, gbase + 2 * c, c3);
+                        Gemm.gemm(true, false, t, d, t, 1f, pd, 0, t, dy.data(), dyo, c, beta, gq, gbase + 2 * c, c3);
                         for (int i = 0; i < t * t; i++) dp[i] = u[i] >= dropout ? dp[i] * keep : 0f;
                     } else {
-                        Gemm.gemm(true, false, t, d, t, 1f, p, po, t, dy.data(), dyo, c, 1f, gq, gbase + 2 * c, c3);
+                        Gemm.gemm(true, false, t, d, t, 1f, p, po, t, dy.data(), dyo, c, beta, gq, gbase + 2 * c, c3);
                     }
                     for (int i = 0; i < t; i++) {
                         Softmax.backwardRow(p, po + i * t, dp, i * t, dp, i * t, i + 1);
                         java.util.Arrays.fill(dp, i * t + i + 1, i * t + t, 0f);
                     }
                     // dQ += scale · dS K ; dK += scale · dSᵀ Q
-                    Gemm.gemm(false, false, t, d, t, scale, dp, 0, t, q, base + c, c3, 1f, gq, gbase, c3);
-                    Gemm.gemm(true, false, t, d, t, scale, dp, 0, t, q, base, c3, 1f, gq, gbase + c, c3);
+                    Gemm.gemm(false, false, t, d, t, scale, dp, 0, t, q, base + c, c3, beta, gq, gbase, c3);
+                    Gemm.gemm(true, false, t, d, t, scale, dp, 0, t, q, base, c3, beta, gq, gbase + c, c3);
                 }
             });
         }, qkvVar);
