@@ -55,8 +55,10 @@ package dev.descent.tensor;
  * the same way and each slice packs its own part of op(B). Either split is one fork-join per call
  * with no sharing. The row split is what the thin products of training need: the column split
  * reads all of A once per slice, and with n = 192 (6 panels in 4 slices) it also left one thread
- * a third of the work idle; on the middle-size GPT's linear layers (4096 x 192 x 768 and the like,
- * two threads) the row split runs 1.4-1.6x faster (BENCHMARKS.md 8.6). Otherwise (narrow and
+ * a third of the work idle. On the middle-size GPT's linear-layer shapes (4096 x 192 x 768 and the
+ * like, two threads) the row split runs 1.4-1.6x faster called back to back, with the operands in
+ * cache; inside a training step, where they come from memory, the gain is a few percent
+ * (BENCHMARKS.md 8.6). Otherwise (narrow and
  * short C) the B block is packed once, split over the pool, and the MR-aligned rows of C (or, when
  * C is also short, the B micro-panels) are split. Either way each tile is computed by exactly the same sequence of
  * operations whichever thread runs it, so results are bit-identical across runs <em>and across
