@@ -19,14 +19,7 @@ while [ $# -gt 0 ]; do
     *) base="$1"; shift;;
   esac
 done
-jdk="$(DESCENT_PRINT_JDK=1 "$root/bin/descent")"
-export JAVA_HOME="$jdk"
-work="$(mktemp -d)"
-trap 'git -C "$root" worktree remove --force "$work/base" >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
-git -C "$root" worktree add -q --detach "$work/base" "$base"
-echo "building $base ($(git -C "$root" rev-parse --short "$base")) and the current tree…" >&2
-(cd "$work/base" && mvn -q -B -ntp -DskipTests package >"$work/base-build.log" 2>&1) || { echo "base build failed: $work/base-build.log" >&2; exit 1; }
-"$root/bin/descent" --help >/dev/null
+. "$root/bench/base-build.sh"
 run_cli() {  # $1 = tree, rest = CLI arguments
   local tree="$1"; shift
   "$JAVA_HOME/bin/java" --add-modules jdk.incubator.vector -XX:+UseParallelGC -Xms3g -Xmn2g -Xss8m \

@@ -12,14 +12,7 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 base="HEAD~1"
 if [ $# -gt 0 ] && [[ "$1" != -* ]] && ! [[ "$1" =~ ^[0-9]+$ ]]; then base="$1"; shift; fi
-jdk="$(DESCENT_PRINT_JDK=1 "$root/bin/descent")"
-export JAVA_HOME="$jdk"
-work="$(mktemp -d)"
-trap 'git -C "$root" worktree remove --force "$work/base" >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
-git -C "$root" worktree add -q --detach "$work/base" "$base"
-echo "building $base ($(git -C "$root" rev-parse --short "$base")) and the current tree…" >&2
-(cd "$work/base" && mvn -q -B -ntp -DskipTests package >"$work/base-build.log" 2>&1) || { echo "base build failed: $work/base-build.log" >&2; exit 1; }
-"$root/bin/descent" --help >/dev/null
+. "$root/bench/base-build.sh"
 echo "load: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 "$JAVA_HOME/bin/java" --add-modules jdk.incubator.vector -XX:+UseParallelGC -Xms2g -Xmx12g \
   "$root/bench/PairedStep.java" "$work/base/descent-cli/target/lib" "$root/descent-cli/target/lib" "$@" \
