@@ -6,7 +6,6 @@ import static dev.descent.peft.VariantFixture.OUT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.descent.autograd.Variable;
 import dev.descent.nn.FlatParameters;
 import dev.descent.nn.Parameter;
 import dev.descent.optim.Optimizer;
@@ -85,16 +84,7 @@ class IncreLoraLinearTest {
             double num = (fp - fm) / (2 * h);
             assertEquals(num, l.lambda().grad().get(k), 1e-2 * Math.abs(num) + 1e-4, "dL/dλ" + k);
         }
-        Tensor xv = VariantFixture.x();
-        Variable x = new Variable(xv, true);
-        l.forward(x).backward(w);
-        float[] gx = new float[xv.size()];
-        for (int i = 0; i < gx.length; i++) gx[i] = x.grad().get(i);
-        VariantFixture.finiteDifferences("dL/dx", () -> {
-            try (dev.descent.autograd.NoGrad ignored = dev.descent.autograd.NoGrad.open()) {
-                return l.forward(Variable.constant(xv)).value();
-            }
-        }, w, xv, gx);
+        VariantFixture.inputGradientMatchesFiniteDifferences(l, w);
     }
 
     /** The importance the backward keeps is Σ|ΔW ⊙ G|/√(out·in) with G = cᵀ x computed here independently. */

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.descent.autograd.NoGrad;
 import dev.descent.autograd.Variable;
 import dev.descent.nn.Linear;
+import dev.descent.nn.LinearLayer;
 import dev.descent.nn.Module;
 import dev.descent.nn.Parameter;
 import dev.descent.tensor.Tensor;
@@ -57,7 +58,7 @@ final class VariantFixture {
 
     /** Backward of {@code L = Σ c ⊙ layer(x)}: the gradients accumulate into the layer's parameters. */
     static void backward(Module layer) {
-        Variable y = ((dev.descent.nn.LinearLayer) layer).forward(Variable.constant(x()));
+        Variable y = ((LinearLayer) layer).forward(Variable.constant(x()));
         y.backward(c());
     }
 
@@ -109,6 +110,21 @@ final class VariantFixture {
         assertTrue(Math.sqrt(diff2 / norm2) < 1e-2, name + ": relative L2 error " + Math.sqrt(diff2 / norm2));
     }
 
+    /**
+     * The input gradient of {@code L = Σ w ⊙ layer(x)} against central finite differences
+     * ({@link #finiteDifferences}) over every element of x.
+     */
+    static void inputGradientMatchesFiniteDifferences(LinearLayer layer, Tensor w) {
+        Tensor xv = x();
+        Variable x = new Variable(xv, true);
+        layer.forward(x).backward(w);
+        finiteDifferences("dL/dx", () -> {
+            try (NoGrad ignored = NoGrad.open()) {
+                return layer.forward(Variable.constant(xv)).value();
+            }
+        }, w, xv, x.grad().toArray());
+    }
+
     private static double dot(Tensor a, Tensor b) {
         double s = 0;
         for (int i = 0; i < a.size(); i++) s += (double) a.get(i) * b.get(i);
@@ -118,7 +134,7 @@ final class VariantFixture {
     /** The forward's output without a graph. */
     static Tensor forward(Module layer) {
         try (NoGrad ignored = NoGrad.open()) {
-            return ((dev.descent.nn.LinearLayer) layer).forward(Variable.constant(x())).value();
+            return ((LinearLayer) layer).forward(Variable.constant(x())).value();
         }
     }
 }
