@@ -85,6 +85,13 @@ public final class GptObjective implements Objective {
     @Override
     public Curvature curvature() { return curvature; }
 
+    /**
+     * This objective's arena, for forward passes between steps with the same batch shape (the
+     * periodic and final loss estimates): they take the buffers a step has already sized instead of
+     * allocating every activation of every batch. The next step resets it again.
+     */
+    ActivationArena arena() { return arena; }
+
     private TextDataset.Batch current() {
         if (batch == null) throw new IllegalStateException("no batch selected: call prepare(step) before evaluating the objective");
         return batch;
