@@ -29,7 +29,6 @@ public final class PairedStep {
 
     /** One build: its model, arena and the step's method handles. */
     private static final class Side {
-        final String name;
         final Object gpt;
         final Object arena;
         final MethodHandle reset;
@@ -38,7 +37,6 @@ public final class PairedStep {
         final MethodHandle item;
 
         Side(String name, File lib, int[] shape, boolean bias) throws Exception {
-            this.name = name;
             File[] jars = lib.listFiles((d, f) -> f.endsWith(".jar"));
             if (jars == null || jars.length == 0) throw new IllegalArgumentException("no jars in " + lib);
             URL[] urls = new URL[jars.length];

@@ -454,17 +454,12 @@ public final class Trainer {
      * Mean loss over {@code eval_iters} batches of each split (nanoGPT's {@code estimate_loss}). The
      * evaluation batches are the same at every evaluation (stream (seed, "eval/split") at 0…), which
      * makes successive estimates comparable and leaves the training streams untouched.
-     */
-    double[] evaluate(Gpt model, int[] train, int[] val, int block, int batch, long seed, int iters) {
-        return evaluate(model, new ActivationArena(), train, val, block, batch, seed, iters);
-    }
-
-    /**
-     * The same, with every batch's forward pass in {@code arena} (reset before each batch): one set of
-     * activation buffers serves all the batches. Without it an evaluation allocated every activation
-     * of every batch (3 GB a batch at nanoGPT's default size), and its young collections took
-     * 0.25-1.4 s each. The arena gives the same values: its buffers are zero-filled or written in
-     * full before they are read.
+     *
+     * <p>Every batch's forward pass runs in {@code arena} (reset before each batch; the trainer passes
+     * the training objective's), so one set of activation buffers serves all the batches. Without
+     * it an evaluation allocated every activation of every batch (3 GB a batch at nanoGPT's default
+     * size), and its young collections took 0.25-1.4 s each. The arena gives the same values: its
+     * buffers are zero-filled or written in full before they are read.
      */
     double[] evaluate(Gpt model, ActivationArena arena, int[] train, int[] val, int block, int batch, long seed, int iters) {
         double[] out = new double[2];

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.descent.autograd.ActivationArena;
 import dev.descent.data.TextDataset;
 import dev.descent.io.Safetensors;
 import dev.descent.nn.FlatParameters;
@@ -196,8 +197,9 @@ class QLoraTrainingTest {
                 "transformer.h.0.mlp.c_proj"), List.copyOf(q.keySet()));
         assertTrue(Lora.layers(sampled).get("transformer.h.0.attn.c_attn").base() instanceof QuantizedLinear);
         int[] train = Trainer.trainSlice(TextDataset.shakespeare().train(), 0.9, 1.0);
-        double[] losses = new Trainer(cfg, TrainListener.NONE).evaluate(sampled, train, TextDataset.shakespeare().val(), 16, 4,
-                cfg.getInt("seed"), cfg.getInt("eval_iters"));
+        // (in an arena of its own: the training run's evaluation used the training objective's)
+        double[] losses = new Trainer(cfg, TrainListener.NONE).evaluate(sampled, new ActivationArena(), train,
+                TextDataset.shakespeare().val(), 16, 4, cfg.getInt("seed"), cfg.getInt("eval_iters"));
         assertEquals(r.finalTrainLoss(), losses[0]);
         assertEquals(r.finalValLoss(), losses[1]);
         assertNotEquals(0, Sampler.load(ft).sample("\n", 5, 0.8f, 200, 1).length());
