@@ -194,7 +194,9 @@ class KernelsTest {
     /**
      * The vector exponential gives the bits of the scalar one in every lane (what lets a row's last
      * partial vector be one masked vector instead of scalar calls): 2²⁰ evenly spaced arguments over
-     * [−100, 100] (past both clamps), 2²⁰ of them in [−1, 1], and the special values.
+     * [−100, 100] (past both clamps), 2²⁰ of them in [−1, 1], the 33 floats around each point where
+     * x·log₂e + ½ crosses an integer (where the floor that picks the power of two changes), and the
+     * special values.
      */
     @Test
     void vectorExpGivesTheBitsOfScalarExp() {
@@ -203,6 +205,11 @@ class KernelsTest {
         float[] x = new float[n + 8];
         for (int i = 0; i < n / 2; i++) x[i] = -100f + 200f * i / (n / 2);
         for (int i = n / 2; i < n; i++) x[i] = -1f + 2f * (i - n / 2) / (n / 2);
+        int at = 0;
+        for (int k = -126; k <= 128; k++) {
+            float edge = (float) ((k - 0.5) / 1.4426950408889634);
+            for (int d = -16; d <= 16; d++) x[at++] = Float.intBitsToFloat(Float.floatToRawIntBits(edge) + d);
+        }
         float[] special = {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 0f, -0f, 88f, 88.00001f,
             -87.3365478515625f, -87.33655f, Float.MIN_VALUE};
         System.arraycopy(special, 0, x, n - special.length, special.length);
