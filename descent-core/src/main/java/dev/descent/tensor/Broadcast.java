@@ -9,6 +9,9 @@ import java.util.Arrays;
  * <p>Shapes are aligned at the right; a dimension of 1 (or a missing leading dimension) stretches.
  * The work is done one innermost row at a time: when both operands have the full last dimension
  * the row is one vector loop, when one of them has last dimension 1 it is a vector-by-scalar loop.
+ * Large problems are split over the {@link Parallel} threads in ways that leave every element's
+ * arithmetic, and the order of the terms of every sum, as they are on one thread: output rows for
+ * the forward operation, columns for a gradient summed over rows (a bias, a position embedding).
  */
 public final class Broadcast {
     private Broadcast() {}
@@ -57,27 +60,43 @@ public final class Broadcast {
         int[] bs = strides(b.shape(), r);
         boolean aRow = r > 0 && as[r - 1] != 0 || r == 0;
         boolean bRow = r > 0 && bs[r - 1] != 0 || r == 0;
-        for (int row = 0; row < rows; row++) {
-            int ai = a.offset();
-            int bi = b.offset();
-            int rem = row;
-            for (int d = r - 2; d >= 0; d--) {
-                int idx = rem % os[d];
-                rem /= os[d];
-                ai += idx * as[d];
-                bi += idx * bs[d];
+        // Output rows are independent: split them over the threads (each element is computed the same way).
+        Parallel.forRange(rows, rowGrain(inner), (from, to) -> {
+            for (int row = from; row < to; row++) {
+                int ai = a.offset() + rowOffset(row, os, as);
+                int bi = b.offset() + rowOffset(row, os, bs);
+                int oo = out.offset() + row * inner;
+                if (aRow && bRow) {
+                    Elementwise.apply(op, a.data(), ai, b.data(), bi, out.data(), oo, inner);
+                } else if (aRow) {
+                    Elementwise.applyScalarRight(op, a.data(), ai, b.data()[bi], out.data(), oo, inner);
+                } else if (bRow) {
+                    Elementwise.applyScalarLeft(op, a.data()[ai], b.data(), bi, out.data(), oo, inner);
+                } else {
+                    java.util.Arrays.fill(out.data(), oo, oo + inner, op.apply(a.data()[ai], b.data()[bi]));
+                }
             }
-            int oo = out.offset() + row * inner;
-            if (aRow && bRow) {
-                Elementwise.apply(op, a.data(), ai, b.data(), bi, out.data(), oo, inner);
-            } else if (aRow) {
-                Elementwise.applyScalarRight(op, a.data(), ai, b.data()[bi], out.data(), oo, inner);
-            } else if (bRow) {
-                Elementwise.applyScalarLeft(op, a.data()[ai], b.data(), bi, out.data(), oo, inner);
-            } else {
-                java.util.Arrays.fill(out.data(), oo, oo + inner, op.apply(a.data()[ai], b.data()[bi]));
-            }
+        });
+    }
+
+    /** Elements per chunk below which a split is not worth a hand-off. */
+    private static final int GRAIN = 1 << 15;
+
+    /** Rows of {@code inner} elements per chunk. */
+    private static int rowGrain(int inner) {
+        return Math.max(1, GRAIN / Math.max(1, inner));
+    }
+
+    /** Offset, relative to the tensor's own, of the row {@code row} of the broadcast shape {@code shape} in a tensor with strides {@code strides}. */
+    private static int rowOffset(int row, int[] shape, int[] strides) {
+        int offset = 0;
+        int rem = row;
+        for (int d = shape.length - 2; d >= 0; d--) {
+            int idx = rem % shape[d];
+            rem /= shape[d];
+            offset += idx * strides[d];
         }
+        return offset;
     }
 
     /**
@@ -88,26 +107,26 @@ public final class Broadcast {
         int[] gs = grad.shape();
         int r = gs.length;
         if (grad.size() == into.size()) {
-            Elementwise.addInPlace(grad.data(), grad.offset(), into.data(), into.offset(), grad.size());
+            Parallel.forRange(grad.size(), GRAIN, (from, to) ->
+                    Elementwise.addInPlace(grad.data(), grad.offset() + from, into.data(), into.offset() + from, to - from));
             return;
         }
         int[] ts = strides(into.shape(), r);
         int inner = r == 0 ? 1 : gs[r - 1];
         int rows = inner == 0 ? 0 : grad.size() / inner;
-        boolean rowKept = r > 0 && ts[r - 1] != 0;
-        for (int row = 0; row < rows; row++) {
-            int ti = into.offset();
-            int rem = row;
-            for (int d = r - 2; d >= 0; d--) {
-                int idx = rem % gs[d];
-                rem /= gs[d];
-                ti += idx * ts[d];
-            }
-            int go = grad.offset() + row * inner;
-            if (rowKept) {
-                Elementwise.addInPlace(grad.data(), go, into.data(), ti, inner);
-            } else {
-                into.data()[ti] += Reductions.sum(grad.data(), go, inner);
+        if (r > 0 && ts[r - 1] != 0) {
+            // Rows are added into rows: split the columns over the threads, so that every element of
+            // {@code into} still receives its terms one at a time in row order (the same sums).
+            int columnGrain = Math.max(1, (GRAIN + rows - 1) / Math.max(1, rows));
+            Parallel.forRange(inner, columnGrain, (c0, c1) -> {
+                for (int row = 0; row < rows; row++) {
+                    Elementwise.addInPlace(grad.data(), grad.offset() + row * inner + c0,
+                            into.data(), into.offset() + rowOffset(row, gs, ts) + c0, c1 - c0);
+                }
+            });
+        } else {
+            for (int row = 0; row < rows; row++) {
+                into.data()[into.offset() + rowOffset(row, gs, ts)] += Reductions.sum(grad.data(), grad.offset() + row * inner, inner);
             }
         }
     }

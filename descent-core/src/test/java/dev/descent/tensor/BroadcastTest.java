@@ -139,4 +139,42 @@ class BroadcastTest {
             }
         }
     }
+
+    /**
+     * On shapes large enough to be split over two threads (a GPT's position-embedding add and its
+     * gradient, and a residual gradient), the results have the bits of the one-row-at-a-time loops,
+     * written out here: each output element computed alone, each summed element receiving its terms
+     * in row order.
+     */
+    @Test
+    void splitOverThreadsGivesTheBitsOfTheRowLoops() {
+        int batch = 32, rows = 128, width = 192;
+        Tensor x = random(7, batch, rows, width);
+        Tensor pos = random(8, rows, width);
+        int threads = Parallel.threads();
+        Parallel.setThreads(2);
+        try {
+            Tensor sum = Broadcast.apply(Elementwise.Op.ADD, x, pos);
+            for (int i = 0; i < x.size(); i++) {
+                assertEquals(Float.floatToRawIntBits(x.get(i) + pos.get(i % (rows * width))),
+                        Float.floatToRawIntBits(sum.get(i)), "forward at " + i);
+            }
+            Tensor into = random(9, rows, width);
+            float[] expected = into.toArray();
+            for (int b = 0; b < batch; b++) {
+                for (int j = 0; j < rows * width; j++) expected[j] += x.get(b * rows * width + j);
+            }
+            Broadcast.sumInto(x, into);
+            for (int j = 0; j < expected.length; j++) {
+                assertEquals(Float.floatToRawIntBits(expected[j]), Float.floatToRawIntBits(into.get(j)), "sum at " + j);
+            }
+            Tensor same = random(10, batch, rows, width);
+            float[] added = same.toArray();
+            for (int i = 0; i < added.length; i++) added[i] += x.get(i);
+            Broadcast.sumInto(x, same);
+            assertArrayEquals(added, same.toArray());
+        } finally {
+            Parallel.setThreads(threads);
+        }
+    }
 }
