@@ -115,6 +115,35 @@ public final class Gemm {
     }
 
     /**
+     * {@code C = alpha * A * B^T} (A and B {@code m x k}, row strides lda and ldb; C {@code m x m},
+     * overwritten) in the tiles of C that hold an element on or below the diagonal, on the calling
+     * thread: the scores of causal attention, whose rows are read up to the diagonal only. The tiles
+     * above are left as they were; the others hold exactly what {@link #gemm} gives (the same tiles
+     * of the same packed block, summed in the same order), for products on the packed path
+     * ({@link #packedPath}; the caller checks, since below it {@code gemm} sums differently).
+     */
+    public static void lowerTriangle(int m, int k, float alpha, float[] a, int aOff, int lda,
+            float[] b, int bOff, int ldb, float[] c, int cOff, int ldc) {
+        checkSizes(m, m, k);
+        if (!packedPath(m, m, k)) {
+            throw new IllegalArgumentException("lowerTriangle needs a product on the packed path, got " + m + " x " + m + " x " + k);
+        }
+        checkMatrix("A", a, aOff, lda, m, k, 1, 0);
+        checkMatrix("B", b, bOff, ldb, m, k, 1, 0);
+        checkMatrix("C", c, cOff, ldc, m, m, 1, 0);
+        blocked(false, true, m, m, k, alpha, a, aOff, lda, b, bOff, ldb, 0f, c, cOff, ldc, 1, true);
+    }
+
+    /**
+     * Whether {@link #gemm} computes an m x n x k product (k &gt; 0, alpha ≠ 0) on its packed path,
+     * where each element is one sum of its products in k order started from zero and stored once
+     * with alpha and beta, rather than with the small-product loops (which sum differently).
+     */
+    public static boolean packedPath(int m, int n, int k) {
+        return VECTOR && (long) m * n * k >= SMALL;
+    }
+
+    /**
      * {@code batch} independent GEMMs with the same shapes; matrix {@code i} of A starts at
      * {@code aOff + i*strideA}, and likewise for B and C. Strides may be 0 for A and B (one matrix
      * shared by the whole batch); the C matrices must not overlap one another (interleaved layouts,
@@ -216,7 +245,7 @@ public final class Gemm {
             Parallel.split(tiles, Math.min(tiles, 2 * threads), (chunk, t0, t1) -> {
                 int i0 = t0 * mr, i1 = Math.min(m, t1 * mr);
                 blocked(transA, transB, i1 - i0, n, k, alpha, a, aOff + (transA ? i0 : i0 * lda), lda,
-                        b, bOff, ldb, beta, c, cOff + i0 * ldc, ldc, 1);
+                        b, bOff, ldb, beta, c, cOff + i0 * ldc, ldc, 1, false);
             });
         } else if (threads > 1 && ceilDiv(n, GemmKernels.NR) >= 2 * threads) {
             // Split the columns of C (in whole B micro-panels): each thread packs only its own part
@@ -230,10 +259,10 @@ public final class Gemm {
             Parallel.split(panels, Math.min(panels, 2 * threads), (chunk, q0, q1) -> {
                 int j0 = q0 * nr, j1 = Math.min(n, q1 * nr);
                 blocked(transA, transB, m, j1 - j0, k, alpha, a, aOff, lda,
-                        b, bOff + (transB ? j0 * ldb : j0), ldb, beta, c, cOff + j0, ldc, 1);
+                        b, bOff + (transB ? j0 * ldb : j0), ldb, beta, c, cOff + j0, ldc, 1, false);
             });
         } else {
-            blocked(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, threads);
+            blocked(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, threads, false);
         }
     }
 
@@ -283,10 +312,13 @@ public final class Gemm {
         }
     }
 
-    /** The packed, blocked path (see the class comment). */
+    /**
+     * The packed, blocked path (see the class comment); with {@code lower}, only the tiles that hold
+     * an element on or below the diagonal of C.
+     */
     private static void blocked(boolean transA, boolean transB, int m, int n, int k, float alpha,
             float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc,
-            int threads) {
+            int threads, boolean lower) {
         final int mr = GemmKernels.MR, nr = GemmKernels.NR;
         int kBlocks = ceilDiv(k, KC);
         int kcStep = ceilDiv(k, kBlocks);
@@ -311,22 +343,25 @@ public final class Gemm {
                 final int mode = pc != 0 || beta == 1f ? GemmKernels.ADD
                         : beta == 0f ? GemmKernels.OVERWRITE : GemmKernels.SCALE;
                 if (threads <= 1) {
-                    region(transA, a, aOff, lda, alpha, 0, m, pc0, kc, bp, jc0, nc, 0, panels, beta, mode, c, cOff, ldc);
+                    region(transA, a, aOff, lda, alpha, 0, m, pc0, kc, bp, jc0, nc, 0, panels, beta, mode, c, cOff, ldc, lower);
                 } else if (mTiles >= 2 * threads || panels < 2) {
                     Parallel.forRange(mTiles, 1, (t0, t1) -> region(transA, a, aOff, lda, alpha,
-                            t0 * mr, Math.min(m, t1 * mr), pc0, kc, bp, jc0, nc, 0, panels, beta, mode, c, cOff, ldc));
+                            t0 * mr, Math.min(m, t1 * mr), pc0, kc, bp, jc0, nc, 0, panels, beta, mode, c, cOff, ldc, lower));
                 } else {
                     Parallel.forRange(panels, 1, (q0, q1) -> region(transA, a, aOff, lda, alpha,
-                            0, m, pc0, kc, bp, jc0, nc, q0, q1, beta, mode, c, cOff, ldc));
+                            0, m, pc0, kc, bp, jc0, nc, q0, q1, beta, mode, c, cOff, ldc, lower));
                 }
             }
         }
     }
 
-    /** Rows [i0, i1) of C against B micro-panels [q0, q1) of the packed block {@code bp}. */
+    /**
+     * Rows [i0, i1) of C against B micro-panels [q0, q1) of the packed block {@code bp}; with
+     * {@code lower}, tiles whose first column lies right of their last row are skipped.
+     */
     private static void region(boolean transA, float[] a, int aOff, int lda, float alpha, int i0, int i1,
             int pc, int kc, float[] bp, int jc, int nc, int q0, int q1, float beta, int mode,
-            float[] c, int cOff, int ldc) {
+            float[] c, int cOff, int ldc, boolean lower) {
         final int mr = GemmKernels.MR, nr = GemmKernels.NR;
         Workspace ws = WORKSPACE.get();
         for (int ic = i0; ic < i1; ic += MC) {
@@ -338,6 +373,7 @@ public final class Gemm {
                 for (int t = 0; t * mr < mc; t++) {
                     int i = ic + t * mr;
                     int rows = Math.min(mr, mc - t * mr);
+                    if (lower && j > i + rows - 1) continue;
                     boolean full = rows == mr && cols == nr;
                     float[] out = full ? c : tile(ws);
                     int oi = full ? cOff + i * ldc + j : 0, ldo = full ? ldc : nr;

@@ -12,7 +12,8 @@ class CausalAttentionTest {
      * The row-blocked product that the attention computes its scores and dP̃ with gives, on and below
      * the diagonal (the entries a causal row reads), the bits of the full product α A Bᵀ: block sizes
      * that fit T exactly, leave a partial last block, or are larger than T; head widths on the GEMM's
-     * small-product loops and its micro-kernel, and one above its k block (256); one and two threads.
+     * small-product loops and its micro-kernel (where the product is one call over the tiles that
+     * reach the diagonal), and one above its k block (256); one and two threads.
      */
     @Test
     void lowerRowsGivesTheBitsOfTheFullProductOnAndBelowTheDiagonal() {
@@ -20,7 +21,7 @@ class CausalAttentionTest {
         try {
             for (int threads : new int[] {1, 2}) {
                 Parallel.setThreads(threads);
-                for (int t : new int[] {5, 31, 32, 33, 64, 100, 128}) {
+                for (int t : new int[] {5, 31, 32, 33, 64, 100, 128, 256}) {
                     for (int d : new int[] {8, 32, 64, 300}) {
                         check(t, d, threads);
                     }
