@@ -80,7 +80,7 @@ public final class Broadcast {
     }
 
     /** Elements per chunk below which a split is not worth a hand-off. */
-    private static final int GRAIN = 1 << 15;
+    private static final int GRAIN = 1 << 16;
 
     /** Rows of {@code inner} elements per chunk. */
     private static int rowGrain(int inner) {
