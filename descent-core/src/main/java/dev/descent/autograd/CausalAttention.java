@@ -132,8 +132,9 @@ final class CausalAttention {
      * that is computed is the same dot product over d as in the full product, in the same order, and
      * is stored with the same α·sum (d ≤ 256 is one k block, and the GEMM's small-product loops and its
      * micro-kernel both accumulate fma(a, b, s) from 0 in k order), so the values read are
-     * bit-identical. Entries right of the computed tiles or blocks are left as they were. Heads wider than 256 (more than
-     * one k block, where a small block's loops would sum differently) take the full product.
+     * bit-identical. Entries right of the computed tiles or blocks are left as they were. Heads wider
+     * than 256 (more than one k block, where a small block's loops would sum differently) take the
+     * full product.
      */
     static void lowerRows(int t, int d, float alpha, float[] a, int ao, int lda, float[] b, int bo, int ldb,
                           float[] c, int co) {

@@ -87,7 +87,10 @@ public final class Broadcast {
         return Math.max(1, GRAIN / Math.max(1, inner));
     }
 
-    /** Offset, relative to the tensor's own, of the row {@code row} of the broadcast shape {@code shape} in a tensor with strides {@code strides}. */
+    /**
+     * Where row {@code row} of the broadcast shape {@code shape} starts, relative to the tensor's own
+     * offset, in a tensor with strides {@code strides} (0 along the dimensions it is stretched over).
+     */
     private static int rowOffset(int row, int[] shape, int[] strides) {
         int offset = 0;
         int rem = row;
@@ -116,7 +119,7 @@ public final class Broadcast {
         int rows = inner == 0 ? 0 : grad.size() / inner;
         if (r > 0 && ts[r - 1] != 0) {
             // Rows are added into rows: split the columns over the threads, so that every element of
-            // {@code into} still receives its terms one at a time in row order (the same sums).
+            // `into` still receives its terms one at a time in row order (the same sums).
             int columnGrain = Math.max(1, (GRAIN + rows - 1) / Math.max(1, rows));
             Parallel.forRange(inner, columnGrain, (c0, c1) -> {
                 for (int row = 0; row < rows; row++) {
@@ -126,7 +129,8 @@ public final class Broadcast {
             });
         } else {
             for (int row = 0; row < rows; row++) {
-                into.data()[into.offset() + rowOffset(row, gs, ts)] += Reductions.sum(grad.data(), grad.offset() + row * inner, inner);
+                float rowSum = Reductions.sum(grad.data(), grad.offset() + row * inner, inner);
+                into.data()[into.offset() + rowOffset(row, gs, ts)] += rowSum;
             }
         }
     }
