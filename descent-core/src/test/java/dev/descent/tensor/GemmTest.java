@@ -131,6 +131,42 @@ class GemmTest {
         }
     }
 
+    /**
+     * The lower-triangle product gives the bits of the full {@code A Bᵀ} on and below the diagonal
+     * (sizes that are and are not multiples of the 8 x 32 tile, one k block and two), leaves every
+     * tile strictly above the diagonal untouched, and refuses a product below the packed path.
+     */
+    @Test
+    void lowerTriangleGivesTheBitsOfTheFullProductOnAndBelowTheDiagonal() {
+        SplittableRandom rnd = new SplittableRandom(12);
+        for (int m : new int[] {40, 100, 256}) {
+            for (int k : new int[] {32, 300}) {
+                int lda = k + 1, ldb = k + 3, ldc = m + 2;
+                float[] a = new float[m * lda], b = new float[m * ldb];
+                for (int i = 0; i < a.length; i++) a[i] = (float) (rnd.nextDouble() * 2 - 1);
+                for (int i = 0; i < b.length; i++) b[i] = (float) (rnd.nextDouble() * 2 - 1);
+                float[] full = new float[m * ldc];
+                Gemm.gemm(false, true, m, m, k, 0.125f, a, 0, lda, b, 0, ldb, 0f, full, 0, ldc);
+                float[] lower = new float[m * ldc];
+                Arrays.fill(lower, Float.NaN);
+                Gemm.lowerTriangle(m, k, 0.125f, a, 0, lda, b, 0, ldb, lower, 0, ldc);
+                for (int i = 0; i < m; i++) {
+                    for (int j = 0; j < m; j++) {
+                        float got = lower[i * ldc + j];
+                        if (j <= i) {
+                            assertEquals(Float.floatToRawIntBits(full[i * ldc + j]), Float.floatToRawIntBits(got),
+                                    "m = " + m + ", k = " + k + " at (" + i + ", " + j + ")");
+                        } else if (j / 32 * 32 > i / 8 * 8 + 7) {
+                            assertTrue(Float.isNaN(got), "tile above the diagonal written at (" + i + ", " + j + ")");
+                        }
+                    }
+                }
+            }
+        }
+        assertThrows(IllegalArgumentException.class,
+                () -> Gemm.lowerTriangle(8, 8, 1f, new float[64], 0, 8, new float[64], 0, 8, new float[64], 0, 8));
+    }
+
     @Test
     void kZeroScalesC() {
         SplittableRandom rnd = new SplittableRandom(3);
