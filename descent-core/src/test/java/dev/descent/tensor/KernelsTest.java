@@ -201,19 +201,22 @@ class KernelsTest {
     @Test
     void vectorExpGivesTheBitsOfScalarExp() {
         var species = jdk.incubator.vector.FloatVector.SPECIES_PREFERRED;
-        int n = 1 << 21;
-        float[] x = new float[n + 8];
-        for (int i = 0; i < n / 2; i++) x[i] = -100f + 200f * i / (n / 2);
-        for (int i = n / 2; i < n; i++) x[i] = -1f + 2f * (i - n / 2) / (n / 2);
-        int at = 0;
+        int grid = 1 << 21;
+        float[] special = {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 0f, -0f, 88f, 88.00001f,
+            -87.3365478515625f, -87.33655f, Float.MIN_VALUE};
+        int edges = (128 - -126 + 1) * 33;
+        int used = grid + edges + special.length;
+        int n = (used + species.length() - 1) / species.length() * species.length(); // the rest are zeros
+        float[] x = new float[n];
+        for (int i = 0; i < grid / 2; i++) x[i] = -100f + 200f * i / (grid / 2);
+        for (int i = grid / 2; i < grid; i++) x[i] = -1f + 2f * (i - grid / 2) / (grid / 2);
+        int at = grid;
         for (int k = -126; k <= 128; k++) {
             float edge = (float) ((k - 0.5) / 1.4426950408889634);
             for (int d = -16; d <= 16; d++) x[at++] = Float.intBitsToFloat(Float.floatToRawIntBits(edge) + d);
         }
-        float[] special = {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 0f, -0f, 88f, 88.00001f,
-            -87.3365478515625f, -87.33655f, Float.MIN_VALUE};
-        System.arraycopy(special, 0, x, n - special.length, special.length);
-        float[] y = new float[n + 8];
+        System.arraycopy(special, 0, x, at, special.length);
+        float[] y = new float[n];
         for (int i = 0; i < n; i += species.length()) {
             VectorMath.exp(jdk.incubator.vector.FloatVector.fromArray(species, x, i)).intoArray(y, i);
         }
