@@ -5,6 +5,7 @@ import dev.descent.tensor.Parallel;
 import dev.descent.tensor.Philox;
 import dev.descent.tensor.Softmax;
 import dev.descent.tensor.Tensor;
+import dev.descent.tensor.ThreadScratch;
 import java.util.Arrays;
 
 /**
@@ -26,9 +27,15 @@ import java.util.Arrays;
  * the dropped probabilities P̃, which live only in a {@code T²} scratch array per thread (forward and
  * backward compute each element of P̃ with the same two operations, so the values agree).
  * (batch, head) pairs run in parallel; each writes a disjoint block of the output and gradients.
+ * The per-thread {@code T²} arrays (dP, the uniforms, P̃) are {@link ThreadScratch} arrays kept
+ * from call to call; every element is written before it is read (see the backward's comments).
  */
 final class CausalAttention {
     private CausalAttention() {}
+
+    private static final ThreadScratch PROBS_GRAD = new ThreadScratch();
+    private static final ThreadScratch UNIFORMS = new ThreadScratch();
+    private static final ThreadScratch DROPPED = new ThreadScratch();
 
     static Variable apply(Variable qkvVar, int heads, float dropout, Philox rng) {
         Tensor qkv = qkvVar.value();
@@ -52,8 +59,8 @@ final class CausalAttention {
         Tensor y = Variable.unzeroed(new int[] {batch, t, c}, qkvVar);
         int pairs = batch * heads;
         Parallel.forRange(pairs, 1, (from, to) -> {
-            float[] u = dropout > 0 ? new float[t * t] : null;
-            float[] pd = dropout > 0 ? new float[t * t] : null;
+            float[] u = dropout > 0 ? UNIFORMS.floats(t * t) : null;
+            float[] pd = dropout > 0 ? DROPPED.floats(t * t) : null;
             for (int pair = from; pair < to; pair++) {
                 int b = pair / heads;
                 int h = pair % heads;
@@ -83,9 +90,12 @@ final class CausalAttention {
             float[] gq = g.data();
             int go = g.offset();
             Parallel.forRange(pairs, 1, (from, to) -> {
-                float[] dp = new float[t * t];
-                float[] u = dropout > 0 ? new float[t * t] : null;
-                float[] pd = dropout > 0 ? new float[t * t] : null;
+                // Row i of dp: columns 0..i are written by lowerRows, the rest by the fill after the
+                // softmax backward, before the dS products read the block. What a previous call left
+                // above the diagonal is only scaled by the dropout loop, then overwritten.
+                float[] dp = PROBS_GRAD.floats(t * t);
+                float[] u = dropout > 0 ? UNIFORMS.floats(t * t) : null;
+                float[] pd = dropout > 0 ? DROPPED.floats(t * t) : null;
                 for (int pair = from; pair < to; pair++) {
                     int b = pair / heads;
                     int h = pair % heads;

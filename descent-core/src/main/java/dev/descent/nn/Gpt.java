@@ -133,7 +133,7 @@ public final class Gpt extends Module {
         for (int i = 0; i < t; i++) pos[i] = i;
         Embedding wte = transformer.wte();
         Variable tok = F.reshape(wte.forward(idx, arena), batch, t, c);
-        Variable x = F.add(tok, transformer.wpe().forward(pos));
+        Variable x = F.add(tok, transformer.wpe().forward(pos, arena));
         x = transformer.layer("drop").forward(x);
         for (Module b : transformer.h().modules()) x = ((Layer) b).forward(x);
         x = transformer.layer("ln_f").forward(x);

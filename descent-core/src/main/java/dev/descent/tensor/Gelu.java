@@ -63,7 +63,7 @@ public final class Gelu {
      */
     public static void backward(float[] x, int xo, float[] dy, int dyo, float[] dx, int dxo, int n) {
         Parallel.forRange(n, 1 << 14, (from, to) -> {
-            float[] cdf = new float[BLOCK];
+            float[] cdf = CDF_BLOCK.floats(BLOCK); // written by cdfBlock before backwardBlock reads it
             for (int start = from; start < to; start += BLOCK) {
                 int len = Math.min(BLOCK, to - start);
                 int vec = S.loopBound(len);
@@ -81,6 +81,9 @@ public final class Gelu {
 
     /** Elements per block of {@link #backward}: a multiple of every vector length, small enough to stay in L1. */
     private static final int BLOCK = 1024;
+
+    /** Each thread's Φ(x) block for {@link #backward}. */
+    private static final ThreadScratch CDF_BLOCK = new ThreadScratch();
 
     /** out[i] = Φ(x[xo + i]) for i in [0, n), n a multiple of the vector length. */
     private static void cdfBlock(float[] x, int xo, float[] out, int n) {

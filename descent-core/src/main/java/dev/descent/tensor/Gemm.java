@@ -111,7 +111,7 @@ public final class Gemm {
         checkMatrix("A", a, aOff, lda, transA ? k : m, transA ? m : k, 1, 0);
         checkMatrix("B", b, bOff, ldb, transB ? n : k, transB ? k : n, 1, 0);
         checkMatrix("C", c, cOff, ldc, m, n, 1, 0);
-        run(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, Parallel.threads());
+        run(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, Parallel.threadsHere());
     }
 
     /**
@@ -159,7 +159,7 @@ public final class Gemm {
         checkMatrix("B", b, bOff, ldb, transB ? n : k, transB ? k : n, batch, strideB);
         checkMatrix("C", c, cOff, ldc, m, n, batch, strideC);
         if (batch == 0 || m == 0 || n == 0) return;
-        int threads = Parallel.threads();
+        int threads = Parallel.threadsHere();
         boolean acrossBatch = threads > 1 && (batch % threads == 0 || batch >= 4 * threads);
         if (acrossBatch) {
             Parallel.forRange(batch, 1, (from, to) -> {

@@ -1,5 +1,6 @@
 package dev.descent.tensor;
 
+import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -75,19 +76,27 @@ public final class LayerNormKernel {
      * bit-identical; one pass touches each input once instead of once per operation. No vector is
      * conditionally assigned or passed to another method, so the JIT keeps them all in registers.
      */
+    /** Each thread's rows x̂ and dx̂ for {@link #backward}. */
+    private static final ThreadScratch NORMALISED_ROW = new ThreadScratch();
+    private static final ThreadScratch ROW_GRADIENT = new ThreadScratch();
+    /** The calling thread's per-chunk parameter-gradient sums for {@link #backward}. */
+    private static final ThreadScratch PARTIAL_SUMS = new ThreadScratch();
+
     public static void backward(float[] dy, int dyo, float[] x, int xo, float[] w, int wo, float[] mean, float[] rstd,
                                 int rows, int n, float[] dx, int dxo, float[] dw, int dwo, float[] db, int dbo) {
         int grain = Math.max(1, 4096 / Math.max(1, n));
         int chunks = Parallel.chunkCount(rows, grain);
-        float[][] dwPart = new float[Math.max(chunks, 1)][dw == null ? 0 : n];
-        float[][] dbPart = new float[Math.max(chunks, 1)][db == null ? 0 : n];
+        // Chunk c's sums of dy ⊙ x̂ and of dy at [2cn, 2cn + n) and [2cn + n, 2cn + 2n), zeroed, as
+        // new arrays were; added into dw and db in chunk order after the split.
+        float[] parts = PARTIAL_SUMS.floats(2 * chunks * n);
+        Arrays.fill(parts, 0, 2 * chunks * n, 0f);
         Parallel.forChunks(rows, grain, (c, from, to) -> {
-            float[] xhat = new float[n];
-            float[] dxhat = new float[n];
+            float[] xhat = NORMALISED_ROW.floats(n); // both rows written by normalisedRow before they are read
+            float[] dxhat = ROW_GRADIENT.floats(n);
             for (int r = from; r < to; r++) {
                 float rs = rstd[r];
                 normalisedRow(dy, dyo + r * n, x, xo + r * n, w, wo, mean[r], rs, n, xhat, dxhat,
-                        dw == null ? null : dwPart[c], db == null ? null : dbPart[c]);
+                        dw == null ? null : parts, db == null ? null : parts, 2 * c * n);
                 if (dx != null) {
                     float m1 = Reductions.sum(dxhat, 0, n) / n;
                     float m2 = Reductions.dot(dxhat, 0, xhat, 0, n) / n;
@@ -96,17 +105,19 @@ public final class LayerNormKernel {
             }
         });
         for (int c = 0; c < chunks; c++) {
-            if (dw != null) Elementwise.addInPlace(dwPart[c], 0, dw, dwo, n);
-            if (db != null) Elementwise.addInPlace(dbPart[c], 0, db, dbo, n);
+            if (dw != null) Elementwise.addInPlace(parts, 2 * c * n, dw, dwo, n);
+            if (db != null) Elementwise.addInPlace(parts, 2 * c * n + n, db, dbo, n);
         }
     }
 
     /**
      * One row's x̂ = (x − μ)·r and dx̂ = dy ⊙ w (dy when w is null) into {@code xhat} and
-     * {@code dxhat}; {@code dwSum += dy ⊙ x̂} (one fma) and {@code dbSum += dy} when they are not null.
+     * {@code dxhat}; {@code dwSum[so..] += dy ⊙ x̂} (one fma) and {@code dbSum[so + n..] += dy} when
+     * they are not null.
      */
     private static void normalisedRow(float[] dy, int gr, float[] x, int xr, float[] w, int wo, float mu, float rs, int n,
-                                      float[] xhat, float[] dxhat, float[] dwSum, float[] dbSum) {
+                                      float[] xhat, float[] dxhat, float[] dwSum, float[] dbSum, int so) {
+        int bo = so + n;
         FloatVector vmu = FloatVector.broadcast(S, mu);
         FloatVector vrs = FloatVector.broadcast(S, rs);
         int i = 0;
@@ -119,16 +130,16 @@ public final class LayerNormKernel {
             } else {
                 g.intoArray(dxhat, i);
             }
-            if (dwSum != null) g.fma(h, FloatVector.fromArray(S, dwSum, i)).intoArray(dwSum, i);
-            if (dbSum != null) FloatVector.fromArray(S, dbSum, i).add(g).intoArray(dbSum, i);
+            if (dwSum != null) g.fma(h, FloatVector.fromArray(S, dwSum, so + i)).intoArray(dwSum, so + i);
+            if (dbSum != null) FloatVector.fromArray(S, dbSum, bo + i).add(g).intoArray(dbSum, bo + i);
         }
         for (; i < n; i++) {
             float h = (x[xr + i] - mu) * rs;
             float g = dy[gr + i];
             xhat[i] = h;
             dxhat[i] = w != null ? g * w[wo + i] : g;
-            if (dwSum != null) dwSum[i] = Math.fma(g, h, dwSum[i]);
-            if (dbSum != null) dbSum[i] += g;
+            if (dwSum != null) dwSum[so + i] = Math.fma(g, h, dwSum[so + i]);
+            if (dbSum != null) dbSum[bo + i] += g;
         }
     }
 

@@ -37,6 +37,13 @@ public final class Parallel {
     /** Number of threads kernels use (the caller counts as one). */
     public static int threads() { return threads; }
 
+    /**
+     * Threads a kernel called on this thread may split its work over: 1 on a thread that is running
+     * a chunk of another split (a nested split runs its chunks here, in order, and only costs the
+     * allocation of its job and body), else {@link #threads()}.
+     */
+    public static int threadsHere() { return INSIDE.get() ? 1 : threads; }
+
     /** Sets the number of threads kernels use from now on. */
     public static synchronized void setThreads(int n) {
         if (n < 1) throw new IllegalArgumentException("threads must be >= 1, got " + n);

@@ -14,7 +14,8 @@ import java.util.Locale;
  * <pre>
  * bytes = 4 · ( P · (2 + s)                                   parameters, gradients, optimizer state
  *             + B · T · ( L · (18·C + 2·C·[p &gt; 0] + H·T + 4)    activations kept for the backward pass
- *                       + 17·C + C·[p &gt; 0] + 3·V + 2 ) + 1 )   and the gradients alive at once
+ *                       + 17·C + C·[p &gt; 0] + 3·V + 2 )           and the gradients alive at once
+ *             + 2·T·C + 1 )                                   position rows and their gradient, loss gradient
  * </pre>
  * with P the parameter count ({@link GptConfig#nonEmbeddingParams()} plus the position embedding
  * T·C), s the optimizer's state floats per parameter ({@code OptimizerInfo.stateFloatsPerParam}), B the
@@ -28,7 +29,9 @@ import java.util.Locale;
  * final layer norm, the logits and their softmax (3·C + C·[p &gt; 0] + 2·V + 2). Gradients of
  * activations go back to the arena as soon as backward has consumed them, so at most 14·C + V of them
  * per token are alive at once (the MLP's 4·C input and output gradients and the residual stream's,
- * the logits' gradient). Small buffers (per-thread scratch, the graph's nodes) are left out.
+ * the logits' gradient). The position embedding's T rows and their gradient come from the arena too
+ * (2·T·C, once per step, not per sequence). Small buffers (per-thread scratch, the graph's nodes) are
+ * left out.
  */
 public final class TrainingMemory {
     private TrainingMemory() {}
@@ -54,7 +57,8 @@ public final class TrainingMemory {
     static long activationBytes(long b, long t, long l, long h, long c, long vocab, boolean dropout) {
         double d = dropout ? 1 : 0;
         double perToken = l * (18.0 * c + 2.0 * c * d + (double) h * t + 4) + 17.0 * c + c * d + 3.0 * vocab + 2;
-        return (long) Math.min(Long.MAX_VALUE, 4.0 * b * t * perToken + 4); // + the loss's gradient
+        // + the position rows and their gradient, + the loss's gradient
+        return (long) Math.min(Long.MAX_VALUE, 4.0 * b * t * perToken + 8.0 * t * c + 4);
     }
 
     private static double stateFloats(String optimizer) {

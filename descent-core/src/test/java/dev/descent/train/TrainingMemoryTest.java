@@ -26,8 +26,8 @@ class TrainingMemoryTest {
         long count = model.parameters().size();
         assertEquals(8 * count, TrainingMemory.estimate(c, 65).parameters());
         assertEquals(8 * count, TrainingMemory.estimate(c, 65).optimizerState()); // adamw: m and v
-        // Activations by hand (dropout 0.2): 4·(B·T·(L·(18C + 2C + H·T + 4) + 17C + C + 3V + 2) + 1).
-        assertEquals(4L * 64 * 32 * (2 * (18 * 64 + 2 * 64 + 2 * 32 + 4) + 17 * 64 + 64 + 3 * 65 + 2) + 4,
+        // Activations by hand (dropout 0.2): 4·(B·T·(L·(18C + 2C + H·T + 4) + 17C + C + 3V + 2) + 2·T·C + 1).
+        assertEquals(4L * 64 * 32 * (2 * (18 * 64 + 2 * 64 + 2 * 32 + 4) + 17 * 64 + 64 + 3 * 65 + 2) + 4L * 2 * 32 * 64 + 4,
                 TrainingMemory.estimate(c, 65).activations());
     }
 
