@@ -65,6 +65,12 @@ public final class LayerNormKernel {
         });
     }
 
+    /** Each thread's rows x̂ and dx̂ for {@link #backward}. */
+    private static final ThreadScratch NORMALISED_ROW = new ThreadScratch();
+    private static final ThreadScratch ROW_GRADIENT = new ThreadScratch();
+    /** The calling thread's per-chunk parameter-gradient sums for {@link #backward}. */
+    private static final ThreadScratch PARTIAL_SUMS = new ThreadScratch();
+
     /**
      * Backward: adds into {@code dx} (may be null to skip), {@code dw} and {@code db} (each may be null).
      *
@@ -76,12 +82,6 @@ public final class LayerNormKernel {
      * bit-identical; one pass touches each input once instead of once per operation. No vector is
      * conditionally assigned or passed to another method, so the JIT keeps them all in registers.
      */
-    /** Each thread's rows x̂ and dx̂ for {@link #backward}. */
-    private static final ThreadScratch NORMALISED_ROW = new ThreadScratch();
-    private static final ThreadScratch ROW_GRADIENT = new ThreadScratch();
-    /** The calling thread's per-chunk parameter-gradient sums for {@link #backward}. */
-    private static final ThreadScratch PARTIAL_SUMS = new ThreadScratch();
-
     public static void backward(float[] dy, int dyo, float[] x, int xo, float[] w, int wo, float[] mean, float[] rstd,
                                 int rows, int n, float[] dx, int dxo, float[] dw, int dwo, float[] db, int dbo) {
         int grain = Math.max(1, 4096 / Math.max(1, n));
