@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.descent.tensor.FreshJvm;
 import dev.descent.tensor.Philox;
 import dev.descent.tensor.Tensor;
 import java.lang.reflect.Field;
@@ -184,12 +185,7 @@ class ActivationArenaTest {
      */
     @Test
     void kernelScratchIsReusedFromCallToCall() throws Exception {
-        String javaBin = java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process p = new ProcessBuilder(javaBin, "--add-modules", "jdk.incubator.vector", "-cp",
-                System.getProperty("java.class.path"), StepScratchAllocation.class.getName())
-                .redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        assertEquals(0, p.waitFor(), out);
+        String out = FreshJvm.run(StepScratchAllocation.class);
         for (String graph : new String[] {"attention", "norm and gelu"}) {
             var m = java.util.regex.Pattern.compile(graph + " least (\\d+) bytes").matcher(out);
             assertTrue(m.find(), out);

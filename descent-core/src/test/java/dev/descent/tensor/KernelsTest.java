@@ -279,12 +279,7 @@ class KernelsTest {
      */
     @Test
     void softmaxRowsAllocateNothingOnceCompiled() throws Exception {
-        String javaBin = java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process p = new ProcessBuilder(javaBin, "--add-modules", "jdk.incubator.vector", "-cp",
-                System.getProperty("java.class.path"), SoftmaxAllocation.class.getName())
-                .redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        assertEquals(0, p.waitFor(), out);
+        String out = FreshJvm.run(SoftmaxAllocation.class);
         assertTrue(out.contains("least 0 bytes"), "bytes allocated by 128 softmax rows in the least of the rounds: " + out);
     }
 
