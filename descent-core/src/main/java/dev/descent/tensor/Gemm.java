@@ -82,18 +82,10 @@ public final class Gemm {
 
     private Gemm() {}
 
-    /** Per-thread reusable buffers (packed B block, one scratch tile). */
-    private static final class Workspace {
-        float[] b = new float[0];
-        float[] tile;
-
-        float[] b(int size) {
-            if (b.length < size) b = new float[size];
-            return b;
-        }
-    }
-
-    private static final ThreadLocal<Workspace> WORKSPACE = ThreadLocal.withInitial(Workspace::new);
+    /** Each thread's packed block of op(B). */
+    private static final ThreadScratch PACKED_B = new ThreadScratch();
+    /** Each thread's MR x NR tile for the edge tiles of C, stored from it with the kernel's arithmetic. */
+    private static final ThreadScratch EDGE_TILE = new ThreadScratch();
 
     /**
      * C = alpha * op(A) * op(B) + beta * C, row-major. op(A) is m x k, op(B) is k x n.
@@ -325,7 +317,6 @@ public final class Gemm {
         int nBlocks = ceilDiv(n, NC);
         int ncStep = ceilDiv(ceilDiv(n, nBlocks), nr) * nr;
         int mTiles = ceilDiv(m, mr);
-        Workspace ws = WORKSPACE.get();
         for (int jc = 0; jc < n; jc += ncStep) {
             final int jc0 = jc;
             final int nc = Math.min(ncStep, n - jc);
@@ -333,7 +324,7 @@ public final class Gemm {
             for (int pc = 0; pc < k; pc += kcStep) {
                 final int pc0 = pc;
                 final int kc = Math.min(kcStep, k - pc);
-                final float[] bp = ws.b(panels * nr * kc);
+                final float[] bp = PACKED_B.floats(panels * nr * kc);
                 if (threads > 1 && panels > 1) {
                     Parallel.forRange(panels, 1, (q0, q1) ->
                             GemmKernels.packB(transB, b, bOff, ldb, pc0, kc, jc0, nc, q0, q1, bp));
@@ -363,7 +354,6 @@ public final class Gemm {
             int pc, int kc, float[] bp, int jc, int nc, int q0, int q1, float beta, int mode,
             float[] c, int cOff, int ldc, boolean lower) {
         final int mr = GemmKernels.MR, nr = GemmKernels.NR;
-        Workspace ws = WORKSPACE.get();
         for (int ic = i0; ic < i1; ic += MC) {
             int mc = Math.min(MC, i1 - ic);
             for (int q = q0; q < q1; q++) {
@@ -375,7 +365,7 @@ public final class Gemm {
                     int rows = Math.min(mr, mc - t * mr);
                     if (lower && j > i + rows - 1) continue;
                     boolean full = rows == mr && cols == nr;
-                    float[] out = full ? c : tile(ws);
+                    float[] out = full ? c : EDGE_TILE.floats(mr * nr);
                     int oi = full ? cOff + i * ldc + j : 0, ldo = full ? ldc : nr;
                     int om = full ? mode : GemmKernels.OVERWRITE;
                     float oa = full ? alpha : 1f;
@@ -386,7 +376,7 @@ public final class Gemm {
                     }
                     if (!full) {
                         // the kernel's own store arithmetic, so edge tiles match full ones bit for bit
-                        float[] tl = ws.tile;
+                        float[] tl = out;
                         for (int r = 0; r < rows; r++) {
                             int ci = cOff + (i + r) * ldc + j;
                             for (int jj = 0; jj < cols; jj++) {
@@ -400,11 +390,6 @@ public final class Gemm {
                 }
             }
         }
-    }
-
-    private static float[] tile(Workspace ws) {
-        if (ws.tile == null) ws.tile = new float[GemmKernels.MR * GemmKernels.NR];
-        return ws.tile;
     }
 
     private static int ceilDiv(int x, int y) {
